@@ -1,0 +1,47 @@
+//! `Msg`: every input to the pure update function — keys, time, and backend results tagged
+//! with the generation of the request that produced them (stale ones are dropped).
+
+use crate::backend::{BackendError, BackendInfo, Page};
+use crate::domain::Millis;
+use crate::domain::execution::{ExecutionDetail, ExecutionSummary, StateMachineSummary};
+use crate::domain::history::HistoryEvent;
+use crossterm::event::KeyEvent;
+
+/// Identifies a request; responses carrying an older generation than the view's current one
+/// are stale (the user navigated away) and ignored.
+pub type Generation = u64;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press (releases and repeats are filtered out by the runtime).
+    Key(KeyEvent),
+    /// The terminal was resized (width, height).
+    Resize(u16, u16),
+    /// Time advanced; the only way `App::now` changes.
+    Tick(Millis),
+    BackendInfo(BackendInfo),
+    StateMachines(Result<Vec<StateMachineSummary>, BackendError>),
+    Executions {
+        generation: Generation,
+        /// True when this page continues the list (scrolling down), false for a refresh.
+        append: bool,
+        result: Result<Page<ExecutionSummary>, BackendError>,
+    },
+    Execution {
+        generation: Generation,
+        result: Result<ExecutionDetail, BackendError>,
+    },
+    History {
+        generation: Generation,
+        /// Whether these events carry inputs/outputs.
+        include_data: bool,
+        result: Result<Vec<HistoryEvent>, BackendError>,
+    },
+    Started(Result<ExecutionSummary, BackendError>),
+    Stopped {
+        execution_arn: String,
+        result: Result<(), BackendError>,
+    },
+    /// Copying to the clipboard finished (OSC 52 written) or failed.
+    Copied(Result<String, String>),
+}

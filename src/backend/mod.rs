@@ -1,0 +1,146 @@
+//! `Backend`: the only door to the outside world. The AWS adapter and the embedded local
+//! sandbox implement it and speak only domain types.
+
+pub mod local;
+
+use crate::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+};
+use crate::domain::history::HistoryEvent;
+use async_trait::async_trait;
+use std::fmt;
+
+/// What the header shows about where the console is connected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendInfo {
+    /// `local sandbox` or `aws`.
+    pub kind: String,
+    /// Profile or account, e.g. `default (123456789012)`; `sandbox` for the sandbox.
+    pub identity: String,
+    pub region: String,
+    /// Custom endpoint (moto, LocalStack) when one is set.
+    pub endpoint: Option<String>,
+}
+
+/// One page of a paginated listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Token for the next page; None on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListExecutionsRequest {
+    pub state_machine_arn: String,
+    /// Server-side status filter.
+    pub status: Option<ExecutionStatus>,
+    pub next_token: Option<String>,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRequest {
+    pub execution_arn: String,
+    /// Return only events with an id greater than this (the last one already seen).
+    pub after_event_id: Option<i64>,
+    /// Include inputs/outputs of states (`includeExecutionData`). The timeline does without;
+    /// payloads are fetched when a step is opened.
+    pub include_data: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartExecutionRequest {
+    pub state_machine_arn: String,
+    /// Execution name; the backend generates one when absent.
+    pub name: Option<String>,
+    /// Input as JSON text (validated by the caller).
+    pub input: String,
+}
+
+/// Errors are information for the operator, never a crash: each variant renders as a clear
+/// message and the console keeps its last good data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendError {
+    /// The API throttled us; the caller backs off (the adapter already retried `attempts` times).
+    Throttled {
+        api: String,
+        attempts: u32,
+    },
+    /// The identity lacks a permission, e.g. `states:GetExecutionHistory`.
+    AccessDenied {
+        action: String,
+        message: String,
+    },
+    /// A named resource does not exist (state machine, execution, bucket, collection).
+    NotFound {
+        what: String,
+    },
+    /// Credentials missing, invalid or expired.
+    Credentials(String),
+    /// The endpoint could not be reached (network down, wrong endpoint, unknown region).
+    Network(String),
+    /// The request was refused as invalid (bad input JSON, name already used, …).
+    Invalid(String),
+    /// The backend does not support this (e.g. history of an Express state machine).
+    Unsupported(String),
+    Other(String),
+}
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackendError::Throttled { api, attempts } => {
+                write!(f, "{api} throttled (gave up after {attempts} tries)")
+            }
+            BackendError::AccessDenied { action, message } => {
+                write!(f, "access denied: missing permission {action} ({message})")
+            }
+            BackendError::NotFound { what } => write!(f, "not found: {what}"),
+            BackendError::Credentials(m) => write!(f, "credentials: {m}"),
+            BackendError::Network(m) => write!(f, "network: {m}"),
+            BackendError::Invalid(m) => write!(f, "invalid request: {m}"),
+            BackendError::Unsupported(m) => write!(f, "not supported: {m}"),
+            BackendError::Other(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for BackendError {}
+
+pub type BackendResult<T> = Result<T, BackendError>;
+
+/// Everything the console asks of the outside world. Implementations must be cheap to call
+/// concurrently; the runtime calls them from spawned tasks.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    fn info(&self) -> BackendInfo;
+
+    async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>>;
+
+    /// Newest first, like `ListExecutions`.
+    async fn list_executions(
+        &self,
+        request: ListExecutionsRequest,
+    ) -> BackendResult<Page<ExecutionSummary>>;
+
+    async fn describe_execution(&self, execution_arn: &str) -> BackendResult<ExecutionDetail>;
+
+    /// Events of the execution with ids above `after_event_id`, in ascending id order.
+    async fn get_execution_history(
+        &self,
+        request: HistoryRequest,
+    ) -> BackendResult<Vec<HistoryEvent>>;
+
+    async fn start_execution(
+        &self,
+        request: StartExecutionRequest,
+    ) -> BackendResult<ExecutionSummary>;
+
+    async fn stop_execution(
+        &self,
+        execution_arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> BackendResult<()>;
+}

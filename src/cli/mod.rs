@@ -1,0 +1,1 @@
+//! Headless subcommands, e.g. `stepdeck timeline --history FILE`.

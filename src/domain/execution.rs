@@ -1,0 +1,208 @@
+//! Executions and state machines as the console lists them, independent of the backend.
+
+use super::Millis;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExecutionStatus {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+    PendingRedrive,
+}
+
+impl ExecutionStatus {
+    pub const ALL: [ExecutionStatus; 6] = [
+        ExecutionStatus::Running,
+        ExecutionStatus::Succeeded,
+        ExecutionStatus::Failed,
+        ExecutionStatus::TimedOut,
+        ExecutionStatus::Aborted,
+        ExecutionStatus::PendingRedrive,
+    ];
+
+    /// The AWS API name, e.g. `TIMED_OUT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+            ExecutionStatus::PendingRedrive => "PENDING_REDRIVE",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ExecutionStatus> {
+        ExecutionStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+
+    pub fn is_terminal(self) -> bool {
+        !matches!(
+            self,
+            ExecutionStatus::Running | ExecutionStatus::PendingRedrive
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateMachineKind {
+    Standard,
+    Express,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachineSummary {
+    pub arn: String,
+    pub name: String,
+    pub kind: StateMachineKind,
+    pub created: Millis,
+}
+
+/// What the run *did*, beyond its status: the rider-photo pipeline reports a rejected photo as
+/// a SUCCEEDED execution that went through a Catch, so the status alone hides the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Succeeded without taking a Catch route.
+    Completed,
+    /// Succeeded after an error was caught and routed (e.g. to `PhotoDoesNotMeetRequirement`).
+    Rejected {
+        /// The state whose error was caught, e.g. `FaceDetection`.
+        state: String,
+        /// The error name, e.g. `PhotoDoesNotMeetRequirementError`.
+        error: String,
+        /// The human message, e.g. `Face is wearing sunglasses` (from the cause's `errorMessage`).
+        message: String,
+    },
+    /// Failed, timed out or aborted: the error and cause of the execution.
+    Error { error: String, cause: String },
+}
+
+impl Outcome {
+    /// Short text for a table cell: `accepted`, `rejected: Face is wearing sunglasses`, …
+    pub fn label(&self) -> String {
+        match self {
+            Outcome::Completed => "completed".into(),
+            Outcome::Rejected { message, error, .. } => {
+                if message.is_empty() {
+                    format!("rejected: {error}")
+                } else {
+                    format!("rejected: {message}")
+                }
+            }
+            Outcome::Error { error, cause } => {
+                let message = error_message_from_cause(cause).unwrap_or_else(|| cause.clone());
+                if message.is_empty() {
+                    error.clone()
+                } else {
+                    format!("{error}: {message}")
+                }
+            }
+        }
+    }
+}
+
+/// Lambda errors carry a JSON cause `{"errorMessage": "...", "errorType": "..."}`; the message
+/// is what an operator wants to read.
+pub fn error_message_from_cause(cause: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(cause).ok()?;
+    value
+        .get("errorMessage")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionSummary {
+    pub arn: String,
+    pub name: String,
+    pub state_machine_arn: String,
+    pub status: ExecutionStatus,
+    pub start: Millis,
+    pub stop: Option<Millis>,
+    /// What the run was about, for the list: the input's `s3Key` (or `userId`), when known.
+    pub input_label: Option<String>,
+    /// Known outcome, when the backend can tell cheaply (the AWS backend fills it lazily).
+    pub outcome: Option<Outcome>,
+}
+
+impl ExecutionSummary {
+    /// Duration so far (running) or in total.
+    pub fn duration(&self, now: Millis) -> Millis {
+        self.stop.unwrap_or(now) - self.start
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionDetail {
+    pub summary: ExecutionSummary,
+    /// Input and output as JSON text (absent when not yet produced or not readable).
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub redrive_count: u32,
+}
+
+/// The label shown in the executions list for an execution input: the photo key the run is
+/// about, falling back to the user id.
+pub fn input_label(input: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(input).ok()?;
+    let key = value
+        .get("s3Key")
+        .or_else(|| value.pointer("/detail/object/key"))
+        .and_then(Value::as_str);
+    let user = value.get("userId").and_then(Value::as_str);
+    match (key, user) {
+        (Some(k), Some(u)) => Some(format!("{k} ({u})")),
+        (Some(k), None) => Some(k.to_string()),
+        (None, Some(u)) => Some(u.to_string()),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_their_api_names() {
+        for s in ExecutionStatus::ALL {
+            assert_eq!(ExecutionStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(ExecutionStatus::parse("running"), None);
+        assert!(ExecutionStatus::Failed.is_terminal());
+        assert!(!ExecutionStatus::Running.is_terminal());
+    }
+
+    #[test]
+    fn rejected_outcome_reads_the_lambda_error_message() {
+        let cause = r#"{"errorMessage":"Face is wearing sunglasses","errorType":"PhotoDoesNotMeetRequirementError"}"#;
+        let outcome = Outcome::Rejected {
+            state: "FaceDetection".into(),
+            error: "PhotoDoesNotMeetRequirementError".into(),
+            message: error_message_from_cause(cause).unwrap(),
+        };
+        assert_eq!(outcome.label(), "rejected: Face is wearing sunglasses");
+        let failed = Outcome::Error {
+            error: "States.Timeout".into(),
+            cause: "".into(),
+        };
+        assert_eq!(failed.label(), "States.Timeout");
+    }
+
+    #[test]
+    fn input_label_prefers_the_photo_key() {
+        let input = r#"{"userId":"user_a","s3Bucket":"b","s3Key":"1_happy_face.jpg"}"#;
+        assert_eq!(
+            input_label(input).as_deref(),
+            Some("1_happy_face.jpg (user_a)")
+        );
+        assert_eq!(input_label(r#"{"userId":"u"}"#).as_deref(), Some("u"));
+        assert_eq!(input_label("not json"), None);
+    }
+}

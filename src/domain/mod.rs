@@ -1,0 +1,12 @@
+//! AWS-independent model of what the console shows: executions, AWS-shaped history events,
+//! the timeline built from them, and time helpers. Knows nothing about the SDK or the UI.
+
+pub mod execution;
+pub mod history;
+pub mod history_json;
+pub mod time;
+pub mod timeline;
+
+/// Milliseconds since the Unix epoch (UTC). Every timestamp in the domain uses this one unit so
+/// that arithmetic on spans is plain integer maths.
+pub type Millis = i64;

@@ -1,0 +1,3 @@
+//! Entry point: parses the command line, picks the backend and starts the console.
+
+fn main() {}
