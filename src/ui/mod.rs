@@ -4,4 +4,6 @@
 use crate::app::App;
 use ratatui::Frame;
 
+pub mod widgets;
+
 pub fn render(_app: &App, _frame: &mut Frame) {}

@@ -1,0 +1,3 @@
+//! Reusable widgets shared by the views.
+
+pub mod gantt;
