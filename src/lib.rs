@@ -4,6 +4,7 @@
 pub mod app;
 pub mod backend;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod keymap;
 pub mod runtime;

@@ -1,2 +1,165 @@
 //! The tokio event loop: terminal setup/teardown with panic and signal safety, the effects
-//! runner (backend calls, stale-response drop) and the wake-up timer.
+//! runner (backend calls, stale-response drop) and the wake-up timer. The only place that reads
+//! the wall clock and the terminal.
+
+pub mod clipboard;
+pub mod effects;
+pub mod terminal;
+
+use crate::app::msg::Msg;
+use crate::app::{self, App};
+use crate::backend::Backend;
+use crate::domain::Millis;
+use crate::ui;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use effects::{EffectRunner, LoopAction};
+use futures_util::StreamExt;
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use terminal::TerminalGuard;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// At most one frame per this interval: bursts of messages (a page of results, key repeat)
+/// coalesce into one draw.
+const FRAME_INTERVAL: Duration = Duration::from_millis(10);
+
+/// Wall-clock now in epoch milliseconds.
+pub fn wall_clock_ms() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as Millis)
+        .unwrap_or(0)
+}
+
+/// Runs the console until the user quits or a terminating signal arrives.
+pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
+    let mut guard = TerminalGuard::enter()?;
+    let (inbox, mut messages) = mpsc::unbounded_channel::<Msg>();
+    spawn_input_reader(inbox.clone());
+    let mut runner = EffectRunner::new(Arc::clone(&backend), inbox.clone());
+    let _ = inbox.send(Msg::BackendInfo(backend.info()));
+
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+
+    let size = guard.terminal.size()?;
+    let mut pending = vec![
+        Msg::Tick(wall_clock_ms()),
+        Msg::Resize(size.width, size.height),
+    ];
+    let init_effects = app.init();
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+    let mut actions: Vec<LoopAction> = init_effects.into_iter().map(|e| runner.run(e)).collect();
+
+    loop {
+        // Apply everything that arrived, with one fresh clock reading per batch.
+        if !pending.is_empty() {
+            app::update(&mut app, Msg::Tick(wall_clock_ms()));
+            for msg in pending.drain(..) {
+                for effect in app::update(&mut app, msg) {
+                    actions.push(runner.run(effect));
+                }
+            }
+            dirty = true;
+        }
+        for action in actions.drain(..) {
+            match action {
+                LoopAction::None => {}
+                LoopAction::Quit => app.should_quit = true,
+                LoopAction::Suspend => {
+                    guard.suspend()?;
+                    dirty = true;
+                }
+                LoopAction::Copy(text) => {
+                    let result = clipboard::copy(&text)
+                        .map(|_| text)
+                        .map_err(|e| e.to_string());
+                    pending.push(Msg::Copied(result));
+                }
+            }
+        }
+        if app.should_quit {
+            break;
+        }
+        if !pending.is_empty() {
+            continue;
+        }
+
+        // Draw when something changed, but not more often than the frame interval.
+        let draw_due = last_draw.map_or(Instant::now(), |t| t + FRAME_INTERVAL);
+        if dirty && Instant::now() >= draw_due {
+            guard.terminal.draw(|frame| ui::render(&app, frame))?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+        }
+
+        // Sleep until input, a backend answer, a signal, the app's next wake-up, or a due frame.
+        let wakeup = app.next_wakeup().map(|at| {
+            let wait = (at - wall_clock_ms()).max(0) as u64;
+            Instant::now() + Duration::from_millis(wait)
+        });
+        let frame = dirty.then_some(draw_due);
+        let deadline = match (wakeup, frame) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        tokio::select! {
+            msg = messages.recv() => {
+                match msg {
+                    Some(msg) => {
+                        pending.push(msg);
+                        while let Ok(more) = messages.try_recv() {
+                            pending.push(more);
+                        }
+                    }
+                    None => break,
+                }
+            }
+            _ = sleep_until(deadline) => {
+                if wakeup.is_some_and(|w| Instant::now() >= w) {
+                    pending.push(Msg::Tick(wall_clock_ms()));
+                }
+            }
+            _ = recv_signal(&mut terminate) => break,
+            _ = recv_signal(&mut hangup) => break,
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(unix)]
+async fn recv_signal(signal: &mut tokio::signal::unix::Signal) {
+    signal.recv().await;
+}
+
+/// Forwards key presses and resizes; key releases/repeats (kitty protocol) are not intents.
+fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            let msg = match event {
+                Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Msg::Key(key),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if inbox.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
