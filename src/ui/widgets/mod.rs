@@ -1,3 +1,4 @@
 //! Reusable widgets shared by the views.
 
 pub mod gantt;
+pub mod json;
