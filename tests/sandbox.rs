@@ -751,7 +751,10 @@ async fn an_s3_object_created_event_goes_through_the_transform() {
 #[tokio::test(start_paused = true)]
 async fn the_map_machine_writes_iteration_events_with_indexes() {
     let sandbox = LocalSandbox::start(options(true));
-    let machines = sandbox.list_state_machines().await.unwrap();
+    // The lead's main holds the sandbox as `Arc<dyn Backend>`.
+    let backend: Arc<dyn Backend> = sandbox.clone();
+    assert_eq!(backend.info().kind, "local sandbox");
+    let machines = backend.list_state_machines().await.unwrap();
     let names: Vec<&str> = machines.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, vec![RIDER_PHOTO_PROCESSING, THUMBNAIL_BACKFILL]);
     let backfills = all_finished(&sandbox, &state_machine_arn(THUMBNAIL_BACKFILL)).await;

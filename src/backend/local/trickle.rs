@@ -2,26 +2,39 @@
 //! new riders (accepted), some photos that break the rules, missing objects and duplicates
 //! (rejected), and now and then an S3 "Object Created" event instead of a direct input.
 
-use super::{LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, photos, state_machine_arn};
+use super::{
+    LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, THUMBNAIL_BUCKET, photos, state_machine_arn,
+};
 use crate::domain::time::format_rfc3339;
 use rand::Rng;
 use serde_json::{Value, json};
+use std::collections::VecDeque;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
+
+/// Photos the trickle keeps uploaded; older ones are deleted with their thumbnails so a
+/// sandbox left running for days stays bounded (their runs and faces remain).
+const MAX_TRICKLE_UPLOADS: usize = 500;
 
 /// Starts a run at once and then every `every`, until the sandbox is dropped.
 pub(super) async fn run(sandbox: Weak<LocalSandbox>, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut rider_number = 0u64;
+    let mut uploads: VecDeque<String> = VecDeque::new();
     loop {
         ticks.tick().await;
         let Some(sandbox) = sandbox.upgrade() else {
             return;
         };
         rider_number += 1;
-        sandbox.start_trickle_run(rider_number).await;
+        uploads.extend(sandbox.start_trickle_run(rider_number).await);
+        while uploads.len() > MAX_TRICKLE_UPLOADS {
+            let key = uploads.pop_front().expect("non-empty");
+            sandbox.delete_object(PHOTO_BUCKET, &key);
+            sandbox.delete_object(THUMBNAIL_BUCKET, &format!("resized-{key}"));
+        }
     }
 }
 
@@ -39,7 +52,8 @@ enum Plan {
 }
 
 impl LocalSandbox {
-    async fn start_trickle_run(&self, n: u64) {
+    /// Starts one run; returns the key of the photo it uploaded, if it uploaded one.
+    async fn start_trickle_run(&self, n: u64) -> Option<String> {
         let user = format!("user_{n:04}");
         let (plan, as_event) = {
             let mut rng = self.rng.lock().expect("rng lock");
@@ -64,6 +78,7 @@ impl LocalSandbox {
             };
             (plan, rng.random_bool(0.3))
         };
+        let uploads_photo = matches!(plan, Plan::NewRider | Plan::KnownRider(_));
         let key = match plan {
             Plan::NewRider => {
                 let key = format!("{user}/selfie.jpg");
@@ -76,7 +91,7 @@ impl LocalSandbox {
                 .await;
                 let Ok(bytes) = drawn else {
                     tracing::warn!("sandbox trickle could not draw a rider photo");
-                    return;
+                    return None;
                 };
                 let now = self.clock.now_ms();
                 self.stores.lock().expect("stores lock").put_object(
@@ -110,6 +125,7 @@ impl LocalSandbox {
         ) {
             tracing::warn!("sandbox trickle could not start a run: {error}");
         }
+        uploads_photo.then_some(key)
     }
 
     /// An EventBridge "Object Created" event for a photo in the photo bucket.

@@ -879,18 +879,20 @@ fn read_path(path: &Path, input: &Value, context: &Value) -> Result<Value, State
         .ok_or_else(|| missing(path, "path"))
 }
 
-fn apply_input_path(path: Option<&Path>, input: &Value) -> Result<Value, StateError> {
+/// `InputPath` / `OutputPath`: the selected part of `value`; `null` (None) selects `{}`.
+fn select_path(path: Option<&Path>, value: &Value, field: &str) -> Result<Value, StateError> {
     match path {
         None => Ok(json!({})),
-        Some(path) => path.read(input).ok_or_else(|| missing(path, "InputPath")),
+        Some(path) => path.read(value).ok_or_else(|| missing(path, field)),
     }
 }
 
+fn apply_input_path(path: Option<&Path>, input: &Value) -> Result<Value, StateError> {
+    select_path(path, input, "InputPath")
+}
+
 fn apply_output_path(path: Option<&Path>, output: &Value) -> Result<Value, StateError> {
-    match path {
-        None => Ok(json!({})),
-        Some(path) => path.read(output).ok_or_else(|| missing(path, "OutputPath")),
-    }
+    select_path(path, output, "OutputPath")
 }
 
 fn apply_result_path(
