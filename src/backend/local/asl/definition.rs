@@ -572,33 +572,31 @@ fn parse_io(map: &Map<String, Value>) -> Result<Io, String> {
             .get("ResultSelector")
             .map(|v| compile_object_template(v, "ResultSelector"))
             .transpose()?,
-        retry: match map.get("Retry") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let retriers = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| parse_retrier(r).map_err(|e| format!("Retry[{i}]: {e}")))
-                    .collect::<Result<Vec<_>, _>>()?;
-                check_states_all_last(retriers.iter().map(|r| &r.errors), "Retry")?;
-                retriers
-            }
-            Some(_) => return Err("Retry must be an array".into()),
-        },
-        catch: match map.get("Catch") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let catchers = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| parse_catcher(c).map_err(|e| format!("Catch[{i}]: {e}")))
-                    .collect::<Result<Vec<_>, _>>()?;
-                check_states_all_last(catchers.iter().map(|c| &c.errors), "Catch")?;
-                catchers
-            }
-            Some(_) => return Err("Catch must be an array".into()),
-        },
+        retry: parse_error_handlers(map, "Retry", parse_retrier, |r| &r.errors)?,
+        catch: parse_error_handlers(map, "Catch", parse_catcher, |c| &c.errors)?,
     })
+}
+
+/// `Retry` or `Catch`: an optional array of entries, each parsed by `parse`, with the
+/// `States.ALL` placement rule checked across them.
+fn parse_error_handlers<T>(
+    map: &Map<String, Value>,
+    field: &str,
+    parse: fn(&Value) -> Result<T, String>,
+    errors_of: fn(&T) -> &Vec<String>,
+) -> Result<Vec<T>, String> {
+    let items = match map.get(field) {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(format!("{field} must be an array")),
+    };
+    let handlers = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse(item).map_err(|e| format!("{field}[{i}]: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_states_all_last(handlers.iter().map(errors_of), field)?;
+    Ok(handlers)
 }
 
 /// AWS rule: `States.ALL` must be alone in its `ErrorEquals` and in the last entry.

@@ -658,31 +658,35 @@ impl Run {
                 Ok(output)
             }
             Some(Err(error)) => {
-                self.emit(
-                    cursor,
-                    EventType::TaskFailed,
-                    EventDetails {
-                        error: Some(error.error.clone()),
-                        cause: Some(error.cause.clone()),
-                        ..task_details()
-                    },
-                );
-                Err(Halt::Failed(error))
+                self.task_error(cursor, EventType::TaskFailed, error, task_details())
             }
-            None => {
-                let error = StateError::new("States.Timeout", "");
-                self.emit(
-                    cursor,
-                    EventType::TaskTimedOut,
-                    EventDetails {
-                        error: Some(error.error.clone()),
-                        cause: Some(error.cause.clone()),
-                        ..task_details()
-                    },
-                );
-                Err(Halt::Failed(error))
-            }
+            None => self.task_error(
+                cursor,
+                EventType::TaskTimedOut,
+                StateError::new("States.Timeout", ""),
+                task_details(),
+            ),
         }
+    }
+
+    /// Writes `TaskFailed` / `TaskTimedOut` with the error and fails the attempt.
+    fn task_error(
+        &self,
+        cursor: &mut i64,
+        event_type: EventType,
+        error: StateError,
+        task_details: EventDetails,
+    ) -> Result<Value, Halt> {
+        self.emit(
+            cursor,
+            event_type,
+            EventDetails {
+                error: Some(error.error.clone()),
+                cause: Some(error.cause.clone()),
+                ..task_details
+            },
+        );
+        Err(Halt::Failed(error))
     }
 
     async fn parallel_attempt(
