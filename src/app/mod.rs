@@ -1,6 +1,7 @@
 //! Pure UI state and its transitions: `App`, user intents (`Action`), inputs (`Msg`) and
 //! requests (`Effect`). `update(&mut App, Msg) -> Vec<Effect>` does no I/O and reads no clock.
 
+pub mod action;
 pub mod effect;
 pub mod msg;
 
