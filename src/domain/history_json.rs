@@ -2,14 +2,353 @@
 //! get-execution-history` (`{"events": [...]}`, per-type `…EventDetails` objects, timestamps as
 //! ISO-8601 strings or epoch seconds).
 
-use super::history::HistoryEvent;
+use super::history::{EventDetails, EventType, HistoryEvent};
+use super::time::{format_rfc3339, parse_aws_timestamp};
+use serde_json::{Map, Value};
 
 /// Parses the AWS CLI's JSON; errors name the event index and the field that is wrong.
-pub fn parse_history(_json: &str) -> Result<Vec<HistoryEvent>, String> {
-    todo!("history json")
+///
+/// Accepts `{"events": [...], "nextToken": ...}` (what the CLI prints) or a bare array of
+/// events. Every `…EventDetails` object of an event is folded into the flat `EventDetails`, so
+/// event types this code does not know yet still keep their name, error and cause.
+pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
+    let root: Value = serde_json::from_str(json).map_err(|e| format!("not valid JSON: {e}"))?;
+    let events = match &root {
+        Value::Array(events) => events,
+        Value::Object(map) => match map.get("events") {
+            Some(Value::Array(events)) => events,
+            Some(_) => return Err("`events` must be an array".into()),
+            None => {
+                return Err(
+                    "expected the output of `aws stepfunctions get-execution-history`: an object \
+                     with an `events` array (or a bare array of events)"
+                        .into(),
+                );
+            }
+        },
+        _ => return Err("expected an object with an `events` array or an array of events".into()),
+    };
+    events
+        .iter()
+        .enumerate()
+        .map(|(index, value)| parse_event(index, value))
+        .collect()
+}
+
+fn parse_event(index: usize, value: &Value) -> Result<HistoryEvent, String> {
+    let at = |field: &str, problem: &str| format!("event #{index}: `{field}` {problem}");
+    let Value::Object(map) = value else {
+        return Err(format!("event #{index}: expected an object"));
+    };
+    let id = match map.get("id") {
+        Some(v) => integer(v).ok_or_else(|| at("id", "must be an integer"))?,
+        None => return Err(at("id", "is missing")),
+    };
+    // From here on the id is the more useful handle for a reader of the file.
+    let at = |field: &str, problem: &str| format!("event #{index} (id {id}): `{field}` {problem}");
+    let previous_event_id = match map.get("previousEventId") {
+        None | Some(Value::Null) => 0,
+        Some(v) => integer(v).ok_or_else(|| at("previousEventId", "must be an integer"))?,
+    };
+    let event_type = match map.get("type") {
+        Some(Value::String(name)) => EventType::parse(name),
+        Some(_) => return Err(at("type", "must be a string")),
+        None => return Err(at("type", "is missing")),
+    };
+    let timestamp = match map.get("timestamp") {
+        Some(v) => parse_aws_timestamp(v).ok_or_else(|| {
+            at(
+                "timestamp",
+                "must be an ISO-8601 string or a number of epoch seconds",
+            )
+        })?,
+        None => return Err(at("timestamp", "is missing")),
+    };
+    let mut details = EventDetails::default();
+    for (key, value) in map {
+        if !key.ends_with("EventDetails") || value.is_null() {
+            continue;
+        }
+        let Value::Object(fields) = value else {
+            return Err(at(key, "must be an object"));
+        };
+        merge_details(&mut details, fields)
+            .map_err(|(field, problem)| at(&format!("{key}.{field}"), problem))?;
+    }
+    Ok(HistoryEvent {
+        id,
+        previous_event_id,
+        timestamp,
+        event_type,
+        details,
+    })
+}
+
+/// Ids are integers; tolerate them written as strings of digits, as some tools re-export them.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn merge_details(
+    details: &mut EventDetails,
+    fields: &Map<String, Value>,
+) -> Result<(), (&'static str, &'static str)> {
+    let text = |name: &'static str| -> Result<Option<String>, (&'static str, &'static str)> {
+        match fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err((name, "must be a string")),
+        }
+    };
+    let count = |name: &'static str| -> Result<Option<u32>, (&'static str, &'static str)> {
+        match fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or((name, "must be a non-negative integer")),
+        }
+    };
+    let slots: [(&'static str, &mut Option<String>); 9] = [
+        ("name", &mut details.name),
+        ("input", &mut details.input),
+        ("output", &mut details.output),
+        ("error", &mut details.error),
+        ("cause", &mut details.cause),
+        ("resourceType", &mut details.resource_type),
+        ("resource", &mut details.resource),
+        ("parameters", &mut details.parameters),
+        ("roleArn", &mut details.role_arn),
+    ];
+    for (name, slot) in slots {
+        if let Some(value) = text(name)? {
+            *slot = Some(value);
+        }
+    }
+    if let Some(index) = count("index")? {
+        details.index = Some(index);
+    }
+    if let Some(length) = count("length")? {
+        details.length = Some(length);
+    }
+    Ok(())
+}
+
+/// The key AWS uses for the details object of an event type: `stateEnteredEventDetails` for
+/// every `*StateEntered` (including `FailStateEntered`), `stateExitedEventDetails` for every
+/// `*StateExited`, otherwise the type name in lower camel case + `EventDetails`
+/// (`taskScheduledEventDetails`, `mapIterationStartedEventDetails`, …).
+pub fn details_key(event_type: &EventType) -> String {
+    if event_type.is_state_entered() {
+        return "stateEnteredEventDetails".into();
+    }
+    if event_type.is_state_exited() {
+        return "stateExitedEventDetails".into();
+    }
+    let name = event_type.as_str();
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!(
+            "{}{}EventDetails",
+            first.to_ascii_lowercase(),
+            chars.as_str()
+        ),
+        None => "eventDetails".into(),
+    }
 }
 
 /// Writes events in the AWS CLI shape (timestamps as RFC 3339 strings).
-pub fn to_history_json(_events: &[HistoryEvent]) -> serde_json::Value {
-    todo!("history json")
+pub fn to_history_json(events: &[HistoryEvent]) -> serde_json::Value {
+    let events: Vec<Value> = events.iter().map(event_to_json).collect();
+    let mut root = Map::new();
+    root.insert("events".into(), Value::Array(events));
+    Value::Object(root)
+}
+
+fn event_to_json(event: &HistoryEvent) -> Value {
+    let mut map = Map::new();
+    map.insert(
+        "timestamp".into(),
+        Value::String(format_rfc3339(event.timestamp)),
+    );
+    map.insert(
+        "type".into(),
+        Value::String(event.event_type.as_str().into()),
+    );
+    map.insert("id".into(), Value::from(event.id));
+    map.insert(
+        "previousEventId".into(),
+        Value::from(event.previous_event_id),
+    );
+    let details = details_to_json(&event.details);
+    if !details.is_empty() {
+        map.insert(details_key(&event.event_type), Value::Object(details));
+    }
+    Value::Object(map)
+}
+
+fn details_to_json(d: &EventDetails) -> Map<String, Value> {
+    let mut map = Map::new();
+    let mut put = |key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            map.insert(key.into(), Value::String(v.clone()));
+        }
+    };
+    put("name", &d.name);
+    put("resourceType", &d.resource_type);
+    put("resource", &d.resource);
+    put("parameters", &d.parameters);
+    put("input", &d.input);
+    put("output", &d.output);
+    put("error", &d.error);
+    put("cause", &d.cause);
+    put("roleArn", &d.role_arn);
+    if let Some(index) = d.index {
+        map.insert("index".into(), Value::from(index));
+    }
+    if let Some(length) = d.length {
+        map.insert("length".into(), Value::from(length));
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{
+        "events": [
+            {
+                "timestamp": "2025-11-25T10:00:00.000000+00:00",
+                "type": "ExecutionStarted",
+                "id": 1,
+                "previousEventId": 0,
+                "executionStartedEventDetails": {
+                    "input": "{\"userId\":\"user_a\"}",
+                    "inputDetails": {"truncated": false},
+                    "roleArn": "arn:aws:iam::123456789012:role/StepFunctionsRole"
+                }
+            },
+            {
+                "timestamp": 1764064800.051,
+                "type": "TaskScheduled",
+                "id": 2,
+                "previousEventId": 1,
+                "taskScheduledEventDetails": {
+                    "resourceType": "lambda",
+                    "resource": "invoke",
+                    "region": "us-east-1",
+                    "parameters": "{\"FunctionName\":\"f\"}",
+                    "timeoutInSeconds": null
+                }
+            },
+            {
+                "timestamp": 1764064800.2,
+                "type": "MapIterationStarted",
+                "id": 3,
+                "previousEventId": 2,
+                "mapIterationStartedEventDetails": {"name": "ProcessItems", "index": 4}
+            }
+        ],
+        "nextToken": "AAAA"
+    }"#;
+
+    #[test]
+    fn reads_the_cli_shape_with_both_timestamp_forms() {
+        let events = parse_history(SAMPLE).unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].event_type, EventType::ExecutionStarted);
+        assert_eq!(events[0].timestamp, 1_764_064_800_000);
+        assert_eq!(
+            events[0].details.role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/StepFunctionsRole")
+        );
+        assert_eq!(events[1].timestamp, 1_764_064_800_051);
+        assert_eq!(events[1].previous_event_id, 1);
+        assert_eq!(events[1].details.resource_type.as_deref(), Some("lambda"));
+        assert_eq!(events[1].details.resource.as_deref(), Some("invoke"));
+        assert_eq!(
+            events[1].details.parameters.as_deref(),
+            Some("{\"FunctionName\":\"f\"}")
+        );
+        assert_eq!(events[2].details.name.as_deref(), Some("ProcessItems"));
+        assert_eq!(events[2].details.index, Some(4));
+    }
+
+    #[test]
+    fn accepts_a_bare_array() {
+        let json = r#"[{"timestamp": 1.5, "type": "PassStateEntered", "id": 7,
+                        "previousEventId": 6, "stateEnteredEventDetails": {"name": "P"}}]"#;
+        let events = parse_history(json).unwrap();
+        assert_eq!(events[0].timestamp, 1_500);
+        assert_eq!(events[0].details.name.as_deref(), Some("P"));
+    }
+
+    #[test]
+    fn errors_name_the_event_and_the_field() {
+        let bad_time = r#"{"events":[{"timestamp":"x","type":"TaskStarted","id":1}]}"#;
+        let err = parse_history(bad_time).unwrap_err();
+        assert!(
+            err.contains("event #0 (id 1)") && err.contains("timestamp"),
+            "{err}"
+        );
+
+        let bad_index = r#"{"events":[
+            {"timestamp":1,"type":"ExecutionStarted","id":1},
+            {"timestamp":2,"type":"MapIterationStarted","id":2,"previousEventId":1,
+             "mapIterationStartedEventDetails":{"name":"M","index":-1}}]}"#;
+        let err = parse_history(bad_index).unwrap_err();
+        assert!(
+            err.contains("event #1 (id 2)")
+                && err.contains("mapIterationStartedEventDetails.index"),
+            "{err}"
+        );
+
+        let missing_type = r#"[{"timestamp":1,"id":1}]"#;
+        assert!(
+            parse_history(missing_type)
+                .unwrap_err()
+                .contains("`type` is missing")
+        );
+        assert!(parse_history(r#"{"nextToken":"x"}"#).is_err());
+        assert!(
+            parse_history("not json")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+    }
+
+    #[test]
+    fn details_keys_follow_the_aws_names() {
+        assert_eq!(
+            details_key(&EventType::FailStateEntered),
+            "stateEnteredEventDetails"
+        );
+        assert_eq!(
+            details_key(&EventType::MapStateExited),
+            "stateExitedEventDetails"
+        );
+        assert_eq!(
+            details_key(&EventType::LambdaFunctionScheduleFailed),
+            "lambdaFunctionScheduleFailedEventDetails"
+        );
+        assert_eq!(
+            details_key(&EventType::MapStateStarted),
+            "mapStateStartedEventDetails"
+        );
+    }
+
+    #[test]
+    fn writing_then_reading_gives_the_same_events() {
+        let events = parse_history(SAMPLE).unwrap();
+        let written = to_history_json(&events);
+        assert!(written["events"][2]["mapIterationStartedEventDetails"]["index"] == 4);
+        let reread = parse_history(&written.to_string()).unwrap();
+        assert_eq!(reread, events);
+    }
 }
