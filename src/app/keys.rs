@@ -571,7 +571,7 @@ pub fn io_line_count(view: &ExecutionView) -> usize {
         })
     };
     let (error, cause) = view.error_and_cause();
-    let mut count = 2 + pretty_lines(view.input()) + 2 + pretty_lines(view.output());
+    let mut count = 1 + pretty_lines(view.input()) + 2 + pretty_lines(view.output());
     if error.is_some() || cause.is_some() {
         count += 2 + pretty_lines(cause);
     }
