@@ -153,8 +153,14 @@ impl ExecutionView {
         self.status() == ExecutionStatus::Running
     }
 
+    /// Start of the execution: from the history once it is loaded (exact), else the list's.
     pub fn start(&self) -> Millis {
-        self.summary.start
+        let timeline = self.timeline();
+        if timeline.event_count > 0 {
+            timeline.execution.start
+        } else {
+            self.summary.start
+        }
     }
 
     /// End of the execution, when it has ended.

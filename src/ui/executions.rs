@@ -109,8 +109,9 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, &index)| {
-            let row = execution_row(&list.rows[index], now, &columns);
-            if offset + i == list.cursor {
+            let selected = offset + i == list.cursor;
+            let row = execution_row(&list.rows[index], now, &columns, selected);
+            if selected {
                 row.style(theme::selected())
             } else {
                 row
@@ -142,10 +143,18 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn execution_row(e: &ExecutionSummary, now: i64, columns: &Columns) -> Row<'static> {
+fn execution_row(
+    e: &ExecutionSummary,
+    now: i64,
+    columns: &Columns,
+    selected: bool,
+) -> Row<'static> {
+    // A cursor mark as well as the highlight, for monochrome terminals and captures.
+    let mark = if selected { "▌" } else { " " };
     let status = Line::from(vec![
+        Span::styled(mark, theme::key()),
         Span::styled(
-            format!(" {} ", theme::status_symbol(e.status, now)),
+            format!("{} ", theme::status_symbol(e.status, now)),
             theme::status_style(e.status),
         ),
         Span::styled(e.status.as_str(), theme::status_style(e.status)),

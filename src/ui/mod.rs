@@ -77,7 +77,7 @@ fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled("stepdeck", theme::title())),
         Line::from(status),
         Line::from(Span::styled(
-            format!("terminal too small: {}×{}", area.width, area.height),
+            format!("too small: {}×{}", area.width, area.height),
             theme::error(),
         )),
         Line::from(format!("need {MIN_WIDTH}×{MIN_HEIGHT}")),

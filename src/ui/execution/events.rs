@@ -51,11 +51,8 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     let end = view.events.len().min(offset + height);
     let rows: Vec<Row> = (offset..end)
         .map(|i| {
-            let row = event_row(
-                view,
-                &view.events[i],
-                view.events_view.matches.binary_search(&i).is_ok(),
-            );
+            let matched = view.events_view.matches.binary_search(&i).is_ok();
+            let row = event_row(view, &view.events[i], matched, i == cursor);
             if i == cursor {
                 row.style(theme::selected())
             } else {
@@ -79,7 +76,12 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn event_row(view: &ExecutionView, event: &HistoryEvent, matched: bool) -> Row<'static> {
+fn event_row(
+    view: &ExecutionView,
+    event: &HistoryEvent,
+    matched: bool,
+    cursor: bool,
+) -> Row<'static> {
     let kind = event.event_type.as_str().to_string();
     let style = if event.event_type.is_failure() {
         Style::default().fg(theme::FAILED)
@@ -91,7 +93,11 @@ fn event_row(view: &ExecutionView, event: &HistoryEvent, matched: bool) -> Row<'
     } else {
         Style::default()
     };
-    let mark = if matched { "▸" } else { " " };
+    let mark = match (cursor, matched) {
+        (true, _) => "▌",
+        (false, true) => "▸",
+        (false, false) => " ",
+    };
     Row::new([
         Cell::from(Line::from(vec![
             Span::styled(mark, theme::key()),

@@ -7,7 +7,7 @@ use crate::app::execution::ExecutionView;
 use crate::app::executions::scroll_to;
 use crate::domain::Millis;
 use crate::domain::time::{format_clock, format_duration};
-use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan};
+use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
 use crate::ui::payload::json_lines;
 use crate::ui::theme;
 use crate::ui::widgets::gantt::Gantt;
@@ -199,13 +199,15 @@ fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'
             previous_end = attempt.end;
         }
     }
-    if let Some(error) = &span.error {
+    // A retried-then-successful state keeps its last error: the attempts already show it.
+    let ended_badly = span.status != SpanStatus::Succeeded;
+    if let Some(error) = span.error.as_ref().filter(|_| ended_badly) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<9}", "error"), theme::dim()),
             Span::styled(error.clone(), theme::error()),
         ]));
     }
-    if let Some(cause) = &span.cause {
+    if let Some(cause) = span.cause.as_ref().filter(|_| ended_badly) {
         lines.push(field("cause", cause.clone()));
     }
     let pending = view.payload_in_flight.is_some();

@@ -33,12 +33,13 @@ pub fn render(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
             } else {
                 " "
             };
+            let mark = if i == cursor { "▌" } else { " " };
             let kind = match sm.kind {
                 StateMachineKind::Standard => "standard",
                 StateMachineKind::Express => "express",
             };
             let line = Line::from(vec![
-                Span::styled(format!(" {current} "), theme::key()),
+                Span::styled(format!("{mark}{current} "), theme::key()),
                 Span::raw(sm.name.clone()),
                 Span::styled(format!("  {kind}"), theme::dim()),
             ]);
