@@ -381,6 +381,7 @@ impl TimelineBuilder {
 
     /// Applies a batch of events (sorted by id first; ids already applied are skipped).
     pub fn extend(&mut self, events: &[HistoryEvent]) {
+        self.reserve(events.len());
         if events.is_sorted_by_key(|e| e.id) {
             for e in events {
                 self.push(e);
@@ -396,6 +397,15 @@ impl TimelineBuilder {
 
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// Makes room for `additional_events` more events up front (growth stays amortised: the
+    /// vectors at least double when they grow), so applying a page never reallocates midway.
+    pub fn reserve(&mut self, additional_events: usize) {
+        self.events.dense.reserve(additional_events);
+        // A state takes at least two events (entered + exited or closed by its parent).
+        self.timeline.spans.reserve(additional_events / 2 + 1);
+        self.states.reserve(additional_events / 2 + 1);
     }
 
     /// Highest event id applied so far (0 when none): the next poll asks only for newer ones.
