@@ -39,7 +39,7 @@ fn big_list() -> App {
 
 fn big_timeline() -> App {
     // A Map with enough iterations for at least 1,000 spans.
-    let events = timeline_support::map_history(600, 40, 7);
+    let events = timeline_support::map_history(1_000, 40, 7);
     let spans = stepdeck::domain::timeline::build(&events).spans.len();
     assert!(spans >= 1_000, "only {spans} spans");
     let mut app = seed_app();

@@ -1,1 +1,3 @@
 //! Headless subcommands, e.g. `stepdeck timeline --history FILE`.
+
+pub mod timeline;

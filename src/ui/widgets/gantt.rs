@@ -356,7 +356,14 @@ mod tests {
     #[test]
     fn happy_path_at_100x16() {
         let t = fixture("happy_path.json");
-        insta::assert_snapshot!(render(&t, 100, 16, t.execution.end.unwrap()).backend());
+        let terminal = render(&t, 100, 16, t.execution.end.unwrap());
+        insta::assert_snapshot!(terminal.backend());
+        // Row 3 (ParallelProcessing, screen line 4) is selected: highlighted across the width.
+        let buffer = terminal.backend().buffer();
+        let highlighted = |y: u16| (0..100).all(|x| buffer[(x, y)].bg == Color::Indexed(237));
+        assert!(highlighted(4));
+        assert!(!highlighted(3) && !highlighted(5));
+        assert!(buffer[(0, 4)].modifier.contains(Modifier::BOLD));
     }
 
     #[test]

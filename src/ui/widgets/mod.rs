@@ -5,5 +5,6 @@ pub mod gantt;
 pub mod help;
 pub mod hints;
 pub mod input;
+pub mod json;
 pub mod palette;
 pub mod picker;

@@ -1,0 +1,243 @@
+//! `stepdeck timeline --history FILE [--format text|json]`: the timeline of a history saved
+//! with `aws stepfunctions get-execution-history`, as JSON for tools or as a text Gantt for a
+//! ticket or a CI log. Pure functions over a `Timeline`; only `run` reads the file.
+
+use crate::domain::Millis;
+use crate::domain::history_json::parse_history;
+use crate::domain::time::{format_duration, format_rfc3339};
+use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
+use crate::ui::widgets::gantt::{BarPart, bar_cells, lane_label, ruler};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TimelineArgs {
+    /// JSON printed by `aws stepfunctions get-execution-history` (timestamps as ISO-8601
+    /// strings or epoch seconds).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// `text`: a Gantt chart for a ticket or CI log; `json`: spans for tools.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Width of the text chart: fits a CI log or a ticket without wrapping.
+const TEXT_WIDTH: usize = 100;
+
+/// Reads the history file and returns what to print; errors name the file.
+pub fn run(args: &TimelineArgs) -> Result<String, String> {
+    let path = args.history.display();
+    let text =
+        std::fs::read_to_string(&args.history).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let events = parse_history(&text).map_err(|e| format!("{path}: {e}"))?;
+    if events.is_empty() {
+        return Err(format!("{path}: the history has no events"));
+    }
+    let timeline = build(&events);
+    Ok(match args.format {
+        Format::Json => {
+            let mut out = serde_json::to_string_pretty(&to_json(&timeline))
+                .map_err(|e| format!("cannot write JSON: {e}"))?;
+            out.push('\n');
+            out
+        }
+        Format::Text => to_text(&timeline, TEXT_WIDTH),
+    })
+}
+
+/// `{"execution": {status, start, duration_ms}, "spans": [{name, type, status, start_ms,
+/// end_ms, attempts, path}]}`, times in ms since the execution started, spans in entry order.
+pub fn to_json(timeline: &Timeline) -> Value {
+    let exec = &timeline.execution;
+    let relative = |t: Millis| t - exec.start;
+    let spans: Vec<Value> = timeline
+        .spans
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "type": s.state_type.as_str(),
+                "status": s.status.as_str(),
+                "start_ms": relative(s.start),
+                "end_ms": s.end.map(relative),
+                "attempts": s.attempt_count(),
+                "path": s.path.iter().map(|p| p.label()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "execution": {
+            "status": exec.status.as_str(),
+            "start": format_rfc3339(exec.start),
+            "duration_ms": exec.end.map(relative),
+        },
+        "spans": spans,
+    })
+}
+
+/// The latest instant the history tells about: where running bars stop (no clock is read).
+fn latest_time(timeline: &Timeline) -> Millis {
+    let mut latest = timeline.execution.end.unwrap_or(timeline.execution.start);
+    for s in &timeline.spans {
+        latest = latest.max(s.end.unwrap_or(s.start));
+        for a in &s.attempts {
+            latest = latest.max(a.end.or(a.started).unwrap_or(a.scheduled));
+        }
+    }
+    latest
+}
+
+/// A text Gantt `width` columns wide (longer lines only for error messages): a header with
+/// status, start and duration, a ruler, then one line per row — indented name, bar,
+/// duration, status, attempts, error. `█` time in the state, `░` failed attempts, `·` retry
+/// backoff.
+pub fn to_text(timeline: &Timeline, width: usize) -> String {
+    let exec = &timeline.execution;
+    let now = latest_time(timeline);
+    let rows = timeline.rows();
+    let mut out = String::new();
+
+    let duration = match exec.end {
+        Some(end) => format_duration(end - exec.start),
+        None => format!("{} so far", format_duration(now - exec.start)),
+    };
+    out.push_str(&format!(
+        "execution {}  started {}  duration {}",
+        exec.status.as_str(),
+        format_rfc3339(exec.start),
+        duration
+    ));
+    if let Some(outcome) = timeline.outcome() {
+        out.push_str(&format!("  outcome: {}", outcome.label()));
+    }
+    out.push('\n');
+    if rows.is_empty() {
+        out.push_str("(no states entered)\n");
+        return out;
+    }
+
+    let label_of = |kind: &RowKind| match kind {
+        RowKind::Span(id) => timeline.spans[*id].name.clone(),
+        RowKind::Lane { segment, .. } => lane_label(segment),
+    };
+    let name_w = rows
+        .iter()
+        .map(|r| r.depth * 2 + label_of(&r.kind).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 32);
+    // Right of the bar: ` 12.3s  SUCCEEDED  x2` (duration 7, status 9, attempts 3).
+    const TAIL: usize = 1 + 7 + 2 + 9 + 2 + 3;
+    let bar_w = width.saturating_sub(name_w + 2 + TAIL).max(10);
+    let window = (0, (now - exec.start).max(1));
+
+    out.push_str(&format!("{:name_w$} |{}|\n", "", ruler(window, bar_w)));
+
+    let abs_window = (exec.start, exec.start + window.1);
+    for row in &rows {
+        let name = format!("{}{}", "  ".repeat(row.depth), label_of(&row.kind));
+        let name: String = if name.chars().count() > name_w {
+            name.chars().take(name_w - 1).chain(['…']).collect()
+        } else {
+            name
+        };
+        let pad = name_w - name.chars().count();
+        out.push_str(&name);
+        out.push_str(&" ".repeat(pad));
+        out.push_str(" |");
+        match &row.kind {
+            RowKind::Lane { .. } => {
+                out.push_str(&" ".repeat(bar_w));
+                out.push_str("|\n");
+            }
+            RowKind::Span(id) => {
+                let span = &timeline.spans[*id];
+                for (glyph, part) in bar_cells(span, abs_window, now, bar_w) {
+                    out.push(match part {
+                        BarPart::Empty => ' ',
+                        BarPart::Body => glyph,
+                        BarPart::FailedAttempt => '░',
+                        BarPart::Backoff => '·',
+                    });
+                }
+                let attempts = match span.attempts.len() {
+                    0 | 1 => String::new(),
+                    n => format!("x{n}"),
+                };
+                let mut line = format!(
+                    "| {:>7}  {:<9}  {:<3}",
+                    format_duration(span.duration(now)),
+                    span.status.as_str(),
+                    attempts
+                );
+                let show_error = matches!(
+                    span.status,
+                    SpanStatus::Failed | SpanStatus::Caught | SpanStatus::TimedOut
+                ) || span.attempts.len() > 1;
+                if show_error && let Some(error) = &span.error {
+                    line.push_str(&format!("  {error}"));
+                    let message = span
+                        .cause
+                        .as_deref()
+                        .and_then(crate::domain::execution::error_message_from_cause);
+                    if let Some(message) = message {
+                        line.push_str(&format!(": {message}"));
+                    }
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::history_json::parse_history;
+
+    fn fixture(name: &str) -> Timeline {
+        let path = format!(
+            "{}/tests/fixtures/histories/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        build(&parse_history(&std::fs::read_to_string(path).unwrap()).unwrap())
+    }
+
+    #[test]
+    fn text_of_the_rejected_run() {
+        insta::assert_snapshot!(to_text(&fixture("rejected_sunglasses.json"), 100));
+    }
+
+    #[test]
+    fn text_of_a_retry_inside_parallel_branches() {
+        insta::assert_snapshot!(to_text(&fixture("retry_absorbed.json"), 100));
+    }
+
+    #[test]
+    fn text_of_a_map_with_a_retried_iteration() {
+        insta::assert_snapshot!(to_text(&fixture("map_iterations.json"), 80));
+    }
+
+    #[test]
+    fn text_of_a_running_execution_stops_at_its_latest_event() {
+        let text = to_text(&fixture("running.json"), 100);
+        insta::assert_snapshot!(text);
+        assert!(text.starts_with("execution RUNNING") && text.contains("so far"));
+    }
+
+    #[test]
+    fn text_of_an_empty_history_says_so() {
+        let empty = crate::domain::timeline::TimelineBuilder::new()
+            .timeline()
+            .clone();
+        assert!(to_text(&empty, 100).contains("(no states entered)"));
+    }
+}
