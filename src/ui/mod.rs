@@ -11,7 +11,6 @@ use ratatui::text::{Line, Span};
 pub mod execution;
 pub mod executions;
 pub mod header;
-pub mod payload;
 pub mod theme;
 pub mod widgets;
 

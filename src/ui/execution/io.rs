@@ -2,8 +2,8 @@
 //! coloured JSON, scrollable; `y`/`Y` copy them.
 
 use crate::app::execution::ExecutionView;
-use crate::ui::payload::json_lines;
 use crate::ui::theme;
+use crate::ui::widgets::json::json_lines;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
