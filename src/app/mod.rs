@@ -1,13 +1,33 @@
 //! Pure UI state and its transitions: `App`, user intents (`Action`), inputs (`Msg`) and
 //! requests (`Effect`). `update(&mut App, Msg) -> Vec<Effect>` does no I/O and reads no clock.
 
+pub mod action;
 pub mod effect;
+pub mod execution;
+pub mod executions;
 pub mod msg;
+pub mod overlay;
 
+mod keys;
+
+use crate::backend::{BackendError, BackendInfo, HistoryRequest, ListExecutionsRequest, Page};
 use crate::domain::Millis;
-use crate::keymap::Keymap;
+use crate::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+};
+use crate::domain::history::HistoryEvent;
+use crate::keymap::{Context, Key, Keymap};
 use effect::Effect;
-use msg::Msg;
+use execution::{ExecutionView, HISTORY_POLL_MS, Tab};
+use executions::{ExecutionsList, PAGE_SIZE};
+use msg::{Generation, Msg};
+use overlay::Overlay;
+
+/// Period of the animation tick (spinners, growing bars) while something runs on screen.
+pub const ANIMATION_MS: Millis = 150;
+/// Lines the views take around a list (header, table header, notice, hint bar): used to
+/// estimate how many rows a page holds for paging and scrolling.
+pub const CHROME_ROWS: u16 = 5;
 
 /// Start-up choices that shape the app (from the CLI and the settings file).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,20 +50,61 @@ impl Default for AppOptions {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Error,
+}
+
+/// A one-line message under the view (results of commands, errors, keymap problems).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub level: NoticeLevel,
+    pub at: Millis,
+}
+
 pub struct App {
     pub now: Millis,
     pub options: AppOptions,
     pub keymap: Keymap,
     pub should_quit: bool,
+    pub backend: Option<BackendInfo>,
+    pub state_machines: Vec<StateMachineSummary>,
+    /// Index into `state_machines`.
+    pub selected_state_machine: Option<usize>,
+    pub state_machines_loaded: bool,
+    pub executions: ExecutionsList,
+    /// The open execution (the execution view); None shows the list.
+    pub execution: Option<ExecutionView>,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
+    /// Keys of a sequence in progress (`g` of `g g`).
+    pub pending_keys: Vec<Key>,
+    /// Terminal size (columns, rows), from `Msg::Resize`.
+    pub viewport: (u16, u16),
+    last_generation: Generation,
 }
 
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
+        let notice = startup_notice(&options.startup_problems, now);
         App {
             now,
             options,
             keymap,
             should_quit: false,
+            backend: None,
+            state_machines: Vec::new(),
+            selected_state_machine: None,
+            state_machines_loaded: false,
+            executions: ExecutionsList::default(),
+            execution: None,
+            overlay: None,
+            notice,
+            pending_keys: Vec::new(),
+            viewport: (120, 32),
+            last_generation: 0,
         }
     }
 
@@ -52,16 +113,499 @@ impl App {
         vec![Effect::LoadStateMachines]
     }
 
+    fn next_generation(&mut self) -> Generation {
+        self.last_generation += 1;
+        self.last_generation
+    }
+
+    /// The keymap context keys are resolved in: the overlay's, else the view's.
+    pub fn context(&self) -> Context {
+        if let Some(overlay) = &self.overlay {
+            return overlay.context();
+        }
+        self.view_context()
+    }
+
+    /// The context of the view under any overlay.
+    pub fn view_context(&self) -> Context {
+        match &self.execution {
+            None => Context::Executions,
+            Some(view) => match view.tab {
+                Tab::Timeline => Context::Timeline,
+                Tab::Events => Context::Events,
+                Tab::Io => Context::Io,
+            },
+        }
+    }
+
+    pub fn state_machine(&self) -> Option<&StateMachineSummary> {
+        self.selected_state_machine
+            .and_then(|i| self.state_machines.get(i))
+    }
+
+    /// Rows a page of the list or events table holds at the current terminal size.
+    pub fn page_rows(&self) -> usize {
+        self.viewport.1.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    fn executions_visible(&self) -> bool {
+        self.execution.is_none()
+    }
+
+    fn refresh_due_at(&self) -> Option<Millis> {
+        let list = &self.executions;
+        if !self.executions_visible() || self.state_machine().is_none() {
+            return None;
+        }
+        if list.refresh_in_flight.is_some() {
+            return None;
+        }
+        let interval = self.options.refresh_interval_ms.max(250);
+        Some(list.last_request_at.map_or(self.now, |t| t + interval))
+    }
+
+    fn history_due_at(&self) -> Option<Millis> {
+        let view = self.execution.as_ref()?;
+        if !view.is_running() || view.history_in_flight.is_some() {
+            return None;
+        }
+        Some(
+            view.last_history_request_at
+                .map_or(self.now, |t| t + HISTORY_POLL_MS),
+        )
+    }
+
+    /// Something on screen moves with time: a RUNNING row, a running execution's bars.
+    pub fn is_animating(&self) -> bool {
+        match &self.execution {
+            Some(view) => view.is_running(),
+            None => self
+                .executions
+                .on_screen(self.page_rows())
+                .any(|r| r.status == ExecutionStatus::Running),
+        }
+    }
+
     /// When the runtime should next send `Msg::Tick` (absolute time), or None to sleep until
     /// input: animations and due polls ask for a wake-up, an idle console asks for none.
     pub fn next_wakeup(&self) -> Option<Millis> {
-        None
+        let animation = self.is_animating().then_some(self.now + ANIMATION_MS);
+        [self.refresh_due_at(), self.history_due_at(), animation]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| t.max(self.now))
+    }
+
+    pub fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            level,
+            at: self.now,
+        });
+    }
+
+    /// A list request for the first page (refresh) of the current listing.
+    fn request_refresh(&mut self) -> Vec<Effect> {
+        let Some(sm) = self.state_machine() else {
+            return Vec::new();
+        };
+        let request = ListExecutionsRequest {
+            state_machine_arn: sm.arn.clone(),
+            status: self.executions.status_filter,
+            next_token: None,
+            page_size: PAGE_SIZE,
+        };
+        let generation = self.next_generation();
+        self.executions.refresh_in_flight = Some(generation);
+        self.executions.last_request_at = Some(self.now);
+        vec![Effect::LoadExecutions {
+            generation,
+            append: false,
+            request,
+        }]
+    }
+
+    fn request_next_page_if_needed(&mut self) -> Vec<Effect> {
+        if !self.executions.wants_next_page() {
+            return Vec::new();
+        }
+        let Some(sm) = self.state_machine() else {
+            return Vec::new();
+        };
+        let request = ListExecutionsRequest {
+            state_machine_arn: sm.arn.clone(),
+            status: self.executions.status_filter,
+            next_token: self.executions.next_token.clone(),
+            page_size: PAGE_SIZE,
+        };
+        let generation = self.next_generation();
+        self.executions.page_in_flight = Some(generation);
+        vec![Effect::LoadExecutions {
+            generation,
+            append: true,
+            request,
+        }]
+    }
+
+    /// A new listing (state machine or status filter changed): old responses become stale.
+    fn reload_list(&mut self) -> Vec<Effect> {
+        self.executions.reset();
+        self.request_refresh()
+    }
+
+    pub fn select_state_machine(&mut self, index: usize) -> Vec<Effect> {
+        if index >= self.state_machines.len() {
+            return Vec::new();
+        }
+        let changed = self.selected_state_machine != Some(index);
+        self.selected_state_machine = Some(index);
+        self.execution = None;
+        if changed || !self.executions.loaded {
+            self.executions.cursor_arn = None;
+            self.reload_list()
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn set_status_filter(&mut self, status: Option<ExecutionStatus>) -> Vec<Effect> {
+        self.executions.status_filter = status;
+        self.reload_list()
+    }
+
+    /// Opens the execution under the cursor: describe it and load its whole history.
+    pub fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(summary) = self.executions.selected().cloned() else {
+            return Vec::new();
+        };
+        let mut view = ExecutionView::new(summary);
+        let detail_generation = self.next_generation();
+        let history_generation = self.next_generation();
+        view.detail_in_flight = Some(detail_generation);
+        view.history_in_flight = Some(history_generation);
+        view.last_history_request_at = Some(self.now);
+        let effects = vec![
+            Effect::LoadExecution {
+                generation: detail_generation,
+                execution_arn: view.arn.clone(),
+            },
+            Effect::LoadHistory {
+                generation: history_generation,
+                request: HistoryRequest {
+                    execution_arn: view.arn.clone(),
+                    after_event_id: None,
+                    include_data: false,
+                },
+            },
+        ];
+        self.execution = Some(view);
+        effects
+    }
+
+    /// Asks for events newer than the last one seen (one request at a time).
+    fn poll_history(&mut self) -> Vec<Effect> {
+        let generation = self.next_generation();
+        let now = self.now;
+        let Some(view) = self.execution.as_mut() else {
+            return Vec::new();
+        };
+        if view.history_in_flight.is_some() {
+            return Vec::new();
+        }
+        let last = view.builder.last_event_id();
+        view.history_in_flight = Some(generation);
+        view.last_history_request_at = Some(now);
+        vec![Effect::LoadHistory {
+            generation,
+            request: HistoryRequest {
+                execution_arn: view.arn.clone(),
+                after_event_id: (last > 0).then_some(last),
+                include_data: false,
+            },
+        }]
+    }
+
+    fn describe_open_execution(&mut self) -> Vec<Effect> {
+        let generation = self.next_generation();
+        let Some(view) = self.execution.as_mut() else {
+            return Vec::new();
+        };
+        if view.detail_in_flight.is_some() {
+            return Vec::new();
+        }
+        view.detail_in_flight = Some(generation);
+        vec![Effect::LoadExecution {
+            generation,
+            execution_arn: view.arn.clone(),
+        }]
+    }
+
+    /// Fetches the history once with execution data, for the details pane's payloads.
+    fn request_payloads(&mut self) -> Vec<Effect> {
+        let generation = self.next_generation();
+        let Some(view) = self.execution.as_mut() else {
+            return Vec::new();
+        };
+        view.payload_in_flight = Some(generation);
+        vec![Effect::LoadHistory {
+            generation,
+            request: HistoryRequest {
+                execution_arn: view.arn.clone(),
+                after_event_id: None,
+                include_data: true,
+            },
+        }]
+    }
+
+    fn on_tick(&mut self, now: Millis) -> Vec<Effect> {
+        self.now = now;
+        let mut effects = Vec::new();
+        if self.refresh_due_at().is_some_and(|t| t <= now) {
+            effects.extend(self.request_refresh());
+        }
+        if self.history_due_at().is_some_and(|t| t <= now) {
+            effects.extend(self.poll_history());
+        }
+        effects
+    }
+
+    fn on_state_machines(
+        &mut self,
+        result: Result<Vec<StateMachineSummary>, BackendError>,
+    ) -> Vec<Effect> {
+        let machines = match result {
+            Ok(m) => m,
+            Err(e) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!("listing state machines failed: {e}"),
+                );
+                return Vec::new();
+            }
+        };
+        let current_arn = self.state_machine().map(|s| s.arn.clone());
+        self.state_machines = machines;
+        self.state_machines_loaded = true;
+        if self.state_machines.is_empty() {
+            self.selected_state_machine = None;
+            self.notify(NoticeLevel::Info, "no state machines found");
+            return Vec::new();
+        }
+        let by_arn =
+            current_arn.and_then(|arn| self.state_machines.iter().position(|s| s.arn == arn));
+        let wanted = self.options.state_machine.clone();
+        let by_option = wanted.as_ref().and_then(|w| {
+            self.state_machines
+                .iter()
+                .position(|s| &s.name == w || &s.arn == w)
+        });
+        if let (Some(w), None, None) = (&wanted, by_arn, by_option) {
+            self.notify(
+                NoticeLevel::Error,
+                format!("state machine `{w}` not found; showing the first one"),
+            );
+        }
+        let index = by_arn.or(by_option).unwrap_or(0);
+        self.select_state_machine(index)
+    }
+
+    fn on_executions(
+        &mut self,
+        generation: Generation,
+        append: bool,
+        result: Result<Page<ExecutionSummary>, BackendError>,
+    ) -> Vec<Effect> {
+        let list = &mut self.executions;
+        let expected = if append {
+            list.page_in_flight
+        } else {
+            list.refresh_in_flight
+        };
+        if expected != Some(generation) {
+            return Vec::new(); // stale: the listing changed since the request
+        }
+        if append {
+            list.page_in_flight = None;
+        } else {
+            list.refresh_in_flight = None;
+        }
+        match result {
+            Ok(page) if append => list.apply_page(page, self.now),
+            Ok(page) => list.apply_refresh(page, self.now),
+            Err(e) => {
+                list.error = Some((e.to_string(), self.now));
+                return Vec::new();
+            }
+        }
+        let page_rows = self.page_rows();
+        let cursor = self.executions.cursor;
+        self.executions.set_cursor(cursor, page_rows);
+        self.request_next_page_if_needed()
     }
 }
 
+fn startup_notice(problems: &[String], now: Millis) -> Option<Notice> {
+    let first = problems.first()?;
+    let more = match problems.len() {
+        1 => String::new(),
+        n => format!(" (+{} more, see ? help)", n - 1),
+    };
+    Some(Notice {
+        text: format!("{first}{more}"),
+        level: NoticeLevel::Error,
+        at: now,
+    })
+}
+
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    if let Msg::Tick(now) = msg {
-        app.now = now;
+    match msg {
+        Msg::Key(event) => keys::on_key(app, event),
+        Msg::Resize(width, height) => {
+            app.viewport = (width, height);
+            Vec::new()
+        }
+        Msg::Tick(now) => app.on_tick(now),
+        Msg::BackendInfo(info) => {
+            app.backend = Some(info);
+            Vec::new()
+        }
+        Msg::StateMachines(result) => app.on_state_machines(result),
+        Msg::Executions {
+            generation,
+            append,
+            result,
+        } => app.on_executions(generation, append, result),
+        Msg::Execution { generation, result } => on_execution(app, generation, result),
+        Msg::History {
+            generation,
+            include_data,
+            result,
+        } => on_history(app, generation, include_data, result),
+        Msg::Started(result) => match result {
+            Ok(summary) => {
+                app.notify(NoticeLevel::Info, format!("started {}", summary.name));
+                app.executions.last_request_at = None;
+                Vec::new()
+            }
+            Err(e) => {
+                app.notify(NoticeLevel::Error, format!("start failed: {e}"));
+                Vec::new()
+            }
+        },
+        Msg::Stopped {
+            execution_arn,
+            result,
+        } => on_stopped(app, execution_arn, result),
+        Msg::Copied(result) => {
+            match result {
+                Ok(what) => {
+                    app.notify(NoticeLevel::Info, format!("copied {what} to the clipboard"))
+                }
+                Err(e) => app.notify(NoticeLevel::Error, format!("copy failed: {e}")),
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_execution(
+    app: &mut App,
+    generation: Generation,
+    result: Result<ExecutionDetail, BackendError>,
+) -> Vec<Effect> {
+    let Some(view) = app.execution.as_mut() else {
+        return Vec::new();
+    };
+    if view.detail_in_flight != Some(generation) {
+        return Vec::new();
+    }
+    view.detail_in_flight = None;
+    match result {
+        Ok(detail) => {
+            if detail.summary.status != ExecutionStatus::Running {
+                view.timeline.follow = false;
+            }
+            view.detail = Some(detail);
+        }
+        Err(e) => view.error = Some(format!("describe failed: {e}")),
     }
     Vec::new()
+}
+
+fn on_history(
+    app: &mut App,
+    generation: Generation,
+    include_data: bool,
+    result: Result<Vec<HistoryEvent>, BackendError>,
+) -> Vec<Effect> {
+    let Some(view) = app.execution.as_mut() else {
+        return Vec::new();
+    };
+    if include_data {
+        if view.payload_in_flight != Some(generation) {
+            return Vec::new();
+        }
+        view.payload_in_flight = None;
+        match result {
+            Ok(events) => view.apply_payloads(&events),
+            Err(e) => view.error = Some(format!("loading state inputs/outputs failed: {e}")),
+        }
+        return Vec::new();
+    }
+    if view.history_in_flight != Some(generation) {
+        return Vec::new();
+    }
+    view.history_in_flight = None;
+    match result {
+        Ok(events) => {
+            let was_running = view.is_running();
+            view.apply_history(events);
+            view.error = None;
+            // The history saw the end before the description did: describe again for the
+            // output / error and the stop time.
+            let described_running = view
+                .detail
+                .as_ref()
+                .is_none_or(|d| d.summary.status == ExecutionStatus::Running);
+            if was_running && !view.is_running() {
+                view.timeline.follow = false;
+            }
+            if view.timeline().execution.status.is_terminal()
+                && view.timeline().event_count > 0
+                && described_running
+                && view.detail.is_some()
+            {
+                return app.describe_open_execution();
+            }
+        }
+        Err(e) => view.error = Some(format!("loading the history failed: {e}")),
+    }
+    Vec::new()
+}
+
+fn on_stopped(
+    app: &mut App,
+    execution_arn: String,
+    result: Result<(), BackendError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(()) => {
+            let name = execution_arn.rsplit(':').next().unwrap_or(&execution_arn);
+            app.notify(NoticeLevel::Info, format!("stop requested for {name}"));
+            // Show the new status soon: refresh the list / poll the open execution now.
+            app.executions.last_request_at = None;
+            if let Some(view) = app.execution.as_mut()
+                && view.arn == execution_arn
+            {
+                view.last_history_request_at = None;
+                return app.describe_open_execution();
+            }
+            Vec::new()
+        }
+        Err(e) => {
+            app.notify(NoticeLevel::Error, format!("stop failed: {e}"));
+            Vec::new()
+        }
+    }
 }

@@ -1,0 +1,405 @@
+//! The open execution: its description, the incrementally built timeline and the raw events,
+//! state payloads fetched on demand, and the per-tab view state (timeline selection and time
+//! window, events cursor and search, input/output scroll).
+
+use super::executions::scroll_to;
+use super::msg::Generation;
+use crate::domain::Millis;
+use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
+use crate::domain::history::HistoryEvent;
+use crate::domain::timeline::{RowKind, Span, Timeline, TimelineBuilder, TimelineRow};
+use std::collections::HashMap;
+
+/// How often the history of a running execution is polled.
+pub const HISTORY_POLL_MS: Millis = 1_000;
+/// Step Functions keeps at most this many events per execution.
+pub const HISTORY_EVENT_LIMIT: usize = 25_000;
+/// Narrowest time window the zoom goes down to.
+pub const MIN_WINDOW_MS: Millis = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Timeline,
+    Events,
+    Io,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Timeline, Tab::Events, Tab::Io];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Timeline => "Timeline",
+            Tab::Events => "Events",
+            Tab::Io => "Input/Output",
+        }
+    }
+
+    pub fn next(self) -> Tab {
+        let i = Tab::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        Tab::ALL[(i + 1) % Tab::ALL.len()]
+    }
+
+    pub fn prev(self) -> Tab {
+        let i = Tab::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        Tab::ALL[(i + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+}
+
+/// Input and output of one history event, from a fetch with execution data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventPayload {
+    pub input: Option<String>,
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TimelineState {
+    /// `Timeline::rows()` after the last history update.
+    pub rows: Vec<TimelineRow>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Chosen window in ms since the execution started; None fits the whole execution.
+    pub window: Option<(Millis, Millis)>,
+    /// Keep the window's right edge at now while the execution runs.
+    pub follow: bool,
+    /// The details pane of the selected span is open.
+    pub details: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventsState {
+    pub cursor: usize,
+    pub offset: usize,
+    pub search: String,
+    /// Indices into `ExecutionView::events` matching `search`.
+    pub matches: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExecutionView {
+    pub arn: String,
+    /// The list row it was opened from (the header until the description arrives).
+    pub summary: ExecutionSummary,
+    pub detail: Option<ExecutionDetail>,
+    pub detail_in_flight: Option<Generation>,
+    pub builder: TimelineBuilder,
+    /// Every event received, in id order (the Events tab).
+    pub events: Vec<HistoryEvent>,
+    pub history_in_flight: Option<Generation>,
+    pub history_loaded: bool,
+    pub last_history_request_at: Option<Millis>,
+    /// State inputs/outputs by event id, filled by one fetch with execution data.
+    pub payloads: HashMap<i64, EventPayload>,
+    pub payload_in_flight: Option<Generation>,
+    /// Highest event id the payload fetch covered (0 = never fetched).
+    pub payloads_through: i64,
+    /// The last error loading this execution.
+    pub error: Option<String>,
+    pub tab: Tab,
+    pub timeline: TimelineState,
+    pub events_view: EventsState,
+    pub io_scroll: usize,
+}
+
+impl ExecutionView {
+    pub fn new(summary: ExecutionSummary) -> Self {
+        let running = summary.status == ExecutionStatus::Running;
+        ExecutionView {
+            arn: summary.arn.clone(),
+            summary,
+            detail: None,
+            detail_in_flight: None,
+            builder: TimelineBuilder::new(),
+            events: Vec::new(),
+            history_in_flight: None,
+            history_loaded: false,
+            last_history_request_at: None,
+            payloads: HashMap::new(),
+            payload_in_flight: None,
+            payloads_through: 0,
+            error: None,
+            tab: Tab::Timeline,
+            timeline: TimelineState {
+                follow: running,
+                ..TimelineState::default()
+            },
+            events_view: EventsState::default(),
+            io_scroll: 0,
+        }
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        self.builder.timeline()
+    }
+
+    /// The freshest known status: the history (polled every second) can be ahead of the
+    /// description, and a terminal status from either source wins.
+    pub fn status(&self) -> ExecutionStatus {
+        let described = self
+            .detail
+            .as_ref()
+            .map(|d| d.summary.status)
+            .unwrap_or(self.summary.status);
+        let timeline = self.timeline();
+        if timeline.event_count > 0 && timeline.execution.status.is_terminal() {
+            timeline.execution.status
+        } else {
+            described
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status() == ExecutionStatus::Running
+    }
+
+    /// Start of the execution: from the history once it is loaded (exact), else the list's.
+    pub fn start(&self) -> Millis {
+        let timeline = self.timeline();
+        if timeline.event_count > 0 {
+            timeline.execution.start
+        } else {
+            self.summary.start
+        }
+    }
+
+    /// End of the execution, when it has ended.
+    pub fn end(&self) -> Option<Millis> {
+        let timeline = self.timeline();
+        if timeline.event_count > 0 && timeline.execution.end.is_some() {
+            return timeline.execution.end;
+        }
+        self.detail
+            .as_ref()
+            .and_then(|d| d.summary.stop)
+            .or(self.summary.stop)
+    }
+
+    pub fn duration(&self, now: Millis) -> Millis {
+        self.end().unwrap_or(now) - self.start()
+    }
+
+    /// What the run did: from the history once it is complete, else what the list knew.
+    pub fn outcome(&self) -> Option<Outcome> {
+        let timeline = self.timeline();
+        if self.history_loaded
+            && timeline.execution.status.is_terminal()
+            && let Some(outcome) = timeline.outcome()
+        {
+            return Some(outcome);
+        }
+        self.detail
+            .as_ref()
+            .and_then(|d| d.summary.outcome.clone())
+            .or_else(|| self.summary.outcome.clone())
+    }
+
+    /// Applies newly fetched events (timeline incremental update, events list, search).
+    pub fn apply_history(&mut self, mut events: Vec<HistoryEvent>) {
+        events.sort_by_key(|e| e.id);
+        let last = self.events.last().map(|e| e.id).unwrap_or(0);
+        events.retain(|e| e.id > last);
+        self.builder.extend(&events);
+        self.events.extend(events);
+        self.history_loaded = true;
+        let selected = self.timeline.rows.get(self.timeline.selected).cloned();
+        self.timeline.rows = self.builder.timeline().rows();
+        if let Some(row) = selected
+            && let Some(i) = self.timeline.rows.iter().position(|r| r.kind == row.kind)
+        {
+            self.timeline.selected = i;
+        }
+        self.timeline.selected = self
+            .timeline
+            .selected
+            .min(self.timeline.rows.len().saturating_sub(1));
+        self.recompute_matches();
+    }
+
+    /// Keeps the inputs/outputs of a fetch with execution data.
+    pub fn apply_payloads(&mut self, events: &[HistoryEvent]) {
+        for e in events {
+            if e.details.input.is_some() || e.details.output.is_some() {
+                self.payloads.insert(
+                    e.id,
+                    EventPayload {
+                        input: e.details.input.clone(),
+                        output: e.details.output.clone(),
+                    },
+                );
+            }
+            self.payloads_through = self.payloads_through.max(e.id);
+        }
+    }
+
+    /// The span of the selected timeline row, if it is a span (not a lane header).
+    pub fn selected_span(&self) -> Option<&Span> {
+        match self.timeline.rows.get(self.timeline.selected)?.kind {
+            RowKind::Span(id) => self.timeline().spans.get(id),
+            RowKind::Lane { .. } => None,
+        }
+    }
+
+    /// The state's input: from the span itself or from the payload fetch (entered event).
+    pub fn span_input<'a>(&'a self, span: &'a Span) -> Option<&'a str> {
+        span.input.as_deref().or_else(|| {
+            self.payloads
+                .get(&span.entered_event_id)
+                .and_then(|p| p.input.as_deref())
+        })
+    }
+
+    /// The state's output: from the span itself or from the payload fetch (exited event).
+    pub fn span_output<'a>(&'a self, span: &'a Span) -> Option<&'a str> {
+        span.output.as_deref().or_else(|| {
+            let id = span.exited_event_id?;
+            self.payloads.get(&id).and_then(|p| p.output.as_deref())
+        })
+    }
+
+    /// Whether opening this span's details needs a payload fetch.
+    pub fn needs_payloads_for(&self, span: &Span) -> bool {
+        self.payload_in_flight.is_none()
+            && span.input.is_none()
+            && span.entered_event_id > self.payloads_through
+    }
+
+    /// The Gantt window in ms since the execution started.
+    pub fn window(&self, now: Millis) -> (Millis, Millis) {
+        let total = self.duration(now).max(1);
+        match self.timeline.window {
+            None => (0, total),
+            Some((from, to)) if self.timeline.follow && self.is_running() => {
+                let width = to - from;
+                ((total - width).max(0), (total - width).max(0) + width)
+            }
+            Some(window) => window,
+        }
+    }
+
+    pub fn zoom(&mut self, zoom_in: bool, now: Millis) {
+        let total = self.duration(now).max(1);
+        let (from, to) = self.window(now);
+        let width = to - from;
+        let new_width = if zoom_in {
+            (width / 2).max(MIN_WINDOW_MS)
+        } else {
+            width.saturating_mul(2)
+        };
+        if new_width >= total && !zoom_in {
+            self.timeline.window = None;
+            return;
+        }
+        // Following keeps the right edge; otherwise zoom around the centre.
+        let new_from = if self.timeline.follow && self.is_running() {
+            to - new_width
+        } else {
+            from + (width - new_width) / 2
+        };
+        let new_from = new_from.max(0);
+        self.timeline.window = Some((new_from, new_from + new_width));
+    }
+
+    pub fn pan(&mut self, right: bool, now: Millis) {
+        let (from, to) = self.window(now);
+        let width = to - from;
+        let step = (width / 4).max(1);
+        let total = self.duration(now).max(1);
+        let new_from = if right {
+            (from + step).min((total - width).max(0))
+        } else {
+            (from - step).max(0)
+        };
+        self.timeline.window = Some((new_from, new_from + width));
+        self.timeline.follow = false;
+    }
+
+    pub fn fit(&mut self) {
+        self.timeline.window = None;
+        self.timeline.follow = self.is_running();
+    }
+
+    pub fn move_timeline(&mut self, target: usize, page_rows: usize) {
+        let t = &mut self.timeline;
+        t.selected = target.min(t.rows.len().saturating_sub(1));
+        t.offset = scroll_to(t.offset, t.selected, page_rows);
+    }
+
+    pub fn move_events(&mut self, target: usize, page_rows: usize) {
+        let e = &mut self.events_view;
+        e.cursor = target.min(self.events.len().saturating_sub(1));
+        e.offset = scroll_to(e.offset, e.cursor, page_rows);
+    }
+
+    /// Elapsed time of an event since the execution started.
+    pub fn elapsed(&self, event: &HistoryEvent) -> Millis {
+        let start = self
+            .events
+            .first()
+            .map(|e| e.timestamp)
+            .unwrap_or(self.start());
+        event.timestamp - start
+    }
+
+    pub fn recompute_matches(&mut self) {
+        let needle = self.events_view.search.to_lowercase();
+        self.events_view.matches = if needle.is_empty() {
+            Vec::new()
+        } else {
+            self.events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    e.event_type.as_str().to_lowercase().contains(&needle)
+                        || e.summary().to_lowercase().contains(&needle)
+                        || e.id.to_string() == needle
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+    }
+
+    /// The match after (or before) the cursor, wrapping around.
+    pub fn find_match(&self, forward: bool, include_cursor: bool) -> Option<usize> {
+        let matches = &self.events_view.matches;
+        let cursor = self.events_view.cursor;
+        if forward {
+            matches
+                .iter()
+                .find(|&&i| i > cursor || (include_cursor && i == cursor))
+                .or(matches.first())
+                .copied()
+        } else {
+            matches
+                .iter()
+                .rev()
+                .find(|&&i| i < cursor)
+                .or(matches.last())
+                .copied()
+        }
+    }
+
+    /// The execution's input JSON text, when known.
+    pub fn input(&self) -> Option<&str> {
+        self.detail
+            .as_ref()
+            .and_then(|d| d.input.as_deref())
+            .or(self.timeline().execution.input.as_deref())
+    }
+
+    pub fn output(&self) -> Option<&str> {
+        self.detail
+            .as_ref()
+            .and_then(|d| d.output.as_deref())
+            .or(self.timeline().execution.output.as_deref())
+    }
+
+    pub fn error_and_cause(&self) -> (Option<&str>, Option<&str>) {
+        let d = self.detail.as_ref();
+        let t = &self.timeline().execution;
+        (
+            d.and_then(|d| d.error.as_deref()).or(t.error.as_deref()),
+            d.and_then(|d| d.cause.as_deref()).or(t.cause.as_deref()),
+        )
+    }
+}

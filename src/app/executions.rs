@@ -1,0 +1,281 @@
+//! The executions list: rows in server order, the client-side text filter and sort, the
+//! cursor (kept on the same execution across refreshes), pagination and the live refresh state.
+
+use super::msg::Generation;
+use crate::backend::Page;
+use crate::domain::Millis;
+use crate::domain::execution::{ExecutionStatus, ExecutionSummary};
+
+/// Executions asked for per page.
+pub const PAGE_SIZE: u32 = 100;
+/// The next page is requested when the cursor gets this close to the end of the list.
+pub const PREFETCH_ROWS: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Status,
+    Name,
+    Start,
+    Duration,
+}
+
+impl SortColumn {
+    pub fn title(self) -> &'static str {
+        match self {
+            SortColumn::Status => "status",
+            SortColumn::Name => "name",
+            SortColumn::Start => "start",
+            SortColumn::Duration => "duration",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExecutionsList {
+    /// Rows in server order (newest first), across the pages loaded so far.
+    pub rows: Vec<ExecutionSummary>,
+    /// Token of the next page; None when everything is loaded.
+    pub next_token: Option<String>,
+    /// Server-side filter (None = all statuses).
+    pub status_filter: Option<ExecutionStatus>,
+    /// Client-side filter on name / input label / outcome (case-insensitive).
+    pub text_filter: String,
+    /// None keeps the server order (newest first).
+    pub sort: Option<Sort>,
+    /// Indices into `rows` after filtering and sorting: what the table shows.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub cursor: usize,
+    /// First row on screen (index into `visible`).
+    pub offset: usize,
+    /// The execution under the cursor, so that refreshes and re-sorts keep it selected.
+    pub cursor_arn: Option<String>,
+    /// A first page arrived for the current list generation.
+    pub loaded: bool,
+    pub refresh_in_flight: Option<Generation>,
+    pub page_in_flight: Option<Generation>,
+    /// When the last refresh request went out: the next one is due an interval later.
+    pub last_request_at: Option<Millis>,
+    /// Time of the last successful refresh (the LIVE badge).
+    pub last_refresh: Option<Millis>,
+    /// The last refresh error and when it happened; the last good rows stay on screen.
+    pub error: Option<(String, Millis)>,
+}
+
+impl ExecutionsList {
+    /// Forgets the rows for a new listing (other state machine or status filter); responses
+    /// to earlier requests are then stale.
+    pub fn reset(&mut self) {
+        let keep_text = std::mem::take(&mut self.text_filter);
+        let keep_sort = self.sort;
+        let keep_status = self.status_filter;
+        *self = ExecutionsList {
+            text_filter: keep_text,
+            sort: keep_sort,
+            status_filter: keep_status,
+            ..ExecutionsList::default()
+        };
+    }
+
+    pub fn selected(&self) -> Option<&ExecutionSummary> {
+        self.visible.get(self.cursor).map(|&i| &self.rows[i])
+    }
+
+    /// A refresh (first page): updates known rows, adds new ones at the top, keeps the pages
+    /// loaded further down.
+    pub fn apply_refresh(&mut self, page: Page<ExecutionSummary>, now: Millis) {
+        let first_load = !self.loaded;
+        let fresh: std::collections::HashSet<&str> =
+            page.items.iter().map(|e| e.arn.as_str()).collect();
+        let kept: Vec<ExecutionSummary> = self
+            .rows
+            .drain(..)
+            .filter(|r| !fresh.contains(r.arn.as_str()))
+            .collect();
+        // Rows beyond the first page stay only if they are older than the page (the list is
+        // newest first); if nothing was beyond it, the page's token is the one to follow.
+        let oldest_fresh = page.items.iter().map(|e| e.start).min();
+        let kept: Vec<ExecutionSummary> = match oldest_fresh {
+            Some(oldest) if page.next_token.is_some() => {
+                kept.into_iter().filter(|r| r.start <= oldest).collect()
+            }
+            _ => Vec::new(),
+        };
+        if kept.is_empty() {
+            self.next_token = page.next_token;
+        }
+        self.rows = page.items;
+        self.rows.extend(kept);
+        self.loaded = true;
+        self.last_refresh = Some(now);
+        self.error = None;
+        if first_load && self.cursor_arn.is_none() {
+            self.cursor = 0;
+        }
+        self.recompute(now);
+    }
+
+    /// A further page, appended below (rows already present are skipped).
+    pub fn apply_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
+        let known: std::collections::HashSet<String> =
+            self.rows.iter().map(|r| r.arn.clone()).collect();
+        self.rows
+            .extend(page.items.into_iter().filter(|r| !known.contains(&r.arn)));
+        self.next_token = page.next_token;
+        self.recompute(now);
+    }
+
+    fn matches_text(row: &ExecutionSummary, needle: &str) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let hay = |s: &str| s.to_lowercase().contains(needle);
+        hay(&row.name)
+            || row.input_label.as_deref().is_some_and(hay)
+            || row.outcome.as_ref().is_some_and(|o| hay(&o.label()))
+            || hay(row.status.as_str())
+    }
+
+    /// Rebuilds `visible` after a change of rows, filter or sort, and puts the cursor back on
+    /// the same execution when it is still listed.
+    pub fn recompute(&mut self, now: Millis) {
+        let needle = self.text_filter.to_lowercase();
+        let rows = &self.rows;
+        let mut visible: Vec<usize> = (0..rows.len())
+            .filter(|&i| Self::matches_text(&rows[i], &needle))
+            .collect();
+        if let Some(sort) = self.sort {
+            visible.sort_by(|&a, &b| {
+                let (a, b) = (&rows[a], &rows[b]);
+                let order = match sort.column {
+                    SortColumn::Status => a.status.cmp(&b.status),
+                    SortColumn::Name => a.name.cmp(&b.name),
+                    SortColumn::Start => a.start.cmp(&b.start),
+                    SortColumn::Duration => a.duration(now).cmp(&b.duration(now)),
+                };
+                if sort.descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+        }
+        self.visible = visible;
+        let found = self
+            .cursor_arn
+            .as_ref()
+            .and_then(|arn| self.visible.iter().position(|&i| &self.rows[i].arn == arn));
+        match found {
+            Some(position) => self.cursor = position,
+            None => {
+                self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+                self.cursor_arn = self.selected().map(|r| r.arn.clone());
+            }
+        }
+    }
+
+    /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
+    pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
+        self.cursor = position.min(self.visible.len().saturating_sub(1));
+        self.cursor_arn = self.selected().map(|r| r.arn.clone());
+        self.offset = scroll_to(self.offset, self.cursor, page_rows);
+    }
+
+    pub fn move_cursor(&mut self, delta: isize, page_rows: usize) {
+        let target = self.cursor.saturating_add_signed(delta);
+        self.set_cursor(target, page_rows);
+    }
+
+    /// Sorting by the same column again reverses the direction.
+    pub fn sort_by(&mut self, column: SortColumn, now: Millis) {
+        self.sort = match self.sort {
+            Some(s) if s.column == column => Some(Sort {
+                column,
+                descending: !s.descending,
+            }),
+            // Newest / longest first is what an operator usually wants for time columns.
+            _ => Some(Sort {
+                column,
+                descending: matches!(column, SortColumn::Start | SortColumn::Duration),
+            }),
+        };
+        self.recompute(now);
+    }
+
+    /// True when the cursor nears the end and more rows exist on the server.
+    pub fn wants_next_page(&self) -> bool {
+        self.loaded
+            && self.next_token.is_some()
+            && self.page_in_flight.is_none()
+            && self.cursor + PREFETCH_ROWS >= self.visible.len()
+    }
+
+    /// Rows currently on screen (indices into `rows`), for the animation decision.
+    pub fn on_screen(&self, page_rows: usize) -> impl Iterator<Item = &ExecutionSummary> {
+        let offset = scroll_to(self.offset, self.cursor, page_rows);
+        self.visible
+            .iter()
+            .skip(offset)
+            .take(page_rows)
+            .map(|&i| &self.rows[i])
+    }
+}
+
+/// The scroll offset that keeps `cursor` within a window of `height` rows, moving as little
+/// as possible from `offset`. Views and the update logic share it.
+pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// The status filter after `current`: all → RUNNING → … → PENDING_REDRIVE → all.
+pub fn next_status_filter(current: Option<ExecutionStatus>) -> Option<ExecutionStatus> {
+    match current {
+        None => Some(ExecutionStatus::ALL[0]),
+        Some(s) => {
+            let i = ExecutionStatus::ALL
+                .iter()
+                .position(|&x| x == s)
+                .unwrap_or(0);
+            ExecutionStatus::ALL.get(i + 1).copied()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_moves_as_little_as_possible() {
+        assert_eq!(scroll_to(0, 3, 10), 0);
+        assert_eq!(scroll_to(0, 12, 10), 3);
+        assert_eq!(scroll_to(5, 2, 10), 2);
+        assert_eq!(scroll_to(5, 9, 0), 9);
+    }
+
+    #[test]
+    fn status_filter_cycles_through_all_and_back() {
+        let mut seen = vec![];
+        let mut f = None;
+        for _ in 0..=ExecutionStatus::ALL.len() {
+            f = next_status_filter(f);
+            seen.push(f);
+        }
+        assert_eq!(seen.last(), Some(&None));
+        assert_eq!(seen[0], Some(ExecutionStatus::Running));
+        assert_eq!(seen.len(), ExecutionStatus::ALL.len() + 1);
+    }
+}

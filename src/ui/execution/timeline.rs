@@ -1,0 +1,229 @@
+//! The Timeline tab: the Gantt chart of the spans (zoom, pan, follow) and, when opened, the
+//! details pane of the selected state: type, status, times, attempts with their errors and
+//! backoff gaps, error/cause and the state's input/output.
+
+use crate::app::App;
+use crate::app::execution::ExecutionView;
+use crate::app::executions::scroll_to;
+use crate::domain::Millis;
+use crate::domain::time::{format_clock, format_duration};
+use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
+use crate::ui::theme;
+use crate::ui::widgets::gantt::Gantt;
+use crate::ui::widgets::json::json_lines;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+    let [status_line, main] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(window_line(app, view), status_line);
+    if view.timeline.rows.is_empty() {
+        let text = if view.history_loaded {
+            "no states entered yet"
+        } else {
+            "loading history…"
+        };
+        frame.render_widget(
+            Line::from(Span::styled(format!("  {text}"), theme::dim())),
+            main,
+        );
+        return;
+    }
+    let details = view.timeline.details && main.height >= 6;
+    let (chart, pane) = if !details {
+        (main, None)
+    } else if main.width >= 110 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(main);
+        (a, Some(b))
+    } else {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
+        (a, Some(b))
+    };
+    render_chart(app, view, frame, chart);
+    if let Some(pane) = pane {
+        render_details(app, view, frame, pane);
+    }
+}
+
+fn window_line(app: &App, view: &ExecutionView) -> Line<'static> {
+    let (from, to) = view.window(app.now);
+    let mut spans = vec![
+        Span::styled(" window ", theme::dim()),
+        Span::raw(format!(
+            "+{} … +{}",
+            format_duration(from),
+            format_duration(to)
+        )),
+    ];
+    let mode = if view.timeline.window.is_none() {
+        "fit"
+    } else {
+        "zoomed"
+    };
+    spans.push(Span::styled(format!("  {mode}"), theme::dim()));
+    if view.timeline.follow && view.is_running() {
+        spans.push(Span::styled(
+            "  ▶ FOLLOW",
+            Style::default()
+                .fg(theme::RUNNING)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::styled(
+        format!("  {} spans", view.timeline().spans.len()),
+        theme::dim(),
+    ));
+    Line::from(spans)
+}
+
+fn render_chart(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+    let rows_height = area.height.saturating_sub(1) as usize;
+    let offset = scroll_to(view.timeline.offset, view.timeline.selected, rows_height);
+    let gantt = Gantt {
+        timeline: view.timeline(),
+        rows: &view.timeline.rows,
+        now: app.now,
+        window: view.window(app.now),
+        selected: Some(view.timeline.selected),
+        offset,
+        name_width: (area.width / 3).clamp(12, 36),
+    };
+    frame.render_widget(gantt, area);
+}
+
+fn render_details(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::dim())
+        .title(Span::styled(" state details ", theme::title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = match view
+        .timeline
+        .rows
+        .get(view.timeline.selected)
+        .map(|r| &r.kind)
+    {
+        Some(RowKind::Span(id)) => match view.timeline().spans.get(*id) {
+            Some(span) => span_details(app, view, span),
+            None => Vec::new(),
+        },
+        Some(RowKind::Lane { segment, .. }) => vec![Line::from(vec![
+            Span::styled("lane ", theme::dim()),
+            Span::raw(segment.label()),
+        ])],
+        None => Vec::new(),
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn field(name: &str, value: impl Into<String>) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{name:<9}"), theme::dim()),
+        Span::raw(value.into()),
+    ])
+}
+
+fn relative(view: &ExecutionView, at: Millis) -> String {
+    format!(
+        "{} (+{})",
+        format_clock(at),
+        format_duration(at - view.start())
+    )
+}
+
+fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                span.name.clone(),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("  "),
+            Span::styled(
+                span.status.as_str(),
+                Style::default().fg(theme::span_status_color(span.status)),
+            ),
+        ]),
+        field(
+            "type",
+            match &span.resource_type {
+                Some(r) => format!("{} ({r})", span.state_type.as_str()),
+                None => span.state_type.as_str().to_string(),
+            },
+        ),
+        field("start", relative(view, span.start)),
+        field(
+            "end",
+            span.end
+                .map_or_else(|| "running".to_string(), |e| relative(view, e)),
+        ),
+        field("duration", format_duration(span.duration(app.now))),
+    ];
+    if !span.path.is_empty() {
+        let path: Vec<String> = span.path.iter().map(|p| p.label()).collect();
+        lines.push(field("path", path.join(" › ")));
+    }
+    if span.attempts.len() > 1 || span.attempts.iter().any(|a| a.error.is_some()) {
+        lines.push(Line::from(Span::styled("attempts", theme::dim())));
+        let mut previous_end: Option<Millis> = None;
+        for (i, attempt) in span.attempts.iter().enumerate() {
+            if let Some(end) = previous_end {
+                lines.push(Line::from(Span::styled(
+                    format!("   ⋯ backoff {}", format_duration(attempt.scheduled - end)),
+                    theme::dim(),
+                )));
+            }
+            let status = match attempt.status {
+                AttemptStatus::Running => ("running", theme::RUNNING),
+                AttemptStatus::Succeeded => ("succeeded", theme::SUCCEEDED),
+                AttemptStatus::Failed => ("failed", theme::FAILED),
+                AttemptStatus::TimedOut => ("timed out", theme::FAILED),
+            };
+            let took = format_duration(attempt.end.unwrap_or(app.now) - attempt.scheduled);
+            let mut parts = vec![
+                Span::raw(format!(" #{} ", i + 1)),
+                Span::styled(status.0, Style::default().fg(status.1)),
+                Span::raw(format!(" {took}")),
+            ];
+            if let Some(error) = &attempt.error {
+                parts.push(Span::styled(format!("  {error}"), theme::error()));
+            }
+            lines.push(Line::from(parts));
+            previous_end = attempt.end;
+        }
+    }
+    // A retried-then-successful state keeps its last error: the attempts already show it.
+    let ended_badly = span.status != SpanStatus::Succeeded;
+    if let Some(error) = span.error.as_ref().filter(|_| ended_badly) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<9}", "error"), theme::dim()),
+            Span::styled(error.clone(), theme::error()),
+        ]));
+    }
+    if let Some(cause) = span.cause.as_ref().filter(|_| ended_badly) {
+        lines.push(field("cause", cause.clone()));
+    }
+    let pending = view.payload_in_flight.is_some();
+    let missing = if pending { "loading…" } else { "(none)" };
+    lines.push(Line::from(Span::styled("input", theme::title())));
+    match view.span_input(span) {
+        Some(text) => lines.extend(json_lines(text)),
+        None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
+    }
+    lines.push(Line::from(Span::styled("output", theme::title())));
+    match view.span_output(span) {
+        Some(text) => lines.extend(json_lines(text)),
+        None if span.end.is_none() => {
+            lines.push(Line::from(Span::styled("(running)", theme::dim())))
+        }
+        None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
+    }
+    lines
+}

@@ -1,0 +1,187 @@
+//! The executions view: a title line (filters, sort, counts) and a table of the visible rows
+//! only — status with a spinner while running, name, input, outcome, start and duration.
+
+use super::{theme, thousands, truncate};
+use crate::app::App;
+use crate::app::executions::{SortColumn, scroll_to};
+use crate::domain::execution::ExecutionSummary;
+use crate::domain::time::{format_date_time, format_duration};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(title_line(app), title);
+    render_table(app, frame, table);
+}
+
+fn title_line(app: &App) -> Line<'static> {
+    let list = &app.executions;
+    let mut spans = vec![Span::styled(" Executions", theme::title())];
+    let status = list.status_filter.map_or("all", |s| s.as_str());
+    spans.push(Span::styled("  status: ", theme::dim()));
+    spans.push(Span::raw(status.to_string()));
+    if !list.text_filter.is_empty() {
+        spans.push(Span::styled("  filter: ", theme::dim()));
+        spans.push(Span::styled(format!("/{}", list.text_filter), theme::key()));
+    }
+    if let Some(sort) = list.sort {
+        let arrow = if sort.descending { "↓" } else { "↑" };
+        spans.push(Span::styled("  sort: ", theme::dim()));
+        spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
+    }
+    let count = if list.text_filter.is_empty() {
+        thousands(list.rows.len())
+    } else {
+        format!(
+            "{} of {}",
+            thousands(list.visible.len()),
+            thousands(list.rows.len())
+        )
+    };
+    let more = if list.next_token.is_some() { "+" } else { "" };
+    spans.push(Span::styled(format!("  {count}{more} rows"), theme::dim()));
+    if list.page_in_flight.is_some() {
+        spans.push(Span::styled("  loading more…", theme::dim()));
+    }
+    Line::from(spans)
+}
+
+struct Columns {
+    input: bool,
+    outcome: bool,
+    start: bool,
+}
+
+fn columns_for(width: u16) -> Columns {
+    Columns {
+        input: width >= 70,
+        outcome: width >= 100,
+        start: width >= 56,
+    }
+}
+
+fn header_cell(app: &App, column: Option<SortColumn>, title: &'static str) -> Cell<'static> {
+    let marker = match (app.executions.sort, column) {
+        (Some(sort), Some(c)) if sort.column == c => {
+            if sort.descending {
+                " ↓"
+            } else {
+                " ↑"
+            }
+        }
+        _ => "",
+    };
+    Cell::from(format!("{title}{marker}"))
+}
+
+fn render_table(app: &App, frame: &mut Frame, area: Rect) {
+    let list = &app.executions;
+    if area.height < 2 {
+        return;
+    }
+    if list.visible.is_empty() {
+        let text = if !list.loaded {
+            if app.state_machines_loaded && app.state_machines.is_empty() {
+                "no state machines"
+            } else {
+                "loading executions…"
+            }
+        } else if list.rows.is_empty() {
+            "no executions"
+        } else {
+            "no execution matches the filter"
+        };
+        frame.render_widget(
+            Line::from(Span::styled(format!("  {text}"), theme::dim())),
+            area,
+        );
+        return;
+    }
+    let columns = columns_for(area.width);
+    let height = area.height.saturating_sub(1) as usize;
+    let offset = scroll_to(list.offset, list.cursor, height);
+    let now = app.now;
+    let rows: Vec<Row> = list.visible[offset..list.visible.len().min(offset + height)]
+        .iter()
+        .enumerate()
+        .map(|(i, &index)| {
+            let selected = offset + i == list.cursor;
+            let row = execution_row(&list.rows[index], now, &columns, selected);
+            if selected {
+                row.style(theme::selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![Constraint::Length(13), Constraint::Fill(2)];
+    let mut header = vec![
+        header_cell(app, Some(SortColumn::Status), "STATUS"),
+        header_cell(app, Some(SortColumn::Name), "NAME"),
+    ];
+    if columns.input {
+        widths.push(Constraint::Fill(2));
+        header.push(Cell::from("INPUT"));
+    }
+    if columns.outcome {
+        widths.push(Constraint::Fill(3));
+        header.push(Cell::from("OUTCOME"));
+    }
+    if columns.start {
+        widths.push(Constraint::Length(14));
+        header.push(header_cell(app, Some(SortColumn::Start), "STARTED"));
+    }
+    widths.push(Constraint::Length(10));
+    header.push(header_cell(app, Some(SortColumn::Duration), "DURATION"));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn execution_row(
+    e: &ExecutionSummary,
+    now: i64,
+    columns: &Columns,
+    selected: bool,
+) -> Row<'static> {
+    // A cursor mark as well as the highlight, for monochrome terminals and captures.
+    let mark = if selected { "▌" } else { " " };
+    let status = Line::from(vec![
+        Span::styled(mark, theme::key()),
+        Span::styled(
+            format!("{} ", theme::status_symbol(e.status, now)),
+            theme::status_style(e.status),
+        ),
+        Span::styled(e.status.as_str(), theme::status_style(e.status)),
+    ]);
+    let mut cells = vec![Cell::from(status), Cell::from(e.name.clone())];
+    if columns.input {
+        let input = e.input_label.clone().unwrap_or_default();
+        cells.push(Cell::from(Span::styled(input, theme::dim())));
+    }
+    if columns.outcome {
+        let outcome = match &e.outcome {
+            Some(o) => Span::styled(truncate(&o.label(), 80), theme::outcome_style(o)),
+            None => Span::raw(""),
+        };
+        cells.push(Cell::from(outcome));
+    }
+    if columns.start {
+        cells.push(Cell::from(format_date_time(e.start)));
+    }
+    let duration = format_duration(e.duration(now));
+    let style = if e.stop.is_none() {
+        Style::default().fg(theme::RUNNING)
+    } else {
+        Style::default()
+    };
+    cells.push(Cell::from(
+        Line::from(Span::styled(duration, style)).right_aligned(),
+    ));
+    Row::new(cells)
+}

@@ -1,0 +1,95 @@
+//! The header bar: where the console is connected (backend, identity, region, endpoint), the
+//! state machine, and the LIVE badge with the last refresh time or the last error and its age.
+
+use super::theme;
+use crate::app::App;
+use crate::domain::time::{format_clock, format_duration};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new("").style(theme::header_bar()), area);
+    let sep = || Span::styled(" │ ", theme::dim());
+    let mut left = vec![Span::styled(" stepdeck", theme::title())];
+    match &app.backend {
+        Some(info) => {
+            left.push(sep());
+            left.push(Span::styled(
+                info.kind.clone(),
+                Style::default().fg(Color::White),
+            ));
+            left.push(sep());
+            left.push(Span::raw(info.identity.clone()));
+            left.push(sep());
+            left.push(Span::raw(info.region.clone()));
+            if let Some(endpoint) = &info.endpoint {
+                left.push(sep());
+                left.push(Span::styled(endpoint.clone(), theme::dim()));
+            }
+        }
+        None => {
+            left.push(sep());
+            left.push(Span::styled("connecting…", theme::dim()));
+        }
+    }
+    if let Some(sm) = app.state_machine() {
+        left.push(sep());
+        left.push(Span::styled(
+            sm.name.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+        if app.state_machines.len() > 1 {
+            let index = app.selected_state_machine.unwrap_or(0) + 1;
+            left.push(Span::styled(
+                format!(" ({index}/{})", app.state_machines.len()),
+                theme::dim(),
+            ));
+        }
+    }
+    let badge = live_badge(app);
+    let badge_width = badge.width() as u16;
+    frame.render_widget(Line::from(left).style(theme::header_bar()), area);
+    if badge_width + 20 <= area.width {
+        let x = area.x + area.width - badge_width;
+        frame.render_widget(badge, Rect::new(x, area.y, badge_width, 1));
+    }
+}
+
+/// `● LIVE 10:00:03`, `◌ PAUSED` while the list is hidden, or the last error and its age.
+fn live_badge(app: &App) -> Line<'static> {
+    let list = &app.executions;
+    if let Some((error, at)) = &list.error {
+        let age = format_duration(app.now - at);
+        let last = list
+            .last_refresh
+            .map(|t| format!(" · last ok {}", format_clock(t)))
+            .unwrap_or_default();
+        return Line::from(vec![
+            Span::styled(" ⚠ ", theme::error()),
+            Span::styled(
+                format!("{} ({age} ago){last} ", super::truncate(error, 48)),
+                theme::error(),
+            ),
+        ]);
+    }
+    match list.last_refresh {
+        Some(t) if app.execution.is_none() => Line::from(vec![
+            Span::styled(
+                " ● LIVE ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(theme::SUCCEEDED)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!(" {} ", format_clock(t)), theme::header_bar()),
+        ]),
+        Some(t) => Line::from(Span::styled(
+            format!(" ◌ list paused · {} ", format_clock(t)),
+            theme::dim(),
+        )),
+        None => Line::from(Span::styled(" loading… ", theme::dim())),
+    }
+}

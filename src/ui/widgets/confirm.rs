@@ -1,0 +1,50 @@
+//! The confirm dialog: a question and Yes/No buttons, No highlighted by default.
+
+use crate::app::overlay::Confirm;
+use crate::ui::{centered, theme};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn render(confirm: &Confirm, frame: &mut Frame, area: Rect) {
+    let popup = centered(area, 56, 7);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme::FAILED))
+        .title(Span::styled(format!(" {} ", confirm.title), theme::error()));
+    let button = |label: &'static str, on: bool| {
+        if on {
+            Span::styled(
+                format!("[ {label} ]"),
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(theme::KEY)
+                    .add_modifier(Modifier::BOLD),
+            )
+        } else {
+            Span::styled(format!("  {label}  "), theme::dim())
+        }
+    };
+    let lines = vec![
+        Line::from(confirm.message.clone()),
+        Line::from(""),
+        Line::from(vec![
+            button("Yes", confirm.yes_selected),
+            Span::raw("   "),
+            button("No", !confirm.yes_selected),
+        ])
+        .alignment(Alignment::Center),
+        Line::from(Span::styled(
+            "y yes · n/Esc no · Tab switch · Enter choose",
+            theme::dim(),
+        ))
+        .alignment(Alignment::Center),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        popup,
+    );
+}
