@@ -1,3 +1,203 @@
-//! Entry point: parses the command line, picks the backend and starts the console.
+//! Entry point: parses the command line, loads settings and keymap, picks the backend and
+//! starts the console (or runs a headless subcommand).
 
-fn main() {}
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use stepdeck::app::{App, AppOptions};
+use stepdeck::backend::Backend;
+use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
+use stepdeck::cli::timeline::TimelineArgs;
+use stepdeck::config::{self, Settings};
+use stepdeck::keymap::Keymap;
+use stepdeck::runtime;
+
+/// Terminal operations console for the rider-photo Step Functions pipeline.
+#[derive(Debug, Parser)]
+#[command(name = "stepdeck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// Run on the embedded local sandbox: no AWS account, no network.
+    #[arg(long)]
+    local: bool,
+
+    /// State machine to open first (name or ARN).
+    #[arg(long, value_name = "NAME|ARN")]
+    state_machine: Option<String>,
+
+    /// List refresh interval in seconds (floor 1).
+    #[arg(long, value_name = "SECONDS")]
+    refresh: Option<f64>,
+
+    /// Sandbox: start a new run every N seconds (0 = no trickle).
+    #[arg(long, value_name = "SECONDS")]
+    trickle: Option<f64>,
+
+    /// Sandbox: seed of the random durations and transient failures (for reproducible demos).
+    #[arg(long)]
+    seed: Option<u64>,
+
+    /// Settings file (default: <config dir>/stepdeck/config.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Key bindings file overriding the defaults (default: <config dir>/stepdeck/keymap.toml).
+    #[arg(long, value_name = "FILE")]
+    keymap: Option<PathBuf>,
+
+    /// Write a debug log to this file (the terminal belongs to the console).
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the timeline of a history saved with `aws stepfunctions get-execution-history`.
+    Timeline(TimelineArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Timeline(args)) = &cli.command {
+        return match stepdeck::cli::timeline::run(args) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("stepdeck timeline: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Some(path) = &cli.log
+        && let Err(message) = init_log(path)
+    {
+        eprintln!("stepdeck: cannot open log {}: {message}", path.display());
+        return ExitCode::FAILURE;
+    }
+    if !cli.local {
+        eprintln!(
+            "stepdeck: the AWS backend is not available in this build yet; \
+             run `stepdeck --local` for the embedded sandbox"
+        );
+        return ExitCode::from(2);
+    }
+
+    let config_dir = config::config_dir();
+    let settings_path = cli
+        .config
+        .clone()
+        .or_else(|| config_dir.as_ref().map(|d| d.join("config.toml")));
+    let (settings, mut problems) = match &settings_path {
+        Some(path) => config::load_settings(path),
+        None => (Settings::default(), Vec::new()),
+    };
+    let keymap_path = cli
+        .keymap
+        .clone()
+        .or_else(|| config_dir.as_ref().map(|d| d.join("keymap.toml")));
+    let (keymap, keymap_problems) = load_keymap(keymap_path, cli.keymap.is_some());
+    problems.extend(keymap_problems);
+
+    let options = AppOptions {
+        state_machine: cli.state_machine.clone().or(settings.state_machine.clone()),
+        refresh_interval_ms: match cli.refresh {
+            Some(seconds) => Settings {
+                refresh_seconds: Some(seconds),
+                ..Settings::default()
+            }
+            .refresh_interval_ms(),
+            None => settings.refresh_interval_ms(),
+        },
+        startup_problems: problems,
+    };
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(error) => {
+            eprintln!("stepdeck: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let backend: Arc<dyn Backend> = LocalSandbox::start(sandbox_options(&cli, &settings));
+        let app = App::new(options, keymap, runtime::wall_clock_ms());
+        runtime::run(backend, app).await
+    });
+    // Background tasks (sandbox runs, in-flight requests) must not hold the exit hostage.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("stepdeck: terminal error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn sandbox_options(cli: &Cli, settings: &Settings) -> SandboxOptions {
+    let defaults = SandboxOptions::default();
+    let trickle_seconds = cli.trickle.or(settings.sandbox.trickle_seconds);
+    SandboxOptions {
+        epoch_base_ms: runtime::wall_clock_ms(),
+        rng_seed: cli.seed.unwrap_or_else(|| runtime::wall_clock_ms() as u64),
+        seed_runs: settings.sandbox.seed_runs.unwrap_or(defaults.seed_runs),
+        trickle_every: match trickle_seconds {
+            Some(s) if s <= 0.0 => None,
+            Some(s) => Some(Duration::from_secs_f64(s)),
+            None => defaults.trickle_every,
+        },
+        transient_failure_rate: settings
+            .sandbox
+            .transient_failure_rate
+            .unwrap_or(defaults.transient_failure_rate),
+    }
+}
+
+/// The compiled-in keymap, overridden by the user's file. A file named explicitly with
+/// `--keymap` must exist; the default location may be absent.
+fn load_keymap(path: Option<PathBuf>, explicit: bool) -> (Keymap, Vec<String>) {
+    let Some(path) = path else {
+        return Keymap::load(None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Keymap::load(Some((&path, &text))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            Keymap::load(None)
+        }
+        Err(error) => {
+            let (keymap, mut problems) = Keymap::load(None);
+            problems.push(format!(
+                "{}: {error} (default key bindings used)",
+                path.display()
+            ));
+            (keymap, problems)
+        }
+    }
+}
+
+fn init_log(path: &PathBuf) -> Result<(), String> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| e.to_string())?;
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STEPDECK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init()
+        .map_err(|e| e.to_string())
+}
