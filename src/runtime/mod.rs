@@ -59,7 +59,9 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     loop {
         // Apply everything that arrived, with one fresh clock reading per batch.
         if !pending.is_empty() {
-            app::update(&mut app, Msg::Tick(wall_clock_ms()));
+            // The clock tick goes first so keys and results see a fresh `now`; its effects
+            // (due polls) must run like any other's, or the poll stays marked in flight forever.
+            pending.insert(0, Msg::Tick(wall_clock_ms()));
             for msg in pending.drain(..) {
                 for effect in app::update(&mut app, msg) {
                     actions.push(runner.run(effect));
