@@ -30,7 +30,10 @@ fi
 "$here/stop.sh" >/dev/null 2>&1 || true
 rm -f "$endpoint_file"
 
-"$venv/bin/python" "$here/serve.py" "$endpoint_file" > "$log_file" 2>&1 &
+# Requests are recorded only between /moto-api/recorder/start-recording and stop-recording
+# (the tests count what the server received); keep the recording inside target/.
+MOTO_RECORDER_FILEPATH=target/moto-recording.jsonl \
+    "$venv/bin/python" "$here/serve.py" "$endpoint_file" > "$log_file" 2>&1 &
 echo $! > "$pid_file"
 
 # Wait until it answers, then make moto really run state machines (without this every
