@@ -1,6 +1,7 @@
 //! `Backend`: the only door to the outside world. The AWS adapter and the embedded local
 //! sandbox implement it and speak only domain types.
 
+pub mod aws;
 pub mod local;
 
 use crate::domain::execution::{

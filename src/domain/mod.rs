@@ -2,8 +2,10 @@
 //! the timeline built from them, and time helpers. Knows nothing about the SDK or the UI.
 
 pub mod execution;
+pub mod faces;
 pub mod history;
 pub mod history_json;
+pub mod objects;
 pub mod time;
 pub mod timeline;
 

@@ -1,0 +1,347 @@
+//! SDK types -> domain types. The only place that knows both shapes: everything above the
+//! adapter sees the same domain types the local sandbox produces.
+
+use crate::domain::Millis;
+use crate::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineKind, StateMachineSummary,
+    input_label,
+};
+use crate::domain::faces::{BoundingBox, Face};
+use crate::domain::history::{EventDetails, EventType, HistoryEvent};
+use crate::domain::objects::{BucketInfo, ObjectInfo, unquote_etag};
+use aws_sdk_sfn::primitives::DateTime;
+use aws_sdk_sfn::types as sfn;
+
+pub fn millis(time: &DateTime) -> Millis {
+    // Out of i64 range only for dates ~292 million years away.
+    time.to_millis().unwrap_or(Millis::MAX)
+}
+
+pub fn execution_status(status: &sfn::ExecutionStatus) -> ExecutionStatus {
+    ExecutionStatus::parse(status.as_str()).unwrap_or_else(|| {
+        // A status added to the API after this build: it is not terminal as far as we know,
+        // so keep polling it rather than hide it.
+        tracing::warn!(status = status.as_str(), "unknown execution status");
+        ExecutionStatus::Running
+    })
+}
+
+pub fn sfn_status(status: ExecutionStatus) -> sfn::ExecutionStatus {
+    sfn::ExecutionStatus::from(status.as_str())
+}
+
+pub fn state_machine(item: &sfn::StateMachineListItem) -> StateMachineSummary {
+    StateMachineSummary {
+        arn: item.state_machine_arn().to_string(),
+        name: item.name().to_string(),
+        kind: match item.r#type() {
+            sfn::StateMachineType::Express => StateMachineKind::Express,
+            _ => StateMachineKind::Standard,
+        },
+        created: millis(item.creation_date()),
+    }
+}
+
+pub fn execution_summary(item: &sfn::ExecutionListItem) -> ExecutionSummary {
+    ExecutionSummary {
+        arn: item.execution_arn().to_string(),
+        name: item.name().to_string(),
+        state_machine_arn: item.state_machine_arn().to_string(),
+        status: execution_status(item.status()),
+        start: millis(item.start_date()),
+        stop: item.stop_date().map(millis),
+        // ListExecutions returns neither input nor outcome; the views fill them lazily.
+        input_label: None,
+        outcome: None,
+    }
+}
+
+pub fn execution_detail(
+    output: &aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput,
+) -> ExecutionDetail {
+    ExecutionDetail {
+        summary: ExecutionSummary {
+            arn: output.execution_arn().to_string(),
+            name: output.name().unwrap_or_default().to_string(),
+            state_machine_arn: output.state_machine_arn().to_string(),
+            status: execution_status(output.status()),
+            start: millis(output.start_date()),
+            stop: output.stop_date().map(millis),
+            input_label: output.input().and_then(input_label),
+            outcome: None,
+        },
+        input: output.input().map(str::to_string),
+        output: output.output().map(str::to_string),
+        error: output.error().map(str::to_string),
+        cause: output.cause().map(str::to_string),
+        redrive_count: output.redrive_count().unwrap_or(0).max(0) as u32,
+    }
+}
+
+fn owned(value: Option<&str>) -> Option<String> {
+    value.map(str::to_string)
+}
+
+fn required(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Flattens whichever `…EventDetails` the event carries into the domain's one details struct.
+pub fn history_event(event: &sfn::HistoryEvent) -> HistoryEvent {
+    let mut d = EventDetails::default();
+    if let Some(x) = event.state_entered_event_details() {
+        d.name = required(x.name());
+        d.input = owned(x.input());
+    }
+    if let Some(x) = event.state_exited_event_details() {
+        d.name = required(x.name());
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.execution_started_event_details() {
+        d.input = owned(x.input());
+        d.role_arn = owned(x.role_arn());
+    }
+    if let Some(x) = event.execution_succeeded_event_details() {
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.execution_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.execution_aborted_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.execution_timed_out_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.task_scheduled_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        d.parameters = required(x.parameters());
+    }
+    if let Some(x) = event.task_started_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+    }
+    if let Some(x) = event.task_submitted_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.task_succeeded_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.task_failed_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.task_start_failed_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.task_submit_failed_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.task_timed_out_event_details() {
+        d.resource_type = required(x.resource_type());
+        d.resource = required(x.resource());
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.activity_scheduled_event_details() {
+        d.resource = required(x.resource());
+        d.input = owned(x.input());
+    }
+    if let Some(x) = event.activity_succeeded_event_details() {
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.activity_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.activity_schedule_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.activity_timed_out_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.lambda_function_scheduled_event_details() {
+        d.resource = required(x.resource());
+        d.input = owned(x.input());
+    }
+    if let Some(x) = event.lambda_function_succeeded_event_details() {
+        d.output = owned(x.output());
+    }
+    if let Some(x) = event.lambda_function_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.lambda_function_schedule_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.lambda_function_start_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.lambda_function_timed_out_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.map_state_started_event_details() {
+        d.length = u32::try_from(x.length()).ok();
+    }
+    for x in [
+        event.map_iteration_started_event_details(),
+        event.map_iteration_succeeded_event_details(),
+        event.map_iteration_failed_event_details(),
+        event.map_iteration_aborted_event_details(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        d.name = owned(x.name());
+        d.index = u32::try_from(x.index()).ok();
+    }
+    if let Some(x) = event.map_run_started_event_details() {
+        d.resource = owned(x.map_run_arn());
+    }
+    if let Some(x) = event.map_run_failed_event_details() {
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    if let Some(x) = event.evaluation_failed_event_details() {
+        d.name = required(x.state());
+        (d.error, d.cause) = (owned(x.error()), owned(x.cause()));
+    }
+    HistoryEvent {
+        id: event.id(),
+        previous_event_id: event.previous_event_id(),
+        timestamp: millis(event.timestamp()),
+        event_type: EventType::parse(event.r#type().as_str()),
+        details: d,
+    }
+}
+
+pub fn face(face: &aws_sdk_rekognition::types::Face) -> Face {
+    Face {
+        face_id: face.face_id().unwrap_or_default().to_string(),
+        external_image_id: owned(face.external_image_id()),
+        image_id: owned(face.image_id()),
+        confidence: face.confidence(),
+        bounding_box: face.bounding_box().map(|b| BoundingBox {
+            width: b.width().unwrap_or(0.0),
+            height: b.height().unwrap_or(0.0),
+            left: b.left().unwrap_or(0.0),
+            top: b.top().unwrap_or(0.0),
+        }),
+        // Rekognition does not say when a face was indexed.
+        indexed_at: None,
+    }
+}
+
+pub fn object(object: &aws_sdk_s3::types::Object) -> ObjectInfo {
+    ObjectInfo {
+        key: object.key().unwrap_or_default().to_string(),
+        size: object.size().unwrap_or(0).max(0) as u64,
+        last_modified: object.last_modified().map(millis),
+        content_type: None,
+        etag: object.e_tag().map(unquote_etag),
+    }
+}
+
+pub fn bucket(bucket: &aws_sdk_s3::types::Bucket) -> BucketInfo {
+    BucketInfo {
+        name: bucket.name().unwrap_or_default().to_string(),
+        created: bucket.creation_date().map(millis),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_events_keep_ids_chains_and_flattened_details() {
+        let event = sfn::HistoryEvent::builder()
+            .id(12)
+            .previous_event_id(10)
+            .timestamp(DateTime::from_millis(1_764_064_800_123))
+            .r#type(sfn::HistoryEventType::TaskStateEntered)
+            .state_entered_event_details(
+                sfn::StateEnteredEventDetails::builder()
+                    .name("Thumbnail")
+                    .input(r#"{"s3Key":"1_happy_face.jpg"}"#)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let converted = history_event(&event);
+        assert_eq!(converted.id, 12);
+        assert_eq!(converted.previous_event_id, 10);
+        assert_eq!(converted.timestamp, 1_764_064_800_123);
+        assert_eq!(converted.event_type, EventType::TaskStateEntered);
+        assert_eq!(converted.details.name.as_deref(), Some("Thumbnail"));
+        assert!(
+            converted
+                .details
+                .input
+                .as_deref()
+                .unwrap()
+                .contains("1_happy_face")
+        );
+
+        let failed = sfn::HistoryEvent::builder()
+            .id(5)
+            .previous_event_id(4)
+            .timestamp(DateTime::from_millis(0))
+            .r#type(sfn::HistoryEventType::TaskFailed)
+            .task_failed_event_details(
+                sfn::TaskFailedEventDetails::builder()
+                    .resource_type("lambda")
+                    .resource("invoke")
+                    .error("PhotoDoesNotMeetRequirementError")
+                    .cause(r#"{"errorMessage":"Face is wearing sunglasses"}"#)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let converted = history_event(&failed);
+        assert_eq!(converted.details.resource_type.as_deref(), Some("lambda"));
+        assert_eq!(
+            converted.details.error.as_deref(),
+            Some("PhotoDoesNotMeetRequirementError")
+        );
+    }
+
+    #[test]
+    fn map_iterations_carry_name_and_index() {
+        let event = sfn::HistoryEvent::builder()
+            .id(7)
+            .previous_event_id(6)
+            .timestamp(DateTime::from_millis(0))
+            .r#type(sfn::HistoryEventType::MapIterationStarted)
+            .map_iteration_started_event_details(
+                sfn::MapIterationEventDetails::builder()
+                    .name("Resize")
+                    .index(3)
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        let converted = history_event(&event);
+        assert_eq!(converted.details.name.as_deref(), Some("Resize"));
+        assert_eq!(converted.details.index, Some(3));
+    }
+
+    #[test]
+    fn statuses_convert_both_ways_and_unknown_ones_stay_visible() {
+        for status in ExecutionStatus::ALL {
+            assert_eq!(execution_status(&sfn_status(status)), status);
+        }
+        assert_eq!(
+            execution_status(&sfn::ExecutionStatus::from("HIBERNATING")),
+            ExecutionStatus::Running
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! The face collection through Rekognition: list (paginated), search by face, delete in
+//! batches, and index/create for setting up a sandbox account or a test server. Inherent
+//! methods for now; the `Backend` trait gains them with the faces view.
+
+use super::AwsBackend;
+use super::convert;
+use super::errors::ApiCall;
+use crate::backend::{BackendResult, Page};
+use crate::domain::faces::{
+    DeleteFacesResult, Face, FaceMatch, UnsuccessfulFaceDeletion, delete_batches,
+};
+use aws_sdk_rekognition::primitives::Blob;
+use aws_sdk_rekognition::types::Image;
+
+/// `SearchFaces` returns at most this many matches (the API's maximum).
+const MAX_SEARCH_MATCHES: i32 = 4096;
+
+impl AwsBackend {
+    /// One page of the collection's faces (`ListFaces`, at most 4,096 per page).
+    pub async fn list_faces(
+        &self,
+        collection: &str,
+        next_token: Option<String>,
+        page_size: u32,
+    ) -> BackendResult<Page<Face>> {
+        let call = ApiCall::new(
+            "rekognition",
+            "ListFaces",
+            format!("collection {collection}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.rekognition
+                    .list_faces()
+                    .collection_id(collection)
+                    .set_next_token(next_token.clone())
+                    .max_results(page_size.clamp(1, 4096) as i32)
+                    .send()
+            })
+            .await?;
+        Ok(Page {
+            items: output.faces().iter().map(convert::face).collect(),
+            next_token: output.next_token().map(str::to_string),
+        })
+    }
+
+    /// Faces of the collection similar to `face_id` (itself excluded), most similar first.
+    pub async fn search_faces(
+        &self,
+        collection: &str,
+        face_id: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>> {
+        let call = ApiCall::new(
+            "rekognition",
+            "SearchFaces",
+            format!("face {face_id} in collection {collection}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.rekognition
+                    .search_faces()
+                    .collection_id(collection)
+                    .face_id(face_id)
+                    .face_match_threshold(threshold)
+                    .max_faces(MAX_SEARCH_MATCHES)
+                    .send()
+            })
+            .await?;
+        Ok(output
+            .face_matches()
+            .iter()
+            .filter_map(|m| {
+                Some(FaceMatch {
+                    face: convert::face(m.face()?),
+                    similarity: m.similarity().unwrap_or(0.0),
+                })
+            })
+            .collect())
+    }
+
+    /// Deletes faces in batches of at most 4,096 ids (one call each). Ids the service could
+    /// not delete come back in `unsuccessful` with its reasons; a failing call stops the
+    /// deletion and returns the error (faces of earlier batches are deleted).
+    pub async fn delete_faces(
+        &self,
+        collection: &str,
+        face_ids: &[String],
+    ) -> BackendResult<DeleteFacesResult> {
+        let call = ApiCall::new(
+            "rekognition",
+            "DeleteFaces",
+            format!("collection {collection}"),
+        );
+        let mut result = DeleteFacesResult::default();
+        for batch in delete_batches(face_ids) {
+            let output = self
+                .call(&call, || {
+                    self.rekognition
+                        .delete_faces()
+                        .collection_id(collection)
+                        .set_face_ids(Some(batch.clone()))
+                        .send()
+                })
+                .await?;
+            result.merge(DeleteFacesResult {
+                deleted: output.deleted_faces().to_vec(),
+                unsuccessful: output
+                    .unsuccessful_face_deletions()
+                    .iter()
+                    .map(|u| UnsuccessfulFaceDeletion {
+                        face_id: u.face_id().unwrap_or_default().to_string(),
+                        reasons: u.reasons().iter().map(|r| r.as_str().to_string()).collect(),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(result)
+    }
+
+    /// Indexes the faces of an image (the pipeline's AddFaceToIndex step does this).
+    pub async fn index_faces(
+        &self,
+        collection: &str,
+        image: &[u8],
+        external_image_id: Option<&str>,
+    ) -> BackendResult<Vec<Face>> {
+        let call = ApiCall::new(
+            "rekognition",
+            "IndexFaces",
+            format!("collection {collection}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.rekognition
+                    .index_faces()
+                    .collection_id(collection)
+                    .image(Image::builder().bytes(Blob::new(image)).build())
+                    .set_external_image_id(external_image_id.map(str::to_string))
+                    .max_faces(1)
+                    .send()
+            })
+            .await?;
+        Ok(output
+            .face_records()
+            .iter()
+            .filter_map(|record| record.face().map(convert::face))
+            .collect())
+    }
+
+    /// Creates a face collection.
+    pub async fn create_collection(&self, collection: &str) -> BackendResult<()> {
+        let call = ApiCall::new(
+            "rekognition",
+            "CreateCollection",
+            format!("collection {collection}"),
+        );
+        self.call(&call, || {
+            self.rekognition
+                .create_collection()
+                .collection_id(collection)
+                .send()
+        })
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,384 @@
+//! The AWS backend: Step Functions, Rekognition and S3 through the AWS SDK for Rust, behind the
+//! same `Backend` trait as the local sandbox. SDK types never leave this module: callers see
+//! domain types and `BackendError`s. Every call is counted (`ApiCallStats`) and retried with
+//! backoff only when throttled; histories of running executions are read incrementally.
+
+mod connect;
+mod convert;
+pub mod errors;
+mod faces;
+pub mod history;
+mod objects;
+pub mod retry;
+pub mod stats;
+
+use crate::backend::{
+    Backend, BackendError, BackendInfo, BackendResult, HistoryRequest, ListExecutionsRequest, Page,
+    StartExecutionRequest,
+};
+use crate::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
+};
+use crate::domain::history::HistoryEvent;
+use async_trait::async_trait;
+use aws_sdk_sfn::config::http::HttpResponse;
+use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
+use errors::{ApiCall, CallFailure};
+use history::{HistoryPage, HistoryPageRequest, HistoryPaging};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use retry::RetryPolicy;
+use stats::ApiCallStats;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+/// Where and as whom to connect; None means "as the AWS CLI would decide" (environment
+/// variables, the config and credentials files, SSO, IMDS, …).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwsOptions {
+    /// `--profile`: a profile of `~/.aws/config`.
+    pub profile: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint-url`: a custom endpoint for all three services (LocalStack, moto).
+    pub endpoint_url: Option<String>,
+}
+
+/// The AWS backend. Cheap to share (`Arc`); all methods take `&self`.
+pub struct AwsBackend {
+    sfn: aws_sdk_sfn::Client,
+    rekognition: aws_sdk_rekognition::Client,
+    s3: aws_sdk_s3::Client,
+    info: BackendInfo,
+    stats: Arc<ApiCallStats>,
+    retry: RetryPolicy,
+    paging: HistoryPaging,
+    jitter: Mutex<SmallRng>,
+}
+
+impl AwsBackend {
+    /// Resolves configuration and credentials providers the standard way (nothing is sent
+    /// yet: credentials are fetched on the first call). Fails only when no region is known.
+    pub async fn connect(options: AwsOptions) -> BackendResult<AwsBackend> {
+        let clients = connect::clients(&options).await?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x5eed);
+        Ok(AwsBackend {
+            sfn: clients.sfn,
+            rekognition: clients.rekognition,
+            s3: clients.s3,
+            info: clients.info,
+            stats: Arc::new(ApiCallStats::new()),
+            retry: RetryPolicy::default(),
+            paging: HistoryPaging::default(),
+            jitter: Mutex::new(SmallRng::seed_from_u64(seed)),
+        })
+    }
+
+    /// Replaces the throttling retry policy (e.g. fewer attempts for a one-shot CLI command).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The API calls made so far, per operation; shared, so a view can keep it.
+    pub fn api_calls(&self) -> Arc<ApiCallStats> {
+        Arc::clone(&self.stats)
+    }
+
+    fn unit_random(&self) -> f64 {
+        let mut rng = self.jitter.lock().unwrap_or_else(|p| p.into_inner());
+        rng.random::<f64>()
+    }
+
+    /// Sends one operation: counts each attempt, retries throttling with backoff and jitter,
+    /// and turns SDK errors into `BackendError`s. `send` builds and sends the request anew
+    /// for each attempt.
+    async fn call<T, E, SendRequest, SendFut>(
+        &self,
+        call: &ApiCall,
+        mut send: SendRequest,
+    ) -> BackendResult<T>
+    where
+        SendRequest: FnMut() -> SendFut,
+        SendFut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let outcome = retry::retry(
+            &self.retry,
+            || self.unit_random(),
+            |delay| {
+                tracing::warn!(
+                    operation = call.operation,
+                    delay_ms = delay.as_millis() as u64,
+                    "throttled, retrying"
+                );
+                tokio::time::sleep(delay)
+            },
+            CallFailure::is_throttling,
+            || {
+                self.stats.record(call.operation);
+                let sent = send();
+                async move { sent.await.map_err(|e| CallFailure::from_sdk(&e)) }
+            },
+        )
+        .await;
+        outcome.map_err(|gave_up| gave_up.error.into_backend_error(call, gave_up.attempts))
+    }
+
+    async fn history_page(
+        &self,
+        call: &ApiCall,
+        execution_arn: &str,
+        request: HistoryPageRequest,
+    ) -> BackendResult<HistoryPage> {
+        let output = self
+            .call(call, || {
+                self.sfn
+                    .get_execution_history()
+                    .execution_arn(execution_arn)
+                    .reverse_order(request.reverse_order)
+                    .max_results(request.max_results)
+                    .include_execution_data(request.include_data)
+                    .set_next_token(request.next_token.clone())
+                    .send()
+            })
+            .await?;
+        Ok(HistoryPage {
+            events: output.events().iter().map(convert::history_event).collect(),
+            next_token: output.next_token().map(str::to_string),
+        })
+    }
+
+    /// Creates a state machine (for setting up a sandbox account or a test server).
+    pub async fn create_state_machine(
+        &self,
+        name: &str,
+        definition: &str,
+        role_arn: &str,
+    ) -> BackendResult<String> {
+        let call = ApiCall::new(
+            "states",
+            "CreateStateMachine",
+            format!("state machine {name}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.sfn
+                    .create_state_machine()
+                    .name(name)
+                    .definition(definition)
+                    .role_arn(role_arn)
+                    .send()
+            })
+            .await?;
+        Ok(output.state_machine_arn().to_string())
+    }
+}
+
+/// Express executions have ARNs of the form `arn:aws:states:REGION:ACCOUNT:express:…`.
+fn is_express_execution(execution_arn: &str) -> bool {
+    execution_arn.split(':').nth(5) == Some("express")
+}
+
+/// A name for an execution started without one: sortable by time, unique enough, and valid
+/// for Step Functions (at most 80 of `[A-Za-z0-9_-]`).
+fn generated_execution_name(now: chrono::DateTime<chrono::Utc>, random: u32) -> String {
+    format!("stepdeck-{}-{random:08x}", now.format("%Y%m%dT%H%M%S"))
+}
+
+#[async_trait]
+impl Backend for AwsBackend {
+    fn info(&self) -> BackendInfo {
+        self.info.clone()
+    }
+
+    async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {
+        let call = ApiCall::new("states", "ListStateMachines", "");
+        let mut machines = Vec::new();
+        let mut next_token: Option<String> = None;
+        let mut tokens_seen = std::collections::HashSet::new();
+        loop {
+            let output = self
+                .call(&call, || {
+                    self.sfn
+                        .list_state_machines()
+                        .max_results(1000)
+                        .set_next_token(next_token.clone())
+                        .send()
+                })
+                .await?;
+            machines.extend(output.state_machines().iter().map(convert::state_machine));
+            match output.next_token() {
+                Some(token) if tokens_seen.insert(token.to_string()) => {
+                    next_token = Some(token.to_string())
+                }
+                _ => break,
+            }
+        }
+        Ok(machines)
+    }
+
+    async fn list_executions(
+        &self,
+        request: ListExecutionsRequest,
+    ) -> BackendResult<Page<ExecutionSummary>> {
+        let call = ApiCall::new(
+            "states",
+            "ListExecutions",
+            format!("state machine {}", request.state_machine_arn),
+        );
+        let output = self
+            .call(&call, || {
+                self.sfn
+                    .list_executions()
+                    .state_machine_arn(&request.state_machine_arn)
+                    .set_status_filter(request.status.map(convert::sfn_status))
+                    .set_next_token(request.next_token.clone())
+                    .max_results(request.page_size.clamp(1, 1000) as i32)
+                    .send()
+            })
+            .await?;
+        Ok(Page {
+            items: output
+                .executions()
+                .iter()
+                .map(convert::execution_summary)
+                .collect(),
+            next_token: output.next_token().map(str::to_string),
+        })
+    }
+
+    async fn describe_execution(&self, execution_arn: &str) -> BackendResult<ExecutionDetail> {
+        let call = ApiCall::new(
+            "states",
+            "DescribeExecution",
+            format!("execution {execution_arn}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.sfn
+                    .describe_execution()
+                    .execution_arn(execution_arn)
+                    .send()
+            })
+            .await?;
+        Ok(convert::execution_detail(&output))
+    }
+
+    async fn get_execution_history(
+        &self,
+        request: HistoryRequest,
+    ) -> BackendResult<Vec<HistoryEvent>> {
+        if is_express_execution(&request.execution_arn) {
+            return Err(BackendError::Unsupported(
+                "Express state machines keep no execution history in Step Functions; \
+                 their runs are logged to CloudWatch Logs if logging is enabled"
+                    .into(),
+            ));
+        }
+        let call = ApiCall::new(
+            "states",
+            "GetExecutionHistory",
+            format!("execution {}", request.execution_arn),
+        );
+        history::fetch_history(
+            &self.paging,
+            request.after_event_id,
+            request.include_data,
+            |page_request| self.history_page(&call, &request.execution_arn, page_request),
+        )
+        .await
+    }
+
+    async fn start_execution(
+        &self,
+        request: StartExecutionRequest,
+    ) -> BackendResult<ExecutionSummary> {
+        let name = request.name.clone().unwrap_or_else(|| {
+            let random = self.unit_random();
+            generated_execution_name(chrono::Utc::now(), (random * f64::from(u32::MAX)) as u32)
+        });
+        let call = ApiCall::new(
+            "states",
+            "StartExecution",
+            format!("state machine {}", request.state_machine_arn),
+        );
+        let output = self
+            .call(&call, || {
+                self.sfn
+                    .start_execution()
+                    .state_machine_arn(&request.state_machine_arn)
+                    .name(&name)
+                    .input(&request.input)
+                    .send()
+            })
+            .await?;
+        Ok(ExecutionSummary {
+            arn: output.execution_arn().to_string(),
+            name,
+            state_machine_arn: request.state_machine_arn.clone(),
+            status: ExecutionStatus::Running,
+            start: convert::millis(output.start_date()),
+            stop: None,
+            input_label: input_label(&request.input),
+            outcome: None,
+        })
+    }
+
+    async fn stop_execution(
+        &self,
+        execution_arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> BackendResult<()> {
+        let call = ApiCall::new(
+            "states",
+            "StopExecution",
+            format!("execution {execution_arn}"),
+        );
+        self.call(&call, || {
+            self.sfn
+                .stop_execution()
+                .execution_arn(execution_arn)
+                .set_error(error.clone())
+                .set_cause(cause.clone())
+                .send()
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn express_executions_are_recognised_by_their_arn() {
+        assert!(is_express_execution(
+            "arn:aws:states:us-east-1:123456789012:express:Pipeline:run-1:0f3c"
+        ));
+        assert!(!is_express_execution(
+            "arn:aws:states:us-east-1:123456789012:execution:Pipeline:run-1"
+        ));
+        assert!(!is_express_execution("not-an-arn"));
+    }
+
+    #[test]
+    fn generated_names_are_valid_execution_names() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 10, 0, 5)
+            .unwrap();
+        let name = generated_execution_name(now, 0xabc);
+        assert_eq!(name, "stepdeck-20261125T100005-00000abc");
+        assert!(name.len() <= 80);
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! Error answers moto never gives, served on the wire: a tiny scripted HTTP server on
+//! 127.0.0.1 answers the real SDK client with AWS-shaped JSON errors (throttling, access
+//! denied, expired token), so the adapter's error reading, retry and call counting are tested
+//! through the SDK exactly as they run against AWS. Needs no emulator; always runs.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stepdeck::backend::aws::retry::RetryPolicy;
+use stepdeck::backend::aws::{AwsBackend, AwsOptions};
+use stepdeck::backend::{Backend, BackendError, HistoryRequest};
+
+/// One scripted answer: HTTP status and JSON body.
+type Answer = (u16, String);
+
+/// Serves the scripted answers in order (the last one repeats) and records each request's
+/// `X-Amz-Target`.
+struct ScriptedServer {
+    endpoint: String,
+    targets: Arc<Mutex<Vec<String>>>,
+}
+
+impl ScriptedServer {
+    fn start(answers: Vec<Answer>) -> ScriptedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let answers = Arc::new(Mutex::new(answers.into_iter().collect::<Vec<_>>()));
+        let recorded = Arc::clone(&targets);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { break };
+                let answers = Arc::clone(&answers);
+                let recorded = Arc::clone(&recorded);
+                std::thread::spawn(move || serve_connection(stream, &answers, &recorded));
+            }
+        });
+        ScriptedServer { endpoint, targets }
+    }
+
+    fn targets(&self) -> Vec<String> {
+        self.targets.lock().unwrap().clone()
+    }
+}
+
+fn serve_connection(
+    stream: TcpStream,
+    answers: &Mutex<Vec<Answer>>,
+    recorded: &Mutex<Vec<String>>,
+) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    // HTTP/1.1 keep-alive: several requests per connection.
+    loop {
+        let mut content_length = 0usize;
+        let mut target = String::new();
+        let mut first = true;
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if line == "\r\n" {
+                break;
+            }
+            first = false;
+            let lower = line.to_ascii_lowercase();
+            if let Some(value) = lower.strip_prefix("content-length:") {
+                content_length = value.trim().parse().unwrap_or(0);
+            }
+            if lower.starts_with("x-amz-target:") {
+                target = line["x-amz-target:".len()..].trim().to_string();
+            }
+        }
+        if first {
+            return;
+        }
+        let mut body = vec![0; content_length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        recorded.lock().unwrap().push(target);
+        let (status, json) = {
+            let mut answers = answers.lock().unwrap();
+            if answers.len() > 1 {
+                answers.remove(0)
+            } else {
+                answers[0].clone()
+            }
+        };
+        let response = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.0\r\n\
+             x-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\n\
+             Content-Length: {}\r\n\r\n{json}",
+            json.len()
+        );
+        if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn error(code: &str, message: &str) -> Answer {
+    (
+        400,
+        serde_json::json!({"__type": format!("com.amazonaws.swf.service.v2.model#{code}"), "message": message})
+            .to_string(),
+    )
+}
+
+fn state_machines() -> Answer {
+    (
+        200,
+        serde_json::json!({"stateMachines": [{
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:RiderPhotoProcessing",
+            "name": "RiderPhotoProcessing",
+            "type": "STANDARD",
+            "creationDate": 1_764_064_800.0
+        }]})
+        .to_string(),
+    )
+}
+
+async fn backend_for(server: &ScriptedServer, attempts: u32) -> AwsBackend {
+    common::use_dummy_credentials();
+    AwsBackend::connect(AwsOptions {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(server.endpoint.clone()),
+    })
+    .await
+    .unwrap()
+    .with_retry_policy(RetryPolicy {
+        max_attempts: attempts,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_then_succeeds() {
+    let server = ScriptedServer::start(vec![
+        error("ThrottlingException", "Rate exceeded"),
+        error("ThrottlingException", "Rate exceeded"),
+        state_machines(),
+    ]);
+    let backend = backend_for(&server, 6).await;
+    let machines = backend.list_state_machines().await.unwrap();
+    assert_eq!(machines.len(), 1);
+    assert_eq!(machines[0].name, "RiderPhotoProcessing");
+    assert_eq!(backend.api_calls().count("ListStateMachines"), 3);
+    assert_eq!(
+        server.targets(),
+        vec!["AWSStepFunctions.ListStateMachines"; 3],
+        "every attempt reached the server; the SDK added no retries of its own"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persistent_throttling_gives_up_with_the_attempt_count() {
+    let server = ScriptedServer::start(vec![error("ThrottlingException", "Rate exceeded")]);
+    let backend = backend_for(&server, 4).await;
+    let result = backend
+        .get_execution_history(HistoryRequest {
+            execution_arn: "arn:aws:states:us-east-1:123456789012:execution:P:run".into(),
+            after_event_id: Some(7),
+            include_data: false,
+        })
+        .await;
+    assert_eq!(
+        result,
+        Err(BackendError::Throttled {
+            api: "GetExecutionHistory".into(),
+            attempts: 4
+        })
+    );
+    assert_eq!(server.targets().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_denied_names_the_permission_and_is_not_retried() {
+    let server = ScriptedServer::start(vec![error(
+        "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: \
+         states:GetExecutionHistory on resource: arn:aws:states:us-east-1:123456789012:execution:P:run",
+    )]);
+    let backend = backend_for(&server, 6).await;
+    let result = backend
+        .get_execution_history(HistoryRequest {
+            execution_arn: "arn:aws:states:us-east-1:123456789012:execution:P:run".into(),
+            after_event_id: None,
+            include_data: false,
+        })
+        .await;
+    match result {
+        Err(BackendError::AccessDenied { action, message }) => {
+            assert_eq!(action, "states:GetExecutionHistory");
+            assert!(message.contains("not authorized"), "{message}");
+        }
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
+    assert_eq!(server.targets().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_credentials_are_said_so() {
+    let server = ScriptedServer::start(vec![error(
+        "ExpiredTokenException",
+        "The security token included in the request is expired",
+    )]);
+    let backend = backend_for(&server, 6).await;
+    let result = backend
+        .describe_execution("arn:aws:states:us-east-1:123456789012:execution:P:run")
+        .await;
+    assert!(
+        matches!(&result, Err(BackendError::Credentials(m)) if m.contains("expired")),
+        "{result:?}"
+    );
+    assert_eq!(server.targets().len(), 1);
+}
