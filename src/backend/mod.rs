@@ -7,7 +7,9 @@ pub mod local;
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
+use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
+use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use std::fmt;
 
@@ -144,4 +146,52 @@ pub trait Backend: Send + Sync + 'static {
         error: Option<String>,
         cause: Option<String>,
     ) -> BackendResult<()>;
+
+    /// `RedriveExecution`: restarts a failed, aborted or timed-out Standard execution from
+    /// its point of failure. Eligibility is the service's answer (an `Invalid` error says why).
+    async fn redrive_execution(&self, execution_arn: &str) -> BackendResult<()>;
+
+    // --- The face collection (Rekognition) ---
+
+    /// One page of the collection's faces (`ListFaces`).
+    async fn list_faces(
+        &self,
+        collection: &str,
+        next_token: Option<String>,
+        page_size: u32,
+    ) -> BackendResult<Page<Face>>;
+
+    /// Faces similar to `face_id` (itself excluded), most similar first (`SearchFaces`).
+    async fn search_faces(
+        &self,
+        collection: &str,
+        face_id: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>>;
+
+    /// Deletes faces in batches of at most 4,096 ids; per-face failures come back in the
+    /// result, a failing call is an error (earlier batches stay deleted).
+    async fn delete_faces(
+        &self,
+        collection: &str,
+        face_ids: &[String],
+    ) -> BackendResult<DeleteFacesResult>;
+
+    // --- Buckets (S3) ---
+
+    async fn list_buckets(&self) -> BackendResult<Vec<BucketInfo>>;
+
+    /// One page of a bucket's objects under `prefix`, in key order (`ListObjectsV2`).
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+        continuation: Option<String>,
+        page_size: u32,
+    ) -> BackendResult<Page<ObjectInfo>>;
+
+    /// An object's content (for the image preview).
+    async fn get_object(&self, bucket: &str, key: &str) -> BackendResult<ObjectBody>;
+
+    async fn delete_object(&self, bucket: &str, key: &str) -> BackendResult<()>;
 }

@@ -1,6 +1,6 @@
 //! The face collection through Rekognition: list (paginated), search by face, delete in
-//! batches, and index/create for setting up a sandbox account or a test server. Inherent
-//! methods for now; the `Backend` trait gains them with the faces view.
+//! batches (the `Backend` trait delegates here), and index/create for setting up a sandbox
+//! account or a test server.
 
 use super::AwsBackend;
 use super::convert;

@@ -19,7 +19,9 @@ use crate::backend::{
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
 };
+use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
+use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use aws_sdk_sfn::config::http::HttpResponse;
 use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
@@ -349,6 +351,72 @@ impl Backend for AwsBackend {
         })
         .await?;
         Ok(())
+    }
+
+    async fn redrive_execution(&self, execution_arn: &str) -> BackendResult<()> {
+        let call = ApiCall::new(
+            "states",
+            "RedriveExecution",
+            format!("execution {execution_arn}"),
+        );
+        self.call(&call, || {
+            self.sfn
+                .redrive_execution()
+                .execution_arn(execution_arn)
+                .send()
+        })
+        .await?;
+        Ok(())
+    }
+
+    // The face and bucket operations live beside their SDK clients (faces.rs, objects.rs).
+
+    async fn list_faces(
+        &self,
+        collection: &str,
+        next_token: Option<String>,
+        page_size: u32,
+    ) -> BackendResult<Page<Face>> {
+        AwsBackend::list_faces(self, collection, next_token, page_size).await
+    }
+
+    async fn search_faces(
+        &self,
+        collection: &str,
+        face_id: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>> {
+        AwsBackend::search_faces(self, collection, face_id, threshold).await
+    }
+
+    async fn delete_faces(
+        &self,
+        collection: &str,
+        face_ids: &[String],
+    ) -> BackendResult<DeleteFacesResult> {
+        AwsBackend::delete_faces(self, collection, face_ids).await
+    }
+
+    async fn list_buckets(&self) -> BackendResult<Vec<BucketInfo>> {
+        AwsBackend::list_buckets(self).await
+    }
+
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: Option<&str>,
+        continuation: Option<String>,
+        page_size: u32,
+    ) -> BackendResult<Page<ObjectInfo>> {
+        AwsBackend::list_objects(self, bucket, prefix, continuation, page_size).await
+    }
+
+    async fn get_object(&self, bucket: &str, key: &str) -> BackendResult<ObjectBody> {
+        AwsBackend::get_object(self, bucket, key).await
+    }
+
+    async fn delete_object(&self, bucket: &str, key: &str) -> BackendResult<()> {
+        AwsBackend::delete_object(self, bucket, key).await
     }
 }
 

@@ -1,6 +1,5 @@
 //! The thumbnail bucket through S3: buckets, paginated listings, object content for the
-//! preview, put and delete. Inherent methods for now; the `Backend` trait gains them with the
-//! thumbnails view.
+//! preview, put and delete (the `Backend` trait delegates here).
 
 use super::AwsBackend;
 use super::convert;
