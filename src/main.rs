@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::{App, AppOptions};
 use stepdeck::backend::Backend;
+use stepdeck::backend::aws::{AwsBackend, AwsOptions};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::config::{self, Settings};
@@ -22,8 +23,20 @@ struct Cli {
     command: Option<Command>,
 
     /// Run on the embedded local sandbox: no AWS account, no network.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url"])]
     local: bool,
+
+    /// AWS: profile of ~/.aws/config (default: $AWS_PROFILE, else `default`).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+
+    /// AWS: region (default: $AWS_REGION, else the profile's region).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+
+    /// AWS: custom endpoint for all services, e.g. http://127.0.0.1:5000 for moto or LocalStack.
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
 
     /// State machine to open first (name or ARN).
     #[arg(long, value_name = "NAME|ARN")]
@@ -80,14 +93,6 @@ fn main() -> ExitCode {
         eprintln!("stepdeck: cannot open log {}: {message}", path.display());
         return ExitCode::FAILURE;
     }
-    if !cli.local {
-        eprintln!(
-            "stepdeck: the AWS backend is not available in this build yet; \
-             run `stepdeck --local` for the embedded sandbox"
-        );
-        return ExitCode::from(2);
-    }
-
     let config_dir = config::config_dir();
     let settings_path = cli
         .config
@@ -129,19 +134,45 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let backend: Arc<dyn Backend> = LocalSandbox::start(sandbox_options(&cli, &settings));
+        let backend: Arc<dyn Backend> = if cli.local {
+            LocalSandbox::start(sandbox_options(&cli, &settings))
+        } else {
+            let aws_options = AwsOptions {
+                profile: cli.profile.clone(),
+                region: cli.region.clone(),
+                endpoint_url: cli.endpoint_url.clone(),
+            };
+            match AwsBackend::connect(aws_options).await {
+                Ok(backend) => Arc::new(backend),
+                // Only a missing region fails here (credentials are checked on first use,
+                // inside the console); say so before any terminal setup.
+                Err(error) => return Err(StartError::Backend(error.to_string())),
+            }
+        };
         let app = App::new(options, keymap, runtime::wall_clock_ms());
-        runtime::run(backend, app).await
+        runtime::run(backend, app)
+            .await
+            .map_err(|e| StartError::Terminal(e.to_string()))
     });
     // Background tasks (sandbox runs, in-flight requests) must not hold the exit hostage.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("stepdeck: terminal error: {error}");
+        Err(StartError::Backend(message)) => {
+            eprintln!("stepdeck: {message}\n(or run `stepdeck --local` for the embedded sandbox)");
+            ExitCode::from(2)
+        }
+        Err(StartError::Terminal(message)) => {
+            eprintln!("stepdeck: terminal error: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Why the console could not start.
+enum StartError {
+    Backend(String),
+    Terminal(String),
 }
 
 fn sandbox_options(cli: &Cli, settings: &Settings) -> SandboxOptions {
