@@ -43,10 +43,17 @@ pub fn face_line(
     face: &Face,
     status: DeletionStatus,
 ) -> String {
-    let bounding_box = face.bounding_box.map_or(
-        Value::Null,
-        |b| json!({"Width": b.width, "Height": b.height, "Left": b.left, "Top": b.top}),
-    );
+    // f32 fractions widened as is print as 0.2800000011920929: keep the 6 digits that mean
+    // something.
+    let round = |v: f32| (f64::from(v) * 1e6).round() / 1e6;
+    let bounding_box = face.bounding_box.map_or(Value::Null, |b| {
+        json!({
+            "Width": round(b.width),
+            "Height": round(b.height),
+            "Left": round(b.left),
+            "Top": round(b.top),
+        })
+    });
     json!({
         "time": format_rfc3339(context.time),
         "kind": "face",
@@ -106,7 +113,7 @@ mod tests {
             confidence: Some(99.5),
             bounding_box: Some(BoundingBox {
                 width: 0.5,
-                height: 0.25,
+                height: 0.28,
                 left: 0.125,
                 top: 0.0,
             }),
@@ -115,7 +122,7 @@ mod tests {
         let line = face_line(&context(), "rider-photos", &face, DeletionStatus::Deleted);
         assert_eq!(
             line,
-            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.25,"Left":0.125,"Top":0.0}}"#
+            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.28,"Left":0.125,"Top":0.0}}"#
         );
         assert!(!line.contains('\n'), "one record per line");
         let unknown = Face {
