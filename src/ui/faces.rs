@@ -64,7 +64,7 @@ fn title_line(view: &FacesView) -> Line<'static> {
     if !view.groups.is_empty() {
         spans.push(Span::styled(
             format!(
-                "  {} duplicate groups ({} faces)",
+                "  {} duplicate group(s) of {} faces",
                 view.groups.len(),
                 view.duplicate_face_count()
             ),
@@ -217,7 +217,7 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
     let mut widths = vec![
         Constraint::Length(3),
         Constraint::Length(36),
-        Constraint::Fill(2),
+        Constraint::Fill(1),
     ];
     let mut header = vec![
         Cell::from(""),
@@ -240,7 +240,7 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(15));
         header.push(header_cell(view, Some(FaceSortColumn::Indexed), "INDEXED"));
     }
-    widths.push(Constraint::Fill(2));
+    widths.push(Constraint::Min(18));
     header.push(Cell::from("DUPLICATE"));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))

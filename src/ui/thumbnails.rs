@@ -163,8 +163,9 @@ fn render_table(view: &ThumbnailsView, frame: &mut Frame, area: Rect) {
     }
     let columns = Columns {
         modified: area.width >= 50,
-        content_type: area.width >= 64,
-        source: area.width >= 80,
+        // The source matters more than the type (the preview pane shows the type too).
+        content_type: area.width >= 96,
+        source: area.width >= 64,
     };
     let height = area.height.saturating_sub(1) as usize;
     let offset = scroll_to(view.offset, view.cursor, height);
