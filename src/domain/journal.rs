@@ -4,7 +4,7 @@
 
 use super::Millis;
 use super::faces::Face;
-use super::objects::ObjectInfo;
+use super::objects::{ObjectInfo, unquote_etag};
 use super::time::format_rfc3339;
 use serde_json::{Value, json};
 
@@ -85,7 +85,7 @@ pub fn object_line(
         "bucket": bucket,
         "key": object.key,
         "size": object.size,
-        "etag": object.etag,
+        "etag": object.etag.as_deref().map(unquote_etag),
         "last_modified": object.last_modified.map(format_rfc3339),
     })
     .to_string()
@@ -149,7 +149,7 @@ mod tests {
             size: 1234,
             last_modified: Some(1_764_064_800_000),
             content_type: Some("image/jpeg".into()),
-            etag: Some("abc".into()),
+            etag: Some("\"abc\"".into()),
         };
         let value: Value = serde_json::from_str(&object_line(
             &context(),
@@ -162,6 +162,7 @@ mod tests {
         assert_eq!(value["bucket"], "thumbs");
         assert_eq!(value["key"], "resized-1_happy_face.jpg");
         assert_eq!(value["size"], 1234);
+        assert_eq!(value["etag"], "abc", "bare, as S3 users compare it");
         assert_eq!(value["last_modified"], "2025-11-25T10:00:00.000Z");
     }
 }
