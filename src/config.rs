@@ -17,6 +17,12 @@ pub struct Settings {
     pub state_machine: Option<String>,
     /// List refresh interval in seconds (floored at `MIN_REFRESH_SECONDS`).
     pub refresh_seconds: Option<f64>,
+    /// Rekognition face collection of the faces view (default `rider-photos`).
+    pub collection: Option<String>,
+    /// Bucket of the thumbnails view; discovered from the bucket names when absent.
+    pub thumbnail_bucket: Option<String>,
+    /// Journal of deletions (JSON lines); default `<data dir>/stepdeck/deletions.jsonl`.
+    pub journal_path: Option<PathBuf>,
     #[serde(default)]
     pub sandbox: SandboxSettings,
 }
@@ -37,6 +43,29 @@ impl Settings {
     pub fn refresh_interval_ms(&self) -> i64 {
         let seconds = self.refresh_seconds.unwrap_or(DEFAULT_REFRESH_SECONDS);
         (seconds.max(MIN_REFRESH_SECONDS) * 1000.0) as i64
+    }
+}
+
+/// The face collection the pipeline indexes riders into.
+pub const DEFAULT_COLLECTION: &str = "rider-photos";
+
+/// `$XDG_DATA_HOME/stepdeck/deletions.jsonl` (or the platform's data dir): where every
+/// deletion made from the console is recorded.
+pub fn default_journal_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join("stepdeck").join("deletions.jsonl"))
+}
+
+impl Settings {
+    /// The collection to show: the settings' one, else the pipeline's default.
+    pub fn collection(&self) -> String {
+        self.collection
+            .clone()
+            .unwrap_or_else(|| DEFAULT_COLLECTION.to_string())
+    }
+
+    /// The journal file: the settings' path, else the default location.
+    pub fn journal_path(&self) -> Option<PathBuf> {
+        self.journal_path.clone().or_else(default_journal_path)
     }
 }
 
@@ -135,6 +164,22 @@ mod tests {
         let (settings, problems) = parse_settings(Path::new("c.toml"), "refresh_seconds = 0.1");
         assert_eq!(settings.refresh_interval_ms(), 1_000);
         assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn faces_and_thumbnails_settings_override_the_defaults() {
+        let (defaults, _) = parse_settings(Path::new("c.toml"), "");
+        assert_eq!(defaults.collection(), "rider-photos");
+        assert_eq!(defaults.thumbnail_bucket, None);
+        let text = "collection = \"test-faces\"\nthumbnail_bucket = \"thumbs\"\njournal_path = \"/var/log/sd.jsonl\"\n";
+        let (settings, problems) = parse_settings(Path::new("c.toml"), text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.collection(), "test-faces");
+        assert_eq!(settings.thumbnail_bucket.as_deref(), Some("thumbs"));
+        assert_eq!(
+            settings.journal_path(),
+            Some(PathBuf::from("/var/log/sd.jsonl"))
+        );
     }
 
     #[test]

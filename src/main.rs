@@ -54,6 +54,14 @@ struct Cli {
     #[arg(long)]
     seed: Option<u64>,
 
+    /// Face collection of the faces screen (default: settings, else `rider-photos`).
+    #[arg(long, value_name = "ID")]
+    collection: Option<String>,
+
+    /// Bucket of the thumbnails screen (default: settings, else found by name).
+    #[arg(long, value_name = "BUCKET")]
+    thumbnail_bucket: Option<String>,
+
     /// Settings file (default: <config dir>/stepdeck/config.toml).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -120,6 +128,15 @@ fn main() -> ExitCode {
             None => settings.refresh_interval_ms(),
         },
         startup_problems: problems,
+        collection: cli
+            .collection
+            .clone()
+            .unwrap_or_else(|| settings.collection()),
+        thumbnail_bucket: cli
+            .thumbnail_bucket
+            .clone()
+            .or(settings.thumbnail_bucket.clone()),
+        journal_path: settings.journal_path(),
     };
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -83,6 +83,33 @@ actions!(
     ConfirmNo => "confirm_no",
     ConfirmToggle => "confirm_toggle",
     ConfirmAccept => "confirm_accept",
+    // Screens.
+    ShowExecutions => "show_executions",
+    ShowFaces => "show_faces",
+    ShowThumbnails => "show_thumbnails",
+    // Faces.
+    ToggleMark => "toggle_mark",
+    MarkRange => "mark_range",
+    MarkGroup => "mark_group",
+    ClearMarks => "clear_marks",
+    KeepNewest => "keep_newest",
+    KeepOldest => "keep_oldest",
+    NextGroup => "next_group",
+    PrevGroup => "prev_group",
+    ToggleDuplicates => "toggle_duplicates",
+    FindLookalikes => "find_lookalikes",
+    SortByUser => "sort_by_user",
+    SortByFaceId => "sort_by_face_id",
+    SortByConfidence => "sort_by_confidence",
+    SortByIndexed => "sort_by_indexed",
+    // Faces and thumbnails.
+    Delete => "delete",
+    // Thumbnails.
+    SortByKey => "sort_by_key",
+    SortBySize => "sort_by_size",
+    SortByModified => "sort_by_modified",
+    CopyKey => "copy_key",
+    CopyUri => "copy_uri",
     // Text input (filter, search, palette).
     Submit => "submit",
     Cancel => "cancel",

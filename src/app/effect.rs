@@ -24,6 +24,55 @@ pub enum Effect {
     StopExecution {
         execution_arn: String,
     },
+    /// One page of the face collection (`next_token` None: the first page, a reload).
+    LoadFaces {
+        generation: Generation,
+        collection: String,
+        next_token: Option<String>,
+        page_size: u32,
+    },
+    /// `SearchFaces` for one face, to cluster lookalikes.
+    SearchFaces {
+        generation: Generation,
+        collection: String,
+        face_id: String,
+        threshold: f32,
+    },
+    /// `DeleteFaces` (the backend splits into batches of at most 4,096 ids).
+    DeleteFaces {
+        generation: Generation,
+        collection: String,
+        face_ids: Vec<String>,
+    },
+    /// Append JSON lines to the deletion journal (creating the file and its folder).
+    AppendJournal {
+        generation: Generation,
+        path: std::path::PathBuf,
+        lines: Vec<String>,
+    },
+    /// List the account's buckets (to find the thumbnail and photo buckets).
+    LoadBuckets {
+        generation: Generation,
+    },
+    /// One page of a bucket's objects.
+    LoadObjects {
+        generation: Generation,
+        bucket: String,
+        continuation: Option<String>,
+        page_size: u32,
+    },
+    /// Fetch an image, decode and fit it in `cells` (columns, rows) off the UI thread.
+    LoadPreview {
+        generation: Generation,
+        bucket: String,
+        key: String,
+        cells: (u16, u16),
+    },
+    DeleteObject {
+        generation: Generation,
+        bucket: String,
+        key: String,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH too).
     CopyToClipboard(String),
     /// Suspend the process (Ctrl-Z): restore the terminal, stop, re-enter on resume.

@@ -4,7 +4,10 @@
 use super::effect::Effect;
 use super::execution::{ExecutionView, Tab};
 use super::executions::{SortColumn, next_status_filter};
+use super::faces::{apply_faces_filter, faces_action};
 use super::overlay::{Command, Confirm, ConfirmAction, InputPurpose, Overlay, Palette, TextInput};
+use super::screen::Screen;
+use super::thumbnails::{apply_thumbnails_filter, thumbnails_action};
 use super::{App, NoticeLevel};
 use crate::app::action::Action;
 use crate::domain::execution::ExecutionStatus;
@@ -57,6 +60,16 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Palette(Palette::default()));
             return Vec::new();
         }
+        Action::ShowExecutions | Action::ShowFaces | Action::ShowThumbnails
+            if !context.is_modal() =>
+        {
+            let screen = match action {
+                Action::ShowExecutions => Screen::Executions,
+                Action::ShowFaces => Screen::Faces,
+                _ => Screen::Thumbnails,
+            };
+            return app.switch_screen(screen);
+        }
         _ => {}
     }
     match context {
@@ -67,7 +80,9 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         Context::Input => input_action(app, action),
         Context::Executions => executions_action(app, action),
         Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
-        Context::Global | Context::Faces | Context::Thumbnails => Vec::new(),
+        Context::Faces => faces_action(app, action),
+        Context::Thumbnails => thumbnails_action(app, action),
+        Context::Global => Vec::new(),
     }
 }
 
@@ -115,6 +130,8 @@ fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect
             }
             Vec::new()
         }
+        InputPurpose::FacesFilter => apply_faces_filter(app, text),
+        InputPurpose::ThumbnailsFilter => apply_thumbnails_filter(app, text),
     }
 }
 
@@ -308,6 +325,12 @@ fn confirm_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.notify(NoticeLevel::Info, format!("stopping {name}…"));
             vec![Effect::StopExecution { execution_arn }]
         }
+        ConfirmAction::DeleteFaces { collection, faces } => {
+            app.delete_faces_confirmed(collection, faces)
+        }
+        ConfirmAction::DeleteObject { bucket, object } => {
+            app.delete_object_confirmed(bucket, object)
+        }
     }
 }
 
@@ -440,7 +463,7 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// Shared cursor movement: the new position for a movement action, None for other actions.
-fn moved(action: Action, current: usize, page: usize) -> Option<usize> {
+pub(super) fn moved(action: Action, current: usize, page: usize) -> Option<usize> {
     match action {
         Action::Down => Some(current + 1),
         Action::Up => Some(current.saturating_sub(1)),

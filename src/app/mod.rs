@@ -5,8 +5,11 @@ pub mod action;
 pub mod effect;
 pub mod execution;
 pub mod executions;
+pub mod faces;
 pub mod msg;
 pub mod overlay;
+pub mod screen;
+pub mod thumbnails;
 
 mod keys;
 
@@ -20,8 +23,11 @@ use crate::keymap::{Context, Key, Keymap};
 use effect::Effect;
 use execution::{ExecutionView, HISTORY_POLL_MS, Tab};
 use executions::{ExecutionsList, PAGE_SIZE};
+use faces::FacesView;
 use msg::{Generation, Msg};
 use overlay::Overlay;
+use screen::Screen;
+use thumbnails::ThumbnailsView;
 
 /// Period of the animation tick (spinners, growing bars) while something runs on screen.
 pub const ANIMATION_MS: Millis = 150;
@@ -38,6 +44,12 @@ pub struct AppOptions {
     pub refresh_interval_ms: i64,
     /// Problems found while loading the keymap/settings, shown on screen at start.
     pub startup_problems: Vec<String>,
+    /// Face collection of the faces screen.
+    pub collection: String,
+    /// Bucket of the thumbnails screen; found among the buckets when None.
+    pub thumbnail_bucket: Option<String>,
+    /// Deletion journal (JSON lines); deleting is refused without one.
+    pub journal_path: Option<std::path::PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -46,6 +58,9 @@ impl Default for AppOptions {
             state_machine: None,
             refresh_interval_ms: 2_000,
             startup_problems: Vec::new(),
+            collection: crate::config::DEFAULT_COLLECTION.to_string(),
+            thumbnail_bucket: None,
+            journal_path: None,
         }
     }
 }
@@ -83,12 +98,18 @@ pub struct App {
     pub pending_keys: Vec<Key>,
     /// Terminal size (columns, rows), from `Msg::Resize`.
     pub viewport: (u16, u16),
+    /// The top-level screen shown.
+    pub screen: Screen,
+    pub faces: FacesView,
+    pub thumbnails: ThumbnailsView,
     last_generation: Generation,
 }
 
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
         let notice = startup_notice(&options.startup_problems, now);
+        let faces = FacesView::new(options.collection.clone());
+        let thumbnails = ThumbnailsView::new(options.thumbnail_bucket.clone());
         App {
             now,
             options,
@@ -104,6 +125,9 @@ impl App {
             notice,
             pending_keys: Vec::new(),
             viewport: (120, 32),
+            screen: Screen::Executions,
+            faces,
+            thumbnails,
             last_generation: 0,
         }
     }
@@ -128,6 +152,11 @@ impl App {
 
     /// The context of the view under any overlay.
     pub fn view_context(&self) -> Context {
+        match self.screen {
+            Screen::Faces => return Context::Faces,
+            Screen::Thumbnails => return Context::Thumbnails,
+            Screen::Executions => {}
+        }
         match &self.execution {
             None => Context::Executions,
             Some(view) => match view.tab {
@@ -149,7 +178,7 @@ impl App {
     }
 
     fn executions_visible(&self) -> bool {
-        self.execution.is_none()
+        self.screen == Screen::Executions && self.execution.is_none()
     }
 
     fn refresh_due_at(&self) -> Option<Millis> {
@@ -165,6 +194,9 @@ impl App {
     }
 
     fn history_due_at(&self) -> Option<Millis> {
+        if self.screen != Screen::Executions {
+            return None; // hidden: no polling until the screen shows again
+        }
         let view = self.execution.as_ref()?;
         if !view.is_running() || view.history_in_flight.is_some() {
             return None;
@@ -177,6 +209,9 @@ impl App {
 
     /// Something on screen moves with time: a RUNNING row, a running execution's bars.
     pub fn is_animating(&self) -> bool {
+        if self.screen != Screen::Executions {
+            return false;
+        }
         match &self.execution {
             Some(view) => view.is_running(),
             None => self
@@ -190,11 +225,16 @@ impl App {
     /// input: animations and due polls ask for a wake-up, an idle console asks for none.
     pub fn next_wakeup(&self) -> Option<Millis> {
         let animation = self.is_animating().then_some(self.now + ANIMATION_MS);
-        [self.refresh_due_at(), self.history_due_at(), animation]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|t| t.max(self.now))
+        [
+            self.refresh_due_at(),
+            self.history_due_at(),
+            animation,
+            self.thumbnails_wakeup(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|t| t.max(self.now))
     }
 
     pub fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
@@ -367,6 +407,7 @@ impl App {
         if self.history_due_at().is_some_and(|t| t <= now) {
             effects.extend(self.poll_history());
         }
+        effects.extend(self.thumbnails_tick());
         effects
     }
 
@@ -463,6 +504,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(event) => keys::on_key(app, event),
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
+            app.thumbnails_resized();
             Vec::new()
         }
         Msg::Tick(now) => app.on_tick(now),
@@ -506,6 +548,30 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Faces { generation, result } => app.on_faces_page(generation, result),
+        Msg::FaceMatches {
+            generation,
+            face_id,
+            result,
+        } => app.on_face_matches(generation, face_id, result),
+        Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
+        Msg::JournalWritten { generation, result } => {
+            if app.faces_journal_generation() == Some(generation) {
+                app.on_faces_journal_written(result)
+            } else if app.thumbnails_journal_generation() == Some(generation) {
+                app.on_thumbnails_journal_written(result)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Buckets { generation, result } => app.on_buckets(generation, result),
+        Msg::Objects { generation, result } => app.on_objects(generation, result),
+        Msg::Preview {
+            generation,
+            key,
+            result,
+        } => app.on_preview(generation, key, result),
+        Msg::ObjectDeleted { generation, result } => app.on_object_deleted(generation, result),
     }
 }
 

@@ -1,10 +1,13 @@
 //! `Msg`: every input to the pure update function — keys, time, and backend results tagged
 //! with the generation of the request that produced them (stale ones are dropped).
 
+use super::thumbnails::{PreviewFailure, PreviewImage};
 use crate::backend::{BackendError, BackendInfo, Page};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary, StateMachineSummary};
+use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
+use crate::domain::objects::{BucketInfo, ObjectInfo};
 use crossterm::event::KeyEvent;
 
 /// Identifies a request; responses carrying an older generation than the view's current one
@@ -44,4 +47,39 @@ pub enum Msg {
     },
     /// Copying to the clipboard finished (OSC 52 written) or failed.
     Copied(Result<String, String>),
+    Faces {
+        generation: Generation,
+        result: Result<Page<Face>, BackendError>,
+    },
+    FaceMatches {
+        generation: Generation,
+        face_id: String,
+        result: Result<Vec<FaceMatch>, BackendError>,
+    },
+    FacesDeleted {
+        generation: Generation,
+        result: Result<DeleteFacesResult, BackendError>,
+    },
+    /// The journal lines were appended (Ok: the file's path) or could not be.
+    JournalWritten {
+        generation: Generation,
+        result: Result<String, String>,
+    },
+    Buckets {
+        generation: Generation,
+        result: Result<Vec<BucketInfo>, BackendError>,
+    },
+    Objects {
+        generation: Generation,
+        result: Result<Page<ObjectInfo>, BackendError>,
+    },
+    Preview {
+        generation: Generation,
+        key: String,
+        result: Result<PreviewImage, PreviewFailure>,
+    },
+    ObjectDeleted {
+        generation: Generation,
+        result: Result<(), BackendError>,
+    },
 }

@@ -38,6 +38,10 @@ pub enum InputPurpose {
     ListFilter,
     /// `/` in the events tab: jumps to matches as you type.
     EventSearch,
+    /// `/` in the faces list.
+    FacesFilter,
+    /// `/` in the thumbnails list.
+    ThumbnailsFilter,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +54,18 @@ pub struct TextInput {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmAction {
-    StopExecution { execution_arn: String, name: String },
+    StopExecution {
+        execution_arn: String,
+        name: String,
+    },
+    DeleteFaces {
+        collection: String,
+        faces: Vec<crate::domain::faces::Face>,
+    },
+    DeleteObject {
+        bucket: String,
+        object: crate::domain::objects::ObjectInfo,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@ pub mod execution;
 pub mod faces;
 pub mod history;
 pub mod history_json;
+pub mod journal;
 pub mod objects;
 pub mod time;
 pub mod timeline;

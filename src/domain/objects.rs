@@ -44,6 +44,38 @@ pub fn find_thumbnail_bucket(buckets: &[BucketInfo]) -> Option<&BucketInfo> {
     matching.next().is_none().then_some(first)
 }
 
+/// The pipeline's photo bucket (the thumbnails' sources): its generated name contains
+/// `riderphotos3bucket`. None when no bucket or several match.
+pub fn find_photo_bucket(buckets: &[BucketInfo]) -> Option<&BucketInfo> {
+    let mut matching = buckets
+        .iter()
+        .filter(|b| b.name.to_ascii_lowercase().contains("riderphotos3bucket"));
+    let first = matching.next()?;
+    matching.next().is_none().then_some(first)
+}
+
+/// The pipeline's Thumbnail function stores the thumbnail of `<key>` as `resized-<key>`:
+/// the source photo's key, when the thumbnail's key follows that rule.
+pub fn source_key(thumbnail_key: &str) -> Option<&str> {
+    thumbnail_key
+        .strip_prefix("resized-")
+        .filter(|rest| !rest.is_empty())
+}
+
+/// A content type from the key's extension, for listings that do not carry one (S3's
+/// `ListObjectsV2` does not).
+pub fn content_type_from_key(key: &str) -> Option<&'static str> {
+    let extension = key.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "json" => "application/json",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +109,30 @@ mod tests {
         ];
         assert_eq!(find_thumbnail_bucket(&ambiguous), None);
         assert_eq!(find_thumbnail_bucket(&[bucket("other")]), None);
+    }
+
+    #[test]
+    fn thumbnails_name_their_source_photo() {
+        assert_eq!(
+            source_key("resized-1_happy_face.jpg"),
+            Some("1_happy_face.jpg")
+        );
+        assert_eq!(
+            source_key("resized-user_0001/selfie.jpg"),
+            Some("user_0001/selfie.jpg")
+        );
+        assert_eq!(source_key("resized-"), None);
+        assert_eq!(source_key("1_happy_face.jpg"), None);
+        let buckets = vec![
+            bucket("stepdeck-sandbox-riderphotos3bucket"),
+            bucket("stepdeck-sandbox-thumbnails3bucket"),
+        ];
+        assert_eq!(
+            find_photo_bucket(&buckets).map(|b| b.name.as_str()),
+            Some("stepdeck-sandbox-riderphotos3bucket")
+        );
+        assert_eq!(content_type_from_key("a/b.JPG"), Some("image/jpeg"));
+        assert_eq!(content_type_from_key("a.bin"), None);
+        assert_eq!(content_type_from_key("noext"), None);
     }
 }

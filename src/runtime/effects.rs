@@ -4,6 +4,7 @@
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
 use crate::backend::Backend;
+use ratatui_image::picker::Picker;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -25,12 +26,16 @@ enum RequestKind {
     ExecutionsRefresh,
     Execution,
     History,
+    /// The preview of the object under the cursor: a newer one replaces it.
+    Preview,
 }
 
 pub struct EffectRunner {
     backend: Arc<dyn Backend>,
     inbox: UnboundedSender<Msg>,
     in_flight: HashMap<RequestKind, JoinHandle<()>>,
+    /// Encodes previews for the terminal's graphics protocol (half-blocks until told).
+    picker: Arc<Picker>,
 }
 
 impl EffectRunner {
@@ -39,7 +44,13 @@ impl EffectRunner {
             backend,
             inbox,
             in_flight: HashMap::new(),
+            picker: Arc::new(Picker::halfblocks()),
         }
+    }
+
+    /// Uses the picker detected for the terminal (kitty, sixel, iTerm2 or half-blocks).
+    pub fn set_picker(&mut self, picker: Picker) {
+        self.picker = Arc::new(picker);
     }
 
     /// Starts the effect; backend calls run concurrently and report through the inbox.
@@ -106,6 +117,113 @@ impl EffectRunner {
                 tokio::spawn(async move {
                     let result = backend.start_execution(request).await;
                     let _ = inbox.send(Msg::Started(result));
+                });
+            }
+            Effect::LoadFaces {
+                generation,
+                collection,
+                next_token,
+                page_size,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.list_faces(&collection, next_token, page_size).await;
+                    let _ = inbox.send(Msg::Faces { generation, result });
+                });
+            }
+            Effect::SearchFaces {
+                generation,
+                collection,
+                face_id,
+                threshold,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.search_faces(&collection, &face_id, threshold).await;
+                    let _ = inbox.send(Msg::FaceMatches {
+                        generation,
+                        face_id,
+                        result,
+                    });
+                });
+            }
+            Effect::DeleteFaces {
+                generation,
+                collection,
+                face_ids,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.delete_faces(&collection, &face_ids).await;
+                    let _ = inbox.send(Msg::FacesDeleted { generation, result });
+                });
+            }
+            Effect::AppendJournal {
+                generation,
+                path,
+                lines,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = super::journal::append_lines(&path, &lines)
+                        .map(|()| path.display().to_string())
+                        .map_err(|e| format!("{}: {e}", path.display()));
+                    let _ = inbox.send(Msg::JournalWritten { generation, result });
+                });
+            }
+            Effect::LoadBuckets { generation } => {
+                tokio::spawn(async move {
+                    let result = backend.list_buckets().await;
+                    let _ = inbox.send(Msg::Buckets { generation, result });
+                });
+            }
+            Effect::LoadObjects {
+                generation,
+                bucket,
+                continuation,
+                page_size,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .list_objects(&bucket, None, continuation, page_size)
+                        .await;
+                    let _ = inbox.send(Msg::Objects { generation, result });
+                });
+            }
+            Effect::LoadPreview {
+                generation,
+                bucket,
+                key,
+                cells,
+            } => {
+                let picker = Arc::clone(&self.picker);
+                let task = tokio::spawn(async move {
+                    let result = match backend.get_object(&bucket, &key).await {
+                        Ok(body) => tokio::task::spawn_blocking(move || {
+                            super::preview::encode(&picker, &body.bytes, cells)
+                        })
+                        .await
+                        .unwrap_or_else(|e| {
+                            Err(crate::app::thumbnails::PreviewFailure {
+                                message: format!("preview task failed: {e}"),
+                            })
+                        }),
+                        Err(e) => Err(crate::app::thumbnails::PreviewFailure {
+                            message: format!("cannot fetch: {e}"),
+                        }),
+                    };
+                    let _ = inbox.send(Msg::Preview {
+                        generation,
+                        key,
+                        result,
+                    });
+                });
+                self.replace(RequestKind::Preview, task);
+            }
+            Effect::DeleteObject {
+                generation,
+                bucket,
+                key,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.delete_object(&bucket, &key).await;
+                    let _ = inbox.send(Msg::ObjectDeleted { generation, result });
                 });
             }
             Effect::StopExecution { execution_arn } => {

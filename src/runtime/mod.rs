@@ -4,6 +4,8 @@
 
 pub mod clipboard;
 pub mod effects;
+pub mod journal;
+pub mod preview;
 pub mod terminal;
 
 use crate::app::msg::Msg;
@@ -36,9 +38,12 @@ pub fn wall_clock_ms() -> Millis {
 /// Runs the console until the user quits or a terminating signal arrives.
 pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     let mut guard = TerminalGuard::enter()?;
+    // Ask the terminal for its graphics protocol before the input reader owns stdin.
+    let picker = preview::detect_picker();
     let (inbox, mut messages) = mpsc::unbounded_channel::<Msg>();
     spawn_input_reader(inbox.clone());
     let mut runner = EffectRunner::new(Arc::clone(&backend), inbox.clone());
+    runner.set_picker(picker);
     let _ = inbox.send(Msg::BackendInfo(backend.info()));
 
     #[cfg(unix)]

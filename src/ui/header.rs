@@ -3,6 +3,7 @@
 
 use super::theme;
 use crate::app::App;
+use crate::app::screen::Screen;
 use crate::domain::time::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,6 +15,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::header_bar()), area);
     let sep = || Span::styled(" │ ", theme::dim());
     let mut left = vec![Span::styled(" stepdeck", theme::title())];
+    left.push(sep());
+    left.extend(screen_tabs(app.screen, area.width));
     match &app.backend {
         Some(info) => {
             left.push(sep());
@@ -58,6 +61,30 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The screens, the current one highlighted; below 140 columns only the current one (the
+/// connection and state machine need the room; `?` lists the `g e`/`g f`/`g t` keys).
+fn screen_tabs(current: Screen, width: u16) -> Vec<Span<'static>> {
+    let active = Style::default()
+        .fg(theme::ACCENT)
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    if width < 140 {
+        return vec![Span::styled(current.title(), active)];
+    }
+    let mut spans = Vec::new();
+    for (i, &screen) in Screen::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme::dim()));
+        }
+        let style = if screen == current {
+            active
+        } else {
+            theme::dim()
+        };
+        spans.push(Span::styled(screen.title(), style));
+    }
+    spans
+}
+
 /// `● LIVE 10:00:03`, `◌ PAUSED` while the list is hidden, or the last error and its age.
 fn live_badge(app: &App) -> Line<'static> {
     let list = &app.executions;
@@ -76,7 +103,7 @@ fn live_badge(app: &App) -> Line<'static> {
         ]);
     }
     match list.last_refresh {
-        Some(t) if app.execution.is_none() => Line::from(vec![
+        Some(t) if app.execution.is_none() && app.screen == Screen::Executions => Line::from(vec![
             Span::styled(
                 " ● LIVE ",
                 Style::default()

@@ -2,6 +2,7 @@
 //! shared widgets and the theme. Reads nothing but the `App`.
 
 use crate::app::overlay::Overlay;
+use crate::app::screen::Screen;
 use crate::app::{App, NoticeLevel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,8 +11,10 @@ use ratatui::text::{Line, Span};
 
 pub mod execution;
 pub mod executions;
+pub mod faces;
 pub mod header;
 pub mod theme;
+pub mod thumbnails;
 pub mod widgets;
 
 /// Below this size the views cannot be laid out; a compact notice is shown instead.
@@ -34,9 +37,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     header::render(app, frame, header);
-    match &app.execution {
-        Some(view) => execution::render(app, view, frame, body),
-        None => executions::render(app, frame, body),
+    match (app.screen, &app.execution) {
+        (Screen::Faces, _) => faces::render(app, frame, body),
+        (Screen::Thumbnails, _) => thumbnails::render(app, frame, body),
+        (Screen::Executions, Some(view)) => execution::render(app, view, frame, body),
+        (Screen::Executions, None) => executions::render(app, frame, body),
     }
     if let Some(Overlay::Input(input)) = &app.overlay {
         widgets::input::render(input, frame, notice);
@@ -68,9 +73,13 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 /// A terminal too small for any view still says what it is and what it needs.
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
-    let status = match &app.execution {
-        Some(view) => format!("{} {}", view.summary.name, view.status().as_str()),
-        None => format!("{} executions", app.executions.visible.len()),
+    let status = match (app.screen, &app.execution) {
+        (Screen::Faces, _) => format!("{} faces", app.faces.rows.len()),
+        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.objects.len()),
+        (Screen::Executions, Some(view)) => {
+            format!("{} {}", view.summary.name, view.status().as_str())
+        }
+        (Screen::Executions, None) => format!("{} executions", app.executions.visible.len()),
     };
     let lines = [
         Line::from(Span::styled("stepdeck", theme::title())),

@@ -9,7 +9,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn render(confirm: &Confirm, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, 56, 7);
+    // Short questions keep the compact dialog; long ones (a list of faces) get a wider one,
+    // as tall as their wrapped lines.
+    let long = confirm.message.contains('\n') || confirm.message.chars().count() > 54;
+    let width = if long { 76 } else { 56 }.min(area.width);
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let message_rows: usize = confirm
+        .message
+        .lines()
+        .map(|line| line.chars().count().div_ceil(inner_width).max(1))
+        .sum();
+    let popup = centered(area, width, message_rows as u16 + 6);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -28,8 +38,12 @@ pub fn render(confirm: &Confirm, frame: &mut Frame, area: Rect) {
             Span::styled(format!("  {label}  "), theme::dim())
         }
     };
-    let lines = vec![
-        Line::from(confirm.message.clone()),
+    let mut lines: Vec<Line> = confirm
+        .message
+        .lines()
+        .map(|line| Line::from(line.to_string()))
+        .collect();
+    lines.extend([
         Line::from(""),
         Line::from(vec![
             button("Yes", confirm.yes_selected),
@@ -42,7 +56,7 @@ pub fn render(confirm: &Confirm, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ))
         .alignment(Alignment::Center),
-    ];
+    ]);
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         popup,

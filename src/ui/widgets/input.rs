@@ -10,6 +10,7 @@ pub fn render(input: &TextInput, frame: &mut Frame, area: Rect) {
     let label = match input.purpose {
         InputPurpose::ListFilter => "filter",
         InputPurpose::EventSearch => "search",
+        InputPurpose::FacesFilter | InputPurpose::ThumbnailsFilter => "filter",
     };
     let line = Line::from(vec![
         Span::styled(format!(" {label} "), theme::dim()),

@@ -1,0 +1,315 @@
+//! The faces view: a title line (collection, counts, duplicates, filter, sort, marks, scan
+//! progress), the last deletion's report, and a table of the visible faces only — mark, face
+//! id, user id, image id, confidence, bounding box, indexed time and duplicate flags or the
+//! reasons a face could not be deleted.
+
+use super::{theme, thousands, truncate};
+use crate::app::App;
+use crate::app::executions::scroll_to;
+use crate::app::faces::{DeletionReport, FaceSortColumn, FacesView};
+use crate::domain::faces::{Face, user_count};
+use crate::domain::time::format_date_time;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let view = &app.faces;
+    let report_lines = view
+        .last_report
+        .as_ref()
+        .map_or(0, |r| report(r).len() as u16);
+    let [title, report_area, table] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(report_lines.min(area.height.saturating_sub(3))),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(title_line(view), title);
+    if let Some(r) = &view.last_report {
+        for (i, line) in report(r)
+            .into_iter()
+            .enumerate()
+            .take(report_area.height as usize)
+        {
+            let row = Rect::new(
+                report_area.x,
+                report_area.y + i as u16,
+                report_area.width,
+                1,
+            );
+            frame.render_widget(line, row);
+        }
+    }
+    render_table(view, frame, table);
+}
+
+fn title_line(view: &FacesView) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled(" Faces", theme::title()),
+        Span::styled("  collection: ", theme::dim()),
+        Span::raw(view.collection.clone()),
+    ];
+    let more = if view.next_token.is_some() { "+" } else { "" };
+    spans.push(Span::styled(
+        format!(
+            "  {}{more} faces · {}{more} users",
+            thousands(view.rows.len()),
+            thousands(user_count(&view.rows))
+        ),
+        theme::dim(),
+    ));
+    if !view.groups.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "  {} duplicate group(s) of {} faces",
+                view.groups.len(),
+                view.duplicate_face_count()
+            ),
+            Style::default().fg(theme::REJECTED),
+        ));
+    }
+    if view.duplicates_only {
+        spans.push(Span::styled("  [duplicates only]", theme::key()));
+    }
+    if !view.filter.is_empty() {
+        spans.push(Span::styled("  filter: ", theme::dim()));
+        spans.push(Span::styled(format!("/{}", view.filter), theme::key()));
+    }
+    if let Some(sort) = view.sort {
+        let arrow = if sort.descending { "↓" } else { "↑" };
+        spans.push(Span::styled("  sort: ", theme::dim()));
+        spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
+    }
+    if !view.marked.is_empty() {
+        spans.push(Span::styled(
+            format!("  {} marked", view.marked.len()),
+            theme::key(),
+        ));
+    }
+    if let Some(scan) = &view.scan {
+        spans.push(Span::styled(
+            format!("  lookalikes {}/{}…", scan.searched, scan.total),
+            Style::default().fg(theme::RUNNING),
+        ));
+    }
+    if view.deletion.is_some() {
+        spans.push(Span::styled("  deleting…", theme::error()));
+    } else if view.in_flight.is_some_and(|(_, append)| append) {
+        spans.push(Span::styled("  loading more…", theme::dim()));
+    }
+    Line::from(spans)
+}
+
+/// The last deletion's lines: counts and journal, then each face that was not deleted.
+fn report(r: &DeletionReport) -> Vec<Line<'static>> {
+    let mut head = vec![Span::styled(" last deletion: ", theme::dim())];
+    match &r.error {
+        Some(e) => head.push(Span::styled(
+            format!("failed part-way: {e}"),
+            theme::error(),
+        )),
+        None => head.push(Span::raw(format!(
+            "{} of {} deleted",
+            r.deleted.len(),
+            r.requested
+        ))),
+    }
+    match &r.journal {
+        Some(Ok(path)) => {
+            head.push(Span::styled(" · journal: ", theme::dim()));
+            head.push(Span::raw(path.clone()));
+        }
+        Some(Err(e)) => head.push(Span::styled(
+            format!(" · JOURNAL NOT WRITTEN: {e}"),
+            theme::error(),
+        )),
+        None => {}
+    }
+    let mut lines = vec![Line::from(head)];
+    for failure in &r.unsuccessful {
+        lines.push(Line::from(vec![
+            Span::styled("   ✗ ", theme::error()),
+            Span::raw(failure.face_id.clone()),
+            Span::styled(format!("  {}", failure.reasons.join(", ")), theme::error()),
+        ]));
+    }
+    lines
+}
+
+struct Columns {
+    image: bool,
+    bounding_box: bool,
+    indexed: bool,
+    confidence: bool,
+}
+
+fn columns_for(width: u16) -> Columns {
+    Columns {
+        image: width >= 150,
+        bounding_box: width >= 118,
+        indexed: width >= 96,
+        confidence: width >= 70,
+    }
+}
+
+fn header_cell(view: &FacesView, column: Option<FaceSortColumn>, title: &str) -> Cell<'static> {
+    let marker = match (view.sort, column) {
+        (Some(sort), Some(c)) if sort.column == c => {
+            if sort.descending {
+                " ↓"
+            } else {
+                " ↑"
+            }
+        }
+        _ => "",
+    };
+    Cell::from(format!("{title}{marker}"))
+}
+
+fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
+    if area.height < 2 {
+        return;
+    }
+    if view.visible.is_empty() {
+        let text = if let Some(error) = &view.error {
+            error.clone()
+        } else if !view.loaded {
+            "loading faces…".to_string()
+        } else if view.rows.is_empty() {
+            format!("no faces in collection {}", view.collection)
+        } else if view.duplicates_only && view.groups.is_empty() {
+            "no duplicates among the loaded faces (D shows all faces)".to_string()
+        } else {
+            "no face matches the filter".to_string()
+        };
+        let style = if view.error.is_some() {
+            theme::error()
+        } else {
+            theme::dim()
+        };
+        frame.render_widget(Line::from(Span::styled(format!("  {text}"), style)), area);
+        return;
+    }
+    let columns = columns_for(area.width);
+    let height = area.height.saturating_sub(1) as usize;
+    let offset = scroll_to(view.offset, view.cursor, height);
+    let failures = view.last_report.as_ref().map(|r| &r.unsuccessful);
+    let rows: Vec<Row> = view.visible[offset..view.visible.len().min(offset + height)]
+        .iter()
+        .enumerate()
+        .map(|(i, &index)| {
+            let face = &view.rows[index];
+            let selected = offset + i == view.cursor;
+            let failure = failures
+                .and_then(|list| list.iter().find(|f| f.face_id == face.face_id))
+                .map(|f| f.reasons.join(","));
+            let row = face_row(view, face, &columns, selected, failure);
+            if selected {
+                row.style(theme::selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(3),
+        Constraint::Length(36),
+        Constraint::Fill(1),
+    ];
+    let mut header = vec![
+        Cell::from(""),
+        header_cell(view, Some(FaceSortColumn::FaceId), "FACE ID"),
+        header_cell(view, Some(FaceSortColumn::User), "USER"),
+    ];
+    if columns.image {
+        widths.push(Constraint::Length(36));
+        header.push(Cell::from("IMAGE ID"));
+    }
+    if columns.confidence {
+        widths.push(Constraint::Length(7));
+        header.push(header_cell(view, Some(FaceSortColumn::Confidence), "CONF"));
+    }
+    if columns.bounding_box {
+        widths.push(Constraint::Length(22));
+        header.push(Cell::from("BOX (l,t w×h)"));
+    }
+    if columns.indexed {
+        widths.push(Constraint::Length(15));
+        header.push(header_cell(view, Some(FaceSortColumn::Indexed), "INDEXED"));
+    }
+    widths.push(Constraint::Min(18));
+    header.push(Cell::from("DUPLICATE"));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn face_row(
+    view: &FacesView,
+    face: &Face,
+    columns: &Columns,
+    selected: bool,
+    failure: Option<String>,
+) -> Row<'static> {
+    let cursor = if selected { "▌" } else { " " };
+    let marked = view.marked.contains(&face.face_id);
+    let mark = Line::from(vec![
+        Span::styled(cursor, theme::key()),
+        if marked {
+            Span::styled("●", theme::error())
+        } else {
+            Span::raw(" ")
+        },
+    ]);
+    let kinds = view.duplicate_kinds(&face.face_id);
+    let id_style = if marked {
+        theme::error()
+    } else {
+        Style::default()
+    };
+    let mut cells = vec![
+        Cell::from(mark),
+        Cell::from(Span::styled(face.face_id.clone(), id_style)),
+        Cell::from(face.external_image_id.clone().unwrap_or_else(|| "—".into())),
+    ];
+    if columns.image {
+        let image = face.image_id.clone().unwrap_or_else(|| "—".into());
+        cells.push(Cell::from(Span::styled(image, theme::dim())));
+    }
+    if columns.confidence {
+        let confidence = face.confidence.map_or("—".into(), |c| format!("{c:.1}"));
+        cells.push(Cell::from(Line::from(confidence).right_aligned()));
+    }
+    if columns.bounding_box {
+        let bounding_box = face.bounding_box.map_or("—".into(), |b| {
+            format!("{:.2},{:.2} {:.2}×{:.2}", b.left, b.top, b.width, b.height)
+        });
+        cells.push(Cell::from(Span::styled(bounding_box, theme::dim())));
+    }
+    if columns.indexed {
+        cells.push(Cell::from(
+            face.indexed_at.map_or("—".into(), format_date_time),
+        ));
+    }
+    let last = match failure {
+        Some(reasons) => Span::styled(format!("✗ {reasons}"), theme::error()),
+        None if kinds.is_empty() => Span::raw(""),
+        None => Span::styled(
+            truncate(
+                &kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                40,
+            ),
+            Style::default().fg(theme::REJECTED),
+        ),
+    };
+    cells.push(Cell::from(last));
+    Row::new(cells)
+}

@@ -1,0 +1,657 @@
+//! update() flows of the faces and thumbnails screens: switching screens (hidden ones do not
+//! poll), lazy pages, duplicates and lookalikes, marks, mark -> confirm -> delete -> journal
+//! -> reload, and the thumbnails' bucket discovery, preview, copy and journaled delete.
+
+mod app_support;
+mod faces_support;
+
+use app_support::*;
+use faces_support::*;
+use serde_json::Value;
+use stepdeck::app::effect::Effect;
+use stepdeck::app::msg::Msg;
+use stepdeck::app::overlay::Overlay;
+use stepdeck::app::screen::Screen;
+use stepdeck::app::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewFailure, PreviewState};
+use stepdeck::app::{App, AppOptions, NoticeLevel, update};
+use stepdeck::backend::BackendError;
+use stepdeck::domain::faces::{
+    DeleteFacesResult, DuplicateKind, FaceMatch, UnsuccessfulFaceDeletion,
+};
+use stepdeck::keymap::{Context, Keymap};
+
+fn selected_id(app: &App) -> String {
+    app.faces.selected().unwrap().face_id.clone()
+}
+
+fn notice(app: &App) -> String {
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn screens_switch_with_g_keys_and_hidden_screens_do_not_poll() {
+    let mut app = base_app();
+    assert!(app.next_wakeup().is_some(), "the executions list polls");
+    let effects = press(&mut app, "g f");
+    assert_eq!(app.screen, Screen::Faces);
+    assert_eq!(app.context(), Context::Faces);
+    let (_, token) = faces_request(&effects);
+    assert_eq!(token, None);
+    match &effects[0] {
+        Effect::LoadFaces { collection, .. } => assert_eq!(collection, "rider-photos"),
+        other => panic!("{other:?}"),
+    }
+    // The executions list is hidden: no wake-up, and a late tick asks for nothing.
+    assert_eq!(app.next_wakeup(), None);
+    assert!(update(&mut app, Msg::Tick(NOW + 60_000)).is_empty());
+    // Shown again: it refreshes at once.
+    let effects = press(&mut app, "g e");
+    assert_eq!(app.screen, Screen::Executions);
+    assert_eq!(list_request(&effects), (list_request(&effects).0, false));
+    // Back to faces: already loading, no second request.
+    assert!(press(&mut app, "g f").is_empty());
+}
+
+#[test]
+fn an_open_execution_stops_polling_its_history_while_another_screen_shows() {
+    let mut app = base_app();
+    let summary = app.executions.selected().unwrap().clone();
+    open_with(
+        &mut app,
+        detail_of(&summary, None, None),
+        fixture("running.json"),
+    );
+    assert!(app.next_wakeup().is_some());
+    press(&mut app, "g t");
+    let effects = update(&mut app, Msg::Tick(NOW + 30_000));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadHistory { .. })),
+        "{effects:#?}"
+    );
+    assert!(!app.is_animating());
+}
+
+#[test]
+fn faces_load_page_by_page_as_the_cursor_nears_the_end() {
+    let mut app = base_app();
+    let effects = press(&mut app, "g f");
+    let (generation, _) = faces_request(&effects);
+    let first: Vec<_> = (0..100)
+        .map(|n| {
+            face(
+                100 + n,
+                &format!("user_{n:03}"),
+                &format!("img{n:05}"),
+                None,
+            )
+        })
+        .collect();
+    let effects = answer_faces(&mut app, generation, first, Some("page-2"));
+    assert!(effects.is_empty(), "the cursor is far from the end");
+    let effects = press(&mut app, "G");
+    let (generation, token) = faces_request(&effects);
+    assert_eq!(token.as_deref(), Some("page-2"));
+    // A stale answer (an older generation) is dropped.
+    answer_faces(&mut app, generation - 1, collection(), None);
+    assert_eq!(app.faces.rows.len(), 100);
+    answer_faces(&mut app, generation, collection(), None);
+    assert_eq!(app.faces.rows.len(), 107);
+    assert_eq!(app.faces.next_token, None);
+}
+
+#[test]
+fn duplicates_are_flagged_grouped_and_jumped_between() {
+    let mut app = faces_app();
+    let view = &app.faces;
+    assert_eq!(view.groups.len(), 2);
+    assert_eq!(
+        view.duplicate_kinds(&face_id(1)),
+        vec![DuplicateKind::SameUser]
+    );
+    assert_eq!(
+        view.duplicate_kinds(&face_id(5)),
+        vec![DuplicateKind::SameImage]
+    );
+    assert!(view.duplicate_kinds(&face_id(2)).is_empty());
+
+    // `]` from the top: face 1 starts the first group (cursor already there), then 3 (user_a's
+    // second face is not adjacent in server order), then 4.
+    press(&mut app, "]");
+    assert_eq!(selected_id(&app), face_id(3));
+    press(&mut app, "]");
+    assert_eq!(selected_id(&app), face_id(4));
+    press(&mut app, "[");
+    assert_eq!(selected_id(&app), face_id(3));
+
+    // Duplicates only: members side by side, group by group.
+    press(&mut app, "D");
+    let shown: Vec<String> = app
+        .faces
+        .visible
+        .iter()
+        .map(|&i| app.faces.rows[i].face_id.clone())
+        .collect();
+    assert_eq!(shown, vec![face_id(1), face_id(3), face_id(4), face_id(5)]);
+    press(&mut app, "g g ]");
+    assert_eq!(selected_id(&app), face_id(4));
+    press(&mut app, "]");
+    assert!(notice(&app).contains("no further duplicate group"));
+}
+
+#[test]
+fn lookalikes_are_found_one_search_at_a_time_skipping_clustered_faces() {
+    let mut app = faces_app();
+    let effects = press(&mut app, "L");
+    let (generation, searched) = match effects.as_slice() {
+        [
+            Effect::SearchFaces {
+                generation,
+                face_id,
+                threshold,
+                collection,
+            },
+        ] => {
+            assert_eq!(*threshold, 70.0);
+            assert_eq!(collection, "rider-photos");
+            (*generation, face_id.clone())
+        }
+        other => panic!("{other:#?}"),
+    };
+    assert_eq!(searched, face_id(1));
+    // Face 1 (user_a) looks like face 6 (user_e): one person under two user ids.
+    let lookalike = FaceMatch {
+        face: collection()[5].clone(),
+        similarity: 99.4,
+    };
+    let effects = update(
+        &mut app,
+        Msg::FaceMatches {
+            generation,
+            face_id: face_id(1),
+            result: Ok(vec![lookalike]),
+        },
+    );
+    assert!(
+        app.faces
+            .duplicate_kinds(&face_id(6))
+            .contains(&DuplicateKind::Lookalike)
+    );
+    // The next search is for face 2; face 6 is already clustered and will be skipped.
+    let mut searched = Vec::new();
+    let mut pending = effects;
+    while let [
+        Effect::SearchFaces {
+            generation,
+            face_id: id,
+            ..
+        },
+    ] = pending.as_slice()
+    {
+        searched.push(id.clone());
+        let (generation, id) = (*generation, id.clone());
+        pending = update(
+            &mut app,
+            Msg::FaceMatches {
+                generation,
+                face_id: id,
+                result: Ok(vec![]),
+            },
+        );
+    }
+    assert_eq!(
+        searched,
+        vec![face_id(2), face_id(3), face_id(4), face_id(5), face_id(7)]
+    );
+    assert!(app.faces.scan.is_none());
+    assert!(notice(&app).contains("1 group(s)"), "{}", notice(&app));
+}
+
+#[test]
+fn marks_toggle_range_group_and_keep_newest_or_oldest() {
+    let mut app = faces_app();
+    press(&mut app, "Space");
+    assert!(app.faces.marked.contains(&face_id(1)));
+    assert_eq!(selected_id(&app), face_id(2), "Space moves down");
+    press(&mut app, "j j V");
+    assert_eq!(app.faces.marked.len(), 4, "faces 1..4");
+    press(&mut app, "u");
+    assert!(app.faces.marked.is_empty());
+
+    // user_a's group: keep the newest (face 3, indexed later) → face 1 marked.
+    press(&mut app, "g g n");
+    assert_eq!(
+        app.faces.marked.iter().cloned().collect::<Vec<_>>(),
+        vec![face_id(1)]
+    );
+    press(&mut app, "o");
+    assert_eq!(
+        app.faces.marked.iter().cloned().collect::<Vec<_>>(),
+        vec![face_id(3)]
+    );
+    press(&mut app, "u j j j M");
+    assert_eq!(
+        app.faces.marked.iter().cloned().collect::<Vec<_>>(),
+        vec![face_id(4), face_id(5)]
+    );
+    // Not a duplicate: nothing to mark, said so.
+    press(&mut app, "u g g j M");
+    assert!(app.faces.marked.is_empty());
+    assert!(notice(&app).contains("not in a duplicate group"));
+}
+
+#[test]
+fn keep_newest_refuses_when_indexed_times_are_unknown() {
+    let mut app = base_app();
+    let effects = press(&mut app, "g f");
+    let (generation, _) = faces_request(&effects);
+    let faces = vec![face(1, "user_a", "i1", None), face(2, "user_a", "i2", None)];
+    answer_faces(&mut app, generation, faces, None);
+    press(&mut app, "n");
+    assert!(app.faces.marked.is_empty());
+    assert_eq!(app.notice.as_ref().unwrap().level, NoticeLevel::Error);
+}
+
+#[test]
+fn filter_and_sort_the_faces() {
+    let mut app = faces_app();
+    press(&mut app, "/");
+    type_text(&mut app, "user_a");
+    assert_eq!(app.faces.visible.len(), 2);
+    press(&mut app, "Enter Esc");
+    assert_eq!(app.faces.visible.len(), 7, "Esc clears the filter");
+    press(&mut app, "4");
+    assert_eq!(
+        selected_id(&app),
+        face_id(1),
+        "the cursor stays on its face"
+    );
+    press(&mut app, "g g");
+    assert_eq!(selected_id(&app), face_id(7), "newest indexed first");
+    press(&mut app, "1");
+    let users: Vec<_> = app
+        .faces
+        .visible
+        .iter()
+        .map(|&i| app.faces.rows[i].external_image_id.clone().unwrap())
+        .collect();
+    assert_eq!(users[..2], ["user_a", "user_a"]);
+}
+
+#[test]
+fn mark_confirm_delete_journal_then_reload() {
+    let mut app = faces_app();
+    press(&mut app, "Space j Space");
+    assert_eq!(app.faces.marked.len(), 2);
+    press(&mut app, "d");
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("{:?}", app.overlay);
+    };
+    assert!(!confirm.yes_selected, "No is the default");
+    assert!(confirm.message.contains("Delete 2 faces"));
+    assert!(
+        confirm.message.contains("users: user_a\n"),
+        "{}",
+        confirm.message
+    );
+    assert!(confirm.message.contains(&face_id(1)) && confirm.message.contains(&face_id(3)));
+    // Enter takes the default: nothing happens.
+    assert!(press(&mut app, "Enter").is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.faces.marked.len(), 2, "marks survive a No");
+
+    press(&mut app, "d");
+    let effects = press(&mut app, "y");
+    let generation = match effects.as_slice() {
+        [
+            Effect::DeleteFaces {
+                generation,
+                collection,
+                face_ids,
+            },
+        ] => {
+            assert_eq!(collection, "rider-photos");
+            assert_eq!(face_ids, &vec![face_id(1), face_id(3)]);
+            *generation
+        }
+        other => panic!("{other:#?}"),
+    };
+    // Face 3 was already gone: the service says so per face.
+    let effects = update(
+        &mut app,
+        Msg::FacesDeleted {
+            generation,
+            result: Ok(DeleteFacesResult {
+                deleted: vec![face_id(1)],
+                unsuccessful: vec![UnsuccessfulFaceDeletion {
+                    face_id: face_id(3),
+                    reasons: vec!["FACE_NOT_FOUND".into()],
+                }],
+            }),
+        },
+    );
+    let (journal_generation, lines) = match effects.as_slice() {
+        [
+            Effect::AppendJournal {
+                generation,
+                path,
+                lines,
+            },
+        ] => {
+            assert_eq!(path.to_str(), Some(JOURNAL));
+            (*generation, lines.clone())
+        }
+        other => panic!("only the journal comes next: {other:#?}"),
+    };
+    assert_eq!(lines.len(), 1, "only the face actually deleted");
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["face_id"], face_id(1));
+    assert_eq!(record["external_image_id"], "user_a");
+    assert_eq!(record["image_id"], "img00001-0000-4000-8000-000000000000");
+    assert_eq!(record["collection"], "rider-photos");
+    assert_eq!(record["profile"], "sandbox");
+    assert_eq!(record["region"], "us-east-1");
+    assert_eq!(record["time"], "2025-11-25T10:06:00.000Z");
+    assert_eq!(record["bounding_box"]["Width"], 0.28);
+    assert!(
+        app.faces.deletion.is_some(),
+        "not done before the journal is written"
+    );
+
+    let effects = update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: journal_generation,
+            result: Ok(JOURNAL.into()),
+        },
+    );
+    let (_, token) = faces_request(&effects);
+    assert_eq!(token, None, "reloads from the first page");
+    assert!(app.faces.deletion.is_none());
+    let text = notice(&app);
+    assert!(text.contains("deleted 1 of 2"), "{text}");
+    assert!(text.contains("1 not deleted"), "{text}");
+    assert!(text.contains(&format!("journal: {JOURNAL}")), "{text}");
+    let report = app.faces.last_report.as_ref().unwrap();
+    assert_eq!(report.unsuccessful[0].reasons, vec!["FACE_NOT_FOUND"]);
+    assert_eq!(
+        app.faces.marked.iter().cloned().collect::<Vec<_>>(),
+        vec![face_id(3)],
+        "the deleted face is unmarked, the failed one stays marked"
+    );
+}
+
+#[test]
+fn a_failed_delete_call_journals_every_face_as_unknown() {
+    let mut app = faces_app();
+    press(&mut app, "d");
+    let effects = press(&mut app, "y");
+    let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::FacesDeleted {
+            generation: *generation,
+            result: Err(BackendError::Network("connection reset".into())),
+        },
+    );
+    let [
+        Effect::AppendJournal {
+            lines, generation, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["status"], "unknown");
+    // The journal could not be written either: said loudly, with the ids.
+    update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Err("/tmp/x: permission denied".into()),
+        },
+    );
+    let n = app.notice.as_ref().unwrap();
+    assert_eq!(n.level, NoticeLevel::Error);
+    assert!(n.text.contains("JOURNAL NOT WRITTEN"), "{}", n.text);
+}
+
+#[test]
+fn deleting_is_refused_without_a_journal_location() {
+    let mut app = App::new(
+        AppOptions {
+            journal_path: None,
+            ..AppOptions::default()
+        },
+        Keymap::defaults(),
+        NOW,
+    );
+    let effects = press(&mut app, "g f");
+    let (generation, _) = faces_request(&effects);
+    answer_faces(&mut app, generation, collection(), None);
+    press(&mut app, "d");
+    assert!(press(&mut app, "y").is_empty());
+    assert!(notice(&app).contains("journal_path"));
+}
+
+#[test]
+fn the_thumbnail_bucket_is_found_listed_matched_and_previewed_after_the_cursor_rests() {
+    let mut app = thumbnails_app();
+    let view = &app.thumbnails;
+    assert_eq!(view.bucket.as_deref(), Some(THUMBS));
+    assert_eq!(view.photo_bucket.as_deref(), Some(PHOTOS));
+    assert_eq!(view.objects.len(), 5);
+    use stepdeck::app::thumbnails::SourceMatch;
+    assert_eq!(
+        view.source_match("resized-1_happy_face.jpg"),
+        SourceMatch::Found
+    );
+    assert_eq!(
+        view.source_match("resized-user_0002/selfie.jpg"),
+        SourceMatch::Missing
+    );
+    assert_eq!(view.source_match("notes.txt"), SourceMatch::NoRule);
+
+    // The first page asked for the preview of the first object now.
+    assert_eq!(app.next_wakeup(), Some(NOW));
+    let effects = update(&mut app, Msg::Tick(NOW));
+    let (generation, cells) = match effects.as_slice() {
+        [
+            Effect::LoadPreview {
+                generation,
+                bucket,
+                key,
+                cells,
+            },
+        ] => {
+            assert_eq!(
+                (bucket.as_str(), key.as_str()),
+                (THUMBS, "resized-1_happy_face.jpg")
+            );
+            (*generation, *cells)
+        }
+        other => panic!("{other:#?}"),
+    };
+    assert_eq!(cells, (46, 22));
+    // Scrolling: no fetch until the cursor rests.
+    press(&mut app, "j j");
+    assert!(update(&mut app, Msg::Tick(NOW + 10)).is_empty());
+    let due = app.next_wakeup().unwrap();
+    assert_eq!(due, NOW + PREVIEW_DEBOUNCE_MS);
+    // The answer for the earlier object is stale.
+    update(
+        &mut app,
+        Msg::Preview {
+            generation,
+            key: "resized-1_happy_face.jpg".into(),
+            result: Err(PreviewFailure {
+                message: "x".into(),
+            }),
+        },
+    );
+    let effects = update(&mut app, Msg::Tick(due));
+    let [
+        Effect::LoadPreview {
+            key, generation, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    assert_eq!(key, "resized-5_rider_farah.jpg");
+    update(
+        &mut app,
+        Msg::Preview {
+            generation: *generation,
+            key: key.clone(),
+            result: Err(PreviewFailure {
+                message: "cannot decode".into(),
+            }),
+        },
+    );
+    assert!(matches!(
+        app.thumbnails.preview,
+        Some(PreviewState::Failed { .. })
+    ));
+    // Hidden: the preview timer does not fire.
+    press(&mut app, "j g f");
+    assert!(
+        !update(&mut app, Msg::Tick(NOW + 10_000))
+            .iter()
+            .any(|e| matches!(e, Effect::LoadPreview { .. }))
+    );
+}
+
+#[test]
+fn copy_key_or_uri_and_sort_and_filter_objects() {
+    let mut app = thumbnails_app();
+    assert_eq!(
+        press(&mut app, "y"),
+        vec![Effect::CopyToClipboard("resized-1_happy_face.jpg".into())]
+    );
+    assert_eq!(
+        press(&mut app, "Y"),
+        vec![Effect::CopyToClipboard(format!(
+            "s3://{THUMBS}/resized-1_happy_face.jpg"
+        ))]
+    );
+    press(&mut app, "2");
+    assert_eq!(
+        app.thumbnails.selected().unwrap().key,
+        "resized-1_happy_face.jpg",
+        "the cursor stays on its object"
+    );
+    press(&mut app, "g g");
+    assert_eq!(
+        app.thumbnails.selected().unwrap().key,
+        "resized-2_sunglass_face.jpg"
+    );
+    press(&mut app, "/");
+    type_text(&mut app, "selfie");
+    assert_eq!(app.thumbnails.visible.len(), 1);
+}
+
+#[test]
+fn an_object_delete_is_confirmed_journaled_then_reloaded() {
+    let mut app = thumbnails_app();
+    press(&mut app, "d");
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("{:?}", app.overlay);
+    };
+    assert!(!confirm.yes_selected);
+    assert!(
+        confirm
+            .message
+            .contains(&format!("s3://{THUMBS}/resized-1_happy_face.jpg"))
+    );
+    let effects = press(&mut app, "y");
+    let [
+        Effect::DeleteObject {
+            generation,
+            bucket,
+            key,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    assert_eq!(
+        (bucket.as_str(), key.as_str()),
+        (THUMBS, "resized-1_happy_face.jpg")
+    );
+    let effects = update(
+        &mut app,
+        Msg::ObjectDeleted {
+            generation: *generation,
+            result: Ok(()),
+        },
+    );
+    let [
+        Effect::AppendJournal {
+            generation, lines, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["kind"], "object");
+    assert_eq!(record["bucket"], THUMBS);
+    assert_eq!(record["key"], "resized-1_happy_face.jpg");
+    let effects = update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Ok(JOURNAL.into()),
+        },
+    );
+    let requests = objects_requests(&effects);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].1, THUMBS);
+    assert!(notice(&app).contains("journal: /tmp/stepdeck-tests/deletions.jsonl"));
+}
+
+#[test]
+fn without_a_thumbnail_bucket_the_view_asks_for_one() {
+    let mut app = base_app();
+    let effects = press(&mut app, "g t");
+    let [Effect::LoadBuckets { generation }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::Buckets {
+            generation: *generation,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(effects.is_empty());
+    let problem = app.thumbnails.bucket_problem.clone().unwrap();
+    assert!(problem.contains("set thumbnail_bucket"), "{problem}");
+
+    // A bucket from the settings is listed at once (the bucket list still finds sources).
+    let mut app = App::new(
+        AppOptions {
+            thumbnail_bucket: Some("my-thumbs".into()),
+            ..options()
+        },
+        Keymap::defaults(),
+        NOW,
+    );
+    let effects = press(&mut app, "g t");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadBuckets { .. }))
+    );
+    let requests = objects_requests(&effects);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].1, "my-thumbs");
+}

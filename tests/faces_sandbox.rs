@@ -1,0 +1,224 @@
+//! End to end on the sandbox, through the app and the real effects runner: the seed's
+//! "checking for duplicates" story — `1_happy_face.jpg` for `user_a` is accepted, rerun it is
+//! rejected, for `user_b` it is rejected too (the check matches faces, not user ids), the
+//! face is deleted from the faces screen (mark → confirm → delete → journal → reload), and
+//! the rerun is accepted again. Then the thumbnails screen finds the bucket and previews.
+
+mod app_support;
+
+use app_support::{key_event, press};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use stepdeck::app::effect::Effect;
+use stepdeck::app::msg::Msg;
+use stepdeck::app::thumbnails::PreviewState;
+use stepdeck::app::{App, AppOptions, update};
+use stepdeck::backend::local::{
+    COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, SandboxOptions,
+    THUMBNAIL_BUCKET, state_machine_arn,
+};
+use stepdeck::backend::{Backend, StartExecutionRequest};
+use stepdeck::domain::execution::{ExecutionStatus, Outcome};
+use stepdeck::keymap::Keymap;
+use stepdeck::runtime::effects::EffectRunner;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+const NOW: i64 = 1_764_064_800_000;
+
+fn sandbox_options() -> SandboxOptions {
+    SandboxOptions {
+        epoch_base_ms: NOW,
+        rng_seed: 7,
+        seed_runs: false,
+        trickle_every: None,
+        transient_failure_rate: 0.0,
+    }
+}
+
+/// Runs `1_happy_face.jpg` for `user` to its end and returns its outcome.
+async fn run_happy_face(sandbox: &dyn Backend, user: &str) -> Outcome {
+    let started = sandbox
+        .start_execution(StartExecutionRequest {
+            state_machine_arn: state_machine_arn(RIDER_PHOTO_PROCESSING),
+            name: None,
+            input: json!({"userId": user, "s3Bucket": PHOTO_BUCKET, "s3Key": "1_happy_face.jpg"})
+                .to_string(),
+        })
+        .await
+        .unwrap();
+    for _ in 0..600 {
+        let detail = sandbox.describe_execution(&started.arn).await.unwrap();
+        if detail.summary.status != ExecutionStatus::Running {
+            assert_eq!(detail.summary.status, ExecutionStatus::Succeeded);
+            return detail.summary.outcome.expect("an ended run has an outcome");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("still running");
+}
+
+fn rejected_as_duplicate(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Rejected { error, .. } if error == "FaceAlreadyExistsError")
+}
+
+/// The app wired to the sandbox through the real effects runner.
+struct Console {
+    app: App,
+    runner: EffectRunner,
+    inbox: UnboundedReceiver<Msg>,
+}
+
+impl Console {
+    fn new(sandbox: Arc<dyn Backend>, journal: PathBuf) -> Console {
+        let (sender, inbox) = unbounded_channel();
+        let runner = EffectRunner::new(Arc::clone(&sandbox), sender);
+        let options = AppOptions {
+            journal_path: Some(journal),
+            ..AppOptions::default()
+        };
+        let mut app = App::new(options, Keymap::defaults(), NOW + 60_000);
+        update(&mut app, Msg::Resize(120, 32));
+        update(&mut app, Msg::BackendInfo(sandbox.info()));
+        Console { app, runner, inbox }
+    }
+
+    /// Performs `effects` (each answers with one message), applies the answers and returns
+    /// the effects they ask for next.
+    async fn perform(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let count = effects.len();
+        for effect in effects {
+            self.runner.run(effect);
+        }
+        let mut next = Vec::new();
+        for _ in 0..count {
+            let msg = tokio::time::timeout(Duration::from_secs(30), self.inbox.recv())
+                .await
+                .expect("an answer")
+                .expect("the runner is alive");
+            next.extend(update(&mut self.app, msg));
+        }
+        next
+    }
+
+    fn press(&mut self, keys: &str) -> Vec<Effect> {
+        press(&mut self.app, keys)
+    }
+}
+
+fn journal_path() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stepdeck-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("deletions.jsonl")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_again() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(sandbox_options());
+    assert_eq!(
+        run_happy_face(sandbox.as_ref(), "user_a").await,
+        Outcome::Completed
+    );
+    let again = run_happy_face(sandbox.as_ref(), "user_a").await;
+    assert!(rejected_as_duplicate(&again), "{again:?}");
+    let other_user = run_happy_face(sandbox.as_ref(), "user_b").await;
+    assert!(rejected_as_duplicate(&other_user), "{other_user:?}");
+
+    let journal = journal_path();
+    let mut console = Console::new(Arc::clone(&sandbox), journal.clone());
+    let effects = console.press("g f");
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadFaces { collection, next_token: None, .. }] if collection == COLLECTION_ID),
+        "{effects:#?}"
+    );
+    assert!(console.perform(effects).await.is_empty());
+    let faces = console.app.faces.rows.clone();
+    assert_eq!(faces.len(), 1, "one face: the duplicates were rejected");
+    assert_eq!(faces[0].external_image_id.as_deref(), Some("user_a"));
+
+    console.press("Space d");
+    let effects = update(&mut console.app, Msg::Key(key_event("y")));
+    assert!(
+        matches!(effects.as_slice(), [Effect::DeleteFaces { face_ids, .. }] if *face_ids == vec![faces[0].face_id.clone()]),
+        "{effects:#?}"
+    );
+    let effects = console.perform(effects).await;
+    let [Effect::AppendJournal { lines, .. }] = effects.as_slice() else {
+        panic!("the journal comes before anything else: {effects:#?}");
+    };
+    assert_eq!(lines.len(), 1);
+    assert!(console.app.faces.deletion.is_some(), "not done yet");
+    let effects = console.perform(effects).await;
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::LoadFaces {
+                next_token: None,
+                ..
+            }]
+        ),
+        "then the reload: {effects:#?}"
+    );
+    assert!(console.perform(effects).await.is_empty());
+    assert!(console.app.faces.rows.is_empty());
+    let notice = console.app.notice.clone().unwrap().text;
+    assert!(
+        notice.contains(&format!("journal: {}", journal.display())),
+        "{notice}"
+    );
+
+    let written = std::fs::read_to_string(&journal).unwrap();
+    let records: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["face_id"], faces[0].face_id.as_str());
+    assert_eq!(records[0]["external_image_id"], "user_a");
+    assert_eq!(records[0]["profile"], "sandbox");
+    assert_eq!(records[0]["collection"], COLLECTION_ID);
+    assert!(records[0]["bounding_box"]["Width"].is_number());
+
+    assert_eq!(
+        run_happy_face(sandbox.as_ref(), "user_a").await,
+        Outcome::Completed,
+        "the face is gone: the same photo is accepted again"
+    );
+    let _ = std::fs::remove_dir_all(journal.parent().unwrap());
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thumbnail() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(sandbox_options());
+    assert_eq!(
+        run_happy_face(sandbox.as_ref(), "user_a").await,
+        Outcome::Completed
+    );
+    let mut console = Console::new(Arc::clone(&sandbox), journal_path());
+    let effects = console.press("g t");
+    assert!(matches!(effects.as_slice(), [Effect::LoadBuckets { .. }]));
+    // Buckets → the thumbnail bucket's and the photo bucket's listings.
+    let effects = console.perform(effects).await;
+    assert_eq!(effects.len(), 2, "{effects:#?}");
+    assert!(console.perform(effects).await.is_empty());
+    let view = &console.app.thumbnails;
+    assert_eq!(view.bucket.as_deref(), Some(THUMBNAIL_BUCKET));
+    assert_eq!(view.objects[0].key, "resized-1_happy_face.jpg");
+    assert_eq!(
+        view.source_match("resized-1_happy_face.jpg"),
+        stepdeck::app::thumbnails::SourceMatch::Found
+    );
+    let now = console.app.now;
+    let effects = update(&mut console.app, Msg::Tick(now));
+    assert!(matches!(effects.as_slice(), [Effect::LoadPreview { .. }]));
+    assert!(console.perform(effects).await.is_empty());
+    match &console.app.thumbnails.preview {
+        Some(PreviewState::Ready { key, image }) => {
+            assert_eq!(key, "resized-1_happy_face.jpg");
+            assert!(image.width <= 300 && image.height <= 300);
+            assert_eq!(image.format, "jpeg");
+        }
+        other => panic!("{other:?}"),
+    }
+}
