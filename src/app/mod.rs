@@ -7,6 +7,7 @@ pub mod execution;
 pub mod executions;
 pub mod msg;
 pub mod overlay;
+pub mod test_cases;
 
 mod keys;
 
