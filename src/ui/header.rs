@@ -14,6 +14,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::header_bar()), area);
     let sep = || Span::styled(" │ ", theme::dim());
     let mut left = vec![Span::styled(" stepdeck", theme::title())];
+    if app.options.read_only {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            " READ-ONLY ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(theme::KEY)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     match &app.backend {
         Some(info) => {
             left.push(sep());
