@@ -14,21 +14,23 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 pub fn render(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
     let cases = &app.runs.test_cases;
     let list_height = cases.len().min(12) as u16;
-    let popup = centered(area, 76, list_height + 10);
+    let popup = centered(area, 76, list_height + 8);
     frame.render_widget(Clear, popup);
     let target = app
         .state_machine()
-        .map(|s| format!(" on {} ", s.name))
+        .map(|s| format!("on {} ", s.name))
         .unwrap_or_default();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::dim())
-        .title(Span::styled(" start a test case ", theme::title()))
+        .title(Line::from(vec![
+            Span::styled(" start a test case ", theme::title()),
+            Span::styled(target, theme::dim()),
+        ]))
         .title_bottom(Span::styled(
             " Enter start · e edit first · u as another user · Esc close ",
             theme::dim(),
-        ))
-        .title_bottom(Line::from(Span::styled(target, theme::dim())).right_aligned());
+        ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [list_area, _, input_area] = Layout::vertical([
