@@ -120,7 +120,7 @@ fn r_on_a_list_row_reads_the_input_and_reruns_it_exactly() {
     assert_eq!(request.input, recorded);
     assert_eq!(request.state_machine_arn, SM);
     let name = request.name.unwrap();
-    assert!(name.starts_with("rerun-run-01-happy-"), "{name}");
+    assert!(name.starts_with("rerun-1_happy_face-user_a-"), "{name}");
     assert_eq!(
         notice(&app),
         format!("starting {name} (rerun of run-01-happy)…")
@@ -202,7 +202,7 @@ fn u_reruns_the_same_photo_as_the_next_rider() {
     let request = start_request(&press(&mut app, "Enter"));
     assert_eq!(request.input, photo_input("user_b", "1_happy_face.jpg"));
     let name = request.name.clone().unwrap();
-    assert!(name.starts_with("rerun-run-01-happy-as-user_b-"), "{name}");
+    assert!(name.starts_with("rerun-1_happy_face-user_b-"), "{name}");
 
     // Another id can be typed instead; an empty one sends nothing.
     press(&mut app, "u ctrl-u");

@@ -551,9 +551,11 @@ fn start(app: &mut App, draft: RunDraft) -> Vec<Effect> {
         return Vec::new();
     }
     app.runs.started += 1;
-    let what = match &draft.note {
-        Some(note) if note.starts_with("as ") => format!("{}-{note}", draft.origin.name()),
-        _ => draft.origin.name().to_string(),
+    // A rerun is named after what it runs (photo and rider), not after the execution it
+    // repeats: names of reruns of reruns stay short and say who the run is for.
+    let what = match (&draft.origin, suggested_name(&draft.input)) {
+        (Origin::Execution(_), photo_and_rider) if photo_and_rider != "input" => photo_and_rider,
+        (origin, _) => origin.name().to_string(),
     };
     let name = execution_name(draft.origin.name_prefix(), &what, app.now, app.runs.started);
     let description = draft.describe();
@@ -567,4 +569,89 @@ fn start(app: &mut App, draft: RunDraft) -> Vec<Effect> {
         name: Some(name),
         input: draft.input,
     })]
+}
+
+// --- For the faces view (jump from a rejected run to the face it ran into) ---
+
+/// The error `CheckFaceDuplicate` rejects a photo with.
+pub const FACE_ALREADY_EXISTS: &str = "FaceAlreadyExistsError";
+
+/// A run rejected because its face is already indexed: the photo and rider it was for, which
+/// is what the faces view needs to find the matching face (by image, or by the rider that
+/// indexed it first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateRejection {
+    pub s3_bucket: Option<String>,
+    pub s3_key: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// The duplicate rejection of the open execution, if that is how it ended.
+pub fn duplicate_rejection(view: &super::execution::ExecutionView) -> Option<DuplicateRejection> {
+    match view.outcome()? {
+        crate::domain::execution::Outcome::Rejected { error, .. }
+            if error == FACE_ALREADY_EXISTS => {}
+        _ => return None,
+    }
+    let input: serde_json::Value = view.input().and_then(|i| serde_json::from_str(i).ok())?;
+    let text = |key: &str| input.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    Some(DuplicateRejection {
+        s3_bucket: text("s3Bucket"),
+        s3_key: text("s3Key"),
+        user_id: text("userId"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::execution::ExecutionView;
+    use crate::domain::execution::{ExecutionStatus, Outcome};
+
+    fn view(outcome: Outcome) -> ExecutionView {
+        let summary = ExecutionSummary {
+            arn: "arn:x:rerun-1".into(),
+            name: "rerun-1".into(),
+            state_machine_arn: "arn:sm".into(),
+            status: ExecutionStatus::Succeeded,
+            start: 0,
+            stop: Some(1),
+            input_label: None,
+            outcome: Some(outcome),
+        };
+        let mut view = ExecutionView::new(summary.clone());
+        view.detail = Some(ExecutionDetail {
+            summary,
+            input: Some(r#"{"userId":"user_b","s3Bucket":"b","s3Key":"1_happy_face.jpg"}"#.into()),
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+        });
+        view
+    }
+
+    #[test]
+    fn a_duplicate_rejection_names_the_photo_and_the_rider() {
+        let rejected = view(Outcome::Rejected {
+            state: "CheckFaceDuplicate".into(),
+            error: FACE_ALREADY_EXISTS.into(),
+            message: "Face in the picture is already in the system.".into(),
+        });
+        assert_eq!(
+            duplicate_rejection(&rejected),
+            Some(DuplicateRejection {
+                s3_bucket: Some("b".into()),
+                s3_key: Some("1_happy_face.jpg".into()),
+                user_id: Some("user_b".into()),
+            })
+        );
+        let sunglasses = view(Outcome::Rejected {
+            state: "FaceDetection".into(),
+            error: "PhotoDoesNotMeetRequirementError".into(),
+            message: "Face is wearing sunglasses".into(),
+        });
+        assert_eq!(duplicate_rejection(&sunglasses), None);
+        assert_eq!(duplicate_rejection(&view(Outcome::Completed)), None);
+    }
 }
