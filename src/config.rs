@@ -1,6 +1,7 @@
 //! The settings file (`<config dir>/stepdeck/config.toml`): which state machine to open, the
-//! refresh floor, the sandbox's behaviour. Problems are reported with file and line, and the
-//! defaults stand in for whatever could not be read.
+//! refresh floor, the sandbox's behaviour, read-only mode and the test-case library (saving
+//! one appends a `[[test_cases]]` table, leaving the rest of the file as it was). Problems
+//! are reported with file and line, and the defaults stand in for whatever could not be read.
 
 use crate::app::test_cases::{self, TestCase, validate_input};
 use serde::Deserialize;
