@@ -1,7 +1,9 @@
 //! The settings file (`<config dir>/stepdeck/config.toml`): which state machine to open, the
-//! refresh floor, the sandbox's behaviour. Problems are reported with file and line, and the
-//! defaults stand in for whatever could not be read.
+//! refresh floor, the sandbox's behaviour, read-only mode and the test-case library (saving
+//! one appends a `[[test_cases]]` table, leaving the rest of the file as it was). Problems
+//! are reported with file and line, and the defaults stand in for whatever could not be read.
 
+use crate::app::test_cases::{self, TestCase, validate_input};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,26 @@ pub struct Settings {
     pub journal_path: Option<PathBuf>,
     #[serde(default)]
     pub sandbox: SandboxSettings,
+    /// Refuse every mutating action (start, rerun, stop, redrive, deletes), like `--read-only`.
+    pub read_only: Option<bool>,
+    /// The bucket the built-in test cases read photos from (default: the backend's own).
+    pub photo_bucket: Option<String>,
+    /// Offer the seed's four photos as built-in test cases (default true).
+    pub builtin_test_cases: Option<bool>,
+    /// The user's test cases (`[[test_cases]]` tables), after the built-in ones.
+    #[serde(default)]
+    pub test_cases: Vec<TestCaseSpec>,
+}
+
+/// One `[[test_cases]]` table: `name = "…"`, `input = '{"userId": …}'`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCaseSpec {
+    pub name: String,
+    /// JSON text; kept with its position to report a bad one at its line.
+    pub input: toml::Spanned<String>,
+    /// State machine (name or ARN) to start it on; the selected one when absent.
+    pub state_machine: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -77,8 +99,8 @@ pub fn config_dir() -> Option<PathBuf> {
 /// Parses settings text; on error returns the defaults and a message naming file and line.
 pub fn parse_settings(path: &Path, text: &str) -> (Settings, Vec<String>) {
     match toml::from_str::<Settings>(text) {
-        Ok(settings) => {
-            let mut problems = Vec::new();
+        Ok(mut settings) => {
+            let mut problems = check_test_cases(path, text, &mut settings.test_cases);
             if let Some(seconds) = settings.refresh_seconds
                 && seconds < MIN_REFRESH_SECONDS
             {
@@ -104,6 +126,129 @@ pub fn parse_settings(path: &Path, text: &str) -> (Settings, Vec<String>) {
             )
         }
     }
+}
+
+/// Drops test cases whose input is not JSON or whose name is taken, reporting each with
+/// the file's line and the JSON's own line and column.
+fn check_test_cases(path: &Path, text: &str, cases: &mut Vec<TestCaseSpec>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    cases.retain(|case| {
+        let line = line_of(text, case.input.span().start);
+        let at = format!("{}:{line}", path.display());
+        if seen.contains(&case.name) {
+            problems.push(format!(
+                "{at}: test case `{}` is defined twice (the first one is kept)",
+                case.name
+            ));
+            return false;
+        }
+        seen.push(case.name.clone());
+        match validate_input(case.input.get_ref()) {
+            Ok(_) => true,
+            Err(problem) => {
+                problems.push(format!(
+                    "{at}: test case `{}`: input is not valid JSON ({problem}); skipped",
+                    case.name
+                ));
+                false
+            }
+        }
+    });
+    problems
+}
+
+impl Settings {
+    /// The user's valid test cases, as the app's library takes them.
+    pub fn user_test_cases(&self) -> Vec<TestCase> {
+        self.test_cases
+            .iter()
+            .map(|spec| TestCase {
+                name: spec.name.clone(),
+                input: spec.input.get_ref().clone(),
+                state_machine: spec.state_machine.clone(),
+            })
+            .collect()
+    }
+
+    /// The test-case library: the seed's photos in `default_photo_bucket` (the backend's; the
+    /// `photo_bucket` setting wins) unless turned off, then the user's own.
+    pub fn test_case_library(&self, default_photo_bucket: Option<&str>) -> Vec<TestCase> {
+        let bucket = self.photo_bucket.as_deref().or(default_photo_bucket);
+        let builtin = bucket.filter(|_| self.builtin_test_cases.unwrap_or(true));
+        test_cases::library(builtin, self.user_test_cases())
+    }
+}
+
+/// A TOML string for `value`: a literal `'…'` when that needs no escaping (JSON reads best
+/// that way), else a basic string with escapes.
+fn toml_string(value: &str) -> String {
+    if value.contains('\'') || value.chars().any(char::is_control) {
+        toml::Value::String(value.to_string()).to_string()
+    } else {
+        format!("'{value}'")
+    }
+}
+
+/// The settings text with `case` appended as a `[[test_cases]]` table. Everything already in
+/// the file (comments, order, formatting) stays byte for byte; the result is parsed back and
+/// refused unless it reads as before plus the new case.
+pub fn settings_with_test_case(existing: &str, case: &TestCase) -> Result<String, String> {
+    let before = toml::from_str::<Settings>(existing).map_err(|e| {
+        format!(
+            "the settings file does not parse ({}), so it was left alone",
+            e.message().trim()
+        )
+    })?;
+    let mut text = existing.to_string();
+    if !text.is_empty() {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    text.push_str("[[test_cases]]\n");
+    text.push_str(&format!("name = {}\n", toml_string(&case.name)));
+    text.push_str(&format!("input = {}\n", toml_string(&case.input)));
+    if let Some(machine) = &case.state_machine {
+        text.push_str(&format!("state_machine = {}\n", toml_string(machine)));
+    }
+    let after = toml::from_str::<Settings>(&text).map_err(|e| {
+        format!(
+            "appending the test case would break the settings file ({})",
+            e.message().trim()
+        )
+    })?;
+    let added = after.user_test_cases();
+    let kept = Settings {
+        test_cases: Vec::new(),
+        ..after.clone()
+    } == Settings {
+        test_cases: Vec::new(),
+        ..before.clone()
+    };
+    if !kept || added.len() != before.test_cases.len() + 1 || added.last() != Some(case) {
+        return Err("appending the test case would change other settings; not saved".into());
+    }
+    Ok(text)
+}
+
+/// Appends `case` to the settings file at `path` (created with its directory if missing),
+/// writing a temporary file first and renaming it over the old one.
+pub fn append_test_case(path: &Path, case: &TestCase) -> Result<(), String> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => return Err(format!("{}: {error}", path.display())),
+    };
+    let text =
+        settings_with_test_case(&existing, case).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let temporary = path.with_extension("toml.saving");
+    std::fs::write(&temporary, text).map_err(|e| format!("{}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// 1-based line number of a byte offset.
@@ -180,6 +325,115 @@ mod tests {
             settings.journal_path(),
             Some(PathBuf::from("/var/log/sd.jsonl"))
         );
+    }
+
+    #[test]
+    fn test_cases_load_and_a_bad_input_is_reported_at_its_line() {
+        let text = "refresh_seconds = 3\n\n[[test_cases]]\nname = \"mine\"\ninput = '{\"userId\":\"u\"}'\n\n[[test_cases]]\nname = \"broken\"\ninput = '{\"userId\": }'\n";
+        let (settings, problems) = parse_settings(Path::new("c.toml"), text);
+        assert_eq!(
+            settings.refresh_interval_ms(),
+            3_000,
+            "the rest still applies"
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "c.toml:9: test case `broken`: input is not valid JSON (line 1, column 12:"
+            ),
+            "{}",
+            problems[0]
+        );
+        let names: Vec<String> = settings
+            .test_case_library(Some("bucket"))
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "1_happy_face",
+                "2_sunglass_face",
+                "3_multiple_faces",
+                "4_no_face",
+                "mine"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_photo_bucket_setting_and_the_builtin_switch_shape_the_library() {
+        let (settings, _) = parse_settings(Path::new("c.toml"), "photo_bucket = \"prod-photos\"\n");
+        let library = settings.test_case_library(Some("sandbox-photos"));
+        assert!(
+            library[0].input.contains("\"s3Bucket\":\"prod-photos\""),
+            "{library:?}"
+        );
+        let (off, _) = parse_settings(Path::new("c.toml"), "builtin_test_cases = false\n");
+        assert!(off.test_case_library(Some("b")).is_empty());
+        assert!(
+            Settings::default().test_case_library(None).is_empty(),
+            "no bucket, no built-ins"
+        );
+        let (ro, _) = parse_settings(Path::new("c.toml"), "read_only = true\n");
+        assert_eq!(ro.read_only, Some(true));
+    }
+
+    #[test]
+    fn a_saved_test_case_is_appended_and_everything_else_kept() {
+        let existing = "# my settings\nstate_machine = \"RiderPhotoProcessing\"  # the main one\n\n[sandbox]\ntrickle_seconds = 0";
+        let case = TestCase::new(
+            "1_happy_face user_b",
+            r#"{"userId":"user_b","s3Key":"1_happy_face.jpg"}"#,
+        );
+        let text = settings_with_test_case(existing, &case).unwrap();
+        assert!(text.starts_with(existing), "the file is kept byte for byte");
+        assert_eq!(
+            &text[existing.len()..],
+            "\n\n[[test_cases]]\nname = '1_happy_face user_b'\ninput = '{\"userId\":\"user_b\",\"s3Key\":\"1_happy_face.jpg\"}'\n"
+        );
+        let (settings, problems) = parse_settings(Path::new("c.toml"), &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.user_test_cases(), vec![case.clone()]);
+        assert_eq!(settings.sandbox.trickle_seconds, Some(0.0));
+
+        let quoted = TestCase::new("it's", "{\"note\":\"it's\"}");
+        let text = settings_with_test_case("", &quoted).unwrap();
+        assert_eq!(
+            parse_settings(Path::new("c.toml"), &text)
+                .0
+                .user_test_cases(),
+            vec![quoted]
+        );
+    }
+
+    #[test]
+    fn a_file_that_cannot_take_the_case_is_left_alone() {
+        let case = TestCase::new("x", "{}");
+        assert!(settings_with_test_case("refresh_seconds = \n", &case).is_err());
+        // An inline array of test cases cannot be followed by a `[[test_cases]]` table.
+        let inline = "test_cases = [{ name = \"a\", input = '{}' }]\n";
+        assert!(parse_settings(Path::new("c.toml"), inline).1.is_empty());
+        assert!(settings_with_test_case(inline, &case).is_err());
+    }
+
+    #[test]
+    fn appending_writes_the_file_and_creates_it_when_missing() {
+        let dir = std::env::temp_dir().join(format!("stepdeck-config-test-{}", std::process::id()));
+        let path = dir.join("nested").join("config.toml");
+        let _ = std::fs::remove_dir_all(&dir);
+        let case = TestCase::new("a", "{\"userId\":\"u\"}");
+        append_test_case(&path, &case).unwrap();
+        append_test_case(&path, &TestCase::new("b", "[]")).unwrap();
+        let (settings, problems) = load_settings(&path);
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<String> = settings
+            .user_test_cases()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -29,10 +29,12 @@ pub enum Context {
     Input,
     Help,
     Palette,
+    TestCases,
+    Editor,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Executions,
         Context::Picker,
@@ -45,6 +47,8 @@ impl Context {
         Context::Input,
         Context::Help,
         Context::Palette,
+        Context::TestCases,
+        Context::Editor,
     ];
 
     /// The section name in `keymap.toml`.
@@ -62,6 +66,8 @@ impl Context {
             Context::Input => "input",
             Context::Help => "help",
             Context::Palette => "palette",
+            Context::TestCases => "test_cases",
+            Context::Editor => "editor",
         }
     }
 
@@ -70,7 +76,13 @@ impl Context {
     pub fn is_modal(self) -> bool {
         matches!(
             self,
-            Context::Picker | Context::Confirm | Context::Input | Context::Help | Context::Palette
+            Context::Picker
+                | Context::Confirm
+                | Context::Input
+                | Context::Help
+                | Context::Palette
+                | Context::TestCases
+                | Context::Editor
         )
     }
 }

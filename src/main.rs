@@ -70,6 +70,10 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     keymap: Option<PathBuf>,
 
+    /// Refuse every action that changes the account (start, rerun, stop, redrive, deletes).
+    #[arg(long)]
+    read_only: bool,
+
     /// Write a debug log to this file (the terminal belongs to the console).
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
@@ -137,6 +141,10 @@ fn main() -> ExitCode {
             .clone()
             .or(settings.thumbnail_bucket.clone()),
         journal_path: settings.journal_path(),
+        read_only: cli.read_only || settings.read_only.unwrap_or(false),
+        // The sandbox's photo bucket backs the built-in test cases (`photo_bucket` overrides).
+        test_cases: settings.test_case_library(Some(stepdeck::backend::local::PHOTO_BUCKET)),
+        settings_path: settings_path.clone(),
     };
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

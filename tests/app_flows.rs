@@ -265,7 +265,7 @@ fn status_filter_starts_a_new_listing_and_drops_stale_pages() {
     let mut app = seed_app();
     let effects = update(&mut app, Msg::Tick(NOW + 2_000));
     let (stale, _) = list_request(&effects);
-    let effects = press(&mut app, "s");
+    let effects = press(&mut app, "f");
     match effects.as_slice() {
         [
             Effect::LoadExecutions {
@@ -308,7 +308,7 @@ fn status_filter_starts_a_new_listing_and_drops_stale_pages() {
     assert_eq!(names(&app), ["run-06-running"]);
     // Cycling on through every status comes back to "all".
     for _ in 0..ExecutionStatus::ALL.len() {
-        press(&mut app, "s");
+        press(&mut app, "f");
     }
     assert_eq!(app.executions.status_filter, None);
 }

@@ -52,7 +52,12 @@ fn executions_keys() {
     assert_eq!(act(&map, c, "Down"), Some(Action::Down));
     assert_eq!(act(&map, c, "k"), Some(Action::Up));
     assert_eq!(act(&map, c, "/"), Some(Action::Filter));
-    assert_eq!(act(&map, c, "s"), Some(Action::CycleStatusFilter));
+    assert_eq!(act(&map, c, "f"), Some(Action::CycleStatusFilter));
+    assert_eq!(act(&map, c, "s"), Some(Action::StartTestCase));
+    assert_eq!(act(&map, c, "r"), Some(Action::Rerun));
+    assert_eq!(act(&map, c, "u"), Some(Action::RerunAsUser));
+    assert_eq!(act(&map, c, "e"), Some(Action::EditAndRun));
+    assert_eq!(act(&map, c, "ctrl-r"), Some(Action::Refresh));
     assert_eq!(act(&map, c, "2"), Some(Action::SortByName));
     assert_eq!(act(&map, c, "S"), Some(Action::StopExecution));
     assert_eq!(act(&map, c, "ctrl-k"), Some(Action::StopExecution));

@@ -116,6 +116,19 @@ actions!(
     DeleteChar => "delete_char",
     ClearInput => "clear_input",
     Complete => "complete",
+    // Runs: test cases, reruns, the input editor.
+    StartTestCase => "start_test_case",
+    Rerun => "rerun",
+    EditAndRun => "edit_and_run",
+    RerunAsUser => "rerun_as_user",
+    SaveTestCase => "save_test_case",
+    OpenInEditor => "open_in_editor",
+    Newline => "newline",
+    DeleteForward => "delete_forward",
+    CursorLeft => "cursor_left",
+    CursorRight => "cursor_right",
+    LineStart => "line_start",
+    LineEnd => "line_end",
     // Explicitly unbinds a key inherited from the defaults.
     Noop => "noop",
 );

@@ -6,6 +6,8 @@ use super::execution::{ExecutionView, Tab};
 use super::executions::{SortColumn, next_status_filter};
 use super::faces::{apply_faces_filter, faces_action};
 use super::overlay::{Command, Confirm, ConfirmAction, InputPurpose, Overlay, Palette, TextInput};
+use super::runs::{self, Intent};
+use super::safety;
 use super::screen::Screen;
 use super::thumbnails::{apply_thumbnails_filter, thumbnails_action};
 use super::{App, NoticeLevel};
@@ -42,6 +44,9 @@ pub(super) fn on_key(app: &mut App, event: KeyEvent) -> Vec<Effect> {
 pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
     // A new action answers the previous notice.
     app.notice = None;
+    if !safety::offered(app, action) {
+        return safety::refuse_action(app, action);
+    }
     match action {
         Action::Noop => return Vec::new(),
         Action::Quit => {
@@ -82,6 +87,8 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
         Context::Faces => faces_action(app, action),
         Context::Thumbnails => thumbnails_action(app, action),
+        Context::TestCases => runs::test_cases_action(app, action),
+        Context::Editor => runs::editor_action(app, action),
         Context::Global => Vec::new(),
     }
 }
@@ -95,6 +102,10 @@ fn type_char(app: &mut App, c: char) -> Vec<Effect> {
         Some(Overlay::Palette(palette)) => {
             palette.text.push(c);
             palette.selected = 0;
+            Vec::new()
+        }
+        Some(Overlay::Editor(_)) => {
+            runs::type_into_editor(app, c);
             Vec::new()
         }
         _ => Vec::new(),
@@ -132,6 +143,8 @@ fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect
         }
         InputPurpose::FacesFilter => apply_faces_filter(app, text),
         InputPurpose::ThumbnailsFilter => apply_thumbnails_filter(app, text),
+        // Nothing happens until Enter starts the run.
+        InputPurpose::RerunAsUser => Vec::new(),
     }
 }
 
@@ -140,6 +153,10 @@ fn input_action(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     match action {
+        Action::Submit if input.purpose == InputPurpose::RerunAsUser => {
+            let typed = input.text.clone();
+            runs::submit_user_id(app, &typed)
+        }
         Action::Submit => {
             app.overlay = None;
             Vec::new()
@@ -177,16 +194,15 @@ fn help_action(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn state_machine_names(app: &App) -> Vec<String> {
-    app.state_machines.iter().map(|s| s.name.clone()).collect()
-}
-
 fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
-    let names = state_machine_names(app);
+    let Some(Overlay::Palette(current)) = &app.overlay else {
+        return Vec::new();
+    };
+    let completions = current.completions(app);
+    let command = current.command(app);
     let Some(Overlay::Palette(palette)) = app.overlay.as_mut() else {
         return Vec::new();
     };
-    let completions = palette.completions(&names);
     match action {
         Action::Cancel | Action::Back => app.overlay = None,
         Action::DeleteChar => {
@@ -210,7 +226,6 @@ fn palette_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Submit => {
-            let command = palette.command(&names);
             let typed = palette.text.clone();
             app.overlay = None;
             return match command {
@@ -245,7 +260,7 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         Command::Executions => {
             app.execution = None;
-            Vec::new()
+            app.switch_screen(Screen::Executions)
         }
         Command::Timeline | Command::Events | Command::Io => {
             let tab = match command {
@@ -283,6 +298,9 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
             app.set_status_filter(status)
         }
         Command::Refresh => refresh(app),
+        Command::Run(name) => runs::run_test_case_named(app, &name),
+        Command::Faces => app.switch_screen(Screen::Faces),
+        Command::Thumbnails => app.switch_screen(Screen::Thumbnails),
     }
 }
 
@@ -423,6 +441,10 @@ fn executions_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Refresh => return refresh(app),
+        Action::StartTestCase => return runs::open_test_case_picker(app),
+        Action::Rerun => return runs::rerun(app, Intent::Same),
+        Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),
+        Action::EditAndRun => return runs::rerun(app, Intent::Edit),
         Action::StopExecution => {
             if let Some(row) = list.selected() {
                 let (arn, name, status) = (row.arn.clone(), row.name.clone(), row.status);
@@ -451,6 +473,9 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
             let (arn, name, status) = (view.arn.clone(), view.summary.name.clone(), view.status());
             ask_to_stop(app, arn, name, status);
         }
+        Action::Rerun => return runs::rerun(app, Intent::Same),
+        Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),
+        Action::EditAndRun => return runs::rerun(app, Intent::Edit),
         _ => {
             return match view.tab {
                 Tab::Timeline => timeline_action(app, action, page, now),

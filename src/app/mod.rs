@@ -2,13 +2,18 @@
 //! requests (`Effect`). `update(&mut App, Msg) -> Vec<Effect>` does no I/O and reads no clock.
 
 pub mod action;
+pub mod editor;
 pub mod effect;
 pub mod execution;
 pub mod executions;
 pub mod faces;
 pub mod msg;
 pub mod overlay;
+pub mod palette;
+pub mod runs;
+pub mod safety;
 pub mod screen;
+pub mod test_cases;
 pub mod thumbnails;
 
 mod keys;
@@ -50,6 +55,12 @@ pub struct AppOptions {
     pub thumbnail_bucket: Option<String>,
     /// Deletion journal (JSON lines); deleting is refused without one.
     pub journal_path: Option<std::path::PathBuf>,
+    /// Refuse every mutating action (`--read-only`, `read_only = true`).
+    pub read_only: bool,
+    /// The test-case library offered by `s` and `:run`.
+    pub test_cases: Vec<test_cases::TestCase>,
+    /// The settings file "save as test case" appends to; None: saving is unavailable.
+    pub settings_path: Option<std::path::PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -61,6 +72,9 @@ impl Default for AppOptions {
             collection: crate::config::DEFAULT_COLLECTION.to_string(),
             thumbnail_bucket: None,
             journal_path: None,
+            read_only: false,
+            test_cases: Vec::new(),
+            settings_path: None,
         }
     }
 }
@@ -102,6 +116,8 @@ pub struct App {
     pub screen: Screen,
     pub faces: FacesView,
     pub thumbnails: ThumbnailsView,
+    /// Test cases, reruns and runs this console started.
+    pub runs: runs::RunsState,
     last_generation: Generation,
 }
 
@@ -110,6 +126,10 @@ impl App {
         let notice = startup_notice(&options.startup_problems, now);
         let faces = FacesView::new(options.collection.clone());
         let thumbnails = ThumbnailsView::new(options.thumbnail_bucket.clone());
+        let runs = runs::RunsState {
+            test_cases: options.test_cases.clone(),
+            ..runs::RunsState::default()
+        };
         App {
             now,
             options,
@@ -128,6 +148,7 @@ impl App {
             screen: Screen::Executions,
             faces,
             thumbnails,
+            runs,
             last_generation: 0,
         }
     }
@@ -319,6 +340,11 @@ impl App {
         let Some(summary) = self.executions.selected().cloned() else {
             return Vec::new();
         };
+        self.open_execution(summary)
+    }
+
+    /// Opens `summary` in the execution view (followed live while it runs).
+    pub fn open_execution(&mut self, summary: ExecutionSummary) -> Vec<Effect> {
         let mut view = ExecutionView::new(summary);
         let detail_generation = self.next_generation();
         let history_generation = self.next_generation();
@@ -499,7 +525,13 @@ fn startup_notice(problems: &[String], now: Millis) -> Option<Notice> {
     })
 }
 
+/// Applies `msg`; every effect passes the read-only gate on its way out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = update_unguarded(app, msg);
+    safety::gate(app, effects)
+}
+
+fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => keys::on_key(app, event),
         Msg::Resize(width, height) => {
@@ -524,17 +556,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             include_data,
             result,
         } => on_history(app, generation, include_data, result),
-        Msg::Started(result) => match result {
-            Ok(summary) => {
-                app.notify(NoticeLevel::Info, format!("started {}", summary.name));
-                app.executions.last_request_at = None;
-                Vec::new()
-            }
-            Err(e) => {
-                app.notify(NoticeLevel::Error, format!("start failed: {e}"));
-                Vec::new()
-            }
-        },
+        Msg::Started(result) => runs::on_started(app, result),
+        Msg::InputLoaded { generation, result } => runs::on_input_loaded(app, generation, result),
+        Msg::EditedExternally(outcome) => runs::on_edited_externally(app, outcome),
+        Msg::TestCaseSaved(result) => {
+            runs::on_test_case_saved(app, result);
+            Vec::new()
+        }
         Msg::Stopped {
             execution_arn,
             result,

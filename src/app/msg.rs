@@ -1,6 +1,8 @@
 //! `Msg`: every input to the pure update function — keys, time, and backend results tagged
 //! with the generation of the request that produced them (stale ones are dropped).
 
+use super::runs::ExternalEdit;
+use super::test_cases::TestCase;
 use super::thumbnails::{PreviewFailure, PreviewImage};
 use crate::backend::{BackendError, BackendInfo, Page};
 use crate::domain::Millis;
@@ -45,6 +47,15 @@ pub enum Msg {
         execution_arn: String,
         result: Result<(), BackendError>,
     },
+    /// The description asked for by `Effect::LoadInput` (for its input).
+    InputLoaded {
+        generation: Generation,
+        result: Result<ExecutionDetail, BackendError>,
+    },
+    /// The external editor closed (or could not run).
+    EditedExternally(ExternalEdit),
+    /// The test case was appended to the settings file (its path), or why not.
+    TestCaseSaved(Result<(TestCase, String), String>),
     /// Copying to the clipboard finished (OSC 52 written) or failed.
     Copied(Result<String, String>),
     Faces {

@@ -17,6 +17,8 @@ pub enum LoopAction {
     Quit,
     Suspend,
     Copy(String),
+    /// Hand the terminal to `$EDITOR` with this text, answer with `Msg::EditedExternally`.
+    EditExternally(String),
 }
 
 /// Requests that supersede each other: a newer one of the same kind cancels the older one
@@ -61,6 +63,22 @@ impl EffectRunner {
             Effect::Quit => return LoopAction::Quit,
             Effect::Suspend => return LoopAction::Suspend,
             Effect::CopyToClipboard(text) => return LoopAction::Copy(text),
+            Effect::EditExternally { text } => return LoopAction::EditExternally(text),
+            Effect::LoadInput {
+                generation,
+                execution_arn,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.describe_execution(&execution_arn).await;
+                    let _ = inbox.send(Msg::InputLoaded { generation, result });
+                });
+            }
+            Effect::SaveTestCase { path, test_case } => {
+                // A few hundred bytes appended to a local file: done at once.
+                let result = crate::config::append_test_case(&path, &test_case)
+                    .map(|()| (test_case, path.display().to_string()));
+                let _ = inbox.send(Msg::TestCaseSaved(result));
+            }
             Effect::LoadStateMachines => {
                 tokio::spawn(async move {
                     let result = backend.list_state_machines().await;

@@ -3,6 +3,7 @@
 //! the wall clock and the terminal.
 
 pub mod clipboard;
+pub mod editor;
 pub mod effects;
 pub mod journal;
 pub mod preview;
@@ -41,7 +42,7 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     // Ask the terminal for its graphics protocol before the input reader owns stdin.
     let picker = preview::detect_picker();
     let (inbox, mut messages) = mpsc::unbounded_channel::<Msg>();
-    spawn_input_reader(inbox.clone());
+    let mut input_reader = spawn_input_reader(inbox.clone());
     let mut runner = EffectRunner::new(Arc::clone(&backend), inbox.clone());
     runner.set_picker(picker);
     let _ = inbox.send(Msg::BackendInfo(backend.info()));
@@ -80,6 +81,16 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
                 LoopAction::Quit => app.should_quit = true,
                 LoopAction::Suspend => {
                     guard.suspend()?;
+                    dirty = true;
+                }
+                LoopAction::EditExternally(text) => {
+                    // The editor owns the keyboard meanwhile: stop reading input (dropping the
+                    // event stream stops crossterm's reader thread), then read again.
+                    input_reader.abort();
+                    let _ = (&mut input_reader).await;
+                    let outcome = editor::edit_in_terminal(&mut guard, &text);
+                    input_reader = spawn_input_reader(inbox.clone());
+                    pending.push(Msg::EditedExternally(outcome));
                     dirty = true;
                 }
                 LoopAction::Copy(text) => {
@@ -154,7 +165,7 @@ async fn recv_signal(signal: &mut tokio::signal::unix::Signal) {
 }
 
 /// Forwards key presses and resizes; key releases/repeats (kitty protocol) are not intents.
-fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) {
+fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = EventStream::new();
         while let Some(event) = events.next().await {
@@ -168,5 +179,5 @@ fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) {
                 break;
             }
         }
-    });
+    })
 }

@@ -33,6 +33,19 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Runs `work` (an external program such as `$EDITOR`) with the terminal given back to
+    /// the shell's modes, then re-enters and repaints.
+    pub fn outside<R>(&mut self, work: impl FnOnce() -> R) -> io::Result<R> {
+        ratatui::try_restore()?;
+        let result = work();
+        crossterm::terminal::enable_raw_mode()?;
+        crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+        self.terminal.clear()?;
+        Ok(result)
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = ratatui::try_restore();

@@ -17,6 +17,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(" stepdeck", theme::title())];
     left.push(sep());
     left.extend(screen_tabs(app.screen, area.width));
+    if app.options.read_only {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            " READ-ONLY ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(theme::KEY)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     match &app.backend {
         Some(info) => {
             left.push(sep());

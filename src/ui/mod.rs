@@ -67,6 +67,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Palette(palette)) => widgets::palette::render(app, palette, frame, body),
         Some(Overlay::Confirm(confirm)) => widgets::confirm::render(confirm, frame, body),
         Some(Overlay::Picker { cursor }) => widgets::picker::render(app, *cursor, frame, body),
+        Some(Overlay::TestCases { cursor }) => {
+            widgets::test_cases::render(app, *cursor, frame, body)
+        }
+        Some(Overlay::Editor(editor)) => widgets::editor::render(editor, frame, body),
         Some(Overlay::Input(_)) | None => {}
     }
 }

@@ -29,10 +29,20 @@ fn section(title: &str, bindings: &[Binding]) -> Vec<Line<'static>> {
     lines
 }
 
+/// The bindings of `context` shown in help: read-only mode hides those it would refuse.
+fn offered(app: &App, context: Context) -> Vec<Binding> {
+    app.keymap
+        .bindings(context)
+        .iter()
+        .filter(|b| crate::app::safety::offered(app, b.action))
+        .cloned()
+        .collect()
+}
+
 pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
-    let mut lines = section(context.name(), app.keymap.bindings(context));
+    let mut lines = section(context.name(), &offered(app, context));
     lines.push(Line::from(""));
-    lines.extend(section("global", app.keymap.bindings(Context::Global)));
+    lines.extend(section("global", &offered(app, Context::Global)));
     let problems = &app.options.startup_problems;
     if !problems.is_empty() {
         lines.push(Line::from(""));

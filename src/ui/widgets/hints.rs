@@ -34,7 +34,7 @@ pub fn hint_items(app: &App, context: Context) -> Vec<(String, String)> {
         .iter()
         .filter(|b| tabbed && matches!(b.action, Action::NextTab | Action::Back));
     for b in app.keymap.bindings(context).iter().chain(extra) {
-        if !seen.contains(&b.action) {
+        if !seen.contains(&b.action) && crate::app::safety::offered(app, b.action) {
             seen.push(b.action);
             items.push((format_keys(&b.keys), short(&b.desc).to_string()));
         }
@@ -79,7 +79,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     for (keys, desc) in hint_items(app, context) {
         let w = width_of(&keys, &desc);
         if used + w > width {
-            break;
+            // A shorter one further on (Esc back, Tab next tab) may still fit.
+            continue;
         }
         used += w;
         spans.extend(item(keys, &desc));

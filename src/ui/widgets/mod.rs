@@ -1,6 +1,7 @@
 //! Reusable widgets shared by the views.
 
 pub mod confirm;
+pub mod editor;
 pub mod gantt;
 pub mod help;
 pub mod hints;
@@ -8,3 +9,4 @@ pub mod input;
 pub mod json;
 pub mod palette;
 pub mod picker;
+pub mod test_cases;

@@ -11,8 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 const MAX_SUGGESTIONS: usize = 8;
 
 pub fn render(app: &App, palette: &Palette, frame: &mut Frame, area: Rect) {
-    let names: Vec<String> = app.state_machines.iter().map(|s| s.name.clone()).collect();
-    let completions = palette.completions(&names);
+    let completions = palette.completions(app);
     let shown = completions.len().min(MAX_SUGGESTIONS);
     let width = area.width.min(64);
     let height = (shown as u16 + 3).min(area.height);

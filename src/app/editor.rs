@@ -1,0 +1,218 @@
+//! The inline input editor: a small multi-line text buffer with a cursor, used to edit a run's
+//! JSON input when there is no `$EDITOR` and to review what `$EDITOR` returned. It validates
+//! as you type; nothing is sent from here until the input parses.
+
+use super::runs::RunDraft;
+use super::test_cases::{JsonProblem, validate_input};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputEditor {
+    /// What the edited input will run as (state machine, origin); its `input` is the text
+    /// before editing.
+    pub draft: RunDraft,
+    pub lines: Vec<String>,
+    /// Cursor line (index into `lines`).
+    pub row: usize,
+    /// Cursor position in characters within the line.
+    pub col: usize,
+    /// First line on screen (kept by the renderer's height through `scroll_to`).
+    pub scroll: usize,
+    /// Why the current text is not JSON; None when it parses.
+    pub problem: Option<JsonProblem>,
+    /// A remark shown above the text (e.g. why the inline editor is used).
+    pub note: Option<String>,
+}
+
+impl InputEditor {
+    pub fn new(draft: RunDraft, text: &str, note: Option<String>) -> InputEditor {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let mut editor = InputEditor {
+            draft,
+            lines,
+            row: 0,
+            col: 0,
+            scroll: 0,
+            problem: None,
+            note,
+        };
+        editor.revalidate();
+        editor
+    }
+
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    /// Re-checks the text; returns whether it is valid JSON.
+    pub fn revalidate(&mut self) -> bool {
+        self.problem = validate_input(&self.text()).err();
+        self.problem.is_none()
+    }
+
+    /// Puts the cursor on the problem's position, so the fix starts where the error is.
+    pub fn jump_to_problem(&mut self) {
+        if let Some(problem) = &self.problem {
+            self.row = (problem.line - 1).min(self.lines.len() - 1);
+            self.col = (problem.column - 1).min(self.line_len());
+        }
+    }
+
+    fn line_len(&self) -> usize {
+        self.lines[self.row].chars().count()
+    }
+
+    fn byte_at(&self, col: usize) -> usize {
+        let line = &self.lines[self.row];
+        line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.col);
+        self.lines[self.row].insert(at, c);
+        self.col += 1;
+        self.revalidate();
+    }
+
+    pub fn newline(&mut self) {
+        let at = self.byte_at(self.col);
+        let rest = self.lines[self.row].split_off(at);
+        // Keep the indentation of the line being split, as editors do.
+        let indent: String = self.lines[self.row]
+            .chars()
+            .take_while(|c| *c == ' ')
+            .collect();
+        self.col = indent.chars().count();
+        self.lines.insert(self.row + 1, indent + &rest);
+        self.row += 1;
+        self.revalidate();
+    }
+
+    pub fn backspace(&mut self) {
+        if self.col > 0 {
+            self.col -= 1;
+            let at = self.byte_at(self.col);
+            self.lines[self.row].remove(at);
+        } else if self.row > 0 {
+            let line = self.lines.remove(self.row);
+            self.row -= 1;
+            self.col = self.line_len();
+            self.lines[self.row].push_str(&line);
+        } else {
+            return;
+        }
+        self.revalidate();
+    }
+
+    pub fn delete_forward(&mut self) {
+        if self.col < self.line_len() {
+            let at = self.byte_at(self.col);
+            self.lines[self.row].remove(at);
+        } else if self.row + 1 < self.lines.len() {
+            let next = self.lines.remove(self.row + 1);
+            self.lines[self.row].push_str(&next);
+        } else {
+            return;
+        }
+        self.revalidate();
+    }
+
+    pub fn left(&mut self) {
+        if self.col > 0 {
+            self.col -= 1;
+        } else if self.row > 0 {
+            self.row -= 1;
+            self.col = self.line_len();
+        }
+    }
+
+    pub fn right(&mut self) {
+        if self.col < self.line_len() {
+            self.col += 1;
+        } else if self.row + 1 < self.lines.len() {
+            self.row += 1;
+            self.col = 0;
+        }
+    }
+
+    /// Moves the cursor `delta` lines (clamped), keeping the column where the line allows.
+    pub fn move_lines(&mut self, delta: isize) {
+        self.row = self
+            .row
+            .saturating_add_signed(delta)
+            .min(self.lines.len() - 1);
+        self.col = self.col.min(self.line_len());
+    }
+
+    pub fn line_start(&mut self) {
+        self.col = 0;
+    }
+
+    pub fn line_end(&mut self) {
+        self.col = self.line_len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::runs::Origin;
+
+    fn editor(text: &str) -> InputEditor {
+        let draft = RunDraft {
+            state_machine_arn: "arn:sm".into(),
+            origin: Origin::TestCase("t".into()),
+            input: text.into(),
+            note: None,
+        };
+        InputEditor::new(draft, text, None)
+    }
+
+    #[test]
+    fn typing_edits_at_the_cursor_and_validates() {
+        let mut e = editor("{\n  \"userId\": \"user_a\"\n}");
+        assert!(e.problem.is_none());
+        e.move_lines(1);
+        e.line_end();
+        e.backspace(); // the closing quote
+        assert_eq!(e.lines[1], "  \"userId\": \"user_a");
+        let problem = e.problem.clone().expect("broken JSON is reported");
+        assert_eq!(problem.line, 3, "{problem}");
+        e.insert('"');
+        assert!(e.problem.is_none());
+        e.newline();
+        assert_eq!(e.lines[2], "  ", "the indentation carries over");
+        assert_eq!((e.row, e.col), (2, 2));
+        e.backspace();
+        e.backspace();
+        e.backspace();
+        assert_eq!(e.text(), "{\n  \"userId\": \"user_a\"\n}");
+    }
+
+    #[test]
+    fn the_cursor_wraps_between_lines_and_jumps_to_a_problem() {
+        let mut e = editor("ab\ncd");
+        e.right();
+        e.right();
+        e.right();
+        assert_eq!((e.row, e.col), (1, 0));
+        e.left();
+        assert_eq!((e.row, e.col), (0, 2));
+        e.delete_forward();
+        assert_eq!(e.lines, vec!["abcd"]);
+        let mut broken = editor("{\n  \"a\": 1,\n}");
+        broken.jump_to_problem();
+        assert_eq!((broken.row, broken.col), (2, 0));
+    }
+
+    #[test]
+    fn multibyte_characters_are_edited_whole() {
+        let mut e = editor("\"é\"");
+        e.line_end();
+        e.left();
+        e.backspace();
+        assert_eq!(e.text(), "\"\"");
+    }
+}

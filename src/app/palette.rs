@@ -1,0 +1,317 @@
+//! The command palette (`:`): a registry of commands (one entry each: words, argument and
+//! its completions, the `Command` it builds), parsing of the typed line and completion.
+
+use super::App;
+use crate::domain::execution::ExecutionStatus;
+
+/// A command typed in the palette.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Executions,
+    Timeline,
+    Events,
+    Io,
+    /// The face collection view (another screen; not in every build yet).
+    Faces,
+    /// The thumbnail bucket view (another screen; not in every build yet).
+    Thumbnails,
+    StateMachine(String),
+    /// None = all statuses.
+    Filter(Option<ExecutionStatus>),
+    /// Start the test case with this name.
+    Run(String),
+    Refresh,
+    Help,
+    Quit,
+}
+
+/// What follows a command's word.
+pub enum Argument {
+    None,
+    /// Required; completed over the values the app holds.
+    Required {
+        usage: &'static str,
+        values: fn(&App) -> Vec<String>,
+    },
+    /// May be left out; completed over the values.
+    Optional {
+        values: fn(&App) -> Vec<String>,
+    },
+}
+
+/// One palette command.
+pub struct CommandSpec {
+    pub word: &'static str,
+    /// Other words accepted (not offered as completions).
+    pub aliases: &'static [&'static str],
+    pub argument: Argument,
+    /// Changes the account (hidden in read-only mode, where the effect gate refuses it).
+    pub mutating: bool,
+    /// Builds the command from the (trimmed) argument.
+    pub build: fn(&str) -> Result<Command, String>,
+}
+
+const fn simple(
+    word: &'static str,
+    aliases: &'static [&'static str],
+    build: fn(&str) -> Result<Command, String>,
+) -> CommandSpec {
+    CommandSpec {
+        word,
+        aliases,
+        argument: Argument::None,
+        mutating: false,
+        build,
+    }
+}
+
+/// Every palette command, in completion order. Adding one is adding a line here (and
+/// handling its `Command` in `keys::run_command`).
+pub const COMMANDS: &[CommandSpec] = &[
+    simple("executions", &["exec", "list"], |_| Ok(Command::Executions)),
+    simple("timeline", &[], |_| Ok(Command::Timeline)),
+    simple("events", &[], |_| Ok(Command::Events)),
+    simple("io", &[], |_| Ok(Command::Io)),
+    simple("faces", &[], |_| Ok(Command::Faces)),
+    simple("thumbnails", &["thumbs"], |_| Ok(Command::Thumbnails)),
+    CommandSpec {
+        word: "run",
+        aliases: &[],
+        argument: Argument::Required {
+            usage: "run <test case>",
+            values: test_case_names,
+        },
+        mutating: true,
+        build: |name| Ok(Command::Run(name.to_string())),
+    },
+    CommandSpec {
+        word: "sm",
+        aliases: &[],
+        argument: Argument::Required {
+            usage: "sm <state machine name>",
+            values: state_machine_names,
+        },
+        mutating: false,
+        build: |name| Ok(Command::StateMachine(name.to_string())),
+    },
+    CommandSpec {
+        word: "filter",
+        aliases: &[],
+        argument: Argument::Optional {
+            values: |_| status_filter_words(),
+        },
+        mutating: false,
+        build: parse_filter,
+    },
+    // `profile <name>` and `region <name>` (AWS backend) go here, one entry each.
+    simple("refresh", &[], |_| Ok(Command::Refresh)),
+    simple("help", &[], |_| Ok(Command::Help)),
+    simple("quit", &["q"], |_| Ok(Command::Quit)),
+];
+
+fn test_case_names(app: &App) -> Vec<String> {
+    app.runs.test_cases.iter().map(|c| c.name.clone()).collect()
+}
+
+fn state_machine_names(app: &App) -> Vec<String> {
+    app.state_machines.iter().map(|s| s.name.clone()).collect()
+}
+
+/// Words accepted after `filter`, in cycling order.
+pub fn status_filter_words() -> Vec<String> {
+    std::iter::once("all".to_string())
+        .chain(
+            ExecutionStatus::ALL
+                .iter()
+                .map(|s| s.as_str().to_lowercase()),
+        )
+        .collect()
+}
+
+fn parse_filter(rest: &str) -> Result<Command, String> {
+    let wanted = rest.to_uppercase().replace('-', "_");
+    if wanted == "ALL" || wanted.is_empty() {
+        return Ok(Command::Filter(None));
+    }
+    ExecutionStatus::parse(&wanted)
+        .map(|s| Command::Filter(Some(s)))
+        .ok_or_else(|| {
+            format!(
+                "unknown status `{rest}` (one of: {})",
+                status_filter_words().join(", ")
+            )
+        })
+}
+
+impl Command {
+    pub fn parse(text: &str) -> Result<Command, String> {
+        let text = text.trim();
+        let (word, rest) = match text.split_once(char::is_whitespace) {
+            Some((w, r)) => (w, r.trim()),
+            None => (text, ""),
+        };
+        if word.is_empty() {
+            return Err("type a command".into());
+        }
+        let spec = COMMANDS
+            .iter()
+            .find(|c| c.word == word || c.aliases.contains(&word))
+            .ok_or_else(|| format!("unknown command `{word}`"))?;
+        match (&spec.argument, rest.is_empty()) {
+            (Argument::None, false) => Err(format!("`{word}` takes no argument")),
+            (Argument::Required { usage, .. }, true) => Err(format!("usage: {usage}")),
+            _ => (spec.build)(rest),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    pub text: String,
+    /// Highlighted completion.
+    pub selected: usize,
+}
+
+impl Palette {
+    /// Completions of the text typed so far: command words and `word <value>` for commands
+    /// with an argument; commands that change the account are left out in read-only mode.
+    pub fn completions(&self, app: &App) -> Vec<String> {
+        let typed = self.text.trim_start().to_lowercase();
+        let mut all = Vec::new();
+        for spec in COMMANDS {
+            if spec.mutating && app.options.read_only {
+                continue;
+            }
+            match &spec.argument {
+                Argument::None => all.push(spec.word.to_string()),
+                Argument::Required { values, .. } | Argument::Optional { values } => all.extend(
+                    values(app)
+                        .into_iter()
+                        .map(|v| format!("{} {v}", spec.word)),
+                ),
+            }
+        }
+        all.into_iter()
+            .filter(|c| c.to_lowercase().starts_with(&typed) && c.to_lowercase() != typed)
+            .collect()
+    }
+
+    /// The command to run on Enter: the text as typed, or its only completion.
+    pub fn command(&self, app: &App) -> Result<Command, String> {
+        match Command::parse(&self.text) {
+            Ok(c) => Ok(c),
+            Err(e) => match self.completions(app).as_slice() {
+                [only] => Command::parse(only),
+                _ => Err(e),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::app::test_cases::seed_test_cases;
+    use crate::domain::execution::{StateMachineKind, StateMachineSummary};
+    use crate::keymap::Keymap;
+
+    fn app(read_only: bool) -> App {
+        let options = AppOptions {
+            read_only,
+            test_cases: seed_test_cases("bucket"),
+            ..AppOptions::default()
+        };
+        let mut app = App::new(options, Keymap::defaults(), 0);
+        app.state_machines = ["RiderPhotoProcessing", "Other"]
+            .iter()
+            .map(|name| StateMachineSummary {
+                arn: format!("arn:sm:{name}"),
+                name: name.to_string(),
+                kind: StateMachineKind::Standard,
+                created: 0,
+            })
+            .collect();
+        app
+    }
+
+    fn p(text: &str) -> Palette {
+        Palette {
+            text: text.into(),
+            selected: 0,
+        }
+    }
+
+    #[test]
+    fn commands_parse() {
+        assert_eq!(Command::parse(" timeline "), Ok(Command::Timeline));
+        assert_eq!(
+            Command::parse("sm RiderPhotoProcessing"),
+            Ok(Command::StateMachine("RiderPhotoProcessing".into()))
+        );
+        assert_eq!(
+            Command::parse("filter timed_out"),
+            Ok(Command::Filter(Some(ExecutionStatus::TimedOut)))
+        );
+        assert_eq!(Command::parse("filter all"), Ok(Command::Filter(None)));
+        assert_eq!(Command::parse("filter"), Ok(Command::Filter(None)));
+        assert!(Command::parse("filter sideways").is_err());
+        assert!(Command::parse("io now").is_err());
+        assert_eq!(Command::parse("q"), Ok(Command::Quit));
+        assert_eq!(Command::parse("faces"), Ok(Command::Faces));
+        assert_eq!(Command::parse("thumbnails"), Ok(Command::Thumbnails));
+        assert_eq!(
+            Command::parse("run 1_happy_face"),
+            Ok(Command::Run("1_happy_face".into()))
+        );
+        assert_eq!(Command::parse("run"), Err("usage: run <test case>".into()));
+        assert_eq!(
+            Command::parse("launch"),
+            Err("unknown command `launch`".into())
+        );
+    }
+
+    #[test]
+    fn completion_follows_the_typed_prefix() {
+        let app = app(false);
+        assert_eq!(p("ti").completions(&app), vec!["timeline"]);
+        assert_eq!(
+            p("sm ").completions(&app),
+            vec!["sm RiderPhotoProcessing", "sm Other"]
+        );
+        assert!(
+            p("filter r")
+                .completions(&app)
+                .contains(&"filter running".into())
+        );
+        assert_eq!(p("ti").command(&app), Ok(Command::Timeline));
+        assert!(
+            p("e").command(&app).is_err(),
+            "ambiguous: executions/events"
+        );
+        assert_eq!(p("f").completions(&app)[0], "faces");
+    }
+
+    #[test]
+    fn run_completes_over_the_test_case_names() {
+        let app = app(false);
+        assert_eq!(
+            p("run ").completions(&app),
+            vec![
+                "run 1_happy_face",
+                "run 2_sunglass_face",
+                "run 3_multiple_faces",
+                "run 4_no_face"
+            ]
+        );
+        // A prefix is resolved to the one test case it begins when the command runs.
+        assert_eq!(p("run 3").command(&app), Ok(Command::Run("3".into())));
+    }
+
+    #[test]
+    fn read_only_mode_offers_no_run() {
+        let app = app(true);
+        assert!(p("ru").completions(&app).is_empty());
+        assert!(!p("").completions(&app).iter().any(|c| c.starts_with("run")));
+    }
+}

@@ -1,0 +1,657 @@
+//! Starting runs: test cases (`s`, `:run`), reruns with the same input (`r`), with another
+//! rider's id (`u`, the duplicate-check question) or with an edited input (`e`, `$EDITOR`
+//! or the inline editor), saving an edited input as a test case, and following a run this
+//! console started. Pure: I/O (describe, editor, settings file, start) goes out as effects.
+
+use super::editor::InputEditor;
+use super::effect::Effect;
+use super::msg::Generation;
+use super::overlay::{InputPurpose, Overlay, TextInput};
+use super::test_cases::{
+    TestCase, compact, execution_name, next_user_id, pretty, suggested_name, unique_name, user_id,
+    validate_input, with_user_id,
+};
+use super::{App, NoticeLevel};
+use crate::app::action::Action;
+use crate::backend::{BackendError, StartExecutionRequest};
+use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
+use std::collections::HashMap;
+
+/// What a run repeats: a test case or an earlier execution (by name).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    TestCase(String),
+    Execution(String),
+}
+
+impl Origin {
+    /// First word of the generated execution name.
+    fn name_prefix(&self) -> &'static str {
+        match self {
+            Origin::TestCase(_) => "run",
+            Origin::Execution(_) => "rerun",
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Origin::TestCase(name) | Origin::Execution(name) => name,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::TestCase(name) => format!("test case {name}"),
+            Origin::Execution(name) => format!("rerun of {name}"),
+        }
+    }
+}
+
+/// A run about to be started: where, from what, with which input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDraft {
+    pub state_machine_arn: String,
+    pub origin: Origin,
+    /// JSON text, sent as it is.
+    pub input: String,
+    /// How the input differs from the origin's (`as user_b`, `edited`).
+    pub note: Option<String>,
+}
+
+impl RunDraft {
+    fn describe(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{}, {note}", self.origin.describe()),
+            None => self.origin.describe(),
+        }
+    }
+}
+
+/// What to do with an input once it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Start it unchanged.
+    Same,
+    /// Ask for another `userId` first (same photo, another rider).
+    AsOtherUser,
+    /// Edit it first (`$EDITOR`, then the inline editor to review).
+    Edit,
+}
+
+/// How the external editor session ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalEdit {
+    /// The text as saved by the editor.
+    Edited(String),
+    /// Neither `$VISUAL` nor `$EDITOR` is set.
+    NoEditor,
+    /// The editor could not be run or exited with an error.
+    Failed(String),
+}
+
+/// A rerun waiting for the execution's input (DescribeExecution).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwaitingInput {
+    pub generation: Generation,
+    pub intent: Intent,
+    pub execution_arn: String,
+    pub draft: RunDraft,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RunsState {
+    /// The library offered by `s` and `:run`.
+    pub test_cases: Vec<TestCase>,
+    /// Names of executions this console asked to start → what they are; a start answered
+    /// for one of them selects and opens it.
+    pub pending_starts: HashMap<String, String>,
+    /// Runs started this session (the sequence number in generated names).
+    pub started: u64,
+    pub awaiting_input: Option<AwaitingInput>,
+    /// The draft waiting for the user id typed in the prompt.
+    pub user_prompt: Option<RunDraft>,
+    /// The draft out in `$EDITOR`.
+    pub external_edit: Option<RunDraft>,
+}
+
+// --- Entry points from keys and commands ---
+
+/// `s`: the test-case picker.
+pub fn open_test_case_picker(app: &mut App) -> Vec<Effect> {
+    if app.runs.test_cases.is_empty() {
+        let hint = match &app.options.settings_path {
+            Some(path) => format!(
+                "no test cases: add [[test_cases]] (name, input) or photo_bucket to {}",
+                path.display()
+            ),
+            None => "no test cases configured".to_string(),
+        };
+        app.notify(NoticeLevel::Info, hint);
+    } else if app.state_machine().is_none() {
+        app.notify(NoticeLevel::Info, "no state machine to start it on yet");
+    } else {
+        app.overlay = Some(Overlay::TestCases { cursor: 0 });
+    }
+    Vec::new()
+}
+
+/// Keys of the test-case picker.
+pub fn test_cases_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let count = app.runs.test_cases.len();
+    let page = app.page_rows();
+    let Some(Overlay::TestCases { cursor }) = app.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let last = count.saturating_sub(1);
+    let intent = match action {
+        Action::Down => {
+            *cursor = (*cursor + 1).min(last);
+            return Vec::new();
+        }
+        Action::Up => {
+            *cursor = cursor.saturating_sub(1);
+            return Vec::new();
+        }
+        Action::PageDown => {
+            *cursor = (*cursor + page).min(last);
+            return Vec::new();
+        }
+        Action::PageUp => {
+            *cursor = cursor.saturating_sub(page);
+            return Vec::new();
+        }
+        Action::Top => {
+            *cursor = 0;
+            return Vec::new();
+        }
+        Action::Bottom => {
+            *cursor = last;
+            return Vec::new();
+        }
+        Action::Cancel | Action::Back => {
+            app.overlay = None;
+            return Vec::new();
+        }
+        Action::Open | Action::Submit => Intent::Same,
+        Action::EditAndRun => Intent::Edit,
+        Action::RerunAsUser => Intent::AsOtherUser,
+        _ => return Vec::new(),
+    };
+    let chosen = *cursor;
+    app.overlay = None;
+    match app.runs.test_cases.get(chosen).cloned() {
+        Some(case) => run_test_case(app, &case, intent),
+        None => Vec::new(),
+    }
+}
+
+/// `:run NAME`: the test case with that name (or the only one it begins).
+pub fn run_test_case_named(app: &mut App, name: &str) -> Vec<Effect> {
+    let cases = &app.runs.test_cases;
+    let exact = cases.iter().find(|c| c.name == name);
+    let lower = name.to_lowercase();
+    let prefixed: Vec<&TestCase> = cases
+        .iter()
+        .filter(|c| c.name.to_lowercase().starts_with(&lower))
+        .collect();
+    let case = match (exact, prefixed.as_slice()) {
+        (Some(case), _) => case.clone(),
+        (None, [case]) => (*case).clone(),
+        (None, []) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!("no test case named `{name}` (:run and Tab lists them)"),
+            );
+            return Vec::new();
+        }
+        (None, _) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!("`{name}` names several test cases; complete it with Tab"),
+            );
+            return Vec::new();
+        }
+    };
+    run_test_case(app, &case, Intent::Same)
+}
+
+fn run_test_case(app: &mut App, case: &TestCase, intent: Intent) -> Vec<Effect> {
+    let state_machine_arn = match &case.state_machine {
+        Some(wanted) => app
+            .state_machines
+            .iter()
+            .find(|s| &s.name == wanted || &s.arn == wanted)
+            .map(|s| s.arn.clone()),
+        None => app.state_machine().map(|s| s.arn.clone()),
+    };
+    let Some(state_machine_arn) = state_machine_arn else {
+        let wanted = case.state_machine.as_deref().unwrap_or("(selected)");
+        app.notify(
+            NoticeLevel::Error,
+            format!("test case {}: state machine {wanted} not found", case.name),
+        );
+        return Vec::new();
+    };
+    let draft = RunDraft {
+        state_machine_arn,
+        origin: Origin::TestCase(case.name.clone()),
+        input: case.input.clone(),
+        note: None,
+    };
+    continue_with(app, draft, intent)
+}
+
+/// `r`, `u`, `e` on the open execution or the list row under the cursor.
+pub fn rerun(app: &mut App, intent: Intent) -> Vec<Effect> {
+    let (summary, known_input) = match &app.execution {
+        Some(view) => (view.summary.clone(), view.input().map(str::to_string)),
+        None => match app.executions.selected() {
+            Some(row) => (row.clone(), None),
+            None => {
+                app.notify(NoticeLevel::Info, "no execution selected");
+                return Vec::new();
+            }
+        },
+    };
+    let draft = RunDraft {
+        state_machine_arn: summary.state_machine_arn.clone(),
+        origin: Origin::Execution(summary.name.clone()),
+        input: known_input.clone().unwrap_or_default(),
+        note: None,
+    };
+    if known_input.is_some() {
+        return continue_with(app, draft, intent);
+    }
+    // The list does not carry inputs: describe the execution first.
+    let generation = app.next_generation();
+    app.runs.awaiting_input = Some(AwaitingInput {
+        generation,
+        intent,
+        execution_arn: summary.arn.clone(),
+        draft,
+    });
+    app.notify(
+        NoticeLevel::Info,
+        format!("reading the input of {}…", summary.name),
+    );
+    vec![Effect::LoadInput {
+        generation,
+        execution_arn: summary.arn,
+    }]
+}
+
+// --- Answers from the runtime ---
+
+pub fn on_input_loaded(
+    app: &mut App,
+    generation: Generation,
+    result: Result<ExecutionDetail, BackendError>,
+) -> Vec<Effect> {
+    let Some(awaiting) = app
+        .runs
+        .awaiting_input
+        .take_if(|a| a.generation == generation)
+    else {
+        return Vec::new(); // superseded by a later rerun request
+    };
+    let name = awaiting.draft.origin.name().to_string();
+    match result {
+        Ok(ExecutionDetail {
+            input: Some(input), ..
+        }) => {
+            let draft = RunDraft {
+                input,
+                ..awaiting.draft
+            };
+            continue_with(app, draft, awaiting.intent)
+        }
+        Ok(_) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!("{name} has no recorded input: nothing to rerun"),
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!("cannot rerun {name}: reading its input failed: {e}"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+pub fn on_edited_externally(app: &mut App, outcome: ExternalEdit) -> Vec<Effect> {
+    let Some(draft) = app.runs.external_edit.take() else {
+        return Vec::new();
+    };
+    let (text, note) = match outcome {
+        ExternalEdit::Edited(text) => (text, None),
+        ExternalEdit::NoEditor => (
+            pretty(&draft.input),
+            Some("no $VISUAL or $EDITOR set: editing here".to_string()),
+        ),
+        ExternalEdit::Failed(why) => (
+            pretty(&draft.input),
+            Some(format!("the editor failed ({why}): editing here")),
+        ),
+    };
+    let mut editor = InputEditor::new(draft, text.trim_end(), note);
+    editor.jump_to_problem();
+    app.overlay = Some(Overlay::Editor(Box::new(editor)));
+    Vec::new()
+}
+
+pub fn on_test_case_saved(app: &mut App, result: Result<(TestCase, String), String>) {
+    match result {
+        Ok((case, path)) => {
+            app.notify(
+                NoticeLevel::Info,
+                format!("saved test case `{}` to {path}", case.name),
+            );
+            if !app.runs.test_cases.iter().any(|c| c.name == case.name) {
+                app.runs.test_cases.push(case);
+            }
+        }
+        Err(e) => app.notify(
+            NoticeLevel::Error,
+            format!("saving the test case failed: {e}"),
+        ),
+    }
+}
+
+/// A start answered: a run this console asked for is selected in the list and opened, so
+/// that it is followed live; others only refresh the list.
+pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>) -> Vec<Effect> {
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(e) => {
+            app.notify(NoticeLevel::Error, format!("start failed: {e}"));
+            return Vec::new();
+        }
+    };
+    app.executions.last_request_at = None;
+    let Some(what) = app.runs.pending_starts.remove(&summary.name) else {
+        app.notify(NoticeLevel::Info, format!("started {}", summary.name));
+        return Vec::new();
+    };
+    app.notify(
+        NoticeLevel::Info,
+        format!("started {} ({what})", summary.name),
+    );
+    let listed_here = app
+        .state_machine()
+        .is_some_and(|sm| sm.arn == summary.state_machine_arn);
+    if listed_here {
+        let list = &mut app.executions;
+        if !list.rows.iter().any(|r| r.arn == summary.arn) {
+            list.rows.insert(0, summary.clone());
+        }
+        list.cursor_arn = Some(summary.arn.clone());
+        list.recompute(app.now);
+        let (cursor, page) = (list.cursor, app.page_rows());
+        app.executions.set_cursor(cursor, page);
+    }
+    app.open_execution(summary)
+}
+
+// --- The user-id prompt and the inline editor ---
+
+/// Enter in the user-id prompt: the draft with that `userId`, started.
+pub fn submit_user_id(app: &mut App, typed: &str) -> Vec<Effect> {
+    app.overlay = None;
+    let Some(draft) = app.runs.user_prompt.take() else {
+        return Vec::new();
+    };
+    let user = typed.trim();
+    if user.is_empty() {
+        app.notify(NoticeLevel::Info, "no user id given: nothing sent");
+        return Vec::new();
+    }
+    match with_user_id(&draft.input, user) {
+        Ok(input) => start(
+            app,
+            RunDraft {
+                input,
+                note: Some(format!("as {user}")),
+                ..draft
+            },
+        ),
+        Err(e) => {
+            app.notify(NoticeLevel::Error, format!("{e}: nothing sent"));
+            Vec::new()
+        }
+    }
+}
+
+/// Keys of the inline editor.
+pub fn editor_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.page_rows();
+    let Some(Overlay::Editor(editor)) = app.overlay.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Newline => editor.newline(),
+        Action::DeleteChar => editor.backspace(),
+        Action::DeleteForward => editor.delete_forward(),
+        Action::CursorLeft => editor.left(),
+        Action::CursorRight => editor.right(),
+        Action::Up => editor.move_lines(-1),
+        Action::Down => editor.move_lines(1),
+        Action::PageUp => editor.move_lines(-(page as isize)),
+        Action::PageDown => editor.move_lines(page as isize),
+        Action::Top => editor.move_lines(isize::MIN),
+        Action::Bottom => editor.move_lines(isize::MAX),
+        Action::LineStart => editor.line_start(),
+        Action::LineEnd => editor.line_end(),
+        Action::Cancel | Action::Back => {
+            app.overlay = None;
+            app.notify(NoticeLevel::Info, "edit cancelled: nothing sent");
+        }
+        Action::Submit => {
+            if !editor.revalidate() {
+                editor.jump_to_problem();
+                return Vec::new(); // the problem is on screen; nothing is sent
+            }
+            let draft = edited_draft(editor);
+            app.overlay = None;
+            return start(app, draft);
+        }
+        Action::SaveTestCase => {
+            if !editor.revalidate() {
+                editor.jump_to_problem();
+                return Vec::new();
+            }
+            let input = edited_draft(editor).input;
+            return save_test_case(app, input);
+        }
+        Action::OpenInEditor => {
+            let mut draft = editor.draft.clone();
+            draft.input = editor.text();
+            app.overlay = None;
+            return begin_edit(app, draft);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Inserts a typed character into the inline editor.
+pub fn type_into_editor(app: &mut App, c: char) {
+    if let Some(Overlay::Editor(editor)) = app.overlay.as_mut() {
+        editor.insert(c);
+    }
+}
+
+/// The editor's draft with the edited (valid) text, compacted for sending.
+fn edited_draft(editor: &InputEditor) -> RunDraft {
+    let text = editor.text();
+    let input = validate_input(&text).map_or(text, |v| compact(&v));
+    let changed = validate_input(&editor.draft.input).ok() != validate_input(&input).ok();
+    RunDraft {
+        input,
+        note: if changed {
+            Some("edited".into())
+        } else {
+            editor.draft.note.clone()
+        },
+        ..editor.draft.clone()
+    }
+}
+
+fn save_test_case(app: &mut App, input: String) -> Vec<Effect> {
+    let Some(path) = app.options.settings_path.clone() else {
+        app.notify(
+            NoticeLevel::Error,
+            "no settings file (no config directory and no --config): not saved",
+        );
+        return Vec::new();
+    };
+    let name = unique_name(&suggested_name(&input), &app.runs.test_cases);
+    app.notify(NoticeLevel::Info, format!("saving test case `{name}`…"));
+    vec![Effect::SaveTestCase {
+        path,
+        test_case: TestCase::new(name, input),
+    }]
+}
+
+// --- The common path ---
+
+fn continue_with(app: &mut App, draft: RunDraft, intent: Intent) -> Vec<Effect> {
+    match intent {
+        Intent::Same => start(app, draft),
+        Intent::Edit => begin_edit(app, draft),
+        Intent::AsOtherUser => {
+            let suggestion = next_user_id(user_id(&draft.input).as_deref());
+            app.runs.user_prompt = Some(draft);
+            app.overlay = Some(Overlay::Input(TextInput {
+                purpose: InputPurpose::RerunAsUser,
+                text: suggestion,
+                previous: String::new(),
+            }));
+            Vec::new()
+        }
+    }
+}
+
+fn begin_edit(app: &mut App, draft: RunDraft) -> Vec<Effect> {
+    let text = pretty(&draft.input);
+    app.runs.external_edit = Some(draft);
+    vec![Effect::EditExternally { text }]
+}
+
+/// Validates the draft's input and asks for the start under a generated name.
+fn start(app: &mut App, draft: RunDraft) -> Vec<Effect> {
+    if let Err(problem) = validate_input(&draft.input) {
+        app.notify(
+            NoticeLevel::Error,
+            format!("the input is not valid JSON ({problem}): nothing sent"),
+        );
+        return Vec::new();
+    }
+    app.runs.started += 1;
+    // A rerun is named after what it runs (photo and rider), not after the execution it
+    // repeats: names of reruns of reruns stay short and say who the run is for.
+    let what = match (&draft.origin, suggested_name(&draft.input)) {
+        (Origin::Execution(_), photo_and_rider) if photo_and_rider != "input" => photo_and_rider,
+        (origin, _) => origin.name().to_string(),
+    };
+    let name = execution_name(draft.origin.name_prefix(), &what, app.now, app.runs.started);
+    let description = draft.describe();
+    app.notify(
+        NoticeLevel::Info,
+        format!("starting {name} ({description})…"),
+    );
+    app.runs.pending_starts.insert(name.clone(), description);
+    vec![Effect::StartExecution(StartExecutionRequest {
+        state_machine_arn: draft.state_machine_arn,
+        name: Some(name),
+        input: draft.input,
+    })]
+}
+
+// --- For the faces view (jump from a rejected run to the face it ran into) ---
+
+/// The error `CheckFaceDuplicate` rejects a photo with.
+pub const FACE_ALREADY_EXISTS: &str = "FaceAlreadyExistsError";
+
+/// A run rejected because its face is already indexed: the photo and rider it was for, which
+/// is what the faces view needs to find the matching face (by image, or by the rider that
+/// indexed it first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateRejection {
+    pub s3_bucket: Option<String>,
+    pub s3_key: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// The duplicate rejection of the open execution, if that is how it ended.
+pub fn duplicate_rejection(view: &super::execution::ExecutionView) -> Option<DuplicateRejection> {
+    match view.outcome()? {
+        crate::domain::execution::Outcome::Rejected { error, .. }
+            if error == FACE_ALREADY_EXISTS => {}
+        _ => return None,
+    }
+    let input: serde_json::Value = view.input().and_then(|i| serde_json::from_str(i).ok())?;
+    let text = |key: &str| input.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    Some(DuplicateRejection {
+        s3_bucket: text("s3Bucket"),
+        s3_key: text("s3Key"),
+        user_id: text("userId"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::execution::ExecutionView;
+    use crate::domain::execution::{ExecutionStatus, Outcome};
+
+    fn view(outcome: Outcome) -> ExecutionView {
+        let summary = ExecutionSummary {
+            arn: "arn:x:rerun-1".into(),
+            name: "rerun-1".into(),
+            state_machine_arn: "arn:sm".into(),
+            status: ExecutionStatus::Succeeded,
+            start: 0,
+            stop: Some(1),
+            input_label: None,
+            outcome: Some(outcome),
+        };
+        let mut view = ExecutionView::new(summary.clone());
+        view.detail = Some(ExecutionDetail {
+            summary,
+            input: Some(r#"{"userId":"user_b","s3Bucket":"b","s3Key":"1_happy_face.jpg"}"#.into()),
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+        });
+        view
+    }
+
+    #[test]
+    fn a_duplicate_rejection_names_the_photo_and_the_rider() {
+        let rejected = view(Outcome::Rejected {
+            state: "CheckFaceDuplicate".into(),
+            error: FACE_ALREADY_EXISTS.into(),
+            message: "Face in the picture is already in the system.".into(),
+        });
+        assert_eq!(
+            duplicate_rejection(&rejected),
+            Some(DuplicateRejection {
+                s3_bucket: Some("b".into()),
+                s3_key: Some("1_happy_face.jpg".into()),
+                user_id: Some("user_b".into()),
+            })
+        );
+        let sunglasses = view(Outcome::Rejected {
+            state: "FaceDetection".into(),
+            error: "PhotoDoesNotMeetRequirementError".into(),
+            message: "Face is wearing sunglasses".into(),
+        });
+        assert_eq!(duplicate_rejection(&sunglasses), None);
+        assert_eq!(duplicate_rejection(&view(Outcome::Completed)), None);
+    }
+}
