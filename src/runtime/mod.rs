@@ -65,13 +65,8 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     loop {
         // Apply everything that arrived, with one fresh clock reading per batch.
         if !pending.is_empty() {
-            // The clock tick goes first so keys and results see a fresh `now`; its effects
-            // (due polls) must run like any other's, or the poll stays marked in flight forever.
-            pending.insert(0, Msg::Tick(wall_clock_ms()));
-            for msg in pending.drain(..) {
-                for effect in app::update(&mut app, msg) {
-                    actions.push(runner.run(effect));
-                }
+            for effect in apply_batch(&mut app, &mut pending, wall_clock_ms()) {
+                actions.push(runner.run(effect));
             }
             dirty = true;
         }
@@ -152,6 +147,17 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     Ok(())
 }
 
+/// Applies a batch of messages after a clock tick at `now`, returning every effect. The tick
+/// goes first so keys and results see a fresh `now`; its effects (due polls) are returned like
+/// any other's, or the poll would stay marked in flight forever and the list would freeze.
+fn apply_batch(app: &mut App, pending: &mut Vec<Msg>, now: Millis) -> Vec<app::effect::Effect> {
+    let mut effects = app::update(app, Msg::Tick(now));
+    for msg in pending.drain(..) {
+        effects.extend(app::update(app, msg));
+    }
+    effects
+}
+
 async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -180,4 +186,59 @@ fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHan
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::app::effect::Effect;
+    use crate::domain::execution::{StateMachineKind, StateMachineSummary};
+    use crate::keymap::Keymap;
+
+    #[test]
+    fn the_batch_tick_runs_a_due_refresh_alongside_other_messages() {
+        let start = 1_764_064_800_000;
+        let mut app = App::new(AppOptions::default(), Keymap::defaults(), start);
+        let machine = StateMachineSummary {
+            arn: "arn:aws:states:us-east-1:123456789012:stateMachine:M".into(),
+            name: "M".into(),
+            kind: StateMachineKind::Standard,
+            created: start,
+        };
+        let first = apply_batch(
+            &mut app,
+            &mut vec![Msg::StateMachines(Ok(vec![machine]))],
+            start,
+        );
+        let Some(Effect::LoadExecutions { generation, .. }) = first
+            .iter()
+            .find(|e| matches!(e, Effect::LoadExecutions { .. }))
+            .cloned()
+        else {
+            panic!("the first listing is requested: {first:?}");
+        };
+        app::update(
+            &mut app,
+            Msg::Executions {
+                generation,
+                append: false,
+                result: Ok(crate::backend::Page {
+                    items: vec![],
+                    next_token: None,
+                }),
+            },
+        );
+        // Later, a batch holding only a resize: the tick in front of it finds the refresh due.
+        let later = start + app.options.refresh_interval_ms;
+        let effects = apply_batch(&mut app, &mut vec![Msg::Resize(100, 30)], later);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::LoadExecutions { append: false, .. })),
+            "{effects:?}"
+        );
+        assert_eq!(app.now, later);
+        assert_eq!(app.viewport, (100, 30));
+    }
 }
