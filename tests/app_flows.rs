@@ -541,6 +541,63 @@ fn stopping_asks_first_and_defaults_to_no() {
 }
 
 #[test]
+fn redrive_is_offered_for_unsuccessful_executions_after_a_confirmation() {
+    let mut app = seed_app();
+    // The cursor is on the running execution: nothing to redrive.
+    press(&mut app, "R");
+    assert!(app.overlay.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("only failed, aborted or timed-out")
+    );
+    // The failed one: a dialog defaulting to No, then the effect on yes.
+    press(&mut app, "j R");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(press(&mut app, "Enter").is_empty(), "default No");
+    press(&mut app, "R");
+    assert_eq!(
+        press(&mut app, "y"),
+        vec![Effect::RedriveExecution {
+            execution_arn: exec_arn("run-05-failed")
+        }]
+    );
+    // The service's refusal is the eligibility answer: shown as it is.
+    update(
+        &mut app,
+        Msg::Redriven {
+            execution_arn: exec_arn("run-05-failed"),
+            result: Err(BackendError::Invalid(
+                "Execution is not redrivable: redrive count limit reached".into(),
+            )),
+        },
+    );
+    let notice = app.notice.clone().unwrap();
+    assert_eq!(notice.level, NoticeLevel::Error);
+    assert!(
+        notice.text.contains("redrive count limit reached"),
+        "{notice:?}"
+    );
+    update(
+        &mut app,
+        Msg::Redriven {
+            execution_arn: exec_arn("run-05-failed"),
+            result: Ok(()),
+        },
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("redrive started")
+    );
+    assert_eq!(app.next_wakeup(), Some(NOW), "the list refreshes at once");
+}
+
+#[test]
 fn palette_commands() {
     let mut app = app_with(&["RiderPhotoProcessing", "Other"], seed_rows(), None);
     press(&mut app, ":");

@@ -63,6 +63,7 @@ actions!(
     SortByDuration => "sort_by_duration",
     PickStateMachine => "pick_state_machine",
     StopExecution => "stop_execution",
+    RedriveExecution => "redrive_execution",
     // Timeline.
     ZoomIn => "zoom_in",
     ZoomOut => "zoom_out",

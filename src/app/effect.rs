@@ -26,6 +26,9 @@ pub enum Effect {
     StopExecution {
         execution_arn: String,
     },
+    RedriveExecution {
+        execution_arn: String,
+    },
     /// One page of the face collection (`next_token` None: the first page, a reload).
     LoadFaces {
         generation: Generation,

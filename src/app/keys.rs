@@ -343,6 +343,13 @@ fn confirm_action(app: &mut App, action: Action) -> Vec<Effect> {
             app.notify(NoticeLevel::Info, format!("stopping {name}…"));
             vec![Effect::StopExecution { execution_arn }]
         }
+        ConfirmAction::RedriveExecution {
+            execution_arn,
+            name,
+        } => {
+            app.notify(NoticeLevel::Info, format!("redriving {name}…"));
+            vec![Effect::RedriveExecution { execution_arn }]
+        }
         ConfirmAction::DeleteFaces { collection, faces } => {
             app.delete_faces_confirmed(collection, faces)
         }
@@ -381,6 +388,25 @@ fn ask_to_stop(app: &mut App, arn: String, name: String, status: ExecutionStatus
             NoticeLevel::Error,
             format!(
                 "{name} is {}: only running executions can be stopped",
+                status.as_str()
+            ),
+        );
+    }
+}
+
+/// Redrive is for executions that ended without success; whether this one is eligible
+/// (Standard type, within 14 days, not redriven too often…) is the service's answer.
+fn ask_to_redrive(app: &mut App, arn: String, name: String, status: ExecutionStatus) {
+    if matches!(
+        status,
+        ExecutionStatus::Failed | ExecutionStatus::Aborted | ExecutionStatus::TimedOut
+    ) {
+        app.overlay = Some(Overlay::Confirm(Confirm::redrive_execution(arn, name)));
+    } else {
+        app.notify(
+            NoticeLevel::Error,
+            format!(
+                "{name} is {}: only failed, aborted or timed-out executions can be redriven",
                 status.as_str()
             ),
         );
@@ -451,6 +477,12 @@ fn executions_action(app: &mut App, action: Action) -> Vec<Effect> {
                 ask_to_stop(app, arn, name, status);
             }
         }
+        Action::RedriveExecution => {
+            if let Some(row) = list.selected() {
+                let (arn, name, status) = (row.arn.clone(), row.name.clone(), row.status);
+                ask_to_redrive(app, arn, name, status);
+            }
+        }
         _ => {}
     }
     app.request_next_page_if_needed()
@@ -472,6 +504,10 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StopExecution => {
             let (arn, name, status) = (view.arn.clone(), view.summary.name.clone(), view.status());
             ask_to_stop(app, arn, name, status);
+        }
+        Action::RedriveExecution => {
+            let (arn, name, status) = (view.arn.clone(), view.summary.name.clone(), view.status());
+            ask_to_redrive(app, arn, name, status);
         }
         Action::Rerun => return runs::rerun(app, Intent::Same),
         Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),

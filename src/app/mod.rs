@@ -563,6 +563,10 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             runs::on_test_case_saved(app, result);
             Vec::new()
         }
+        Msg::Redriven {
+            execution_arn,
+            result,
+        } => on_redriven(app, execution_arn, result),
         Msg::Stopped {
             execution_arn,
             result,
@@ -699,6 +703,39 @@ fn on_stopped(
         }
         Err(e) => {
             app.notify(NoticeLevel::Error, format!("stop failed: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+fn on_redriven(
+    app: &mut App,
+    execution_arn: String,
+    result: Result<(), BackendError>,
+) -> Vec<Effect> {
+    let name = execution_arn
+        .rsplit(':')
+        .next()
+        .unwrap_or(&execution_arn)
+        .to_string();
+    match result {
+        Ok(()) => {
+            app.notify(NoticeLevel::Info, format!("redrive started for {name}"));
+            // The execution runs again: refresh the list and follow the open one.
+            app.executions.last_request_at = None;
+            if let Some(view) = app.execution.as_mut()
+                && view.arn == execution_arn
+            {
+                view.last_history_request_at = None;
+                return app.describe_open_execution();
+            }
+            Vec::new()
+        }
+        Err(e) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!("redrive of {name} refused: {e}"),
+            );
             Vec::new()
         }
     }

@@ -43,6 +43,10 @@ pub enum Msg {
         result: Result<Vec<HistoryEvent>, BackendError>,
     },
     Started(Result<ExecutionSummary, BackendError>),
+    Redriven {
+        execution_arn: String,
+        result: Result<(), BackendError>,
+    },
     Stopped {
         execution_arn: String,
         result: Result<(), BackendError>,

@@ -71,6 +71,10 @@ pub enum ConfirmAction {
         execution_arn: String,
         name: String,
     },
+    RedriveExecution {
+        execution_arn: String,
+        name: String,
+    },
     DeleteFaces {
         collection: String,
         faces: Vec<crate::domain::faces::Face>,
@@ -97,6 +101,21 @@ impl Confirm {
             message: format!("Stop execution {name}? It will end as ABORTED."),
             yes_selected: false,
             on_yes: ConfirmAction::StopExecution {
+                execution_arn,
+                name,
+            },
+        }
+    }
+
+    pub fn redrive_execution(execution_arn: String, name: String) -> Confirm {
+        Confirm {
+            title: "Redrive execution".into(),
+            message: format!(
+                "Redrive execution {name}? It restarts from the states that did not succeed, \
+                 with the same input."
+            ),
+            yes_selected: false,
+            on_yes: ConfirmAction::RedriveExecution {
                 execution_arn,
                 name,
             },

@@ -13,6 +13,7 @@ impl Effect {
         match self {
             Effect::StartExecution(_)
             | Effect::StopExecution { .. }
+            | Effect::RedriveExecution { .. }
             | Effect::DeleteFaces { .. }
             | Effect::DeleteObject { .. } => true,
             Effect::LoadFaces { .. }
@@ -41,6 +42,7 @@ impl Effect {
         match self {
             Effect::StartExecution(_) => "start an execution",
             Effect::StopExecution { .. } => "stop an execution",
+            Effect::RedriveExecution { .. } => "redrive an execution",
             Effect::DeleteFaces { .. } => "delete faces",
             Effect::DeleteObject { .. } => "delete an object",
             _ => "change the account",
@@ -55,6 +57,7 @@ impl Action {
         matches!(
             self,
             Action::StopExecution
+                | Action::RedriveExecution
                 | Action::StartTestCase
                 | Action::Rerun
                 | Action::RerunAsUser

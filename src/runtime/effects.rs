@@ -244,6 +244,15 @@ impl EffectRunner {
                     let _ = inbox.send(Msg::ObjectDeleted { generation, result });
                 });
             }
+            Effect::RedriveExecution { execution_arn } => {
+                tokio::spawn(async move {
+                    let result = backend.redrive_execution(&execution_arn).await;
+                    let _ = inbox.send(Msg::Redriven {
+                        execution_arn,
+                        result,
+                    });
+                });
+            }
             Effect::StopExecution { execution_arn } => {
                 tokio::spawn(async move {
                     let result = backend
