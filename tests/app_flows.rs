@@ -598,6 +598,25 @@ fn redrive_is_offered_for_unsuccessful_executions_after_a_confirmation() {
 }
 
 #[test]
+fn a_throttled_backend_says_so_and_the_rows_stay() {
+    let mut app = seed_app();
+    let rows = names(&app);
+    update(
+        &mut app,
+        Msg::BackendNotice(stepdeck::backend::BackendNotice::Throttled {
+            operation: "ListExecutions".into(),
+            attempt: 2,
+            retry_in_ms: 1_600,
+        }),
+    );
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "ListExecutions throttled (attempt 2), retrying in 1.6 s"
+    );
+    assert_eq!(names(&app), rows);
+}
+
+#[test]
 fn palette_commands() {
     let mut app = app_with(&["RiderPhotoProcessing", "Other"], seed_rows(), None);
     press(&mut app, ":");

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stepdeck::backend::aws::retry::RetryPolicy;
 use stepdeck::backend::aws::{AwsBackend, AwsOptions};
-use stepdeck::backend::{Backend, BackendError, HistoryRequest};
+use stepdeck::backend::{Backend, BackendError, BackendNotice, HistoryRequest};
 
 /// One scripted answer: HTTP status and JSON body.
 type Answer = (u16, String);
@@ -152,7 +152,26 @@ async fn throttling_is_retried_then_succeeds() {
         state_machines(),
     ]);
     let backend = backend_for(&server, 6).await;
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&notices);
+    backend.set_notice_sink(Arc::new(move |notice| seen.lock().unwrap().push(notice)));
     let machines = backend.list_state_machines().await.unwrap();
+    let notices = notices.lock().unwrap().clone();
+    let attempts: Vec<u32> = notices
+        .iter()
+        .map(|n| match n {
+            BackendNotice::Throttled {
+                operation,
+                attempt,
+                retry_in_ms,
+            } => {
+                assert_eq!(operation, "ListStateMachines");
+                assert!(*retry_in_ms <= 5, "within the policy's cap: {retry_in_ms}");
+                *attempt
+            }
+        })
+        .collect();
+    assert_eq!(attempts, vec![1, 2], "one notice per backoff, for the UI");
     assert_eq!(machines.len(), 1);
     assert_eq!(machines[0].name, "RiderPhotoProcessing");
     assert_eq!(backend.api_calls().count("ListStateMachines"), 3);

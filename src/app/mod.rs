@@ -540,6 +540,11 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick(now) => app.on_tick(now),
+        Msg::BackendNotice(notice) => {
+            // Shown as it comes; the views keep their last good data and its age meanwhile.
+            app.notify(NoticeLevel::Info, notice.to_string());
+            Vec::new()
+        }
         Msg::BackendInfo(info) => {
             app.backend = Some(info);
             Vec::new()

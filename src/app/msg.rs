@@ -25,6 +25,8 @@ pub enum Msg {
     /// Time advanced; the only way `App::now` changes.
     Tick(Millis),
     BackendInfo(BackendInfo),
+    /// The backend is doing something on its own worth showing (e.g. backing off a throttle).
+    BackendNotice(crate::backend::BackendNotice),
     StateMachines(Result<Vec<StateMachineSummary>, BackendError>),
     Executions {
         generation: Generation,

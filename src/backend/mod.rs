@@ -12,6 +12,7 @@ use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use std::fmt;
+use std::sync::Arc;
 
 /// What the header shows about where the console is connected.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,36 @@ pub struct BackendInfo {
     /// Custom endpoint (moto, LocalStack) when one is set.
     pub endpoint: Option<String>,
 }
+
+/// Something the backend did on its own that the operator should see (it is not a result).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendNotice {
+    /// An API call was throttled; the backend waits `retry_in_ms` and tries again.
+    Throttled {
+        operation: String,
+        attempt: u32,
+        retry_in_ms: u64,
+    },
+}
+
+impl fmt::Display for BackendNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackendNotice::Throttled {
+                operation,
+                attempt,
+                retry_in_ms,
+            } => write!(
+                f,
+                "{operation} throttled (attempt {attempt}), retrying in {:.1} s",
+                *retry_in_ms as f64 / 1000.0
+            ),
+        }
+    }
+}
+
+/// Where a backend reports its notices (the runtime forwards them to the app).
+pub type NoticeSink = Arc<dyn Fn(BackendNotice) + Send + Sync>;
 
 /// One page of a paginated listing.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +149,10 @@ pub type BackendResult<T> = Result<T, BackendError>;
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     fn info(&self) -> BackendInfo;
+
+    /// Registers where to report notices (throttling and its retries). Backends that never
+    /// have anything to report keep the default.
+    fn set_notice_sink(&self, _sink: NoticeSink) {}
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>>;
 

@@ -46,6 +46,10 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
     let mut runner = EffectRunner::new(Arc::clone(&backend), inbox.clone());
     runner.set_picker(picker);
     let _ = inbox.send(Msg::BackendInfo(backend.info()));
+    let notices = inbox.clone();
+    backend.set_notice_sink(Arc::new(move |notice| {
+        let _ = notices.send(Msg::BackendNotice(notice));
+    }));
 
     #[cfg(unix)]
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -13,8 +13,8 @@ pub mod retry;
 pub mod stats;
 
 use crate::backend::{
-    Backend, BackendError, BackendInfo, BackendResult, HistoryRequest, ListExecutionsRequest, Page,
-    StartExecutionRequest,
+    Backend, BackendError, BackendInfo, BackendNotice, BackendResult, HistoryRequest,
+    ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
 };
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
@@ -56,6 +56,7 @@ pub struct AwsBackend {
     retry: RetryPolicy,
     paging: HistoryPaging,
     jitter: Mutex<SmallRng>,
+    notices: Mutex<Option<NoticeSink>>,
 }
 
 impl AwsBackend {
@@ -76,6 +77,7 @@ impl AwsBackend {
             retry: RetryPolicy::default(),
             paging: HistoryPaging::default(),
             jitter: Mutex::new(SmallRng::seed_from_u64(seed)),
+            notices: Mutex::new(None),
         })
     }
 
@@ -88,6 +90,17 @@ impl AwsBackend {
     /// The API calls made so far, per operation; shared, so a view can keep it.
     pub fn api_calls(&self) -> Arc<ApiCallStats> {
         Arc::clone(&self.stats)
+    }
+
+    fn notify(&self, notice: BackendNotice) {
+        let sink = self
+            .notices
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(sink) = sink {
+            sink(notice);
+        }
     }
 
     fn unit_random(&self) -> f64 {
@@ -108,15 +121,22 @@ impl AwsBackend {
         SendFut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        let throttled = std::sync::atomic::AtomicU32::new(0);
         let outcome = retry::retry(
             &self.retry,
             || self.unit_random(),
             |delay| {
+                let attempt = throttled.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 tracing::warn!(
                     operation = call.operation,
                     delay_ms = delay.as_millis() as u64,
                     "throttled, retrying"
                 );
+                self.notify(BackendNotice::Throttled {
+                    operation: call.operation.to_string(),
+                    attempt,
+                    retry_in_ms: delay.as_millis() as u64,
+                });
                 tokio::time::sleep(delay)
             },
             CallFailure::is_throttling,
@@ -195,6 +215,10 @@ fn generated_execution_name(now: chrono::DateTime<chrono::Utc>, random: u32) -> 
 impl Backend for AwsBackend {
     fn info(&self) -> BackendInfo {
         self.info.clone()
+    }
+
+    fn set_notice_sink(&self, sink: NoticeSink) {
+        *self.notices.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     }
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {
