@@ -5,9 +5,11 @@
 //! the rerun is accepted again. Then the thumbnails screen finds the bucket and previews.
 
 mod app_support;
+mod sandbox_support;
 
 use app_support::{key_event, press};
-use serde_json::{Value, json};
+use sandbox_support::{quiet_options, run_photo};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,48 +17,20 @@ use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::thumbnails::PreviewState;
 use stepdeck::app::{App, AppOptions, update};
-use stepdeck::backend::local::{
-    COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, SandboxOptions,
-    THUMBNAIL_BUCKET, state_machine_arn,
-};
-use stepdeck::backend::{Backend, StartExecutionRequest};
+use stepdeck::backend::Backend;
+use stepdeck::backend::local::{COLLECTION_ID, LocalSandbox, THUMBNAIL_BUCKET};
 use stepdeck::domain::execution::{ExecutionStatus, Outcome};
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime::effects::EffectRunner;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-const NOW: i64 = 1_764_064_800_000;
-
-fn sandbox_options() -> SandboxOptions {
-    SandboxOptions {
-        epoch_base_ms: NOW,
-        rng_seed: 7,
-        seed_runs: false,
-        trickle_every: None,
-        transient_failure_rate: 0.0,
-    }
-}
+const NOW: i64 = sandbox_support::EPOCH_MS;
 
 /// Runs `1_happy_face.jpg` for `user` to its end and returns its outcome.
 async fn run_happy_face(sandbox: &dyn Backend, user: &str) -> Outcome {
-    let started = sandbox
-        .start_execution(StartExecutionRequest {
-            state_machine_arn: state_machine_arn(RIDER_PHOTO_PROCESSING),
-            name: None,
-            input: json!({"userId": user, "s3Bucket": PHOTO_BUCKET, "s3Key": "1_happy_face.jpg"})
-                .to_string(),
-        })
-        .await
-        .unwrap();
-    for _ in 0..600 {
-        let detail = sandbox.describe_execution(&started.arn).await.unwrap();
-        if detail.summary.status != ExecutionStatus::Running {
-            assert_eq!(detail.summary.status, ExecutionStatus::Succeeded);
-            return detail.summary.outcome.expect("an ended run has an outcome");
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("still running");
+    let summary = run_photo(sandbox, user, "1_happy_face.jpg").await;
+    assert_eq!(summary.status, ExecutionStatus::Succeeded);
+    summary.outcome.expect("an ended run has an outcome")
 }
 
 fn rejected_as_duplicate(outcome: &Outcome) -> bool {
@@ -115,7 +89,7 @@ fn journal_path() -> PathBuf {
 
 #[tokio::test(start_paused = true)]
 async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_again() {
-    let sandbox: Arc<dyn Backend> = LocalSandbox::start(sandbox_options());
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
     assert_eq!(
         run_happy_face(sandbox.as_ref(), "user_a").await,
         Outcome::Completed
@@ -190,7 +164,7 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
 
 #[tokio::test(start_paused = true)]
 async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thumbnail() {
-    let sandbox: Arc<dyn Backend> = LocalSandbox::start(sandbox_options());
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
     assert_eq!(
         run_happy_face(sandbox.as_ref(), "user_a").await,
         Outcome::Completed

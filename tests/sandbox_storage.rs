@@ -2,51 +2,23 @@
 //! thumbnails views use them: pagination, search, partial deletion failures, missing
 //! resources, and a real thumbnail image.
 
-use serde_json::json;
-use std::sync::Arc;
-use std::time::Duration;
-use stepdeck::backend::local::{
-    COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, SandboxOptions,
-    THUMBNAIL_BUCKET, state_machine_arn,
-};
-use stepdeck::backend::{Backend, BackendError, StartExecutionRequest};
-use stepdeck::domain::execution::ExecutionStatus;
+mod sandbox_support;
 
-fn options() -> SandboxOptions {
-    SandboxOptions {
-        epoch_base_ms: 1_764_064_800_000,
-        rng_seed: 7,
-        seed_runs: false,
-        trickle_every: None,
-        transient_failure_rate: 0.0,
-    }
-}
+use sandbox_support::{quiet_options, run_photo};
+use std::sync::Arc;
+use stepdeck::backend::local::{COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, THUMBNAIL_BUCKET};
+use stepdeck::backend::{Backend, BackendError};
+use stepdeck::domain::execution::ExecutionStatus;
 
 /// Runs `1_happy_face.jpg` for `user` to its end and returns the final status.
 async fn run_happy_face(sandbox: &dyn Backend, user: &str) -> ExecutionStatus {
-    let started = sandbox
-        .start_execution(StartExecutionRequest {
-            state_machine_arn: state_machine_arn(RIDER_PHOTO_PROCESSING),
-            name: None,
-            input: json!({"userId": user, "s3Bucket": PHOTO_BUCKET, "s3Key": "1_happy_face.jpg"})
-                .to_string(),
-        })
-        .await
-        .unwrap();
-    for _ in 0..600 {
-        let detail = sandbox.describe_execution(&started.arn).await.unwrap();
-        if detail.summary.status != ExecutionStatus::Running {
-            return detail.summary.status;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("still running");
+    run_photo(sandbox, user, "1_happy_face.jpg").await.status
 }
 
 #[tokio::test(start_paused = true)]
 async fn faces_page_search_and_delete_with_per_face_failures() {
     // Through the trait, as the views see it (the sandbox's inherent helpers differ).
-    let sandbox: Arc<dyn Backend> = LocalSandbox::start(options());
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
     assert_eq!(
         run_happy_face(sandbox.as_ref(), "user_a").await,
         ExecutionStatus::Succeeded
@@ -98,7 +70,7 @@ async fn faces_page_search_and_delete_with_per_face_failures() {
 #[tokio::test(start_paused = true)]
 async fn thumbnails_are_listed_in_pages_and_are_real_images() {
     // Through the trait, as the views see it (the sandbox's inherent helpers differ).
-    let sandbox: Arc<dyn Backend> = LocalSandbox::start(options());
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
     assert_eq!(
         run_happy_face(sandbox.as_ref(), "user_a").await,
         ExecutionStatus::Succeeded
