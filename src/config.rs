@@ -4,6 +4,7 @@
 //! are reported with file and line, and the defaults stand in for whatever could not be read.
 
 use crate::app::test_cases::{self, TestCase, validate_input};
+use crate::backend::AwsTarget;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,41 @@ pub struct Settings {
     /// The user's test cases (`[[test_cases]]` tables), after the built-in ones.
     #[serde(default)]
     pub test_cases: Vec<TestCaseSpec>,
+    /// What to open per AWS profile and region (`[[aws]]` tables), over the values above. The
+    /// console writes these itself when the user picks a state machine, collection or bucket.
+    #[serde(default)]
+    pub aws: Vec<AwsTargetSettings>,
+}
+
+/// One `[[aws]]` table: the choices for a profile and region (an absent `profile` or `region`
+/// matches every one; the more specific table wins).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsTargetSettings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub state_machine: Option<String>,
+    pub collection: Option<String>,
+    pub thumbnail_bucket: Option<String>,
+    pub photo_bucket: Option<String>,
+}
+
+/// A choice the console remembers per profile and region (a key of `[[aws]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RememberedChoice {
+    StateMachine,
+    Collection,
+    ThumbnailBucket,
+}
+
+impl RememberedChoice {
+    pub fn key(self) -> &'static str {
+        match self {
+            RememberedChoice::StateMachine => "state_machine",
+            RememberedChoice::Collection => "collection",
+            RememberedChoice::ThumbnailBucket => "thumbnail_bucket",
+        }
+    }
 }
 
 /// One `[[test_cases]]` table: `name = "…"`, `input = '{"userId": …}'`.
@@ -61,6 +97,33 @@ pub struct SandboxSettings {
 }
 
 impl Settings {
+    /// These settings as they apply on `target`: the matching `[[aws]]` tables override the
+    /// top-level values, the ones naming both profile and region last.
+    pub fn for_target(&self, target: &AwsTarget) -> Settings {
+        let mut resolved = self.clone();
+        let matching = |entry: &&AwsTargetSettings| {
+            entry.profile.as_ref().is_none_or(|p| *p == target.profile)
+                && entry.region.as_ref().is_none_or(|r| *r == target.region)
+        };
+        let mut entries: Vec<&AwsTargetSettings> = self.aws.iter().filter(matching).collect();
+        // Stable: among equally specific tables the later one in the file wins.
+        entries.sort_by_key(|e| e.profile.is_some() as u8 + e.region.is_some() as u8);
+        for entry in entries {
+            let overrides = [
+                (&mut resolved.state_machine, &entry.state_machine),
+                (&mut resolved.collection, &entry.collection),
+                (&mut resolved.thumbnail_bucket, &entry.thumbnail_bucket),
+                (&mut resolved.photo_bucket, &entry.photo_bucket),
+            ];
+            for (value, wanted) in overrides {
+                if wanted.is_some() {
+                    value.clone_from(wanted);
+                }
+            }
+        }
+        resolved
+    }
+
     /// The refresh interval in milliseconds after applying the floor.
     pub fn refresh_interval_ms(&self) -> i64 {
         let seconds = self.refresh_seconds.unwrap_or(DEFAULT_REFRESH_SECONDS);
@@ -236,13 +299,103 @@ pub fn settings_with_test_case(existing: &str, case: &TestCase) -> Result<String
 /// Appends `case` to the settings file at `path` (created with its directory if missing),
 /// writing a temporary file first and renaming it over the old one.
 pub fn append_test_case(path: &Path, case: &TestCase) -> Result<(), String> {
-    let existing = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => return Err(format!("{}: {error}", path.display())),
-    };
+    let existing = read_existing(path)?;
     let text =
         settings_with_test_case(&existing, case).map_err(|e| format!("{}: {e}", path.display()))?;
+    write_settings(path, &text)
+}
+
+/// Records `value` as the `choice` for `target` in the settings file at `path` (created if
+/// missing), in the `[[aws]]` table naming exactly that profile and region.
+pub fn remember_choice(
+    path: &Path,
+    target: &AwsTarget,
+    choice: RememberedChoice,
+    value: &str,
+) -> Result<(), String> {
+    let existing = read_existing(path)?;
+    let text = settings_remembering(&existing, target, choice, value)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    write_settings(path, &text)
+}
+
+/// The settings text with `choice = value` in the `[[aws]]` table of `target` (added at the
+/// end when there is none). Comments and layout elsewhere are kept; the result is parsed back
+/// and refused unless the choice now applies on `target`.
+pub fn settings_remembering(
+    existing: &str,
+    target: &AwsTarget,
+    choice: RememberedChoice,
+    value: &str,
+) -> Result<String, String> {
+    toml::from_str::<Settings>(existing).map_err(|e| {
+        format!(
+            "the settings file does not parse ({}), so it was left alone",
+            e.message().trim()
+        )
+    })?;
+    let mut document = existing
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| format!("the settings file does not parse ({e})"))?;
+    let tables = document
+        .entry("aws")
+        .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or("`aws` is not a list of [[aws]] tables; not saved")?;
+    let names = |table: &toml_edit::Table, key: &str, wanted: &str| {
+        table.get(key).and_then(|v| v.as_str()) == Some(wanted)
+    };
+    let existing_table = tables
+        .iter_mut()
+        .filter(|t| names(t, "profile", &target.profile) && names(t, "region", &target.region))
+        .last();
+    match existing_table {
+        Some(table) => {
+            table[choice.key()] = toml_edit::value(value);
+        }
+        None => {
+            let mut table = toml_edit::Table::new();
+            table["profile"] = toml_edit::value(target.profile.as_str());
+            table["region"] = toml_edit::value(target.region.as_str());
+            table[choice.key()] = toml_edit::value(value);
+            tables.push(table);
+        }
+    }
+    let text = document.to_string();
+    let after = toml::from_str::<Settings>(&text)
+        .map_err(|e| {
+            format!(
+                "saving would break the settings file ({})",
+                e.message().trim()
+            )
+        })?
+        .for_target(target);
+    let saved = match choice {
+        RememberedChoice::StateMachine => after.state_machine,
+        RememberedChoice::Collection => after.collection,
+        RememberedChoice::ThumbnailBucket => after.thumbnail_bucket,
+    };
+    if saved.as_deref() != Some(value) {
+        return Err(format!(
+            "a later [[aws]] table overrides `{}`; not saved",
+            choice.key()
+        ));
+    }
+    Ok(text)
+}
+
+/// The file's text, empty when it does not exist yet.
+fn read_existing(path: &Path) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(error) => Err(format!("{}: {error}", path.display())),
+    }
+}
+
+/// Writes the settings file (and its directory) through a temporary file renamed over the old
+/// one, so an interrupted write never leaves half a file.
+fn write_settings(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -441,5 +594,107 @@ mod tests {
         let (settings, problems) = load_settings(Path::new("/nonexistent/stepdeck/config.toml"));
         assert_eq!(settings, Settings::default());
         assert!(problems.is_empty());
+    }
+
+    fn target(profile: &str, region: &str) -> AwsTarget {
+        AwsTarget {
+            profile: profile.into(),
+            region: region.into(),
+        }
+    }
+
+    #[test]
+    fn aws_tables_override_the_top_level_the_most_specific_last() {
+        let text = r#"
+state_machine = "Top"
+collection = "top-faces"
+
+[[aws]]
+profile = "prod"
+region = "eu-west-1"
+state_machine = "ProdIreland"
+
+[[aws]]
+profile = "prod"
+state_machine = "ProdAnywhere"
+thumbnail_bucket = "prod-thumbs"
+
+[[aws]]
+region = "eu-west-1"
+collection = "ireland-faces"
+"#;
+        let (settings, problems) = parse_settings(Path::new("c.toml"), text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let ireland = settings.for_target(&target("prod", "eu-west-1"));
+        assert_eq!(ireland.state_machine.as_deref(), Some("ProdIreland"));
+        assert_eq!(ireland.thumbnail_bucket.as_deref(), Some("prod-thumbs"));
+        assert_eq!(ireland.collection(), "ireland-faces");
+        let virginia = settings.for_target(&target("prod", "us-east-1"));
+        assert_eq!(virginia.state_machine.as_deref(), Some("ProdAnywhere"));
+        assert_eq!(virginia.collection(), "top-faces");
+        let dev = settings.for_target(&target("dev", "us-east-1"));
+        assert_eq!(dev.state_machine.as_deref(), Some("Top"));
+        assert_eq!(dev.thumbnail_bucket, None);
+    }
+
+    #[test]
+    fn remembering_a_choice_updates_its_table_and_keeps_the_rest() {
+        let text = "# my settings\nrefresh_seconds = 3 # fast\n\n[[aws]]\nprofile = \"prod\"\nregion = \"eu-west-1\"\nstate_machine = \"Old\"\n";
+        let prod = target("prod", "eu-west-1");
+        let updated =
+            settings_remembering(text, &prod, RememberedChoice::StateMachine, "New").unwrap();
+        assert!(
+            updated.starts_with("# my settings\nrefresh_seconds = 3 # fast\n"),
+            "{updated}"
+        );
+        assert_eq!(updated.matches("[[aws]]").count(), 1, "{updated}");
+        let (settings, problems) = parse_settings(Path::new("c.toml"), &updated);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            settings.for_target(&prod).state_machine.as_deref(),
+            Some("New")
+        );
+
+        // Another region gets a table of its own; prod in Ireland keeps its choice.
+        let virginia = target("prod", "us-east-1");
+        let more = settings_remembering(
+            &updated,
+            &virginia,
+            RememberedChoice::ThumbnailBucket,
+            "thumbs-use1",
+        )
+        .unwrap();
+        let (settings, _) = parse_settings(Path::new("c.toml"), &more);
+        assert_eq!(settings.aws.len(), 2);
+        assert_eq!(
+            settings.for_target(&virginia).thumbnail_bucket.as_deref(),
+            Some("thumbs-use1")
+        );
+        assert_eq!(settings.for_target(&prod).thumbnail_bucket, None);
+        assert_eq!(
+            settings.for_target(&prod).state_machine.as_deref(),
+            Some("New")
+        );
+    }
+
+    #[test]
+    fn remembering_refuses_a_file_it_cannot_edit_safely() {
+        let prod = target("prod", "eu-west-1");
+        let choice = RememberedChoice::Collection;
+        assert!(settings_remembering("refresh_seconds = [", &prod, choice, "c").is_err());
+        assert!(settings_remembering("aws = 3\n", &prod, choice, "c").is_err());
+    }
+
+    #[test]
+    fn remembering_writes_the_file_and_creates_it_when_missing() {
+        let dir = std::env::temp_dir().join(format!("stepdeck-remember-{}", std::process::id()));
+        let path = dir.join("config.toml");
+        let _ = std::fs::remove_dir_all(&dir);
+        let prod = target("prod", "eu-west-1");
+        remember_choice(&path, &prod, RememberedChoice::Collection, "faces").unwrap();
+        let (settings, problems) = load_settings(&path);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.for_target(&prod).collection(), "faces");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

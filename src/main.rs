@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::{App, AppOptions};
-use stepdeck::backend::Backend;
 use stepdeck::backend::aws::{AwsBackend, AwsOptions};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
+use stepdeck::backend::{AwsTarget, Backend};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::config::{self, Settings};
 use stepdeck::keymap::Keymap;
@@ -121,30 +121,16 @@ fn main() -> ExitCode {
     let (keymap, keymap_problems) = load_keymap(keymap_path, cli.keymap.is_some());
     problems.extend(keymap_problems);
 
-    let options = AppOptions {
-        state_machine: cli.state_machine.clone().or(settings.state_machine.clone()),
-        refresh_interval_ms: match cli.refresh {
-            Some(seconds) => Settings {
-                refresh_seconds: Some(seconds),
-                ..Settings::default()
-            }
-            .refresh_interval_ms(),
-            None => settings.refresh_interval_ms(),
-        },
-        startup_problems: problems,
-        collection: cli
-            .collection
-            .clone()
-            .unwrap_or_else(|| settings.collection()),
-        thumbnail_bucket: cli
-            .thumbnail_bucket
-            .clone()
-            .or(settings.thumbnail_bucket.clone()),
-        journal_path: settings.journal_path(),
-        read_only: cli.read_only || settings.read_only.unwrap_or(false),
-        // The sandbox's photo bucket backs the built-in test cases (`photo_bucket` overrides).
-        test_cases: settings.test_case_library(Some(stepdeck::backend::local::PHOTO_BUCKET)),
+    let session = Session {
+        refresh: cli.refresh,
+        read_only: cli.read_only,
+        endpoint_url: cli.endpoint_url.clone(),
         settings_path: settings_path.clone(),
+    };
+    let picks = Picks {
+        state_machine: cli.state_machine.clone(),
+        collection: cli.collection.clone(),
+        thumbnail_bucket: cli.thumbnail_bucket.clone(),
     };
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -159,23 +145,36 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let backend: Arc<dyn Backend> = if cli.local {
-            LocalSandbox::start(sandbox_options(&cli, &settings))
+        let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
+            let backend = LocalSandbox::start(sandbox_options(&cli, &settings));
+            // The sandbox's photo bucket backs the built-in test cases.
+            let options = session.app_options(
+                &settings,
+                &picks,
+                problems,
+                None,
+                Some(stepdeck::backend::local::PHOTO_BUCKET),
+            );
+            (backend, options, None)
         } else {
-            let aws_options = AwsOptions {
-                profile: cli.profile.clone(),
-                region: cli.region.clone(),
-                endpoint_url: cli.endpoint_url.clone(),
-            };
-            match AwsBackend::connect(aws_options).await {
-                Ok(backend) => Arc::new(backend),
-                // Only a missing region fails here (credentials are checked on first use,
-                // inside the console); say so before any terminal setup.
-                Err(error) => return Err(StartError::Backend(error.to_string())),
-            }
+            // Only a missing region fails here (credentials are checked on first use, inside
+            // the console); say so before any terminal setup.
+            let (backend, target) = session
+                .connect(cli.profile.clone(), cli.region.clone())
+                .await
+                .map_err(StartError::Backend)?;
+            let mut options = session.app_options(
+                &settings.for_target(&target),
+                &picks,
+                problems,
+                Some(target),
+                None,
+            );
+            options.aws_profiles = stepdeck::backend::aws::profiles::profile_names().await;
+            (backend, options, Some(session.connector()))
         };
         let app = App::new(options, keymap, runtime::wall_clock_ms());
-        runtime::run(backend, app)
+        runtime::run(backend, app, connector)
             .await
             .map_err(|e| StartError::Terminal(e.to_string()))
     });
@@ -191,6 +190,113 @@ fn main() -> ExitCode {
             eprintln!("stepdeck: terminal error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// What the command line fixes for the whole session, whatever the profile and region.
+#[derive(Clone)]
+struct Session {
+    refresh: Option<f64>,
+    read_only: bool,
+    endpoint_url: Option<String>,
+    settings_path: Option<PathBuf>,
+}
+
+/// Names given on the command line for the starting profile and region only (after `:profile`
+/// or `:region` the settings for the new target apply).
+#[derive(Default)]
+struct Picks {
+    state_machine: Option<String>,
+    collection: Option<String>,
+    thumbnail_bucket: Option<String>,
+}
+
+impl Session {
+    /// The app's options from `settings` (already resolved for the target) and the picks.
+    fn app_options(
+        &self,
+        settings: &Settings,
+        picks: &Picks,
+        startup_problems: Vec<String>,
+        aws_target: Option<AwsTarget>,
+        default_photo_bucket: Option<&str>,
+    ) -> AppOptions {
+        let refresh = Settings {
+            refresh_seconds: self.refresh.or(settings.refresh_seconds),
+            ..Settings::default()
+        };
+        AppOptions {
+            state_machine: picks
+                .state_machine
+                .clone()
+                .or(settings.state_machine.clone()),
+            refresh_interval_ms: refresh.refresh_interval_ms(),
+            startup_problems,
+            collection: picks
+                .collection
+                .clone()
+                .unwrap_or_else(|| settings.collection()),
+            thumbnail_bucket: picks
+                .thumbnail_bucket
+                .clone()
+                .or(settings.thumbnail_bucket.clone()),
+            journal_path: settings.journal_path(),
+            read_only: self.read_only || settings.read_only.unwrap_or(false),
+            test_cases: settings.test_case_library(default_photo_bucket),
+            settings_path: self.settings_path.clone(),
+            aws_target,
+            aws_profiles: Vec::new(),
+        }
+    }
+
+    /// Connects to AWS with `profile` and `region` (None: the standard chain's).
+    async fn connect(
+        &self,
+        profile: Option<String>,
+        region: Option<String>,
+    ) -> Result<(Arc<dyn Backend>, AwsTarget), String> {
+        let options = AwsOptions {
+            profile: profile.clone(),
+            region,
+            endpoint_url: self.endpoint_url.clone(),
+        };
+        let backend = AwsBackend::connect(options)
+            .await
+            .map_err(|e| e.to_string())?;
+        // The profile the SDK uses when none is named: $AWS_PROFILE, else `default`.
+        let profile = profile
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+            .unwrap_or_else(|| "default".into());
+        let target = AwsTarget {
+            profile,
+            region: backend.info().region,
+        };
+        Ok((Arc::new(backend), target))
+    }
+
+    /// What `:profile` and `:region` call: connect, then read the settings file again (the
+    /// console may have remembered choices since the start) for the new target.
+    fn connector(&self) -> runtime::Connector {
+        let session = self.clone();
+        Arc::new(move |profile, region| {
+            let session = session.clone();
+            Box::pin(async move {
+                let (backend, target) = session.connect(Some(profile), region).await?;
+                let (settings, problems) = match &session.settings_path {
+                    Some(path) => config::load_settings(path),
+                    None => (Settings::default(), Vec::new()),
+                };
+                let mut options = session.app_options(
+                    &settings.for_target(&target),
+                    &Picks::default(),
+                    problems,
+                    Some(target),
+                    None,
+                );
+                options.aws_profiles = stepdeck::backend::aws::profiles::profile_names().await;
+                Ok(runtime::Connected { backend, options })
+            })
+        })
     }
 }
 

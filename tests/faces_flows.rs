@@ -634,7 +634,10 @@ fn without_a_thumbnail_bucket_the_view_asks_for_one() {
     );
     assert!(effects.is_empty());
     let problem = app.thumbnails.bucket_problem.clone().unwrap();
-    assert!(problem.contains("set thumbnail_bucket"), "{problem}");
+    assert!(
+        problem.contains("choose one with :bucket <name>"),
+        "{problem}"
+    );
 
     // A bucket from the settings is listed at once (the bucket list still finds sources).
     let mut app = App::new(

@@ -9,6 +9,19 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadStateMachines,
+    /// Connect to AWS with `profile` in `region` (None: the profile's), then switch the
+    /// console over; the answer is `Msg::Reconnected`.
+    Reconnect {
+        profile: String,
+        region: Option<String>,
+    },
+    /// Record a choice for this profile and region in the settings file.
+    RememberChoice {
+        path: PathBuf,
+        target: crate::backend::AwsTarget,
+        choice: crate::config::RememberedChoice,
+        value: String,
+    },
     LoadExecutions {
         generation: Generation,
         append: bool,

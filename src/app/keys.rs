@@ -9,6 +9,7 @@ use super::overlay::{Command, Confirm, ConfirmAction, InputPurpose, Overlay, Pal
 use super::runs::{self, Intent};
 use super::safety;
 use super::screen::Screen;
+use super::target;
 use super::thumbnails::{apply_thumbnails_filter, thumbnails_action};
 use super::{App, NoticeLevel};
 use crate::app::action::Action;
@@ -283,7 +284,7 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
                 .iter()
                 .position(|s| s.name.eq_ignore_ascii_case(&name) || s.arn == name);
             match found {
-                Some(i) => app.select_state_machine(i),
+                Some(i) => target::choose_state_machine(app, i),
                 None => {
                     app.notify(
                         NoticeLevel::Error,
@@ -299,6 +300,10 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         Command::Refresh => refresh(app),
         Command::Run(name) => runs::run_test_case_named(app, &name),
+        Command::Profile(name) => target::switch_profile(app, &name),
+        Command::Region(name) => target::switch_region(app, &name),
+        Command::Collection(name) => target::set_collection(app, &name),
+        Command::Bucket(name) => target::set_thumbnail_bucket(app, &name),
         Command::Faces => app.switch_screen(Screen::Faces),
         Command::Thumbnails => app.switch_screen(Screen::Thumbnails),
     }
@@ -372,7 +377,7 @@ fn picker_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open | Action::Submit => {
             let chosen = *cursor;
             app.overlay = None;
-            return app.select_state_machine(chosen);
+            return target::choose_state_machine(app, chosen);
         }
         Action::Cancel | Action::Back => app.overlay = None,
         _ => {}

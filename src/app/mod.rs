@@ -13,6 +13,7 @@ pub mod palette;
 pub mod runs;
 pub mod safety;
 pub mod screen;
+pub mod target;
 pub mod test_cases;
 pub mod thumbnails;
 
@@ -61,6 +62,10 @@ pub struct AppOptions {
     pub test_cases: Vec<test_cases::TestCase>,
     /// The settings file "save as test case" appends to; None: saving is unavailable.
     pub settings_path: Option<std::path::PathBuf>,
+    /// The AWS profile and region connected to; None on the local sandbox.
+    pub aws_target: Option<crate::backend::AwsTarget>,
+    /// Profiles of the AWS config files, offered by `:profile`.
+    pub aws_profiles: Vec<String>,
 }
 
 impl Default for AppOptions {
@@ -75,6 +80,8 @@ impl Default for AppOptions {
             read_only: false,
             test_cases: Vec::new(),
             settings_path: None,
+            aws_target: None,
+            aws_profiles: Vec::new(),
         }
     }
 }
@@ -118,6 +125,8 @@ pub struct App {
     pub thumbnails: ThumbnailsView,
     /// Test cases, reruns and runs this console started.
     pub runs: runs::RunsState,
+    /// A switch of profile or region waiting for the runtime's answer.
+    pub reconnecting: Option<target::Reconnecting>,
     last_generation: Generation,
 }
 
@@ -149,6 +158,7 @@ impl App {
             faces,
             thumbnails,
             runs,
+            reconnecting: None,
             last_generation: 0,
         }
     }
@@ -549,6 +559,8 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.backend = Some(info);
             Vec::new()
         }
+        Msg::Reconnected(result) => target::on_reconnected(app, result),
+        Msg::ChoiceRemembered(result) => target::on_choice_remembered(app, result),
         Msg::StateMachines(result) => app.on_state_machines(result),
         Msg::Executions {
             generation,

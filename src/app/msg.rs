@@ -25,6 +25,11 @@ pub enum Msg {
     /// Time advanced; the only way `App::now` changes.
     Tick(Millis),
     BackendInfo(BackendInfo),
+    /// The answer to `Effect::Reconnect`: the options for the new profile and region (the
+    /// runtime has switched backends and sent the new `BackendInfo` first), or why not.
+    Reconnected(Result<Box<super::AppOptions>, String>),
+    /// The answer to `Effect::RememberChoice`.
+    ChoiceRemembered(Result<(), String>),
     /// The backend is doing something on its own worth showing (e.g. backing off a throttle).
     BackendNotice(crate::backend::BackendNotice),
     StateMachines(Result<Vec<StateMachineSummary>, BackendError>),

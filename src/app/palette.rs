@@ -1,7 +1,7 @@
 //! The command palette (`:`): a registry of commands (one entry each: words, argument and
 //! its completions, the `Command` it builds), parsing of the typed line and completion.
 
-use super::App;
+use super::{App, target};
 use crate::domain::execution::ExecutionStatus;
 
 /// A command typed in the palette.
@@ -20,6 +20,14 @@ pub enum Command {
     Filter(Option<ExecutionStatus>),
     /// Start the test case with this name.
     Run(String),
+    /// Reconnect with this AWS profile.
+    Profile(String),
+    /// Reconnect in this AWS region.
+    Region(String),
+    /// Show this face collection.
+    Collection(String),
+    /// Show this bucket in the thumbnails screen.
+    Bucket(String),
     Refresh,
     Help,
     Quit,
@@ -65,6 +73,22 @@ const fn simple(
     }
 }
 
+/// A non-mutating command taking one required argument.
+const fn required(
+    word: &'static str,
+    usage: &'static str,
+    values: fn(&App) -> Vec<String>,
+    build: fn(&str) -> Result<Command, String>,
+) -> CommandSpec {
+    CommandSpec {
+        word,
+        aliases: &[],
+        argument: Argument::Required { usage, values },
+        mutating: false,
+        build,
+    }
+}
+
 /// Every palette command, in completion order. Adding one is adding a line here (and
 /// handling its `Command` in `keys::run_command`).
 pub const COMMANDS: &[CommandSpec] = &[
@@ -103,7 +127,30 @@ pub const COMMANDS: &[CommandSpec] = &[
         mutating: false,
         build: parse_filter,
     },
-    // `profile <name>` and `region <name>` (AWS backend) go here, one entry each.
+    required(
+        "profile",
+        "profile <AWS profile>",
+        target::profile_names,
+        |name| Ok(Command::Profile(name.to_string())),
+    ),
+    required(
+        "region",
+        "region <AWS region>",
+        target::region_names,
+        |name| Ok(Command::Region(name.to_string())),
+    ),
+    required(
+        "collection",
+        "collection <face collection id>",
+        target::collection_names,
+        |name| Ok(Command::Collection(name.to_string())),
+    ),
+    required(
+        "bucket",
+        "bucket <thumbnail bucket>",
+        target::bucket_names,
+        |name| Ok(Command::Bucket(name.to_string())),
+    ),
     simple("refresh", &[], |_| Ok(Command::Refresh)),
     simple("help", &[], |_| Ok(Command::Help)),
     simple("quit", &["q"], |_| Ok(Command::Quit)),

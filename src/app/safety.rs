@@ -24,6 +24,9 @@ impl Effect {
             // The journal is a local record of deletions, written only after one happened.
             | Effect::AppendJournal { .. }
             | Effect::LoadStateMachines
+            // Connecting elsewhere and the settings file change nothing in an account.
+            | Effect::Reconnect { .. }
+            | Effect::RememberChoice { .. }
             | Effect::LoadExecutions { .. }
             | Effect::LoadExecution { .. }
             | Effect::LoadHistory { .. }

@@ -161,6 +161,8 @@ pub struct ThumbnailsView {
     pub buckets_listed: bool,
     /// The photo bucket (sources of the thumbnails), when found.
     pub photo_bucket: Option<String>,
+    /// Every bucket listed (completions of `:bucket`).
+    pub bucket_names: Vec<String>,
     pub photo_keys: HashSet<String>,
     pub photo_next_token: Option<String>,
     pub photos_complete: bool,
@@ -377,13 +379,14 @@ impl App {
             Err(e) => {
                 if view.bucket.is_none() {
                     view.bucket_problem = Some(format!(
-                        "listing buckets failed ({e}): set thumbnail_bucket in the settings file"
+                        "listing buckets failed ({e}): choose one with :bucket <name>"
                     ));
                 }
                 return Vec::new();
             }
         };
         view.buckets_listed = true;
+        view.bucket_names = buckets.iter().map(|b| b.name.clone()).collect();
         view.photo_bucket = find_photo_bucket(&buckets).map(|b| b.name.clone());
         let mut effects = Vec::new();
         if view.bucket.is_none() {
@@ -399,13 +402,13 @@ impl App {
                         .count();
                     view.bucket_problem = Some(if candidates > 1 {
                         format!(
-                            "{candidates} buckets look like thumbnail buckets: set \
-                             thumbnail_bucket in the settings file to choose one"
+                            "{candidates} buckets look like thumbnail buckets: choose one \
+                             with :bucket <name>"
                         )
                     } else {
                         format!(
-                            "no thumbnail bucket found among {} bucket(s): set \
-                             thumbnail_bucket in the settings file",
+                            "no thumbnail bucket found among {} bucket(s): choose one \
+                             with :bucket <name>",
                             buckets.len()
                         )
                     });

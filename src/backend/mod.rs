@@ -26,6 +26,21 @@ pub struct BackendInfo {
     pub endpoint: Option<String>,
 }
 
+/// The AWS profile and region the console works in: the key of the per-account settings and
+/// what `:profile` / `:region` change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsTarget {
+    /// The profile name (`default` when none is named).
+    pub profile: String,
+    pub region: String,
+}
+
+impl fmt::Display for AwsTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "profile {} in {}", self.profile, self.region)
+    }
+}
+
 /// Something the backend did on its own that the operator should see (it is not a result).
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendNotice {

@@ -19,6 +19,11 @@ pub enum LoopAction {
     Copy(String),
     /// Hand the terminal to `$EDITOR` with this text, answer with `Msg::EditedExternally`.
     EditExternally(String),
+    /// Connect with this AWS profile (and region), then switch the console over.
+    Reconnect {
+        profile: String,
+        region: Option<String>,
+    },
 }
 
 /// Requests that supersede each other: a newer one of the same kind cancels the older one
@@ -50,6 +55,16 @@ impl EffectRunner {
         }
     }
 
+    /// Sends every later effect to `backend` and its answers to `inbox`, abandoning the
+    /// requests in flight (their answers, from the old connection, must not reach the app).
+    pub fn replace_backend(&mut self, backend: Arc<dyn Backend>, inbox: UnboundedSender<Msg>) {
+        for (_, task) in self.in_flight.drain() {
+            task.abort();
+        }
+        self.backend = backend;
+        self.inbox = inbox;
+    }
+
     /// Uses the picker detected for the terminal (kitty, sixel, iTerm2 or half-blocks).
     pub fn set_picker(&mut self, picker: Picker) {
         self.picker = Arc::new(picker);
@@ -64,6 +79,19 @@ impl EffectRunner {
             Effect::Suspend => return LoopAction::Suspend,
             Effect::CopyToClipboard(text) => return LoopAction::Copy(text),
             Effect::EditExternally { text } => return LoopAction::EditExternally(text),
+            Effect::Reconnect { profile, region } => {
+                return LoopAction::Reconnect { profile, region };
+            }
+            Effect::RememberChoice {
+                path,
+                target,
+                choice,
+                value,
+            } => {
+                // A few lines of a local file: done at once.
+                let result = crate::config::remember_choice(&path, &target, choice, &value);
+                let _ = inbox.send(Msg::ChoiceRemembered(result));
+            }
             Effect::LoadInput {
                 generation,
                 execution_arn,

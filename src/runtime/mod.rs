@@ -10,13 +10,14 @@ pub mod preview;
 pub mod terminal;
 
 use crate::app::msg::Msg;
-use crate::app::{self, App};
+use crate::app::{self, App, AppOptions};
 use crate::backend::Backend;
 use crate::domain::Millis;
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use effects::{EffectRunner, LoopAction};
 use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -36,20 +37,51 @@ pub fn wall_clock_ms() -> Millis {
         .unwrap_or(0)
 }
 
-/// Runs the console until the user quits or a terminating signal arrives.
-pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
+/// A backend for another AWS profile and region, with the app's options there.
+pub struct Connected {
+    pub backend: Arc<dyn Backend>,
+    pub options: AppOptions,
+}
+
+/// Builds what `:profile` / `:region` switch to: connects with the profile (and region; None:
+/// the profile's own) and reads the settings for that target, or says why it cannot.
+pub type Connector = Arc<
+    dyn Fn(String, Option<String>) -> BoxFuture<'static, Result<Connected, String>> + Send + Sync,
+>;
+
+/// The channel backend answers and notices arrive on. Each connection gets its own: switching
+/// drops the old receiver, so nothing from the previous account can reach the app.
+fn answers_channel(
+    backend: &Arc<dyn Backend>,
+) -> (mpsc::UnboundedSender<Msg>, mpsc::UnboundedReceiver<Msg>) {
+    let (answers, receiver) = mpsc::unbounded_channel::<Msg>();
+    let notices = answers.clone();
+    backend.set_notice_sink(Arc::new(move |notice| {
+        let _ = notices.send(Msg::BackendNotice(notice));
+    }));
+    (answers, receiver)
+}
+
+/// Runs the console until the user quits or a terminating signal arrives. `connector` makes
+/// `:profile` / `:region` work (None: the backend cannot be switched, e.g. the sandbox).
+pub async fn run(
+    backend: Arc<dyn Backend>,
+    mut app: App,
+    connector: Option<Connector>,
+) -> io::Result<()> {
     let mut guard = TerminalGuard::enter()?;
     // Ask the terminal for its graphics protocol before the input reader owns stdin.
     let picker = preview::detect_picker();
     let (inbox, mut messages) = mpsc::unbounded_channel::<Msg>();
     let mut input_reader = spawn_input_reader(inbox.clone());
-    let mut runner = EffectRunner::new(Arc::clone(&backend), inbox.clone());
+    let (answers, mut answers_received) = answers_channel(&backend);
+    let mut runner = EffectRunner::new(Arc::clone(&backend), answers);
     runner.set_picker(picker);
     let _ = inbox.send(Msg::BackendInfo(backend.info()));
-    let notices = inbox.clone();
-    backend.set_notice_sink(Arc::new(move |notice| {
-        let _ = notices.send(Msg::BackendNotice(notice));
-    }));
+    // Switches in progress report here, tagged so only the latest one counts.
+    let (connected_tx, mut connections) =
+        mpsc::unbounded_channel::<(u64, Result<Connected, String>)>();
+    let mut latest_connect: u64 = 0;
 
     #[cfg(unix)]
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -98,6 +130,20 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
                         .map_err(|e| e.to_string());
                     pending.push(Msg::Copied(result));
                 }
+                LoopAction::Reconnect { profile, region } => match &connector {
+                    Some(connect) => {
+                        latest_connect += 1;
+                        let sequence = latest_connect;
+                        let connecting = connect(profile, region);
+                        let report = connected_tx.clone();
+                        tokio::spawn(async move {
+                            let _ = report.send((sequence, connecting.await));
+                        });
+                    }
+                    None => pending.push(Msg::Reconnected(Err(
+                        "this backend cannot switch profile or region".into(),
+                    ))),
+                },
             }
         }
         if app.should_quit {
@@ -135,6 +181,27 @@ pub async fn run(backend: Arc<dyn Backend>, mut app: App) -> io::Result<()> {
                         }
                     }
                     None => break,
+                }
+            }
+            // The runner holds a sender for as long as this receiver is current: never closed.
+            Some(answer) = answers_received.recv() => {
+                pending.push(answer);
+                while let Ok(more) = answers_received.try_recv() {
+                    pending.push(more);
+                }
+            }
+            Some((sequence, result)) = connections.recv() => {
+                if sequence == latest_connect {
+                    match result {
+                        Ok(Connected { backend, options }) => {
+                            let (answers, received) = answers_channel(&backend);
+                            answers_received = received;
+                            pending.push(Msg::BackendInfo(backend.info()));
+                            runner.replace_backend(backend, answers);
+                            pending.push(Msg::Reconnected(Ok(Box::new(options))));
+                        }
+                        Err(message) => pending.push(Msg::Reconnected(Err(message))),
+                    }
                 }
             }
             _ = sleep_until(deadline) => {

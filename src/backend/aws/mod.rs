@@ -9,6 +9,7 @@ pub mod errors;
 mod faces;
 pub mod history;
 mod objects;
+pub mod profiles;
 pub mod retry;
 pub mod stats;
 

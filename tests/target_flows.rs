@@ -1,0 +1,300 @@
+//! Switching AWS profile and region inside the console, and the choices remembered per profile
+//! and region: `:profile`, `:region`, `:bucket`, `:collection`, `:sm`, in update() terms.
+
+mod app_support;
+
+use app_support::*;
+use std::path::PathBuf;
+use stepdeck::app::effect::Effect;
+use stepdeck::app::msg::Msg;
+use stepdeck::app::screen::Screen;
+use stepdeck::app::{App, AppOptions, NoticeLevel, update};
+use stepdeck::backend::{AwsTarget, BackendInfo};
+use stepdeck::config::RememberedChoice;
+use stepdeck::keymap::Keymap;
+
+fn dev() -> AwsTarget {
+    AwsTarget {
+        profile: "dev".into(),
+        region: "us-east-1".into(),
+    }
+}
+
+fn aws_options(target: AwsTarget, state_machine: Option<&str>) -> AppOptions {
+    AppOptions {
+        aws_target: Some(target),
+        aws_profiles: vec!["dev".into(), "prod".into()],
+        settings_path: Some(PathBuf::from("/home/u/.config/stepdeck/config.toml")),
+        state_machine: state_machine.map(str::to_string),
+        ..AppOptions::default()
+    }
+}
+
+fn aws_info(target: &AwsTarget) -> BackendInfo {
+    BackendInfo {
+        kind: "aws".into(),
+        identity: format!("profile {}", target.profile),
+        region: target.region.clone(),
+        endpoint: None,
+    }
+}
+
+/// An app on AWS (profile dev in us-east-1) with two state machines and the seed rows.
+fn aws_app() -> App {
+    let mut app = App::new(aws_options(dev(), None), Keymap::defaults(), NOW);
+    update(&mut app, Msg::Resize(120, 32));
+    update(&mut app, Msg::BackendInfo(aws_info(&dev())));
+    let effects = update(
+        &mut app,
+        Msg::StateMachines(Ok(vec![
+            state_machine("RiderPhotoProcessing"),
+            state_machine("Other"),
+        ])),
+    );
+    let (generation, _) = list_request(&effects);
+    update(
+        &mut app,
+        Msg::Executions {
+            generation,
+            append: false,
+            result: Ok(stepdeck::backend::Page {
+                items: seed_rows(),
+                next_token: None,
+            }),
+        },
+    );
+    app
+}
+
+fn command(app: &mut App, line: &str) -> Vec<Effect> {
+    press(app, ":");
+    type_text(app, line);
+    press(app, "Enter")
+}
+
+fn notice(app: &App) -> (NoticeLevel, String) {
+    let notice = app.notice.as_ref().expect("a notice");
+    (notice.level, notice.text.clone())
+}
+
+#[test]
+fn switching_region_reconnects_and_starts_over_with_the_new_targets_settings() {
+    let mut app = aws_app();
+    press(&mut app, "Enter");
+    assert!(app.execution.is_some());
+
+    let effects = command(&mut app, "region eu-west-1");
+    assert_eq!(
+        effects,
+        [Effect::Reconnect {
+            profile: "dev".into(),
+            region: Some("eu-west-1".into()),
+        }]
+    );
+    assert!(
+        notice(&app)
+            .1
+            .contains("connecting with profile dev in eu-west-1")
+    );
+    // Until the answer comes, the old account's data stays on screen.
+    assert!(app.execution.is_some());
+
+    let ireland = AwsTarget {
+        profile: "dev".into(),
+        region: "eu-west-1".into(),
+    };
+    update(&mut app, Msg::BackendInfo(aws_info(&ireland)));
+    let effects = update(
+        &mut app,
+        Msg::Reconnected(Ok(Box::new(aws_options(
+            ireland.clone(),
+            Some("IrelandPipeline"),
+        )))),
+    );
+    assert_eq!(effects, [Effect::LoadStateMachines]);
+    assert_eq!(app.options.aws_target, Some(ireland));
+    assert_eq!(
+        app.options.state_machine.as_deref(),
+        Some("IrelandPipeline")
+    );
+    assert!(app.execution.is_none());
+    assert!(app.state_machines.is_empty());
+    assert!(app.executions.rows.is_empty());
+    assert_eq!(app.backend.as_ref().unwrap().region, "eu-west-1");
+    assert_eq!(app.viewport, (120, 32));
+    assert_eq!(
+        notice(&app),
+        (
+            NoticeLevel::Info,
+            "connected: profile dev in eu-west-1".into()
+        )
+    );
+}
+
+#[test]
+fn switching_profile_uses_the_profiles_own_region() {
+    let mut app = aws_app();
+    let effects = command(&mut app, "profile prod");
+    assert_eq!(
+        effects,
+        [Effect::Reconnect {
+            profile: "prod".into(),
+            region: None,
+        }]
+    );
+}
+
+#[test]
+fn a_failed_switch_keeps_the_current_connection_and_says_so() {
+    let mut app = aws_app();
+    let rows_before = app.executions.rows.len();
+    command(&mut app, "profile nosuch");
+    let effects = update(
+        &mut app,
+        Msg::Reconnected(Err("no AWS region: pass --region".into())),
+    );
+    assert!(effects.is_empty());
+    let (level, text) = notice(&app);
+    assert_eq!(level, NoticeLevel::Error);
+    assert!(text.contains("cannot switch to profile nosuch"), "{text}");
+    assert!(text.contains("still on profile dev in us-east-1"), "{text}");
+    assert_eq!(app.options.aws_target, Some(dev()));
+    assert_eq!(app.executions.rows.len(), rows_before);
+    assert_eq!(app.state_machines.len(), 2);
+}
+
+#[test]
+fn the_sandbox_has_no_profiles_or_regions() {
+    let mut app = seed_app();
+    for line in ["profile prod", "region eu-west-1"] {
+        assert!(command(&mut app, line).is_empty(), "{line}");
+        let (level, text) = notice(&app);
+        assert_eq!(level, NoticeLevel::Error);
+        assert!(text.contains("without --local"), "{text}");
+    }
+}
+
+#[test]
+fn no_switch_while_a_start_waits_for_its_answer() {
+    let mut app = aws_app();
+    app.runs
+        .pending_starts
+        .insert("stepdeck-run-1".into(), "1_happy_face.jpg".into());
+    assert!(command(&mut app, "region eu-west-1").is_empty());
+    assert!(notice(&app).1.contains("a run is being started"));
+    assert!(app.reconnecting.is_none());
+}
+
+#[test]
+fn an_answer_nobody_waits_for_changes_nothing() {
+    let mut app = aws_app();
+    let effects = update(
+        &mut app,
+        Msg::Reconnected(Ok(Box::new(aws_options(dev(), Some("X"))))),
+    );
+    assert!(effects.is_empty());
+    assert_eq!(app.state_machines.len(), 2);
+}
+
+#[test]
+fn choosing_a_state_machine_on_aws_is_remembered_for_the_profile_and_region() {
+    let mut app = aws_app();
+    let effects = command(&mut app, "sm Other");
+    assert!(
+        effects.contains(&Effect::RememberChoice {
+            path: PathBuf::from("/home/u/.config/stepdeck/config.toml"),
+            target: dev(),
+            choice: RememberedChoice::StateMachine,
+            value: "Other".into(),
+        }),
+        "{effects:#?}"
+    );
+    assert_eq!(app.state_machine().unwrap().name, "Other");
+
+    // A file that cannot take it is reported, nothing else changes.
+    update(
+        &mut app,
+        Msg::ChoiceRemembered(Err("config.toml: permission denied".into())),
+    );
+    assert_eq!(
+        notice(&app),
+        (
+            NoticeLevel::Error,
+            "not remembered: config.toml: permission denied".into()
+        )
+    );
+}
+
+#[test]
+fn the_sandbox_remembers_nothing() {
+    let mut app = app_with(&["RiderPhotoProcessing", "Other"], seed_rows(), None);
+    let effects = command(&mut app, "sm Other");
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RememberChoice { .. })),
+        "{effects:#?}"
+    );
+}
+
+#[test]
+fn choosing_a_bucket_lists_it_and_remembers_it() {
+    let mut app = aws_app();
+    let effects = command(&mut app, "bucket prod-thumbnails");
+    assert_eq!(app.screen, Screen::Thumbnails);
+    assert_eq!(app.thumbnails.bucket.as_deref(), Some("prod-thumbnails"));
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::LoadObjects { bucket, .. } if bucket == "prod-thumbnails")
+        ),
+        "{effects:#?}"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::RememberChoice { choice: RememberedChoice::ThumbnailBucket, value, .. }
+                if value == "prod-thumbnails"
+        )),
+        "{effects:#?}"
+    );
+}
+
+#[test]
+fn choosing_a_collection_lists_it_and_remembers_it() {
+    let mut app = aws_app();
+    let effects = command(&mut app, "collection staff-faces");
+    assert_eq!(app.screen, Screen::Faces);
+    assert_eq!(app.faces.collection, "staff-faces");
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::LoadFaces { collection, .. } if collection == "staff-faces")
+        ),
+        "{effects:#?}"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::RememberChoice {
+                choice: RememberedChoice::Collection,
+                ..
+            }
+        )),
+        "{effects:#?}"
+    );
+}
+
+#[test]
+fn profile_and_region_complete_in_the_palette() {
+    let mut app = aws_app();
+    press(&mut app, ":");
+    type_text(&mut app, "profile pr");
+    press(&mut app, "Tab");
+    let effects = press(&mut app, "Enter");
+    assert_eq!(
+        effects,
+        [Effect::Reconnect {
+            profile: "prod".into(),
+            region: None,
+        }]
+    );
+}
