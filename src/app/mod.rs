@@ -207,11 +207,19 @@ impl App {
         if !self.executions_visible() || self.state_machine().is_none() {
             return None;
         }
-        if list.refresh_in_flight.is_some() {
+        if list.refresh_in_flight.is_some() || list.denied.is_some() {
+            // A denied listing is not retried on its own (refresh asks again).
             return None;
         }
-        let interval = self.options.refresh_interval_ms.max(250);
-        Some(list.last_request_at.map_or(self.now, |t| t + interval))
+        Some(
+            list.last_request_at
+                .map_or(self.now, |t| t + self.refresh_interval()),
+        )
+    }
+
+    /// The list refresh interval, with its floor.
+    fn refresh_interval(&self) -> Millis {
+        self.options.refresh_interval_ms.max(250)
     }
 
     fn history_due_at(&self) -> Option<Millis> {
@@ -219,12 +227,28 @@ impl App {
             return None; // hidden: no polling until the screen shows again
         }
         let view = self.execution.as_ref()?;
-        if !view.is_running() || view.history_in_flight.is_some() {
+        if !view.is_running() || view.history_in_flight.is_some() || view.history_denied.is_some() {
             return None;
         }
         Some(
             view.last_history_request_at
                 .map_or(self.now, |t| t + HISTORY_POLL_MS),
+        )
+    }
+
+    /// With the history denied, the description is all there is: a running execution is
+    /// described again every refresh interval so its status changes show.
+    fn describe_due_at(&self) -> Option<Millis> {
+        if self.screen != Screen::Executions {
+            return None;
+        }
+        let view = self.execution.as_ref()?;
+        if view.history_denied.is_none() || !view.is_running() || view.detail_in_flight.is_some() {
+            return None;
+        }
+        Some(
+            view.last_detail_request_at
+                .map_or(self.now, |t| t + self.refresh_interval()),
         )
     }
 
@@ -249,6 +273,7 @@ impl App {
         [
             self.refresh_due_at(),
             self.history_due_at(),
+            self.describe_due_at(),
             animation,
             self.thumbnails_wakeup(),
         ]
@@ -349,6 +374,7 @@ impl App {
         let detail_generation = self.next_generation();
         let history_generation = self.next_generation();
         view.detail_in_flight = Some(detail_generation);
+        view.last_detail_request_at = Some(self.now);
         view.history_in_flight = Some(history_generation);
         view.last_history_request_at = Some(self.now);
         let effects = vec![
@@ -394,6 +420,7 @@ impl App {
 
     fn describe_open_execution(&mut self) -> Vec<Effect> {
         let generation = self.next_generation();
+        let now = self.now;
         let Some(view) = self.execution.as_mut() else {
             return Vec::new();
         };
@@ -401,6 +428,7 @@ impl App {
             return Vec::new();
         }
         view.detail_in_flight = Some(generation);
+        view.last_detail_request_at = Some(now);
         vec![Effect::LoadExecution {
             generation,
             execution_arn: view.arn.clone(),
@@ -432,6 +460,9 @@ impl App {
         }
         if self.history_due_at().is_some_and(|t| t <= now) {
             effects.extend(self.poll_history());
+        }
+        if self.describe_due_at().is_some_and(|t| t <= now) {
+            effects.extend(self.describe_open_execution());
         }
         effects.extend(self.thumbnails_tick());
         effects
@@ -501,7 +532,17 @@ impl App {
             Ok(page) if append => list.apply_page(page, self.now),
             Ok(page) => list.apply_refresh(page, self.now),
             Err(e) => {
-                list.error = Some((e.to_string(), self.now));
+                // Denied: say which permission (short enough for the header badge) and stop
+                // refreshing on our own.
+                let text = match e {
+                    BackendError::AccessDenied { action, .. } => {
+                        let text = format!("missing permission {action}");
+                        list.denied = Some(action);
+                        text
+                    }
+                    e => e.to_string(),
+                };
+                list.error = Some((text, self.now));
                 return Vec::new();
             }
         }
@@ -665,6 +706,7 @@ fn on_history(
             let was_running = view.is_running();
             view.apply_history(events);
             view.error = None;
+            view.history_denied = None;
             // The history saw the end before the description did: describe again for the
             // output / error and the stop time.
             let described_running = view
@@ -682,6 +724,9 @@ fn on_history(
                 return app.describe_open_execution();
             }
         }
+        // Denied: show the description alone and stop asking (no retry storm against a
+        // refused API); the description is polled instead while the execution runs.
+        Err(BackendError::AccessDenied { action, .. }) => view.history_denied = Some(action),
         Err(e) => view.error = Some(format!("loading the history failed: {e}")),
     }
     Vec::new()
