@@ -8,9 +8,10 @@ use app_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::execution::Tab;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::{BackendError, Page};
 use stepdeck::domain::execution::{ExecutionDetail, ExecutionStatus};
+use stepdeck::keymap::Keymap;
 
 fn denied(action: &str) -> BackendError {
     BackendError::AccessDenied {
@@ -233,4 +234,60 @@ fn a_denied_listing_names_the_permission_and_is_not_refreshed_on_its_own() {
 fn snapshot_of_a_denied_listing() {
     let app = app_with_listing_denied();
     insta::assert_snapshot!("executions_listing_denied_120x32", screen(&app, 120, 32));
+}
+
+fn app_asking_for(state_machine: Option<&str>) -> (App, Vec<Effect>) {
+    let options = AppOptions {
+        state_machine: state_machine.map(str::to_string),
+        ..AppOptions::default()
+    };
+    let mut app = App::new(options, Keymap::defaults(), NOW);
+    let effects = update(
+        &mut app,
+        Msg::StateMachines(Err(denied("states:ListStateMachines"))),
+    );
+    (app, effects)
+}
+
+#[test]
+fn a_state_machine_arn_is_enough_when_the_list_is_denied() {
+    let (app, effects) = app_asking_for(Some(SM_ARN));
+    match effects.as_slice() {
+        [Effect::LoadExecutions { request, .. }] => {
+            assert_eq!(request.state_machine_arn, SM_ARN)
+        }
+        other => panic!("{other:#?}"),
+    }
+    assert_eq!(app.state_machine().unwrap().name, "RiderPhotoProcessing");
+    let notice = app.notice.unwrap();
+    assert_eq!(notice.level, NoticeLevel::Info);
+    assert_eq!(
+        notice.text,
+        "states:ListStateMachines denied; using ARN from --state-machine"
+    );
+}
+
+#[test]
+fn a_state_machine_name_needs_the_list_and_the_message_says_to_pass_the_arn() {
+    let (app, effects) = app_asking_for(Some("RiderPhotoProcessing"));
+    assert!(effects.is_empty(), "{effects:#?}");
+    assert!(app.state_machine().is_none());
+    let notice = app.notice.unwrap();
+    assert_eq!(notice.level, NoticeLevel::Error);
+    assert!(
+        notice.text.contains("states:ListStateMachines denied")
+            && notice.text.contains("pass the full ARN")
+            && notice.text.contains("stateMachine:RiderPhotoProcessing")
+            && notice.text.contains("--state-machine"),
+        "{}",
+        notice.text
+    );
+
+    let (app, effects) = app_asking_for(None);
+    assert!(effects.is_empty());
+    let text = app.notice.unwrap().text;
+    assert!(
+        text.contains("states:ListStateMachines denied") && text.contains("--state-machine"),
+        "{text}"
+    );
 }

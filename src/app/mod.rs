@@ -474,6 +474,9 @@ impl App {
     ) -> Vec<Effect> {
         let machines = match result {
             Ok(m) => m,
+            Err(BackendError::AccessDenied { action, .. }) => {
+                return self.without_state_machine_list(&action);
+            }
             Err(e) => {
                 self.notify(
                     NoticeLevel::Error,
@@ -506,6 +509,43 @@ impl App {
         }
         let index = by_arn.or(by_option).unwrap_or(0);
         self.select_state_machine(index)
+    }
+
+    /// `ListStateMachines` is denied: a `--state-machine` ARN is enough to go on (its
+    /// executions may well be readable); a bare name cannot be resolved without the list.
+    fn without_state_machine_list(&mut self, action: &str) -> Vec<Effect> {
+        let wanted = self.options.state_machine.clone();
+        let from_arn = wanted.as_deref().and_then(StateMachineSummary::from_arn);
+        match (wanted, from_arn) {
+            (_, Some(summary)) => {
+                self.state_machines = vec![summary];
+                self.state_machines_loaded = true;
+                self.selected_state_machine = None;
+                self.notify(
+                    NoticeLevel::Info,
+                    format!("{action} denied; using ARN from --state-machine"),
+                );
+                self.select_state_machine(0)
+            }
+            (Some(name), None) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!(
+                        "{action} denied: `{name}` cannot be looked up by name; pass the full \
+                         ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:{name}) with \
+                         --state-machine"
+                    ),
+                );
+                Vec::new()
+            }
+            (None, None) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!("{action} denied: pass the state machine's ARN with --state-machine"),
+                );
+                Vec::new()
+            }
+        }
     }
 
     fn on_executions(
