@@ -184,15 +184,7 @@ fn app_with_listing_denied() -> App {
         &mut app,
         Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
     );
-    let (generation, _) = list_request(&effects);
-    let effects = update(
-        &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Err(denied("states:ListExecutions")),
-        },
-    );
+    let effects = answer_listing(&mut app, &effects, Err(denied("states:ListExecutions")));
     assert!(effects.is_empty());
     app
 }
@@ -212,19 +204,12 @@ fn a_denied_listing_names_the_permission_and_is_not_refreshed_on_its_own() {
 
     // A refresh by hand asks again; once allowed, the list refreshes on its interval again.
     let effects = press(&mut app, "ctrl-r");
-    let (generation, append) = list_request(&effects);
-    assert!(!append);
-    update(
-        &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(Page {
-                items: seed_rows(),
-                next_token: None,
-            }),
-        },
-    );
+    assert!(!list_request(&effects).1, "a refresh, not a further page");
+    let page = Page {
+        items: seed_rows(),
+        next_token: None,
+    };
+    answer_listing(&mut app, &effects, Ok(page));
     assert_eq!(app.executions.denied, None);
     assert_eq!(app.executions.error, None);
     list_request(&update(&mut app, Msg::Tick(NOW + 62_000)));
