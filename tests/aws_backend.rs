@@ -323,6 +323,28 @@ async fn step_functions_errors_are_information() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_identity_is_the_account_of_the_credentials() {
+    let Some(endpoint) = test_endpoint() else {
+        return;
+    };
+    let backend = backend(&endpoint).await;
+    // STS goes to the same --endpoint-url and region as the other clients: moto answers with
+    // its fixed account.
+    let identity = backend
+        .caller_identity()
+        .await
+        .unwrap()
+        .expect("the AWS backend knows who it is");
+    assert_eq!(identity.account, "123456789012");
+    assert!(
+        identity.arn.starts_with("arn:aws:") && identity.arn.contains("123456789012"),
+        "{}",
+        identity.arn
+    );
+    assert_eq!(backend.api_calls().count("GetCallerIdentity"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_endpoint_is_a_network_error() {
     let Some(_) = test_endpoint() else {
         return;

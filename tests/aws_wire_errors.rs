@@ -1,7 +1,8 @@
-//! Error answers moto never gives, served on the wire: a tiny scripted HTTP server on
-//! 127.0.0.1 answers the real SDK client with AWS-shaped JSON errors (throttling, access
-//! denied, expired token), so the adapter's error reading, retry and call counting are tested
-//! through the SDK exactly as they run against AWS. Needs no emulator; always runs.
+//! Answers moto never gives, served on the wire: a tiny scripted HTTP server on 127.0.0.1
+//! answers the real SDK client with AWS-shaped JSON errors (throttling, access denied, expired
+//! token) and with the answers of `RedriveExecution`, which moto 5.2.5 does not implement, so
+//! the adapter's request building, error reading, retry and call counting are tested through
+//! the SDK exactly as they run against AWS. Needs no emulator; always runs.
 
 mod common;
 
@@ -17,10 +18,11 @@ use stepdeck::backend::{Backend, BackendError, BackendNotice, HistoryRequest};
 type Answer = (u16, String);
 
 /// Serves the scripted answers in order (the last one repeats) and records each request's
-/// `X-Amz-Target`.
+/// `X-Amz-Target` and body.
 struct ScriptedServer {
     endpoint: String,
     targets: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<String>>>,
 }
 
 impl ScriptedServer {
@@ -28,21 +30,38 @@ impl ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let targets = Arc::new(Mutex::new(Vec::new()));
+        let bodies = Arc::new(Mutex::new(Vec::new()));
         let answers = Arc::new(Mutex::new(answers.into_iter().collect::<Vec<_>>()));
-        let recorded = Arc::clone(&targets);
+        let recorded = (Arc::clone(&targets), Arc::clone(&bodies));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { break };
                 let answers = Arc::clone(&answers);
-                let recorded = Arc::clone(&recorded);
-                std::thread::spawn(move || serve_connection(stream, &answers, &recorded));
+                let recorded = (Arc::clone(&recorded.0), Arc::clone(&recorded.1));
+                std::thread::spawn(move || {
+                    serve_connection(stream, &answers, &recorded.0, &recorded.1)
+                });
             }
         });
-        ScriptedServer { endpoint, targets }
+        ScriptedServer {
+            endpoint,
+            targets,
+            bodies,
+        }
     }
 
     fn targets(&self) -> Vec<String> {
         self.targets.lock().unwrap().clone()
+    }
+
+    /// Request bodies as JSON values, in order.
+    fn json_bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| serde_json::from_str(b).unwrap_or(serde_json::Value::Null))
+            .collect()
     }
 }
 
@@ -50,6 +69,7 @@ fn serve_connection(
     stream: TcpStream,
     answers: &Mutex<Vec<Answer>>,
     recorded: &Mutex<Vec<String>>,
+    bodies: &Mutex<Vec<String>>,
 ) {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -87,6 +107,10 @@ fn serve_connection(
             return;
         }
         recorded.lock().unwrap().push(target);
+        bodies
+            .lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&body).into_owned());
         let (status, json) = {
             let mut answers = answers.lock().unwrap();
             if answers.len() > 1 {
@@ -243,4 +267,89 @@ async fn expired_credentials_are_said_so() {
         "{result:?}"
     );
     assert_eq!(server.targets().len(), 1);
+}
+
+const FAILED_RUN: &str =
+    "arn:aws:states:us-east-1:123456789012:execution:RiderPhotoProcessing:run-05-failed";
+
+// moto 5.2.5 has no RedriveExecution (HTTP 500: "The redrive_execution action has not been
+// implemented"), and a real redrive (re-running from the failed state, keeping the history,
+// `ExecutionRedriven` events, `redriveCount`) is no small honest addition to the emulator. So
+// the adapter's side of it is proven here, on the wire: the request the SDK sends and the two
+// answers AWS gives.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_sends_the_execution_arn_and_accepts_the_answer() {
+    let server = ScriptedServer::start(vec![(
+        200,
+        serde_json::json!({"redriveDate": 1_764_065_000.5}).to_string(),
+    )]);
+    let backend = backend_for(&server, 6).await;
+    backend.redrive_execution(FAILED_RUN).await.unwrap();
+    assert_eq!(server.targets(), vec!["AWSStepFunctions.RedriveExecution"]);
+    let body = &server.json_bodies()[0];
+    assert_eq!(body["executionArn"], FAILED_RUN, "{body}");
+    assert_eq!(backend.api_calls().count("RedriveExecution"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_cannot_be_redriven_is_refused_with_the_services_reason() {
+    let server = ScriptedServer::start(vec![error(
+        "ExecutionNotRedrivable",
+        "Execution with ARN arn:aws:states:us-east-1:123456789012:execution:\
+         RiderPhotoProcessing:run-05-failed cannot be redriven: it ended more than 14 days ago",
+    )]);
+    let backend = backend_for(&server, 6).await;
+    let result = backend.redrive_execution(FAILED_RUN).await;
+    match result {
+        Err(BackendError::Invalid(message)) => {
+            assert!(
+                message.contains("states:RedriveExecution")
+                    && message.contains("ExecutionNotRedrivable")
+                    && message.contains("cannot be redriven"),
+                "{message}"
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(server.targets().len(), 1, "a refusal is not retried");
+}
+
+/// An STS (query protocol) error answer, as XML.
+fn sts_error(status: u16, code: &str, message: &str) -> Answer {
+    (
+        status,
+        format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
+             <RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_identity_errors_go_through_the_same_mapping() {
+    let server = ScriptedServer::start(vec![sts_error(
+        403,
+        "ExpiredToken",
+        "The security token included in the request is expired",
+    )]);
+    let backend = backend_for(&server, 6).await;
+    let result = backend.caller_identity().await;
+    assert!(
+        matches!(&result, Err(BackendError::Credentials(m)) if m.contains("expired")),
+        "{result:?}"
+    );
+    let server = ScriptedServer::start(vec![sts_error(
+        403,
+        "AccessDenied",
+        "User is not authorized to perform: sts:GetCallerIdentity",
+    )]);
+    let backend = backend_for(&server, 6).await;
+    match backend.caller_identity().await {
+        Err(BackendError::AccessDenied { action, .. }) => {
+            assert_eq!(action, "sts:GetCallerIdentity")
+        }
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
 }

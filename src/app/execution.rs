@@ -1,6 +1,7 @@
 //! The open execution: its description, the incrementally built timeline and the raw events,
 //! state payloads fetched on demand, and the per-tab view state (timeline selection and time
-//! window, events cursor and search, input/output scroll).
+//! window, events cursor and search, input/output scroll). When the history is denied, the
+//! view lives on the description alone and says which permission is missing.
 
 use super::executions::scroll_to;
 use super::msg::Generation;
@@ -83,12 +84,17 @@ pub struct ExecutionView {
     pub summary: ExecutionSummary,
     pub detail: Option<ExecutionDetail>,
     pub detail_in_flight: Option<Generation>,
+    /// When the last DescribeExecution went out (it is polled while the history is denied).
+    pub last_detail_request_at: Option<Millis>,
     pub builder: TimelineBuilder,
     /// Every event received, in id order (the Events tab).
     pub events: Vec<HistoryEvent>,
     pub history_in_flight: Option<Generation>,
     pub history_loaded: bool,
     pub last_history_request_at: Option<Millis>,
+    /// The IAM action refused when reading the history (`states:GetExecutionHistory`): the
+    /// history is then no longer polled, and the view shows the description only.
+    pub history_denied: Option<String>,
     /// State inputs/outputs by event id, filled by one fetch with execution data.
     pub payloads: HashMap<i64, EventPayload>,
     pub payload_in_flight: Option<Generation>,
@@ -110,11 +116,13 @@ impl ExecutionView {
             summary,
             detail: None,
             detail_in_flight: None,
+            last_detail_request_at: None,
             builder: TimelineBuilder::new(),
             events: Vec::new(),
             history_in_flight: None,
             history_loaded: false,
             last_history_request_at: None,
+            history_denied: None,
             payloads: HashMap::new(),
             payload_in_flight: None,
             payloads_through: 0,

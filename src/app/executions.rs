@@ -66,6 +66,9 @@ pub struct ExecutionsList {
     pub last_refresh: Option<Millis>,
     /// The last refresh error and when it happened; the last good rows stay on screen.
     pub error: Option<(String, Millis)>,
+    /// The IAM action refused when listing (`states:ListExecutions`): the list is then not
+    /// refreshed on its own until a manual refresh (or a new listing) succeeds.
+    pub denied: Option<String>,
 }
 
 impl ExecutionsList {
@@ -115,6 +118,7 @@ impl ExecutionsList {
         self.loaded = true;
         self.last_refresh = Some(now);
         self.error = None;
+        self.denied = None;
         if first_load && self.cursor_arn.is_none() {
             self.cursor = 0;
         }
@@ -211,6 +215,7 @@ impl ExecutionsList {
     /// True when the cursor nears the end and more rows exist on the server.
     pub fn wants_next_page(&self) -> bool {
         self.loaded
+            && self.denied.is_none()
             && self.next_token.is_some()
             && self.page_in_flight.is_none()
             && self.cursor + PREFETCH_ROWS >= self.visible.len()

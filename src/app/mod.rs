@@ -217,11 +217,19 @@ impl App {
         if !self.executions_visible() || self.state_machine().is_none() {
             return None;
         }
-        if list.refresh_in_flight.is_some() {
+        if list.refresh_in_flight.is_some() || list.denied.is_some() {
+            // A denied listing is not retried on its own (refresh asks again).
             return None;
         }
-        let interval = self.options.refresh_interval_ms.max(250);
-        Some(list.last_request_at.map_or(self.now, |t| t + interval))
+        Some(
+            list.last_request_at
+                .map_or(self.now, |t| t + self.refresh_interval()),
+        )
+    }
+
+    /// The list refresh interval, with its floor.
+    fn refresh_interval(&self) -> Millis {
+        self.options.refresh_interval_ms.max(250)
     }
 
     fn history_due_at(&self) -> Option<Millis> {
@@ -229,12 +237,28 @@ impl App {
             return None; // hidden: no polling until the screen shows again
         }
         let view = self.execution.as_ref()?;
-        if !view.is_running() || view.history_in_flight.is_some() {
+        if !view.is_running() || view.history_in_flight.is_some() || view.history_denied.is_some() {
             return None;
         }
         Some(
             view.last_history_request_at
                 .map_or(self.now, |t| t + HISTORY_POLL_MS),
+        )
+    }
+
+    /// With the history denied, the description is all there is: a running execution is
+    /// described again every refresh interval so its status changes show.
+    fn describe_due_at(&self) -> Option<Millis> {
+        if self.screen != Screen::Executions {
+            return None;
+        }
+        let view = self.execution.as_ref()?;
+        if view.history_denied.is_none() || !view.is_running() || view.detail_in_flight.is_some() {
+            return None;
+        }
+        Some(
+            view.last_detail_request_at
+                .map_or(self.now, |t| t + self.refresh_interval()),
         )
     }
 
@@ -259,6 +283,7 @@ impl App {
         [
             self.refresh_due_at(),
             self.history_due_at(),
+            self.describe_due_at(),
             animation,
             self.thumbnails_wakeup(),
         ]
@@ -359,6 +384,7 @@ impl App {
         let detail_generation = self.next_generation();
         let history_generation = self.next_generation();
         view.detail_in_flight = Some(detail_generation);
+        view.last_detail_request_at = Some(self.now);
         view.history_in_flight = Some(history_generation);
         view.last_history_request_at = Some(self.now);
         let effects = vec![
@@ -404,6 +430,7 @@ impl App {
 
     fn describe_open_execution(&mut self) -> Vec<Effect> {
         let generation = self.next_generation();
+        let now = self.now;
         let Some(view) = self.execution.as_mut() else {
             return Vec::new();
         };
@@ -411,6 +438,7 @@ impl App {
             return Vec::new();
         }
         view.detail_in_flight = Some(generation);
+        view.last_detail_request_at = Some(now);
         vec![Effect::LoadExecution {
             generation,
             execution_arn: view.arn.clone(),
@@ -443,6 +471,9 @@ impl App {
         if self.history_due_at().is_some_and(|t| t <= now) {
             effects.extend(self.poll_history());
         }
+        if self.describe_due_at().is_some_and(|t| t <= now) {
+            effects.extend(self.describe_open_execution());
+        }
         effects.extend(self.thumbnails_tick());
         effects
     }
@@ -453,6 +484,9 @@ impl App {
     ) -> Vec<Effect> {
         let machines = match result {
             Ok(m) => m,
+            Err(BackendError::AccessDenied { action, .. }) => {
+                return self.without_state_machine_list(&action);
+            }
             Err(e) => {
                 self.notify(
                     NoticeLevel::Error,
@@ -487,6 +521,43 @@ impl App {
         self.select_state_machine(index)
     }
 
+    /// `ListStateMachines` is denied: a `--state-machine` ARN is enough to go on (its
+    /// executions may well be readable); a bare name cannot be resolved without the list.
+    fn without_state_machine_list(&mut self, action: &str) -> Vec<Effect> {
+        let wanted = self.options.state_machine.clone();
+        let from_arn = wanted.as_deref().and_then(StateMachineSummary::from_arn);
+        match (wanted, from_arn) {
+            (_, Some(summary)) => {
+                self.state_machines = vec![summary];
+                self.state_machines_loaded = true;
+                self.selected_state_machine = None;
+                self.notify(
+                    NoticeLevel::Info,
+                    format!("{action} denied; using ARN from --state-machine"),
+                );
+                self.select_state_machine(0)
+            }
+            (Some(name), None) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!(
+                        "{action} denied: `{name}` cannot be looked up by name; pass the full \
+                         ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:{name}) with \
+                         --state-machine"
+                    ),
+                );
+                Vec::new()
+            }
+            (None, None) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!("{action} denied: pass the state machine's ARN with --state-machine"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
     fn on_executions(
         &mut self,
         generation: Generation,
@@ -511,7 +582,17 @@ impl App {
             Ok(page) if append => list.apply_page(page, self.now),
             Ok(page) => list.apply_refresh(page, self.now),
             Err(e) => {
-                list.error = Some((e.to_string(), self.now));
+                // Denied: say which permission (short enough for the header badge) and stop
+                // refreshing on our own.
+                let text = match e {
+                    BackendError::AccessDenied { action, .. } => {
+                        let text = format!("missing permission {action}");
+                        list.denied = Some(action);
+                        text
+                    }
+                    e => e.to_string(),
+                };
+                list.error = Some((text, self.now));
                 return Vec::new();
             }
         }
@@ -677,6 +758,7 @@ fn on_history(
             let was_running = view.is_running();
             view.apply_history(events);
             view.error = None;
+            view.history_denied = None;
             // The history saw the end before the description did: describe again for the
             // output / error and the stop time.
             let described_running = view
@@ -694,6 +776,9 @@ fn on_history(
                 return app.describe_open_execution();
             }
         }
+        // Denied: show the description alone and stop asking (no retry storm against a
+        // refused API); the description is polled instead while the execution runs.
+        Err(BackendError::AccessDenied { action, .. }) => view.history_denied = Some(action),
         Err(e) => view.error = Some(format!("loading the history failed: {e}")),
     }
     Vec::new()

@@ -41,6 +41,15 @@ impl fmt::Display for AwsTarget {
     }
 }
 
+/// Who the credentials belong to (`sts:GetCallerIdentity`), for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallerIdentity {
+    /// The 12-digit account id.
+    pub account: String,
+    /// The principal's ARN (user, assumed role, …).
+    pub arn: String,
+}
+
 /// Something the backend did on its own that the operator should see (it is not a result).
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendNotice {
@@ -168,6 +177,12 @@ pub trait Backend: Send + Sync + 'static {
     /// Registers where to report notices (throttling and its retries). Backends that never
     /// have anything to report keep the default.
     fn set_notice_sink(&self, _sink: NoticeSink) {}
+
+    /// The account and principal the backend acts as; None where that means nothing (the
+    /// sandbox). Asking costs one call, so callers ask once per connection.
+    async fn caller_identity(&self) -> BackendResult<Option<CallerIdentity>> {
+        Ok(None)
+    }
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>>;
 

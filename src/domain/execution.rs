@@ -63,6 +63,27 @@ pub struct StateMachineSummary {
     pub created: Millis,
 }
 
+impl StateMachineSummary {
+    /// What an ARN alone tells (`arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME`, maybe
+    /// with a `:VERSION` or `:ALIAS` after the name), for when the list cannot be read: the
+    /// name; the type and creation date are unknown (taken as Standard and 0). None when `text`
+    /// is not a state machine ARN.
+    pub fn from_arn(text: &str) -> Option<StateMachineSummary> {
+        let parts: Vec<&str> = text.split(':').collect();
+        let valid = parts.len() >= 7
+            && parts[0] == "arn"
+            && parts[2] == "states"
+            && parts[5] == "stateMachine"
+            && !parts[6].is_empty();
+        valid.then(|| StateMachineSummary {
+            arn: text.to_string(),
+            name: parts[6].to_string(),
+            kind: StateMachineKind::Standard,
+            created: 0,
+        })
+    }
+}
+
 /// What the run *did*, beyond its status: the rider-photo pipeline reports a rejected photo as
 /// a SUCCEEDED execution that went through a Catch, so the status alone hides the answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +198,30 @@ mod tests {
         assert_eq!(ExecutionStatus::parse("running"), None);
         assert!(ExecutionStatus::Failed.is_terminal());
         assert!(!ExecutionStatus::Running.is_terminal());
+    }
+
+    #[test]
+    fn a_state_machine_arn_gives_its_name() {
+        let arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:RiderPhotoProcessing";
+        let summary = StateMachineSummary::from_arn(arn).unwrap();
+        assert_eq!(summary.name, "RiderPhotoProcessing");
+        assert_eq!(summary.arn, arn);
+        assert_eq!(summary.kind, StateMachineKind::Standard);
+        let version = StateMachineSummary::from_arn(&format!("{arn}:3")).unwrap();
+        assert_eq!(
+            version.name, "RiderPhotoProcessing",
+            "a version is not the name"
+        );
+        let china = "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:P";
+        assert_eq!(StateMachineSummary::from_arn(china).unwrap().name, "P");
+        for not_one in [
+            "RiderPhotoProcessing",
+            "arn:aws:states:eu-west-1:123456789012:execution:RiderPhotoProcessing:run",
+            "arn:aws:lambda:eu-west-1:123456789012:stateMachine:X",
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:",
+        ] {
+            assert_eq!(StateMachineSummary::from_arn(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -84,6 +84,20 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     if list.visible.is_empty() {
+        if let Some(action) = list.denied.as_deref() {
+            let lines = vec![
+                super::execution::missing_permission(action, "executions list"),
+                Line::from(Span::styled(
+                    format!(
+                        "   not refreshed until it is allowed; {} asks again",
+                        super::execution::retry_hint(app)
+                    ),
+                    theme::dim(),
+                )),
+            ];
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
+            return;
+        }
         let text = if !list.loaded {
             if app.state_machines_loaded && app.state_machines.is_empty() {
                 "no state machines"

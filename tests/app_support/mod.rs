@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::{Generation, Msg};
 use stepdeck::app::{App, AppOptions, update};
-use stepdeck::backend::{BackendInfo, Page};
+use stepdeck::backend::{BackendError, BackendInfo, Page};
 use stepdeck::domain::Millis;
 use stepdeck::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome, StateMachineKind,
@@ -150,6 +150,23 @@ pub fn list_request(effects: &[Effect]) -> (Generation, bool) {
     found[0]
 }
 
+/// Answers the single LoadExecutions in `effects` with `result`; returns the new effects.
+pub fn answer_listing(
+    app: &mut App,
+    effects: &[Effect],
+    result: Result<Page<ExecutionSummary>, BackendError>,
+) -> Vec<Effect> {
+    let (generation, append) = list_request(effects);
+    update(
+        app,
+        Msg::Executions {
+            generation,
+            append,
+            result,
+        },
+    )
+}
+
 /// An app with state machines listed and `rows` loaded as the first page.
 pub fn app_with(machines: &[&str], rows: Vec<ExecutionSummary>, next_token: Option<&str>) -> App {
     let mut app = new_app();
@@ -157,18 +174,11 @@ pub fn app_with(machines: &[&str], rows: Vec<ExecutionSummary>, next_token: Opti
         &mut app,
         Msg::StateMachines(Ok(machines.iter().map(|n| state_machine(n)).collect())),
     );
-    let (generation, _) = list_request(&effects);
-    update(
-        &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(Page {
-                items: rows,
-                next_token: next_token.map(str::to_string),
-            }),
-        },
-    );
+    let page = Page {
+        items: rows,
+        next_token: next_token.map(str::to_string),
+    };
+    answer_listing(&mut app, &effects, Ok(page));
     app
 }
 

@@ -1,4 +1,4 @@
-//! Building the three SDK clients the way every AWS tool does: aws-config's standard chain
+//! Building the SDK clients the way every AWS tool does: aws-config's standard chain
 //! (environment, profile files, SSO, assumed roles, IMDS) with the user's `--profile`,
 //! `--region` and `--endpoint-url` on top.
 
@@ -14,6 +14,7 @@ pub(super) struct Clients {
     pub sfn: aws_sdk_sfn::Client,
     pub rekognition: aws_sdk_rekognition::Client,
     pub s3: aws_sdk_s3::Client,
+    pub sts: aws_sdk_sts::Client,
     pub info: BackendInfo,
 }
 
@@ -58,6 +59,7 @@ pub(super) async fn clients(options: &AwsOptions) -> BackendResult<Clients> {
         sfn: aws_sdk_sfn::Client::new(&config),
         rekognition: aws_sdk_rekognition::Client::new(&config),
         s3: aws_sdk_s3::Client::from_conf(s3_config),
+        sts: aws_sdk_sts::Client::new(&config),
         info: BackendInfo {
             kind: "aws".into(),
             identity: identity_label(options.profile.as_deref(), &EnvVars),
@@ -82,7 +84,7 @@ impl Environment for EnvVars {
 }
 
 /// Who the console acts as, for the header: the profile, or where credentials come from.
-/// (The account id would need an STS call; it is not fetched here.)
+/// (The account id needs an STS call: `Backend::caller_identity`, asked for separately.)
 pub(super) fn identity_label(profile: Option<&str>, env: &dyn Environment) -> String {
     if let Some(profile) = profile {
         return format!("profile {profile}");

@@ -102,7 +102,7 @@ const NOT_FOUND_CODES: &[&str] = &[
 const UNSUPPORTED_CODES: &[&str] = &["StateMachineTypeNotSupported", "UnsupportedOperation"];
 
 impl CallFailure {
-    /// Reduces an SDK error of any of the three clients.
+    /// Reduces an SDK error of any of the clients (they share the error types).
     pub fn from_sdk<E>(error: &SdkError<E, HttpResponse>) -> CallFailure
     where
         E: ProvideErrorMetadata + Error + 'static,

@@ -1,4 +1,4 @@
-//! The AWS backend: Step Functions, Rekognition and S3 through the AWS SDK for Rust, behind the
+//! The AWS backend: Step Functions, Rekognition and S3 (and STS for who we are) through the AWS SDK for Rust, behind the
 //! same `Backend` trait as the local sandbox. SDK types never leave this module: callers see
 //! domain types and `BackendError`s. Every call is counted (`ApiCallStats`) and retried with
 //! backoff only when throttled; histories of running executions are read incrementally.
@@ -14,8 +14,8 @@ pub mod retry;
 pub mod stats;
 
 use crate::backend::{
-    Backend, BackendError, BackendInfo, BackendNotice, BackendResult, HistoryRequest,
-    ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
+    Backend, BackendError, BackendInfo, BackendNotice, BackendResult, CallerIdentity,
+    HistoryRequest, ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
 };
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
@@ -43,7 +43,7 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     /// `--region`.
     pub region: Option<String>,
-    /// `--endpoint-url`: a custom endpoint for all three services (LocalStack, moto).
+    /// `--endpoint-url`: a custom endpoint for every service (LocalStack, moto).
     pub endpoint_url: Option<String>,
 }
 
@@ -52,6 +52,7 @@ pub struct AwsBackend {
     sfn: aws_sdk_sfn::Client,
     rekognition: aws_sdk_rekognition::Client,
     s3: aws_sdk_s3::Client,
+    sts: aws_sdk_sts::Client,
     info: BackendInfo,
     stats: Arc<ApiCallStats>,
     retry: RetryPolicy,
@@ -73,6 +74,7 @@ impl AwsBackend {
             sfn: clients.sfn,
             rekognition: clients.rekognition,
             s3: clients.s3,
+            sts: clients.sts,
             info: clients.info,
             stats: Arc::new(ApiCallStats::new()),
             retry: RetryPolicy::default(),
@@ -220,6 +222,17 @@ impl Backend for AwsBackend {
 
     fn set_notice_sink(&self, sink: NoticeSink) {
         *self.notices.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
+    }
+
+    async fn caller_identity(&self) -> BackendResult<Option<CallerIdentity>> {
+        let call = ApiCall::new("sts", "GetCallerIdentity", "");
+        let output = self
+            .call(&call, || self.sts.get_caller_identity().send())
+            .await?;
+        Ok(Some(CallerIdentity {
+            account: output.account().unwrap_or_default().to_string(),
+            arn: output.arn().unwrap_or_default().to_string(),
+        }))
     }
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {

@@ -38,7 +38,14 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ));
     }
-    if !view.history_loaded {
+    if let Some(action) = view.history_denied.as_deref() {
+        spans.push(Span::raw(" "));
+        spans.extend(super::missing_permission(action, "events").spans);
+        spans.push(Span::styled(
+            format!("  {} asks again", super::retry_hint(app)),
+            theme::dim(),
+        ));
+    } else if !view.history_loaded {
         spans.push(Span::styled("  loading…", theme::dim()));
     }
     frame.render_widget(Line::from(spans), title);

@@ -11,15 +11,22 @@ use ratatui::widgets::Paragraph;
 
 /// All lines of the tab, in order: title, JSON, blank line, next section.
 pub fn content(view: &ExecutionView) -> Vec<Line<'static>> {
+    sections(view, true)
+}
+
+/// The input, output and error/cause sections; `copy_hints` adds the tab's copy keys to the
+/// titles (not where those keys do nothing, e.g. in the timeline's description-only panel).
+pub fn sections(view: &ExecutionView, copy_hints: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let mut section = |title: &str, hint: &str, body: Option<&str>, missing: &str| {
+    let mut section = |title: &str, hint: Option<&str>, body: Option<&str>, missing: &str| {
         if !lines.is_empty() {
             lines.push(Line::from(""));
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {title}"), theme::title()),
-            Span::styled(format!("  {hint}"), theme::dim()),
-        ]));
+        let mut heading = vec![Span::styled(format!(" {title}"), theme::title())];
+        if let Some(hint) = hint {
+            heading.push(Span::styled(format!("  {hint}"), theme::dim()));
+        }
+        lines.push(Line::from(heading));
         match body {
             Some(text) => lines.extend(json_lines(text)),
             None => lines.push(Line::from(Span::styled(
@@ -28,7 +35,12 @@ pub fn content(view: &ExecutionView) -> Vec<Line<'static>> {
             ))),
         }
     };
-    section("Input", "y copies", view.input(), "(not loaded yet)");
+    section(
+        "Input",
+        copy_hints.then_some("y copies"),
+        view.input(),
+        "(not loaded yet)",
+    );
     let (error, cause) = view.error_and_cause();
     let running = view.is_running();
     let missing_output = if running {
@@ -36,10 +48,15 @@ pub fn content(view: &ExecutionView) -> Vec<Line<'static>> {
     } else {
         "(none)"
     };
-    section("Output", "Y copies", view.output(), missing_output);
+    section(
+        "Output",
+        copy_hints.then_some("Y copies"),
+        view.output(),
+        missing_output,
+    );
     if error.is_some() || cause.is_some() {
         let title = format!("Error: {}", error.unwrap_or("(no error name)"));
-        section(&title, "cause", cause, "(no cause)");
+        section(&title, Some("cause"), cause, "(no cause)");
     }
     lines
 }

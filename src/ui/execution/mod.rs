@@ -1,5 +1,6 @@
 //! The execution view: a header (name, status, outcome, start, live duration), the tab bar
-//! and the selected tab (timeline, events, input/output).
+//! and the selected tab (timeline, events, input/output); with the history denied, the line
+//! naming the missing permission and the description alone.
 
 pub mod events;
 pub mod io;
@@ -7,8 +8,10 @@ pub mod timeline;
 
 use super::{theme, thousands};
 use crate::app::App;
+use crate::app::action::Action;
 use crate::app::execution::{ExecutionView, Tab};
 use crate::domain::time::{format_duration, format_rfc3339};
+use crate::keymap::format_keys;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -98,4 +101,61 @@ fn render_tabs(view: &ExecutionView, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {} ", tab.title()), style));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// `⚠ missing permission states:GetExecutionHistory — timeline unavailable`.
+pub fn missing_permission(action: &str, unavailable: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        format!(" ⚠ missing permission {action} — {unavailable} unavailable"),
+        theme::error(),
+    ))
+}
+
+/// How to ask again: the refresh key of the current view, else the palette command.
+pub fn retry_hint(app: &App) -> String {
+    app.keymap
+        .key_for(app.view_context(), Action::Refresh)
+        .map_or_else(|| ":refresh".to_string(), format_keys)
+}
+
+/// What is known without the history: the permission line, then what DescribeExecution
+/// returned (status, start and stop, input, output, error and cause).
+pub fn description_only(app: &App, view: &ExecutionView, action: &str) -> Vec<Line<'static>> {
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {name:<9}"), theme::dim()),
+            Span::raw(value),
+        ])
+    };
+    let status = view.status();
+    let refreshed = if view.is_running() {
+        ", refreshed while it runs"
+    } else {
+        ""
+    };
+    let mut lines = vec![
+        missing_permission(action, "timeline"),
+        Line::from(Span::styled(
+            format!(
+                "   showing what DescribeExecution returns{refreshed}; {} asks for the history again",
+                retry_hint(app)
+            ),
+            theme::dim(),
+        )),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(format!(" {:<9}", "status"), theme::dim()),
+            Span::styled(status.as_str(), theme::status_style(status)),
+        ]),
+        field("started", format_rfc3339(view.start())),
+        field(
+            "stopped",
+            view.end()
+                .map_or_else(|| "(running)".to_string(), format_rfc3339),
+        ),
+        field("duration", format_duration(view.duration(app.now))),
+        Line::from(""),
+    ];
+    lines.extend(io::sections(view, false));
+    lines
 }

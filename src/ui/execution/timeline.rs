@@ -20,6 +20,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     let [status_line, main] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    if let Some(action) = view.history_denied.as_deref()
+        && view.timeline.rows.is_empty()
+    {
+        // No time window to speak of: the whole tab is the description.
+        let lines = super::description_only(app, view, action);
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     frame.render_widget(window_line(app, view), status_line);
     if view.timeline.rows.is_empty() {
         let text = if view.history_loaded {
