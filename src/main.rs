@@ -282,6 +282,12 @@ impl Session {
             let session = session.clone();
             Box::pin(async move {
                 let (backend, target) = session.connect(Some(profile), region).await?;
+                // Credentials that do not work (expired SSO, a typo in the profile) keep the
+                // current connection instead of replacing it with one that only shows errors.
+                backend
+                    .caller_identity()
+                    .await
+                    .map_err(|e| format!("the credentials do not work ({e})"))?;
                 let (settings, problems) = match &session.settings_path {
                     Some(path) => config::load_settings(path),
                     None => (Settings::default(), Vec::new()),

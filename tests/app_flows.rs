@@ -46,7 +46,10 @@ fn refresh_with(app: &mut App, rows: Vec<stepdeck::domain::execution::ExecutionS
 #[test]
 fn start_lists_state_machines_then_the_first_ones_executions() {
     let mut app = new_app();
-    assert_eq!(app.init(), vec![Effect::LoadStateMachines]);
+    assert_eq!(
+        app.init(),
+        vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity]
+    );
     assert_eq!(
         app.next_wakeup(),
         None,

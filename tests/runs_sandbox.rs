@@ -29,6 +29,7 @@ async fn drive(app: &mut App, backend: &Arc<dyn Backend>, effects: Vec<Effect>) 
     while let Some(effect) = queue.pop() {
         let msg = match effect {
             Effect::LoadStateMachines => Msg::StateMachines(backend.list_state_machines().await),
+            Effect::LoadCallerIdentity => Msg::CallerIdentity(backend.caller_identity().await),
             Effect::LoadExecutions {
                 generation,
                 append,

@@ -111,7 +111,10 @@ fn switching_region_reconnects_and_starts_over_with_the_new_targets_settings() {
             Some("IrelandPipeline"),
         )))),
     );
-    assert_eq!(effects, [Effect::LoadStateMachines]);
+    assert_eq!(
+        effects,
+        [Effect::LoadStateMachines, Effect::LoadCallerIdentity]
+    );
     assert_eq!(app.options.aws_target, Some(ireland));
     assert_eq!(
         app.options.state_machine.as_deref(),
@@ -148,7 +151,7 @@ fn switching_profile_uses_the_profiles_own_region() {
 fn a_failed_switch_keeps_the_current_connection_and_says_so() {
     let mut app = aws_app();
     let rows_before = app.executions.rows.len();
-    command(&mut app, "profile nosuch");
+    command(&mut app, "profile prod");
     let effects = update(
         &mut app,
         Msg::Reconnected(Err("no AWS region: pass --region".into())),
@@ -156,11 +159,22 @@ fn a_failed_switch_keeps_the_current_connection_and_says_so() {
     assert!(effects.is_empty());
     let (level, text) = notice(&app);
     assert_eq!(level, NoticeLevel::Error);
-    assert!(text.contains("cannot switch to profile nosuch"), "{text}");
+    assert!(text.contains("cannot switch to profile prod"), "{text}");
     assert!(text.contains("still on profile dev in us-east-1"), "{text}");
     assert_eq!(app.options.aws_target, Some(dev()));
     assert_eq!(app.executions.rows.len(), rows_before);
     assert_eq!(app.state_machines.len(), 2);
+}
+
+#[test]
+fn an_unknown_profile_is_named_before_any_connection() {
+    let mut app = aws_app();
+    assert!(command(&mut app, "profile prdo").is_empty());
+    let (level, text) = notice(&app);
+    assert_eq!(level, NoticeLevel::Error);
+    assert!(text.contains("no profile `prdo`"), "{text}");
+    assert!(text.contains("known: dev, prod"), "{text}");
+    assert!(app.reconnecting.is_none());
 }
 
 #[test]
@@ -297,4 +311,35 @@ fn profile_and_region_complete_in_the_palette() {
             region: None,
         }]
     );
+}
+
+#[test]
+fn the_header_names_the_account_once_known_and_bad_credentials_are_said() {
+    let mut app = aws_app();
+    assert!(
+        !screen(&app, 120, 32)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("123456789012")
+    );
+    update(
+        &mut app,
+        Msg::CallerIdentity(Ok(Some(stepdeck::backend::CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ops".into(),
+        }))),
+    );
+    let header = screen(&app, 120, 32).lines().next().unwrap().to_string();
+    assert!(header.contains("profile dev (123456789012)"), "{header}");
+
+    update(
+        &mut app,
+        Msg::CallerIdentity(Err(stepdeck::backend::BackendError::Credentials(
+            "the SSO session has expired: run aws sso login".into(),
+        ))),
+    );
+    let (level, text) = notice(&app);
+    assert_eq!(level, NoticeLevel::Error);
+    assert!(text.contains("SSO session has expired"), "{text}");
 }

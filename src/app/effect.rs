@@ -9,6 +9,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadStateMachines,
+    /// Who the credentials belong to (the account id for the header).
+    LoadCallerIdentity,
     /// Connect to AWS with `profile` in `region` (None: the profile's), then switch the
     /// console over; the answer is `Msg::Reconnected`.
     Reconnect {

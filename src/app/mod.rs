@@ -125,6 +125,8 @@ pub struct App {
     pub thumbnails: ThumbnailsView,
     /// Test cases, reruns and runs this console started.
     pub runs: runs::RunsState,
+    /// The account and principal the credentials belong to (AWS), once known.
+    pub caller: Option<crate::backend::CallerIdentity>,
     /// A switch of profile or region waiting for the runtime's answer.
     pub reconnecting: Option<target::Reconnecting>,
     last_generation: Generation,
@@ -158,6 +160,7 @@ impl App {
             faces,
             thumbnails,
             runs,
+            caller: None,
             reconnecting: None,
             last_generation: 0,
         }
@@ -165,7 +168,7 @@ impl App {
 
     /// Effects to run once at start (list state machines, …).
     pub fn init(&mut self) -> Vec<Effect> {
-        vec![Effect::LoadStateMachines]
+        vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity]
     }
 
     fn next_generation(&mut self) -> Generation {
@@ -638,6 +641,17 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::BackendInfo(info) => {
             app.backend = Some(info);
+            Vec::new()
+        }
+        Msg::CallerIdentity(result) => {
+            match result {
+                Ok(caller) => app.caller = caller,
+                // Expired or missing credentials show up here first, before any view asks.
+                Err(error) => app.notify(
+                    NoticeLevel::Error,
+                    format!("cannot tell whose credentials these are: {error}"),
+                ),
+            }
             Vec::new()
         }
         Msg::Reconnected(result) => target::on_reconnected(app, result),

@@ -25,6 +25,8 @@ pub enum Msg {
     /// Time advanced; the only way `App::now` changes.
     Tick(Millis),
     BackendInfo(BackendInfo),
+    /// The answer to `Effect::LoadCallerIdentity` (None: the backend has no account).
+    CallerIdentity(Result<Option<crate::backend::CallerIdentity>, BackendError>),
     /// The answer to `Effect::Reconnect`: the options for the new profile and region (the
     /// runtime has switched backends and sent the new `BackendInfo` first), or why not.
     Reconnected(Result<Box<super::AppOptions>, String>),

@@ -24,6 +24,7 @@ impl Effect {
             // The journal is a local record of deletions, written only after one happened.
             | Effect::AppendJournal { .. }
             | Effect::LoadStateMachines
+            | Effect::LoadCallerIdentity
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

@@ -61,6 +61,17 @@ impl Reconnecting {
 
 /// `:profile NAME`: reconnect with that profile (and its region).
 pub fn switch_profile(app: &mut App, profile: &str) -> Vec<Effect> {
+    let known = &app.options.aws_profiles;
+    // The SDK's answer to an unknown profile is a puzzling "no region"; say what is wrong.
+    if app.options.aws_target.is_some() && !known.is_empty() && !known.iter().any(|p| p == profile)
+    {
+        let text = format!(
+            "no profile `{profile}` in the AWS config files (known: {})",
+            known.join(", ")
+        );
+        app.notify(NoticeLevel::Error, text);
+        return Vec::new();
+    }
     reconnect(
         app,
         Reconnecting {

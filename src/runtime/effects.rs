@@ -107,6 +107,12 @@ impl EffectRunner {
                     .map(|()| (test_case, path.display().to_string()));
                 let _ = inbox.send(Msg::TestCaseSaved(result));
             }
+            Effect::LoadCallerIdentity => {
+                tokio::spawn(async move {
+                    let result = backend.caller_identity().await;
+                    let _ = inbox.send(Msg::CallerIdentity(result));
+                });
+            }
             Effect::LoadStateMachines => {
                 tokio::spawn(async move {
                     let result = backend.list_state_machines().await;

@@ -36,6 +36,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
             left.push(sep());
             left.push(Span::raw(info.identity.clone()));
+            if let Some(caller) = &app.caller {
+                left.push(Span::styled(format!(" ({})", caller.account), theme::dim()));
+            }
             left.push(sep());
             left.push(Span::raw(info.region.clone()));
             if let Some(endpoint) = &info.endpoint {
