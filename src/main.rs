@@ -244,6 +244,10 @@ impl Session {
             read_only: self.read_only || settings.read_only.unwrap_or(false),
             test_cases: settings.test_case_library(default_photo_bucket),
             settings_path: self.settings_path.clone(),
+            // On AWS the built-in cases name the photo bucket, found by its name unless set.
+            find_photo_bucket: aws_target.is_some()
+                && settings.photo_bucket.is_none()
+                && settings.builtin_test_cases.unwrap_or(true),
             aws_target,
             aws_profiles: Vec::new(),
         }

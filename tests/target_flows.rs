@@ -343,3 +343,70 @@ fn the_header_names_the_account_once_known_and_bad_credentials_are_said() {
     assert_eq!(level, NoticeLevel::Error);
     assert!(text.contains("SSO session has expired"), "{text}");
 }
+
+#[test]
+fn on_aws_the_builtin_test_cases_find_the_photo_bucket_by_its_name() {
+    let options = AppOptions {
+        find_photo_bucket: true,
+        ..aws_options(dev(), None)
+    };
+    let mut app = App::new(options, Keymap::defaults(), NOW);
+    assert!(app.runs.test_cases.is_empty());
+    press(&mut app, "s");
+    assert!(notice(&app).1.contains("need the photo bucket"));
+
+    let effects = app.init();
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadBuckets { generation } => Some(*generation),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("buckets are listed at start: {effects:#?}"));
+    let bucket = |name: &str| stepdeck::domain::objects::BucketInfo {
+        name: name.into(),
+        created: None,
+    };
+    let effects = update(
+        &mut app,
+        Msg::Buckets {
+            generation,
+            result: Ok(vec![
+                bucket("wildrydes-riderphotos3bucket-abc"),
+                bucket("wildrydes-thumbnails3bucket-def"),
+            ]),
+        },
+    );
+    // Nothing is listed for a screen that is not shown.
+    assert!(effects.is_empty(), "{effects:#?}");
+    let names: Vec<&str> = app
+        .runs
+        .test_cases
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        app.runs.test_cases.iter().all(|c| c
+            .input
+            .contains("\"s3Bucket\":\"wildrydes-riderphotos3bucket-abc\"")),
+        "{:?}",
+        app.runs.test_cases
+    );
+
+    // The thumbnail bucket found on the way is listed when its screen is entered.
+    let effects = press(&mut app, "g t");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadObjects { bucket, .. }
+            if bucket == "wildrydes-thumbnails3bucket-def")),
+        "{effects:#?}"
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadBuckets { .. })),
+        "{effects:#?}"
+    );
+}

@@ -66,6 +66,8 @@ pub struct AppOptions {
     pub aws_target: Option<crate::backend::AwsTarget>,
     /// Profiles of the AWS config files, offered by `:profile`.
     pub aws_profiles: Vec<String>,
+    /// The built-in test cases need the photo bucket, to be found among the buckets.
+    pub find_photo_bucket: bool,
 }
 
 impl Default for AppOptions {
@@ -82,6 +84,7 @@ impl Default for AppOptions {
             settings_path: None,
             aws_target: None,
             aws_profiles: Vec::new(),
+            find_photo_bucket: false,
         }
     }
 }
@@ -139,6 +142,7 @@ impl App {
         let thumbnails = ThumbnailsView::new(options.thumbnail_bucket.clone());
         let runs = runs::RunsState {
             test_cases: options.test_cases.clone(),
+            builtins_await_photo_bucket: options.find_photo_bucket,
             ..runs::RunsState::default()
         };
         App {
@@ -168,7 +172,11 @@ impl App {
 
     /// Effects to run once at start (list state machines, …).
     pub fn init(&mut self) -> Vec<Effect> {
-        vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity]
+        let mut effects = vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity];
+        if self.runs.builtins_await_photo_bucket {
+            effects.extend(self.list_buckets_once());
+        }
+        effects
     }
 
     fn next_generation(&mut self) -> Generation {

@@ -112,6 +112,19 @@ pub struct RunsState {
     pub user_prompt: Option<RunDraft>,
     /// The draft out in `$EDITOR`.
     pub external_edit: Option<RunDraft>,
+    /// The built-in test cases wait for the photo bucket to be found among the buckets (AWS
+    /// without a `photo_bucket` setting).
+    pub builtins_await_photo_bucket: bool,
+}
+
+impl RunsState {
+    /// The photo bucket is known: the built-in test cases can name it.
+    pub fn photo_bucket_found(&mut self, bucket: &str) {
+        if std::mem::take(&mut self.builtins_await_photo_bucket) {
+            let user_cases = std::mem::take(&mut self.test_cases);
+            self.test_cases = super::test_cases::library(Some(bucket), user_cases);
+        }
+    }
 }
 
 // --- Entry points from keys and commands ---
@@ -120,6 +133,11 @@ pub struct RunsState {
 pub fn open_test_case_picker(app: &mut App) -> Vec<Effect> {
     if app.runs.test_cases.is_empty() {
         let hint = match &app.options.settings_path {
+            _ if app.runs.builtins_await_photo_bucket => {
+                "no test cases yet: the built-in ones need the photo bucket (none named \
+                 …riderphotos3bucket… found so far): set photo_bucket in the settings"
+                    .to_string()
+            }
             Some(path) => format!(
                 "no test cases: add [[test_cases]] (name, input) or photo_bucket to {}",
                 path.display()

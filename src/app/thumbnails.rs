@@ -291,15 +291,9 @@ pub fn s3_uri(bucket: &str, key: &str) -> String {
 impl App {
     /// Entering the thumbnails screen: find the bucket, list it, resume the source listing.
     pub(super) fn thumbnails_shown(&mut self) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        let view = &self.thumbnails;
         // The bucket list is needed to find the thumbnail bucket when it is not set, and the
         // photo bucket in any case (sources).
-        if !view.buckets_listed && view.buckets_in_flight.is_none() {
-            let generation = self.next_generation();
-            self.thumbnails.buckets_in_flight = Some(generation);
-            effects.push(Effect::LoadBuckets { generation });
-        }
+        let mut effects = self.list_buckets_once();
         let view = &self.thumbnails;
         if view.bucket.is_some() && !view.loaded && view.in_flight.is_none() {
             effects.extend(self.reload_objects());
@@ -307,6 +301,17 @@ impl App {
         effects.extend(self.next_photo_page_if_needed());
         self.thumbnails.preview_due = Some(self.now);
         effects
+    }
+
+    /// Lists the buckets unless that was done or is under way.
+    pub(super) fn list_buckets_once(&mut self) -> Vec<Effect> {
+        let view = &self.thumbnails;
+        if view.buckets_listed || view.buckets_in_flight.is_some() {
+            return Vec::new();
+        }
+        let generation = self.next_generation();
+        self.thumbnails.buckets_in_flight = Some(generation);
+        vec![Effect::LoadBuckets { generation }]
     }
 
     pub fn reload_objects(&mut self) -> Vec<Effect> {
@@ -388,12 +393,19 @@ impl App {
         view.buckets_listed = true;
         view.bucket_names = buckets.iter().map(|b| b.name.clone()).collect();
         view.photo_bucket = find_photo_bucket(&buckets).map(|b| b.name.clone());
+        if let Some(photos) = view.photo_bucket.clone() {
+            self.runs.photo_bucket_found(&photos);
+        }
+        let view = &mut self.thumbnails;
         let mut effects = Vec::new();
         if view.bucket.is_none() {
             match find_thumbnail_bucket(&buckets) {
                 Some(found) => {
                     view.bucket = Some(found.name.clone());
-                    effects.extend(self.reload_objects());
+                    // Listed now if shown, else when the screen is entered.
+                    if self.screen == Screen::Thumbnails {
+                        effects.extend(self.reload_objects());
+                    }
                 }
                 None => {
                     let candidates = buckets
