@@ -11,6 +11,11 @@ pub enum Effect {
     LoadStateMachines,
     /// Who the credentials belong to (the account id for the header).
     LoadCallerIdentity,
+    /// `DescribeExecution` for a list row whose input or outcome the listing left out.
+    DescribeRow {
+        execution_arn: String,
+        listed_status: crate::domain::execution::ExecutionStatus,
+    },
     /// Connect to AWS with `profile` in `region` (None: the profile's), then switch the
     /// console over; the answer is `Msg::Reconnected`.
     Reconnect {

@@ -4,12 +4,27 @@
 use super::msg::Generation;
 use crate::backend::Page;
 use crate::domain::Millis;
-use crate::domain::execution::{ExecutionStatus, ExecutionSummary};
+use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
+use std::collections::{HashMap, HashSet};
 
 /// Executions asked for per page.
 pub const PAGE_SIZE: u32 = 100;
 /// The next page is requested when the cursor gets this close to the end of the list.
 pub const PREFETCH_ROWS: usize = 20;
+/// Rows described at once, at most, to fill in what `ListExecutions` leaves out.
+pub const MAX_ROW_DESCRIBES: usize = 4;
+
+/// What a `DescribeExecution` told about a row (AWS lists neither input nor outcome).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowDetail {
+    /// The row's status in the list when it was described: a row is described once per
+    /// status it is listed with (again when it ends, never in a loop).
+    pub described_for: ExecutionStatus,
+    /// The status the description gave (may be newer than the list's).
+    pub status: ExecutionStatus,
+    pub input_label: Option<String>,
+    pub outcome: Option<Outcome>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
@@ -69,6 +84,13 @@ pub struct ExecutionsList {
     /// The IAM action refused when listing (`states:ListExecutions`): the list is then not
     /// refreshed on its own until a manual refresh (or a new listing) succeeds.
     pub denied: Option<String>,
+    /// Descriptions of rows, by execution ARN (kept across listings: an ARN's input never
+    /// changes, nor does a finished run's outcome).
+    pub row_details: HashMap<String, RowDetail>,
+    /// Rows being described.
+    pub describing: HashSet<String>,
+    /// `DescribeExecution` was refused: rows are not described any more.
+    pub describe_denied: bool,
 }
 
 impl ExecutionsList {
@@ -78,12 +100,68 @@ impl ExecutionsList {
         let keep_text = std::mem::take(&mut self.text_filter);
         let keep_sort = self.sort;
         let keep_status = self.status_filter;
+        let keep_details = std::mem::take(&mut self.row_details);
+        let keep_denied = self.describe_denied;
         *self = ExecutionsList {
             text_filter: keep_text,
             sort: keep_sort,
             status_filter: keep_status,
+            row_details: keep_details,
+            describe_denied: keep_denied,
             ..ExecutionsList::default()
         };
+    }
+
+    /// Whether the listing left out something a description tells.
+    fn lacks_detail(row: &ExecutionSummary) -> bool {
+        row.input_label.is_none() || (row.status.is_terminal() && row.outcome.is_none())
+    }
+
+    /// Rows on screen that lack input or outcome and have not been described with their
+    /// current status, as many as the budget of describes in flight allows.
+    pub fn rows_to_describe(&self, page_rows: usize) -> Vec<(String, ExecutionStatus)> {
+        if self.describe_denied {
+            return Vec::new();
+        }
+        let budget = MAX_ROW_DESCRIBES.saturating_sub(self.describing.len());
+        self.visible
+            .iter()
+            .skip(self.offset)
+            .take(page_rows)
+            .map(|&i| &self.rows[i])
+            .filter(|row| Self::lacks_detail(row) && !self.describing.contains(&row.arn))
+            .filter(|row| {
+                self.row_details
+                    .get(&row.arn)
+                    .is_none_or(|d| d.described_for != row.status && d.status != row.status)
+            })
+            .take(budget)
+            .map(|row| (row.arn.clone(), row.status))
+            .collect()
+    }
+
+    /// Records a row's description and fills in the rows it covers.
+    pub fn apply_row_detail(&mut self, arn: String, detail: RowDetail, now: Millis) {
+        self.describing.remove(&arn);
+        self.row_details.insert(arn, detail);
+        self.fill_from_details();
+        self.recompute(now);
+    }
+
+    /// Fills blank inputs from the descriptions, and outcomes where the description saw the
+    /// status the row is listed with (a newer status waits for the list to catch up).
+    pub fn fill_from_details(&mut self) {
+        for row in &mut self.rows {
+            let Some(detail) = self.row_details.get(&row.arn) else {
+                continue;
+            };
+            if row.input_label.is_none() {
+                row.input_label.clone_from(&detail.input_label);
+            }
+            if row.outcome.is_none() && detail.status == row.status {
+                row.outcome.clone_from(&detail.outcome);
+            }
+        }
     }
 
     pub fn selected(&self) -> Option<&ExecutionSummary> {
@@ -122,6 +200,7 @@ impl ExecutionsList {
         if first_load && self.cursor_arn.is_none() {
             self.cursor = 0;
         }
+        self.fill_from_details();
         self.recompute(now);
     }
 
@@ -132,6 +211,7 @@ impl ExecutionsList {
         self.rows
             .extend(page.items.into_iter().filter(|r| !known.contains(&r.arn)));
         self.next_token = page.next_token;
+        self.fill_from_details();
         self.recompute(now);
     }
 

@@ -610,7 +610,66 @@ impl App {
         let page_rows = self.page_rows();
         let cursor = self.executions.cursor;
         self.executions.set_cursor(cursor, page_rows);
-        self.request_next_page_if_needed()
+        let mut effects = self.request_next_page_if_needed();
+        effects.extend(self.describe_visible_rows());
+        effects
+    }
+
+    /// Describes the rows on screen that the listing left blank (AWS lists neither input nor
+    /// outcome), a few at a time; nothing while the list is not shown.
+    pub(super) fn describe_visible_rows(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Executions || self.execution.is_some() {
+            return Vec::new();
+        }
+        let wanted = self.executions.rows_to_describe(self.page_rows());
+        wanted
+            .into_iter()
+            .map(|(execution_arn, listed_status)| {
+                self.executions.describing.insert(execution_arn.clone());
+                Effect::DescribeRow {
+                    execution_arn,
+                    listed_status,
+                }
+            })
+            .collect()
+    }
+
+    fn on_row_described(
+        &mut self,
+        execution_arn: String,
+        listed_status: ExecutionStatus,
+        result: Result<ExecutionDetail, BackendError>,
+    ) -> Vec<Effect> {
+        let detail = match result {
+            Ok(detail) => executions::RowDetail {
+                described_for: listed_status,
+                status: detail.summary.status,
+                input_label: detail
+                    .input
+                    .as_deref()
+                    .and_then(crate::domain::execution::input_label),
+                outcome: crate::domain::execution::outcome_from_description(&detail),
+            },
+            Err(error) => {
+                // Not asked again for this status: a failing row must not become a loop.
+                if let BackendError::AccessDenied { action, .. } = &error {
+                    self.executions.describe_denied = true;
+                    self.notify(
+                        NoticeLevel::Info,
+                        format!("missing permission {action}: the list shows no inputs"),
+                    );
+                }
+                executions::RowDetail {
+                    described_for: listed_status,
+                    status: listed_status,
+                    input_label: None,
+                    outcome: None,
+                }
+            }
+        };
+        let now = self.now;
+        self.executions.apply_row_detail(execution_arn, detail, now);
+        self.describe_visible_rows()
     }
 }
 
@@ -635,11 +694,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(event) => keys::on_key(app, event),
+        Msg::Key(event) => {
+            let mut effects = keys::on_key(app, event);
+            // Scrolling, filtering or coming back to the list brings other rows on screen.
+            effects.extend(app.describe_visible_rows());
+            effects
+        }
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
             app.thumbnails_resized();
-            Vec::new()
+            app.describe_visible_rows()
         }
         Msg::Tick(now) => app.on_tick(now),
         Msg::BackendNotice(notice) => {
@@ -651,6 +715,11 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.backend = Some(info);
             Vec::new()
         }
+        Msg::RowDescribed {
+            execution_arn,
+            listed_status,
+            result,
+        } => app.on_row_described(execution_arn, listed_status, result),
         Msg::CallerIdentity(result) => {
             match result {
                 Ok(caller) => app.caller = caller,

@@ -25,6 +25,12 @@ pub enum Msg {
     /// Time advanced; the only way `App::now` changes.
     Tick(Millis),
     BackendInfo(BackendInfo),
+    /// The answer to `Effect::DescribeRow`.
+    RowDescribed {
+        execution_arn: String,
+        listed_status: crate::domain::execution::ExecutionStatus,
+        result: Result<ExecutionDetail, BackendError>,
+    },
     /// The answer to `Effect::LoadCallerIdentity` (None: the backend has no account).
     CallerIdentity(Result<Option<crate::backend::CallerIdentity>, BackendError>),
     /// The answer to `Effect::Reconnect`: the options for the new profile and region (the

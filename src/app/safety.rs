@@ -25,6 +25,7 @@ impl Effect {
             | Effect::AppendJournal { .. }
             | Effect::LoadStateMachines
             | Effect::LoadCallerIdentity
+            | Effect::DescribeRow { .. }
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

@@ -169,6 +169,46 @@ pub struct ExecutionDetail {
     pub redrive_count: u32,
 }
 
+/// The outcome a `DescribeExecution` answer tells without the history: the error and cause of
+/// a failed, timed-out or aborted run; for a succeeded one, a rejection when the output carries
+/// the error the pipeline's Catch blocks put at `$.errorInfo`, else completed. (The history
+/// tells it for certain; the execution view uses that once loaded.)
+pub fn outcome_from_description(detail: &ExecutionDetail) -> Option<Outcome> {
+    let status = detail.summary.status;
+    match status {
+        ExecutionStatus::Running | ExecutionStatus::PendingRedrive => None,
+        ExecutionStatus::Succeeded => {
+            let output: Option<Value> = detail
+                .output
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok());
+            let caught = output.as_ref().and_then(|o| o.get("errorInfo"));
+            let error = caught.and_then(|c| c.get("Error")).and_then(Value::as_str);
+            Some(match error {
+                Some(error) => Outcome::Rejected {
+                    state: String::new(),
+                    error: error.to_string(),
+                    message: caught
+                        .and_then(|c| c.get("Cause"))
+                        .and_then(Value::as_str)
+                        .map(|cause| {
+                            error_message_from_cause(cause).unwrap_or_else(|| cause.to_string())
+                        })
+                        .unwrap_or_default(),
+                },
+                None => Outcome::Completed,
+            })
+        }
+        _ => Some(Outcome::Error {
+            error: detail
+                .error
+                .clone()
+                .unwrap_or_else(|| status.as_str().to_string()),
+            cause: detail.cause.clone().unwrap_or_default(),
+        }),
+    }
+}
+
 /// The label shown in the executions list for an execution input: the photo key the run is
 /// about, falling back to the user id.
 pub fn input_label(input: &str) -> Option<String> {
@@ -189,6 +229,49 @@ pub fn input_label(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn described(status: ExecutionStatus, output: Option<&str>) -> ExecutionDetail {
+        ExecutionDetail {
+            summary: ExecutionSummary {
+                arn: "arn".into(),
+                name: "n".into(),
+                state_machine_arn: "sm".into(),
+                status,
+                start: 0,
+                stop: None,
+                input_label: None,
+                outcome: None,
+            },
+            input: None,
+            output: output.map(str::to_string),
+            error: Some("States.TaskFailed".into()),
+            cause: Some(r#"{"errorMessage":"boom"}"#.into()),
+            redrive_count: 0,
+        }
+    }
+
+    #[test]
+    fn a_description_tells_rejections_by_the_caught_error_in_the_output() {
+        let rejected = r#"{"userId":"user_b","errorInfo":{"Error":"FaceAlreadyExistsError","Cause":"{\"errorMessage\":\"Face already exists\"}"}}"#;
+        assert_eq!(
+            outcome_from_description(&described(ExecutionStatus::Succeeded, Some(rejected))),
+            Some(Outcome::Rejected {
+                state: String::new(),
+                error: "FaceAlreadyExistsError".into(),
+                message: "Face already exists".into(),
+            })
+        );
+        assert_eq!(
+            outcome_from_description(&described(ExecutionStatus::Succeeded, Some("{}"))),
+            Some(Outcome::Completed)
+        );
+        assert_eq!(
+            outcome_from_description(&described(ExecutionStatus::Running, None)),
+            None
+        );
+        let failed = outcome_from_description(&described(ExecutionStatus::Failed, None));
+        assert_eq!(failed.unwrap().label(), "States.TaskFailed: boom");
+    }
 
     #[test]
     fn statuses_round_trip_their_api_names() {

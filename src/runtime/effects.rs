@@ -107,6 +107,19 @@ impl EffectRunner {
                     .map(|()| (test_case, path.display().to_string()));
                 let _ = inbox.send(Msg::TestCaseSaved(result));
             }
+            Effect::DescribeRow {
+                execution_arn,
+                listed_status,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend.describe_execution(&execution_arn).await;
+                    let _ = inbox.send(Msg::RowDescribed {
+                        execution_arn,
+                        listed_status,
+                        result,
+                    });
+                });
+            }
             Effect::LoadCallerIdentity => {
                 tokio::spawn(async move {
                     let result = backend.caller_identity().await;
