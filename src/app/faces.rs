@@ -5,11 +5,13 @@
 
 use super::effect::Effect;
 use super::executions::scroll_to;
+use super::faces_refresh::Reload;
 use super::msg::Generation;
 use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
 use super::{App, NoticeLevel};
 use crate::app::action::Action;
 use crate::backend::{BackendError, Page};
+use crate::domain::Millis;
 use crate::domain::faces::{
     DeleteFacesResult, DuplicateGroup, DuplicateKind, Face, FaceMatch, LookalikeClusters,
     UnsuccessfulFaceDeletion, all_but_one, duplicate_groups,
@@ -128,6 +130,12 @@ pub struct FacesView {
     pub anchor: Option<String>,
     pub deletion: Option<FaceDeletion>,
     pub last_report: Option<DeletionReport>,
+    /// The reload gathering pages (its requests are the `in_flight` ones that do not append).
+    pub reload: Option<Reload>,
+    /// When the rows were last reloaded completely (the age shown in the title).
+    pub updated_at: Option<Millis>,
+    /// When the last reload was asked for (the automatic reload's interval runs from it).
+    pub reload_requested_at: Option<Millis>,
 }
 
 impl FacesView {
@@ -154,6 +162,9 @@ impl FacesView {
             anchor: None,
             deletion: None,
             last_report: None,
+            reload: None,
+            updated_at: None,
+            reload_requested_at: None,
         }
     }
 
@@ -457,19 +468,6 @@ impl App {
         }
     }
 
-    /// Reloads the faces from the first page (the rows stay on screen until it arrives).
-    pub fn reload_faces(&mut self) -> Vec<Effect> {
-        let generation = self.next_generation();
-        let view = &mut self.faces;
-        view.in_flight = Some((generation, false));
-        vec![Effect::LoadFaces {
-            generation,
-            collection: view.collection.clone(),
-            next_token: None,
-            page_size: FACES_PAGE_SIZE,
-        }]
-    }
-
     fn next_faces_page_if_needed(&mut self) -> Vec<Effect> {
         if !self.faces.wants_next_page() {
             return Vec::new();
@@ -508,30 +506,33 @@ impl App {
         }
         view.in_flight = None;
         match result {
-            Ok(page) => {
-                if append {
-                    let known: std::collections::HashSet<String> =
-                        view.rows.iter().map(|f| f.face_id.clone()).collect();
-                    view.rows.extend(
-                        page.items
-                            .into_iter()
-                            .filter(|f| !known.contains(&f.face_id)),
-                    );
-                } else {
-                    view.rows = page.items;
-                }
+            Ok(page) if append => {
+                let known: std::collections::HashSet<String> =
+                    view.rows.iter().map(|f| f.face_id.clone()).collect();
+                view.rows.extend(
+                    page.items
+                        .into_iter()
+                        .filter(|f| !known.contains(&f.face_id)),
+                );
                 view.next_token = page.next_token;
-                view.loaded = true;
-                view.error = None;
-                view.recompute();
-                let cursor = view.cursor;
-                view.set_cursor(cursor, page_rows);
+            }
+            Ok(page) => {
+                if let Some(next_page) = self.gather_reload_page(page) {
+                    return next_page;
+                }
             }
             Err(e) => {
+                view.reload = None;
                 view.error = Some(format!("listing faces failed: {e}"));
                 return Vec::new();
             }
         }
+        let view = &mut self.faces;
+        view.loaded = true;
+        view.error = None;
+        view.recompute();
+        let cursor = view.cursor;
+        view.set_cursor(cursor, page_rows);
         let mut effects = self.next_faces_page_if_needed();
         effects.extend(self.continue_scan());
         effects

@@ -7,6 +7,7 @@ pub mod effect;
 pub mod execution;
 pub mod executions;
 pub mod faces;
+pub mod faces_refresh;
 pub mod msg;
 pub mod overlay;
 pub mod palette;
@@ -251,6 +252,7 @@ impl App {
             self.history_due_at(),
             animation,
             self.thumbnails_wakeup(),
+            self.faces_wakeup(),
         ]
         .into_iter()
         .flatten()
@@ -434,6 +436,7 @@ impl App {
             effects.extend(self.poll_history());
         }
         effects.extend(self.thumbnails_tick());
+        effects.extend(self.faces_tick());
         effects
     }
 
