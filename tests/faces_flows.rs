@@ -20,17 +20,6 @@ use stepdeck::domain::faces::{
 };
 use stepdeck::keymap::{Context, Keymap};
 
-fn selected_id(app: &App) -> String {
-    app.faces.selected().unwrap().face_id.clone()
-}
-
-fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn screens_switch_with_g_keys_and_hidden_screens_do_not_poll() {
     let mut app = base_app();

@@ -5,6 +5,7 @@
 
 use super::effect::Effect;
 use super::executions::scroll_to;
+use super::face_jump::{FaceJump, JumpRequest};
 use super::faces_refresh::Reload;
 use super::msg::Generation;
 use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
@@ -136,6 +137,10 @@ pub struct FacesView {
     pub updated_at: Option<Millis>,
     /// When the last reload was asked for (the automatic reload's interval runs from it).
     pub reload_requested_at: Option<Millis>,
+    /// The faces the last jump from a rejected run found (flagged in the list).
+    pub jump: Option<FaceJump>,
+    /// A jump waiting for the run's input or the search.
+    pub jump_request: Option<JumpRequest>,
 }
 
 impl FacesView {
@@ -165,6 +170,8 @@ impl FacesView {
             reload: None,
             updated_at: None,
             reload_requested_at: None,
+            jump: None,
+            jump_request: None,
         }
     }
 
@@ -472,6 +479,11 @@ impl App {
         if !self.faces.wants_next_page() {
             return Vec::new();
         }
+        self.request_next_faces_page()
+    }
+
+    /// Asks for the page after those loaded.
+    pub(super) fn request_next_faces_page(&mut self) -> Vec<Effect> {
         let generation = self.next_generation();
         let view = &mut self.faces;
         view.in_flight = Some((generation, true));
@@ -524,6 +536,7 @@ impl App {
             Err(e) => {
                 view.reload = None;
                 view.error = Some(format!("listing faces failed: {e}"));
+                self.abandon_jump();
                 return Vec::new();
             }
         }
@@ -533,7 +546,8 @@ impl App {
         view.recompute();
         let cursor = view.cursor;
         view.set_cursor(cursor, page_rows);
-        let mut effects = self.next_faces_page_if_needed();
+        let mut effects = self.settle_jump();
+        effects.extend(self.next_faces_page_if_needed());
         effects.extend(self.continue_scan());
         effects
     }

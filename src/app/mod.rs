@@ -6,6 +6,7 @@ pub mod editor;
 pub mod effect;
 pub mod execution;
 pub mod executions;
+pub mod face_jump;
 pub mod faces;
 pub mod faces_refresh;
 pub mod msg;
@@ -565,7 +566,13 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => on_history(app, generation, include_data, result),
         Msg::Started(result) => runs::on_started(app, result),
-        Msg::InputLoaded { generation, result } => runs::on_input_loaded(app, generation, result),
+        Msg::InputLoaded { generation, result } => {
+            if face_jump::awaits_input(app, generation) {
+                face_jump::on_input_loaded(app, result)
+            } else {
+                runs::on_input_loaded(app, generation, result)
+            }
+        }
         Msg::EditedExternally(outcome) => runs::on_edited_externally(app, outcome),
         Msg::TestCaseSaved(result) => {
             runs::on_test_case_saved(app, result);
@@ -594,6 +601,9 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             face_id,
             result,
         } => app.on_face_matches(generation, face_id, result),
+        Msg::FacesByImage { generation, result } => {
+            face_jump::on_faces_by_image(app, generation, result)
+        }
         Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
         Msg::JournalWritten { generation, result } => {
             if app.faces_journal_generation() == Some(generation) {

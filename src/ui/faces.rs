@@ -1,7 +1,8 @@
 //! The faces view: a title line (collection, counts, duplicates, filter, sort, marks, scan
 //! progress, the data's age), the last deletion's report, and a table of the visible faces
 //! only — mark, face id, user id, image id, confidence, bounding box, indexed time and
-//! duplicate flags or the reasons a face could not be deleted.
+//! duplicate flags, the faces a jump from a rejected run found, or the reasons a face could
+//! not be deleted.
 
 use super::{theme, thousands, truncate};
 use crate::app::App;
@@ -303,10 +304,12 @@ fn face_row(
             face.indexed_at.map_or("—".into(), format_date_time),
         ));
     }
-    let last = match failure {
-        Some(reasons) => Span::styled(format!("✗ {reasons}"), theme::error()),
-        None if kinds.is_empty() => Span::raw(""),
-        None => Span::styled(
+    let matched = view.jump.as_ref().and_then(|j| j.similarity(&face.face_id));
+    let last = match (failure, matched) {
+        (Some(reasons), _) => Span::styled(format!("✗ {reasons}"), theme::error()),
+        (None, Some(similarity)) => Span::styled(format!("◆ match {similarity:.1}%"), theme::key()),
+        (None, None) if kinds.is_empty() => Span::raw(""),
+        (None, None) => Span::styled(
             truncate(
                 &kinds
                     .iter()
