@@ -182,16 +182,7 @@ fn a_face_not_yet_listed_is_brought_in_by_a_reload_then_further_pages() {
     let mut app = rejected_open_app();
     // The faces screen was seen before: 100 faces of a longer collection, filtered.
     let (generation, _) = faces_request(&press(&mut app, "g f"));
-    let first: Vec<_> = (0..100)
-        .map(|n| {
-            face(
-                100 + n,
-                &format!("user_{n:03}"),
-                &format!("img{n:05}"),
-                None,
-            )
-        })
-        .collect();
+    let first = many_faces(100);
     answer_faces(&mut app, generation, first.clone(), Some("page-2"));
     app.faces.filter = "user_01".into();
     app.faces.recompute();

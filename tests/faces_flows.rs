@@ -70,16 +70,7 @@ fn faces_load_page_by_page_as_the_cursor_nears_the_end() {
     let mut app = base_app();
     let effects = press(&mut app, "g f");
     let (generation, _) = faces_request(&effects);
-    let first: Vec<_> = (0..100)
-        .map(|n| {
-            face(
-                100 + n,
-                &format!("user_{n:03}"),
-                &format!("img{n:05}"),
-                None,
-            )
-        })
-        .collect();
+    let first = many_faces(100);
     let effects = answer_faces(&mut app, generation, first, Some("page-2"));
     assert!(effects.is_empty(), "the cursor is far from the end");
     let effects = press(&mut app, "G");

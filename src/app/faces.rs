@@ -519,13 +519,7 @@ impl App {
         view.in_flight = None;
         match result {
             Ok(page) if append => {
-                let known: std::collections::HashSet<String> =
-                    view.rows.iter().map(|f| f.face_id.clone()).collect();
-                view.rows.extend(
-                    page.items
-                        .into_iter()
-                        .filter(|f| !known.contains(&f.face_id)),
-                );
+                extend_new(&mut view.rows, page.items);
                 view.next_token = page.next_token;
             }
             Ok(page) => {
@@ -933,6 +927,13 @@ pub(super) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     app.next_faces_page_if_needed()
+}
+
+/// Appends the faces of a page that `rows` does not hold yet (pages can overlap when the
+/// collection changes between calls).
+pub(super) fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
+    let known: std::collections::HashSet<String> = rows.iter().map(|f| f.face_id.clone()).collect();
+    rows.extend(items.into_iter().filter(|f| !known.contains(&f.face_id)));
 }
 
 /// The `/` filter of the faces list, applied as typed.

@@ -4,7 +4,7 @@
 //! that are gone are dropped and counted; the title shows the data's age.
 
 use super::effect::Effect;
-use super::faces::{FACES_PAGE_SIZE, FacesView};
+use super::faces::{FACES_PAGE_SIZE, FacesView, extend_new};
 use super::overlay::Overlay;
 use super::screen::Screen;
 use super::{App, NoticeLevel};
@@ -90,13 +90,7 @@ impl App {
         let now = self.now;
         let view = &mut self.faces;
         let mut reload = view.reload.take().unwrap_or_default();
-        let known: std::collections::HashSet<String> =
-            reload.rows.iter().map(|f| f.face_id.clone()).collect();
-        reload.rows.extend(
-            page.items
-                .into_iter()
-                .filter(|f| !known.contains(&f.face_id)),
-        );
+        extend_new(&mut reload.rows, page.items);
         if let Some(token) = page.next_token.clone()
             && reload.rows.len() < reload.extent
         {

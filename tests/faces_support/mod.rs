@@ -37,6 +37,21 @@ pub fn face(n: u32, user: &str, image: &str, indexed_min: Option<i64>) -> Face {
     }
 }
 
+/// `count` faces of as many riders and images, none a duplicate (numbered from 100): the
+/// first page of a longer collection.
+pub fn many_faces(count: u32) -> Vec<Face> {
+    (0..count)
+        .map(|n| {
+            face(
+                100 + n,
+                &format!("user_{n:03}"),
+                &format!("img{n:05}"),
+                None,
+            )
+        })
+        .collect()
+}
+
 /// Seven faces: user_a indexed twice (1 and 3), image `img00004` holding two faces (4 and
 /// 5), the rest single.
 pub fn collection() -> Vec<Face> {
