@@ -582,3 +582,68 @@ async fn faces_index_list_search_delete() {
         "{not_an_image:?}"
     );
 }
+
+/// The console's jump from a rejected run to the face it ran into: `SearchFacesByImage` with
+/// the run's S3 photo (Rekognition reads it) finds the face indexed from that photo whatever
+/// user id it was indexed under, and nothing once that face is deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_faces_by_image_reads_the_photo_from_s3() {
+    let Some(endpoint) = test_endpoint() else {
+        return;
+    };
+    let backend = backend(&endpoint).await;
+    let collection = unique("jump-faces");
+    let bucket = unique("riderphotos3bucket");
+    backend.create_collection(&collection).await.unwrap();
+    backend.create_bucket(&bucket).await.unwrap();
+    for (i, key) in [(0u8, "1_happy_face.png"), (1, "5_rider_farah.png")] {
+        backend
+            .put_object(&bucket, key, generated_png(i), Some("image/png"))
+            .await
+            .unwrap();
+    }
+    let indexed = backend
+        .index_faces(&collection, &generated_png(0), Some("user_a"))
+        .await
+        .unwrap()
+        .remove(0);
+    backend
+        .index_faces(&collection, &generated_png(2), Some("user_c"))
+        .await
+        .unwrap();
+
+    let found = backend
+        .search_faces_by_image(&collection, &bucket, "1_happy_face.png", 70.0)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].face.face_id, indexed.face_id);
+    assert_eq!(found[0].face.external_image_id.as_deref(), Some("user_a"));
+    assert!(found[0].similarity > 99.0);
+    let stranger = backend
+        .search_faces_by_image(&collection, &bucket, "5_rider_farah.png", 70.0)
+        .await
+        .unwrap();
+    assert!(stranger.is_empty(), "{stranger:?}");
+
+    let missing = backend
+        .search_faces_by_image(&collection, &bucket, "no-such-photo.png", 70.0)
+        .await;
+    assert!(
+        matches!(&missing, Err(BackendError::Invalid(m)) if m.contains("InvalidS3ObjectException")),
+        "{missing:?}"
+    );
+
+    backend
+        .delete_faces(&collection, std::slice::from_ref(&indexed.face_id))
+        .await
+        .unwrap();
+    let after = backend
+        .search_faces_by_image(&collection, &bucket, "1_happy_face.png", 70.0)
+        .await
+        .unwrap();
+    assert!(
+        after.is_empty(),
+        "deleted: nothing matches any more: {after:?}"
+    );
+}

@@ -20,17 +20,6 @@ use stepdeck::domain::faces::{
 };
 use stepdeck::keymap::{Context, Keymap};
 
-fn selected_id(app: &App) -> String {
-    app.faces.selected().unwrap().face_id.clone()
-}
-
-fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn screens_switch_with_g_keys_and_hidden_screens_do_not_poll() {
     let mut app = base_app();
@@ -81,16 +70,7 @@ fn faces_load_page_by_page_as_the_cursor_nears_the_end() {
     let mut app = base_app();
     let effects = press(&mut app, "g f");
     let (generation, _) = faces_request(&effects);
-    let first: Vec<_> = (0..100)
-        .map(|n| {
-            face(
-                100 + n,
-                &format!("user_{n:03}"),
-                &format!("img{n:05}"),
-                None,
-            )
-        })
-        .collect();
+    let first = many_faces(100);
     let effects = answer_faces(&mut app, generation, first, Some("page-2"));
     assert!(effects.is_empty(), "the cursor is far from the end");
     let effects = press(&mut app, "G");
@@ -657,4 +637,189 @@ fn without_a_thumbnail_bucket_the_view_asks_for_one() {
     let requests = objects_requests(&effects);
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].1, "my-thumbs");
+}
+
+/// The `LoadFaces` effects among `effects` (a tick may also refresh other things).
+fn face_loads(effects: &[Effect]) -> Vec<(u64, Option<String>, u32)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadFaces {
+                generation,
+                next_token,
+                page_size,
+                ..
+            } => Some((*generation, next_token.clone(), *page_size)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_shown_faces_reload_on_an_interval_of_at_least_ten_seconds_one_at_a_time() {
+    let mut app = faces_app();
+    assert_eq!(app.faces.updated_at, Some(NOW));
+    // The title's age wants a tick each second; the reload is due 10 s after the last one
+    // (the 2 s refresh interval is below the floor).
+    assert_eq!(app.next_wakeup(), Some(NOW + 1_000));
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 9_999))).is_empty());
+    assert!(screen(&app, 120, 32).contains("updated 9 s ago"));
+    let effects = update(&mut app, Msg::Tick(NOW + 10_000));
+    let [(generation, None, _)] = face_loads(&effects)[..] else {
+        panic!("one reload from the first page: {effects:#?}");
+    };
+    // Coalesced: no second reload while this one is out, however late the tick.
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 25_000))).is_empty());
+    assert!(
+        face_loads(&press(&mut app, "r")).is_empty(),
+        "not even by key"
+    );
+    answer_faces(&mut app, generation, collection(), None);
+    assert_eq!(app.faces.updated_at, Some(NOW + 25_000));
+    assert!(screen(&app, 120, 32).contains("updated 0 s ago"));
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 34_999))).is_empty());
+    assert_eq!(
+        face_loads(&update(&mut app, Msg::Tick(NOW + 35_000))).len(),
+        1,
+        "10 s after the last reload ended"
+    );
+
+    // A longer refresh interval from the settings is used as it is.
+    let mut slow = App::new(
+        AppOptions {
+            refresh_interval_ms: 30_000,
+            ..options()
+        },
+        Keymap::defaults(),
+        NOW,
+    );
+    let (generation, _) = faces_request(&press(&mut slow, "g f"));
+    answer_faces(&mut slow, generation, collection(), None);
+    assert!(face_loads(&update(&mut slow, Msg::Tick(NOW + 29_000))).is_empty());
+    assert_eq!(
+        face_loads(&update(&mut slow, Msg::Tick(NOW + 30_000))).len(),
+        1
+    );
+}
+
+#[test]
+fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flight() {
+    let mut app = faces_app();
+    press(&mut app, "g e");
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 60_000))).is_empty());
+    // Shown again after the interval: reloaded at the next tick.
+    press(&mut app, "g f");
+    assert_eq!(app.next_wakeup(), Some(NOW + 60_000), "due already");
+    let [(generation, ..)] = face_loads(&update(&mut app, Msg::Tick(NOW + 60_000)))[..] else {
+        panic!("a reload");
+    };
+    answer_faces(&mut app, generation, collection(), None);
+
+    // The confirmation is on screen: no reload under it.
+    press(&mut app, "d");
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 90_000))).is_empty());
+    // Confirmed: no reload while the deletion and its journal are out.
+    let effects = press(&mut app, "y");
+    let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 100_000))).is_empty());
+    let effects = update(
+        &mut app,
+        Msg::FacesDeleted {
+            generation: *generation,
+            result: Ok(DeleteFacesResult {
+                deleted: vec![face_id(1)],
+                unsuccessful: vec![],
+            }),
+        },
+    );
+    let [Effect::AppendJournal { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 110_000))).is_empty());
+    // Written: the deletion's own reload, and no automatic one on top of it.
+    let effects = update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Ok(JOURNAL.into()),
+        },
+    );
+    assert_eq!(face_loads(&effects).len(), 1);
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 200_000))).is_empty());
+}
+
+#[test]
+fn a_reload_keeps_the_cursor_and_marks_by_face_id_and_drops_marks_of_vanished_faces() {
+    let mut app = faces_app();
+    // Marks on faces 1, 3 and 6; the cursor on face 5.
+    press(&mut app, "Space j Space j j Space k k");
+    assert_eq!(selected_id(&app), face_id(5));
+    assert_eq!(app.faces.marked.len(), 3);
+    let [(generation, ..)] = face_loads(&update(&mut app, Msg::Tick(NOW + 12_000)))[..] else {
+        panic!("a reload");
+    };
+    // Faces 3 and 6 were deleted elsewhere, a new face arrived first, the order changed.
+    let mut fresh = vec![face(9, "user_g", "img00009", Some(40))];
+    fresh.extend(
+        collection()
+            .into_iter()
+            .filter(|f| f.face_id != face_id(3) && f.face_id != face_id(6))
+            .rev(),
+    );
+    answer_faces(&mut app, generation, fresh, None);
+    assert_eq!(app.faces.rows.len(), 6);
+    assert_eq!(
+        selected_id(&app),
+        face_id(5),
+        "the cursor stays on its face"
+    );
+    assert_eq!(
+        app.faces.marked.iter().cloned().collect::<Vec<_>>(),
+        vec![face_id(1)]
+    );
+    let text = notice(&app);
+    assert!(
+        text.contains("2 marked face(s) are no longer in the collection"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_reload_gathers_as_many_faces_as_were_loaded_before_swapping_them_in() {
+    let mut app = base_app();
+    let (generation, _) = faces_request(&press(&mut app, "g f"));
+    let all = collection();
+    // Loaded in two pages (the second asked for at once: the cursor is near the end).
+    let effects = answer_faces(&mut app, generation, all[..4].to_vec(), Some("p2"));
+    let (generation, _) = faces_request(&effects);
+    answer_faces(&mut app, generation, all[4..].to_vec(), None);
+    press(&mut app, "G");
+    assert_eq!(selected_id(&app), face_id(7));
+
+    let effects = press(&mut app, "r");
+    let [(generation, None, page_size)] = face_loads(&effects)[..] else {
+        panic!("{effects:#?}");
+    };
+    assert!(page_size >= 7, "one call can bring back all 7: {page_size}");
+    // The server pages differently this time: the first page alone is not swapped in.
+    let effects = answer_faces(&mut app, generation, all[..3].to_vec(), Some("q2"));
+    let loads = face_loads(&effects);
+    let [(generation, Some(token), _)] = loads.as_slice() else {
+        panic!("the reload goes on: {effects:#?}");
+    };
+    assert_eq!(token, "q2");
+    let generation = *generation;
+    assert_eq!(app.faces.rows.len(), 7, "the old rows stay meanwhile");
+    assert_eq!(selected_id(&app), face_id(7));
+    answer_faces(&mut app, generation, all[3..].to_vec(), None);
+    assert_eq!(app.faces.rows.len(), 7);
+    assert_eq!(
+        selected_id(&app),
+        face_id(7),
+        "the cursor is still on face 7"
+    );
+    assert_eq!(app.faces.next_token, None);
 }

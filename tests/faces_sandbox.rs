@@ -2,19 +2,21 @@
 //! "checking for duplicates" story — `1_happy_face.jpg` for `user_a` is accepted, rerun it is
 //! rejected, for `user_b` it is rejected too (the check matches faces, not user ids), the
 //! face is deleted from the faces screen (mark → confirm → delete → journal → reload), and
-//! the rerun is accepted again. Then the thumbnails screen finds the bucket and previews.
+//! the rerun is accepted again; the same story through the jump from the rejected run to its
+//! face. Then the thumbnails screen finds the bucket and previews.
 
 mod app_support;
 mod sandbox_support;
 
 use app_support::{key_event, press};
-use sandbox_support::{quiet_options, run_photo};
+use sandbox_support::{quiet_options, run_photo, wait_until_done};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
+use stepdeck::app::screen::Screen;
 use stepdeck::app::thumbnails::PreviewState;
 use stepdeck::app::{App, AppOptions, update};
 use stepdeck::backend::Backend;
@@ -79,10 +81,22 @@ impl Console {
     fn press(&mut self, keys: &str) -> Vec<Effect> {
         press(&mut self.app, keys)
     }
+
+    /// Performs `effects` and everything they lead to, until nothing is left to do.
+    async fn settle(&mut self, mut effects: Vec<Effect>) {
+        for _ in 0..50 {
+            if effects.is_empty() {
+                return;
+            }
+            effects = self.perform(effects).await;
+        }
+        panic!("still asking for more after 50 rounds: {effects:#?}");
+    }
 }
 
-fn journal_path() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepdeck-e2e-{}", std::process::id()));
+/// A journal of its own for each test (they run in parallel in one process).
+fn journal_path(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stepdeck-e2e-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir.join("deletions.jsonl")
 }
@@ -99,7 +113,7 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     let other_user = run_happy_face(sandbox.as_ref(), "user_b").await;
     assert!(rejected_as_duplicate(&other_user), "{other_user:?}");
 
-    let journal = journal_path();
+    let journal = journal_path("delete");
     let mut console = Console::new(Arc::clone(&sandbox), journal.clone());
     let effects = console.press("g f");
     assert!(
@@ -162,6 +176,84 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     let _ = std::fs::remove_dir_all(journal.parent().unwrap());
 }
 
+/// The jump: from the rejected run of `user_b`, one key shows the face it matched — indexed
+/// for `user_a`, the check matches faces, not user ids — which is deleted with the
+/// confirmation; the rerun of `user_b` is accepted then.
+#[tokio::test(start_paused = true)]
+async fn from_the_rejected_run_to_its_face_deleted_and_the_rerun_accepted() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    assert_eq!(
+        run_happy_face(sandbox.as_ref(), "user_a").await,
+        Outcome::Completed
+    );
+    let rejected = run_photo(sandbox.as_ref(), "user_b", "1_happy_face.jpg").await;
+    assert!(rejected_as_duplicate(rejected.outcome.as_ref().unwrap()));
+
+    let journal = journal_path("jump");
+    let mut console = Console::new(Arc::clone(&sandbox), journal.clone());
+    let effects = console.app.init();
+    console.settle(effects).await;
+    assert_eq!(console.app.executions.selected().unwrap().arn, rejected.arn);
+    // Open the rejected run: its history says why it was rejected.
+    let effects = console.press("Enter");
+    console.settle(effects).await;
+    let view = console.app.execution.as_ref().unwrap();
+    assert!(rejected_as_duplicate(&view.outcome().unwrap()));
+
+    let effects = console.press("J");
+    assert!(
+        matches!(effects.as_slice(), [Effect::SearchFacesByImage { key, .. }] if key == "1_happy_face.jpg"),
+        "{effects:#?}"
+    );
+    console.settle(effects).await;
+    assert_eq!(console.app.screen, Screen::Faces);
+    let face = console
+        .app
+        .faces
+        .selected()
+        .cloned()
+        .expect("a face selected");
+    assert_eq!(face.external_image_id.as_deref(), Some("user_a"));
+    let notice = console.app.notice.clone().unwrap().text;
+    assert!(
+        notice.contains("1_happy_face.jpg (user_b) was rejected for user_a's face"),
+        "{notice}"
+    );
+
+    // Delete it, confirmed (No is the default: `y` says yes).
+    console.press("d");
+    let effects = console.press("y");
+    assert!(
+        matches!(effects.as_slice(), [Effect::DeleteFaces { face_ids, .. }] if *face_ids == vec![face.face_id.clone()]),
+        "{effects:#?}"
+    );
+    console.settle(effects).await;
+    assert!(console.app.faces.rows.is_empty());
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert!(written.contains(&face.face_id), "{written}");
+
+    // Back to the rejected run and rerun it: accepted, the face indexed for user_b now.
+    let effects = console.press("Esc r");
+    assert_eq!(console.app.screen, Screen::Executions);
+    let [Effect::StartExecution(request)] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    assert!(
+        request.input.contains(r#""userId":"user_b""#),
+        "{}",
+        request.input
+    );
+    console.settle(effects).await;
+    let rerun = console.app.execution.as_ref().unwrap().arn.clone();
+    assert_ne!(rerun, rejected.arn, "the new run is open");
+    let done = wait_until_done(sandbox.as_ref(), &rerun).await;
+    assert_eq!(done.outcome, Some(Outcome::Completed));
+    let faces = sandbox.list_faces(COLLECTION_ID, None, 100).await.unwrap();
+    assert_eq!(faces.items.len(), 1);
+    assert_eq!(faces.items[0].external_image_id.as_deref(), Some("user_b"));
+    let _ = std::fs::remove_dir_all(journal.parent().unwrap());
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thumbnail() {
     let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
@@ -169,7 +261,7 @@ async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thum
         run_happy_face(sandbox.as_ref(), "user_a").await,
         Outcome::Completed
     );
-    let mut console = Console::new(Arc::clone(&sandbox), journal_path());
+    let mut console = Console::new(Arc::clone(&sandbox), journal_path("thumbnails"));
     let effects = console.press("g t");
     assert!(matches!(effects.as_slice(), [Effect::LoadBuckets { .. }]));
     // Buckets → the thumbnail bucket's and the photo bucket's listings.

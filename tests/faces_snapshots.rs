@@ -91,6 +91,9 @@ fn scenarios(width: u16, height: u16) -> Vec<(&'static str, App)> {
     answer_faces(&mut report, generation, remaining, None);
     out.push(("faces_after_delete", report));
 
+    // `J` on a run rejected as a duplicate: the closest match selected, the other flagged.
+    out.push(("faces_after_jump", sized(jumped_app())));
+
     let mut loading = sized(base_app());
     press(&mut loading, "g f");
     out.push(("faces_loading", loading));

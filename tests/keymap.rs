@@ -61,6 +61,7 @@ fn executions_keys() {
     assert_eq!(act(&map, c, "2"), Some(Action::SortByName));
     assert_eq!(act(&map, c, "S"), Some(Action::StopExecution));
     assert_eq!(act(&map, c, "ctrl-k"), Some(Action::StopExecution));
+    assert_eq!(act(&map, c, "J"), Some(Action::JumpToFace));
     assert_eq!(act(&map, c, "q"), Some(Action::Quit));
     assert_eq!(act(&map, c, "ctrl-c"), Some(Action::Quit));
     assert_eq!(act(&map, c, "ctrl-z"), Some(Action::Suspend));
@@ -82,6 +83,7 @@ fn execution_tab_keys() {
         assert_eq!(act(&map, c, "BackTab"), Some(Action::PrevTab), "{c:?}");
         assert_eq!(act(&map, c, "Esc"), Some(Action::Back), "{c:?}");
         assert_eq!(act(&map, c, "S"), Some(Action::StopExecution), "{c:?}");
+        assert_eq!(act(&map, c, "J"), Some(Action::JumpToFace), "{c:?}");
     }
     let t = Context::Timeline;
     assert_eq!(act(&map, t, "Enter"), Some(Action::ToggleDetails));

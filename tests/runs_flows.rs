@@ -14,18 +14,11 @@ use stepdeck::app::overlay::{InputPurpose, Overlay};
 use stepdeck::app::runs::ExternalEdit;
 use stepdeck::app::screen::Screen;
 use stepdeck::app::test_cases::TestCase;
-use stepdeck::app::{App, NoticeLevel, update};
+use stepdeck::app::{NoticeLevel, update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::execution::ExecutionStatus;
 
 const SM: &str = SM_ARN;
-
-fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
-}
 
 fn photo_input(user: &str, key: &str) -> String {
     format!(r#"{{"userId":"{user}","s3Bucket":"{PHOTOS}","s3Key":"{key}"}}"#)

@@ -99,6 +99,8 @@ actions!(
     PrevGroup => "prev_group",
     ToggleDuplicates => "toggle_duplicates",
     FindLookalikes => "find_lookalikes",
+    // From a run rejected as a duplicate to the face it matched.
+    JumpToFace => "jump_to_face",
     SortByUser => "sort_by_user",
     SortByFaceId => "sort_by_face_id",
     SortByConfidence => "sort_by_confidence",

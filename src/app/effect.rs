@@ -63,6 +63,14 @@ pub enum Effect {
         face_id: String,
         threshold: f32,
     },
+    /// `SearchFacesByImage` with a run's S3 photo: the faces that rejected it as a duplicate.
+    SearchFacesByImage {
+        generation: Generation,
+        collection: String,
+        bucket: String,
+        key: String,
+        threshold: f32,
+    },
     /// `DeleteFaces` (the backend splits into batches of at most 4,096 ids).
     DeleteFaces {
         generation: Generation,

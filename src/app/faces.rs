@@ -5,11 +5,14 @@
 
 use super::effect::Effect;
 use super::executions::scroll_to;
+use super::face_jump::{FaceJump, JumpRequest};
+use super::faces_refresh::Reload;
 use super::msg::Generation;
 use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
 use super::{App, NoticeLevel};
 use crate::app::action::Action;
 use crate::backend::{BackendError, Page};
+use crate::domain::Millis;
 use crate::domain::faces::{
     DeleteFacesResult, DuplicateGroup, DuplicateKind, Face, FaceMatch, LookalikeClusters,
     UnsuccessfulFaceDeletion, all_but_one, duplicate_groups,
@@ -128,6 +131,16 @@ pub struct FacesView {
     pub anchor: Option<String>,
     pub deletion: Option<FaceDeletion>,
     pub last_report: Option<DeletionReport>,
+    /// The reload gathering pages (its requests are the `in_flight` ones that do not append).
+    pub reload: Option<Reload>,
+    /// When the rows were last reloaded completely (the age shown in the title).
+    pub updated_at: Option<Millis>,
+    /// When the last reload was asked for (the automatic reload's interval runs from it).
+    pub reload_requested_at: Option<Millis>,
+    /// The faces the last jump from a rejected run found (flagged in the list).
+    pub jump: Option<FaceJump>,
+    /// A jump waiting for the run's input or the search.
+    pub jump_request: Option<JumpRequest>,
 }
 
 impl FacesView {
@@ -154,6 +167,11 @@ impl FacesView {
             anchor: None,
             deletion: None,
             last_report: None,
+            reload: None,
+            updated_at: None,
+            reload_requested_at: None,
+            jump: None,
+            jump_request: None,
         }
     }
 
@@ -457,23 +475,15 @@ impl App {
         }
     }
 
-    /// Reloads the faces from the first page (the rows stay on screen until it arrives).
-    pub fn reload_faces(&mut self) -> Vec<Effect> {
-        let generation = self.next_generation();
-        let view = &mut self.faces;
-        view.in_flight = Some((generation, false));
-        vec![Effect::LoadFaces {
-            generation,
-            collection: view.collection.clone(),
-            next_token: None,
-            page_size: FACES_PAGE_SIZE,
-        }]
-    }
-
     fn next_faces_page_if_needed(&mut self) -> Vec<Effect> {
         if !self.faces.wants_next_page() {
             return Vec::new();
         }
+        self.request_next_faces_page()
+    }
+
+    /// Asks for the page after those loaded.
+    pub(super) fn request_next_faces_page(&mut self) -> Vec<Effect> {
         let generation = self.next_generation();
         let view = &mut self.faces;
         view.in_flight = Some((generation, true));
@@ -508,31 +518,30 @@ impl App {
         }
         view.in_flight = None;
         match result {
-            Ok(page) => {
-                if append {
-                    let known: std::collections::HashSet<String> =
-                        view.rows.iter().map(|f| f.face_id.clone()).collect();
-                    view.rows.extend(
-                        page.items
-                            .into_iter()
-                            .filter(|f| !known.contains(&f.face_id)),
-                    );
-                } else {
-                    view.rows = page.items;
-                }
+            Ok(page) if append => {
+                extend_new(&mut view.rows, page.items);
                 view.next_token = page.next_token;
-                view.loaded = true;
-                view.error = None;
-                view.recompute();
-                let cursor = view.cursor;
-                view.set_cursor(cursor, page_rows);
+            }
+            Ok(page) => {
+                if let Some(next_page) = self.gather_reload_page(page) {
+                    return next_page;
+                }
             }
             Err(e) => {
+                view.reload = None;
                 view.error = Some(format!("listing faces failed: {e}"));
+                self.abandon_jump();
                 return Vec::new();
             }
         }
-        let mut effects = self.next_faces_page_if_needed();
+        let view = &mut self.faces;
+        view.loaded = true;
+        view.error = None;
+        view.recompute();
+        let cursor = view.cursor;
+        view.set_cursor(cursor, page_rows);
+        let mut effects = self.settle_jump();
+        effects.extend(self.next_faces_page_if_needed());
         effects.extend(self.continue_scan());
         effects
     }
@@ -918,6 +927,13 @@ pub(super) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     app.next_faces_page_if_needed()
+}
+
+/// Appends the faces of a page that `rows` does not hold yet (pages can overlap when the
+/// collection changes between calls).
+pub(super) fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
+    let known: std::collections::HashSet<String> = rows.iter().map(|f| f.face_id.clone()).collect();
+    rows.extend(items.into_iter().filter(|f| !known.contains(&f.face_id)));
 }
 
 /// The `/` filter of the faces list, applied as typed.

@@ -4,6 +4,7 @@
 use super::effect::Effect;
 use super::execution::{ExecutionView, Tab};
 use super::executions::{SortColumn, next_status_filter};
+use super::face_jump;
 use super::faces::{apply_faces_filter, faces_action};
 use super::overlay::{Command, Confirm, ConfirmAction, InputPurpose, Overlay, Palette, TextInput};
 use super::runs::{self, Intent};
@@ -473,6 +474,7 @@ fn executions_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => return refresh(app),
         Action::StartTestCase => return runs::open_test_case_picker(app),
+        Action::JumpToFace => return face_jump::jump_to_face(app),
         Action::Rerun => return runs::rerun(app, Intent::Same),
         Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),
         Action::EditAndRun => return runs::rerun(app, Intent::Edit),
@@ -517,6 +519,7 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Rerun => return runs::rerun(app, Intent::Same),
         Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),
         Action::EditAndRun => return runs::rerun(app, Intent::Edit),
+        Action::JumpToFace => return face_jump::jump_to_face(app),
         _ => {
             return match view.tab {
                 Tab::Timeline => timeline_action(app, action, page, now),

@@ -6,7 +6,9 @@ pub mod editor;
 pub mod effect;
 pub mod execution;
 pub mod executions;
+pub mod face_jump;
 pub mod faces;
+pub mod faces_refresh;
 pub mod msg;
 pub mod overlay;
 pub mod palette;
@@ -297,6 +299,7 @@ impl App {
             self.describe_due_at(),
             animation,
             self.thumbnails_wakeup(),
+            self.faces_wakeup(),
         ]
         .into_iter()
         .flatten()
@@ -486,6 +489,7 @@ impl App {
             effects.extend(self.describe_open_execution());
         }
         effects.extend(self.thumbnails_tick());
+        effects.extend(self.faces_tick());
         effects
     }
 
@@ -746,7 +750,13 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => on_history(app, generation, include_data, result),
         Msg::Started(result) => runs::on_started(app, result),
-        Msg::InputLoaded { generation, result } => runs::on_input_loaded(app, generation, result),
+        Msg::InputLoaded { generation, result } => {
+            if face_jump::awaits_input(app, generation) {
+                face_jump::on_input_loaded(app, result)
+            } else {
+                runs::on_input_loaded(app, generation, result)
+            }
+        }
         Msg::EditedExternally(outcome) => runs::on_edited_externally(app, outcome),
         Msg::TestCaseSaved(result) => {
             runs::on_test_case_saved(app, result);
@@ -775,6 +785,9 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             face_id,
             result,
         } => app.on_face_matches(generation, face_id, result),
+        Msg::FacesByImage { generation, result } => {
+            face_jump::on_faces_by_image(app, generation, result)
+        }
         Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
         Msg::JournalWritten { generation, result } => {
             if app.faces_journal_generation() == Some(generation) {

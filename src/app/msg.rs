@@ -86,6 +86,11 @@ pub enum Msg {
         face_id: String,
         result: Result<Vec<FaceMatch>, BackendError>,
     },
+    /// The answer to `Effect::SearchFacesByImage` (the jump from a rejected run).
+    FacesByImage {
+        generation: Generation,
+        result: Result<Vec<FaceMatch>, BackendError>,
+    },
     FacesDeleted {
         generation: Generation,
         result: Result<DeleteFacesResult, BackendError>,

@@ -18,6 +18,7 @@ impl Effect {
             | Effect::DeleteObject { .. } => true,
             Effect::LoadFaces { .. }
             | Effect::SearchFaces { .. }
+            | Effect::SearchFacesByImage { .. }
             | Effect::LoadBuckets { .. }
             | Effect::LoadObjects { .. }
             | Effect::LoadPreview { .. }

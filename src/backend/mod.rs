@@ -234,6 +234,18 @@ pub trait Backend: Send + Sync + 'static {
         threshold: f32,
     ) -> BackendResult<Vec<FaceMatch>>;
 
+    /// Faces similar to the face in an S3 object's image, most similar first
+    /// (`SearchFacesByImage` with `Image.S3Object`): what the pipeline's `CheckFaceDuplicate`
+    /// asks, so it finds the face a photo was rejected for, whatever user id it was indexed
+    /// under.
+    async fn search_faces_by_image(
+        &self,
+        collection: &str,
+        bucket: &str,
+        key: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>>;
+
     /// Deletes faces in batches of at most 4,096 ids; per-face failures come back in the
     /// result, a failing call is an error (earlier batches stay deleted).
     async fn delete_faces(

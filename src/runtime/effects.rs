@@ -195,6 +195,20 @@ impl EffectRunner {
                     let _ = inbox.send(Msg::Faces { generation, result });
                 });
             }
+            Effect::SearchFacesByImage {
+                generation,
+                collection,
+                bucket,
+                key,
+                threshold,
+            } => {
+                tokio::spawn(async move {
+                    let result = backend
+                        .search_faces_by_image(&collection, &bucket, &key, threshold)
+                        .await;
+                    let _ = inbox.send(Msg::FacesByImage { generation, result });
+                });
+            }
             Effect::SearchFaces {
                 generation,
                 collection,

@@ -1,12 +1,15 @@
 //! The faces view: a title line (collection, counts, duplicates, filter, sort, marks, scan
-//! progress), the last deletion's report, and a table of the visible faces only — mark, face
-//! id, user id, image id, confidence, bounding box, indexed time and duplicate flags or the
-//! reasons a face could not be deleted.
+//! progress, the data's age), the last deletion's report, and a table of the visible faces
+//! only — mark, face id, user id, image id, confidence, bounding box, indexed time and
+//! duplicate flags, the faces a jump from a rejected run found, or the reasons a face could
+//! not be deleted.
 
 use super::{theme, thousands, truncate};
 use crate::app::App;
 use crate::app::executions::scroll_to;
 use crate::app::faces::{DeletionReport, FaceSortColumn, FacesView};
+use crate::app::faces_refresh::age_label;
+use crate::domain::Millis;
 use crate::domain::faces::{Face, user_count};
 use crate::domain::time::format_date_time;
 use ratatui::Frame;
@@ -27,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(title_line(view), title);
+    frame.render_widget(title_line(view, app.now), title);
     if let Some(r) = &view.last_report {
         for (i, line) in report(r)
             .into_iter()
@@ -46,7 +49,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     render_table(view, frame, table);
 }
 
-fn title_line(view: &FacesView) -> Line<'static> {
+fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Faces", theme::title()),
         Span::styled("  collection: ", theme::dim()),
@@ -93,6 +96,12 @@ fn title_line(view: &FacesView) -> Line<'static> {
         spans.push(Span::styled(
             format!("  lookalikes {}/{}…", scan.searched, scan.total),
             Style::default().fg(theme::RUNNING),
+        ));
+    }
+    if let Some(at) = view.updated_at {
+        spans.push(Span::styled(
+            format!("  updated {}", age_label(now - at)),
+            theme::dim(),
         ));
     }
     if view.deletion.is_some() {
@@ -295,10 +304,12 @@ fn face_row(
             face.indexed_at.map_or("—".into(), format_date_time),
         ));
     }
-    let last = match failure {
-        Some(reasons) => Span::styled(format!("✗ {reasons}"), theme::error()),
-        None if kinds.is_empty() => Span::raw(""),
-        None => Span::styled(
+    let matched = view.jump.as_ref().and_then(|j| j.similarity(&face.face_id));
+    let last = match (failure, matched) {
+        (Some(reasons), _) => Span::styled(format!("✗ {reasons}"), theme::error()),
+        (None, Some(similarity)) => Span::styled(format!("◆ match {similarity:.1}%"), theme::key()),
+        (None, None) if kinds.is_empty() => Span::raw(""),
+        (None, None) => Span::styled(
             truncate(
                 &kinds
                     .iter()

@@ -286,6 +286,14 @@ pub fn open_with(app: &mut App, detail: ExecutionDetail, events: Vec<HistoryEven
     );
 }
 
+/// The text of the notice under the view (empty without one).
+pub fn notice(app: &App) -> String {
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
 /// Draws the app on a `width`×`height` test terminal.
 pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

@@ -7,7 +7,8 @@ use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::{Generation, Msg};
 use stepdeck::app::{App, AppOptions, update};
 use stepdeck::backend::Page;
-use stepdeck::domain::faces::{BoundingBox, Face};
+use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
+use stepdeck::domain::faces::{BoundingBox, Face, FaceMatch};
 use stepdeck::domain::objects::{BucketInfo, ObjectInfo};
 use stepdeck::keymap::Keymap;
 
@@ -36,6 +37,21 @@ pub fn face(n: u32, user: &str, image: &str, indexed_min: Option<i64>) -> Face {
     }
 }
 
+/// `count` faces of as many riders and images, none a duplicate (numbered from 100): the
+/// first page of a longer collection.
+pub fn many_faces(count: u32) -> Vec<Face> {
+    (0..count)
+        .map(|n| {
+            face(
+                100 + n,
+                &format!("user_{n:03}"),
+                &format!("img{n:05}"),
+                None,
+            )
+        })
+        .collect()
+}
+
 /// Seven faces: user_a indexed twice (1 and 3), image `img00004` holding two faces (4 and
 /// 5), the rest single.
 pub fn collection() -> Vec<Face> {
@@ -59,6 +75,11 @@ pub fn options() -> AppOptions {
 
 /// The seed app (executions loaded) with the options above.
 pub fn base_app() -> App {
+    base_app_with(seed_rows())
+}
+
+/// The app with the options above and `rows` listed.
+pub fn base_app_with(rows: Vec<ExecutionSummary>) -> App {
     let mut app = App::new(options(), Keymap::defaults(), NOW);
     update(&mut app, Msg::Resize(120, 32));
     update(
@@ -81,11 +102,96 @@ pub fn base_app() -> App {
             generation,
             append: false,
             result: Ok(Page {
-                items: seed_rows(),
+                items: rows,
                 next_token: None,
             }),
         },
     );
+    app
+}
+
+pub fn selected_id(app: &App) -> String {
+    app.faces.selected().unwrap().face_id.clone()
+}
+
+/// The run `1_happy_face.jpg` for `user_b`, rejected by `CheckFaceDuplicate`: the same photo
+/// was indexed for `user_a` first.
+pub const REJECTED: &str = "rerun-1_happy_face-user_b";
+
+pub fn rejected_input() -> String {
+    format!(r#"{{"userId":"user_b","s3Bucket":"{PHOTOS}","s3Key":"1_happy_face.jpg"}}"#)
+}
+
+pub fn rejected_row() -> ExecutionSummary {
+    let mut row = execution(
+        REJECTED,
+        ExecutionStatus::Succeeded,
+        NOW - 30_000,
+        Some(2_600),
+    );
+    row.input_label = Some("1_happy_face.jpg (user_b)".into());
+    row.outcome = Some(Outcome::Rejected {
+        state: "CheckFaceDuplicate".into(),
+        error: "FaceAlreadyExistsError".into(),
+        message: "Face in the picture is already in the system.".into(),
+    });
+    row
+}
+
+/// The seed app with the rejected run listed first (the newest).
+pub fn rejected_listed_app() -> App {
+    let mut rows = vec![rejected_row()];
+    rows.extend(seed_rows());
+    base_app_with(rows)
+}
+
+/// The rejected run open, its description loaded (its history not yet).
+pub fn rejected_open_app() -> App {
+    let mut app = rejected_listed_app();
+    let row = rejected_row();
+    open_with(
+        &mut app,
+        detail_of(&row, Some(&rejected_input()), None),
+        vec![],
+    );
+    app
+}
+
+/// What `SearchFacesByImage` finds for `1_happy_face.jpg`: face `n` at `similarity`.
+pub fn photo_match(n: u32, similarity: f32) -> FaceMatch {
+    let face = collection()
+        .into_iter()
+        .find(|f| f.face_id == face_id(n))
+        .expect("a face of collection()");
+    FaceMatch { face, similarity }
+}
+
+/// Answers the only `SearchFacesByImage` in `effects` with `matches`.
+pub fn answer_search(app: &mut App, effects: &[Effect], matches: Vec<FaceMatch>) -> Vec<Effect> {
+    let [Effect::SearchFacesByImage { generation, .. }] = effects else {
+        panic!("expected one SearchFacesByImage: {effects:#?}");
+    };
+    update(
+        app,
+        Msg::FacesByImage {
+            generation: *generation,
+            result: Ok(matches),
+        },
+    )
+}
+
+/// `J` on the open rejected run, answered: user_a's faces 3 and 1 match the photo (the same
+/// photo indexed twice), then the faces' first page arrives.
+pub fn jumped_app() -> App {
+    let mut app = rejected_open_app();
+    let effects = press(&mut app, "J");
+    let effects = answer_search(
+        &mut app,
+        &effects,
+        vec![photo_match(1, 99.1), photo_match(3, 99.6)],
+    );
+    let (generation, _) = faces_request(&effects);
+    answer_faces(&mut app, generation, collection(), None);
     app
 }
 

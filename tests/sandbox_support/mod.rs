@@ -34,12 +34,17 @@ pub async fn run_photo(sandbox: &dyn Backend, user: &str, key: &str) -> Executio
         })
         .await
         .unwrap();
+    wait_until_done(sandbox, &started.arn).await
+}
+
+/// Waits (in paused tokio time) until the execution ends; returns its final summary.
+pub async fn wait_until_done(sandbox: &dyn Backend, execution_arn: &str) -> ExecutionSummary {
     for _ in 0..600 {
-        let detail = sandbox.describe_execution(&started.arn).await.unwrap();
+        let detail = sandbox.describe_execution(execution_arn).await.unwrap();
         if detail.summary.status != ExecutionStatus::Running {
             return detail.summary;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    panic!("{} still running after 150 s", started.name);
+    panic!("{execution_arn} still running after 150 s");
 }

@@ -1,4 +1,5 @@
-//! The face collection through Rekognition: list (paginated), search by face, delete in
+//! The face collection through Rekognition: list (paginated), search by face or by an S3
+//! photo, delete in
 //! batches (the `Backend` trait delegates here), and index/create for setting up a sandbox
 //! account or a test server.
 
@@ -10,10 +11,23 @@ use crate::domain::faces::{
     DeleteFacesResult, Face, FaceMatch, UnsuccessfulFaceDeletion, delete_batches,
 };
 use aws_sdk_rekognition::primitives::Blob;
-use aws_sdk_rekognition::types::Image;
+use aws_sdk_rekognition::types::{Image, S3Object};
 
-/// `SearchFaces` returns at most this many matches (the API's maximum).
+/// `SearchFaces` / `SearchFacesByImage` return at most this many matches (the API's maximum).
 const MAX_SEARCH_MATCHES: i32 = 4096;
+
+/// A search's matches as domain values (a match without its face says nothing: skipped).
+fn matches(found: &[aws_sdk_rekognition::types::FaceMatch]) -> Vec<FaceMatch> {
+    found
+        .iter()
+        .filter_map(|m| {
+            Some(FaceMatch {
+                face: convert::face(m.face()?),
+                similarity: m.similarity().unwrap_or(0.0),
+            })
+        })
+        .collect()
+}
 
 impl AwsBackend {
     /// One page of the collection's faces (`ListFaces`, at most 4,096 per page).
@@ -67,16 +81,39 @@ impl AwsBackend {
                     .send()
             })
             .await?;
-        Ok(output
-            .face_matches()
-            .iter()
-            .filter_map(|m| {
-                Some(FaceMatch {
-                    face: convert::face(m.face()?),
-                    similarity: m.similarity().unwrap_or(0.0),
-                })
+        Ok(matches(output.face_matches()))
+    }
+
+    /// Faces of the collection like the (largest) face in the photo at `s3://bucket/key`,
+    /// most similar first: `SearchFacesByImage` with `Image.S3Object`, Rekognition reading
+    /// the photo itself, as the pipeline's `CheckFaceDuplicate` does.
+    pub async fn search_faces_by_image(
+        &self,
+        collection: &str,
+        bucket: &str,
+        key: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>> {
+        let call = ApiCall::new(
+            "rekognition",
+            "SearchFacesByImage",
+            format!("s3://{bucket}/{key} in collection {collection}"),
+        );
+        let image = Image::builder()
+            .s3_object(S3Object::builder().bucket(bucket).name(key).build())
+            .build();
+        let output = self
+            .call(&call, || {
+                self.rekognition
+                    .search_faces_by_image()
+                    .collection_id(collection)
+                    .image(image.clone())
+                    .face_match_threshold(threshold)
+                    .max_faces(MAX_SEARCH_MATCHES)
+                    .send()
             })
-            .collect())
+            .await?;
+        Ok(matches(output.face_matches()))
     }
 
     /// Deletes faces in batches of at most 4,096 ids (one call each). Ids the service could

@@ -427,6 +427,16 @@ impl Backend for AwsBackend {
         AwsBackend::search_faces(self, collection, face_id, threshold).await
     }
 
+    async fn search_faces_by_image(
+        &self,
+        collection: &str,
+        bucket: &str,
+        key: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<FaceMatch>> {
+        AwsBackend::search_faces_by_image(self, collection, bucket, key, threshold).await
+    }
+
     async fn delete_faces(
         &self,
         collection: &str,

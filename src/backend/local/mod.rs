@@ -12,7 +12,9 @@ pub mod stores;
 mod trickle;
 
 pub use executions::MAX_RETAINED_EXECUTIONS;
-pub use stores::{BoundingBox, FaceMatch, FaceRecord, MetadataItem, Notification, StoredObject};
+pub use stores::{
+    BoundingBox, FaceMatch, FaceRecord, ImageSearchError, MetadataItem, Notification, StoredObject,
+};
 
 use crate::backend::{
     Backend, BackendError, BackendInfo, BackendResult, HistoryRequest, ListExecutionsRequest, Page,
@@ -338,6 +340,20 @@ impl LocalSandbox {
             .search_by_face_id(face_id, threshold)
     }
 
+    /// `SearchFacesByImage` on an object: faces of the photo's person at or above
+    /// `threshold`, matched exactly as the pipeline's `CheckFaceDuplicate` matches them.
+    pub fn search_faces_by_image(
+        &self,
+        bucket: &str,
+        key: &str,
+        threshold: f64,
+    ) -> Result<Vec<FaceMatch>, ImageSearchError> {
+        self.stores
+            .lock()
+            .expect("stores lock")
+            .search_by_image(bucket, key, threshold)
+    }
+
     /// `DeleteFaces`: returns the ids actually deleted.
     pub fn delete_faces(&self, face_ids: &[String]) -> Vec<String> {
         self.stores
@@ -655,13 +671,27 @@ impl Backend for LocalSandbox {
                     what: format!("face {face_id} in collection {collection}"),
                 }
             })?;
-        Ok(matches
-            .iter()
-            .map(|m| DomainFaceMatch {
-                face: domain_face(&m.face),
-                similarity: m.similarity as f32,
-            })
-            .collect())
+        Ok(matches.iter().map(domain_match).collect())
+    }
+
+    async fn search_faces_by_image(
+        &self,
+        collection: &str,
+        bucket: &str,
+        key: &str,
+        threshold: f32,
+    ) -> BackendResult<Vec<DomainFaceMatch>> {
+        self.collection(collection)?;
+        let matches = LocalSandbox::search_faces_by_image(self, bucket, key, f64::from(threshold))
+            .map_err(|e| {
+                // As the AWS adapter words a refused call.
+                BackendError::Invalid(format!(
+                    "rekognition:SearchFacesByImage: {}: {}",
+                    e.code(),
+                    e.message()
+                ))
+            })?;
+        Ok(matches.iter().map(domain_match).collect())
     }
 
     async fn delete_faces(
@@ -792,6 +822,13 @@ fn parse_offset_token(token: Option<&str>) -> BackendResult<usize> {
             .strip_prefix(PAGE_TOKEN_PREFIX)
             .and_then(|offset| offset.parse::<usize>().ok())
             .ok_or_else(|| BackendError::Invalid(format!("Invalid Token: '{token}'"))),
+    }
+}
+
+fn domain_match(m: &FaceMatch) -> DomainFaceMatch {
+    DomainFaceMatch {
+        face: domain_face(&m.face),
+        similarity: m.similarity as f32,
     }
 }
 

@@ -7,7 +7,7 @@ use super::asl::StateError;
 use super::asl::definition::TaskResource;
 use super::asl::interpreter::{TaskCall, TaskExecutor, random_uuid};
 use super::clock::Clock;
-use super::stores::{Notification, Stores};
+use super::stores::{ImageSearchError, Notification, Stores};
 use async_trait::async_trait;
 use image::imageops::FilterType;
 use rand::rngs::SmallRng;
@@ -43,10 +43,8 @@ impl FunctionError {
     }
 
     fn invalid_object() -> FunctionError {
-        FunctionError::new(
-            "InvalidS3ObjectException",
-            "Unable to get object metadata from S3. Check object key, region and/or access permissions.",
-        )
+        let error = ImageSearchError::NoObject;
+        FunctionError::new(error.code(), error.message())
     }
 
     /// How Step Functions reports a Lambda function error: the error is the `errorType`,
@@ -230,18 +228,12 @@ impl Pipeline {
     }
 
     fn check_duplicate(&self, payload: &Value) -> Result<Value, FunctionError> {
-        let faces = self.photo_faces(payload)?;
-        let Some(face) = faces.first() else {
-            return Err(FunctionError::new(
-                "InvalidParameterException",
-                "There are no faces in the image. Should be at least 1.",
-            ));
-        };
+        let (bucket, key) = photo_location(payload).ok_or_else(FunctionError::invalid_object)?;
         let stores = self.stores.lock().expect("stores lock");
-        if !stores
-            .search_by_identity(&face.identity, SIMILARITY_THRESHOLD)
-            .is_empty()
-        {
+        let matches = stores
+            .search_by_image(bucket, key, SIMILARITY_THRESHOLD)
+            .map_err(|e| FunctionError::new(e.code(), e.message()))?;
+        if !matches.is_empty() {
             return Err(FunctionError::new(
                 "FaceAlreadyExistsError",
                 "Face in the picture is already in the system.",

@@ -51,6 +51,35 @@ pub struct FaceMatch {
     pub similarity: f64,
 }
 
+/// Why `SearchFacesByImage` found no face to search with: Rekognition's errors for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSearchError {
+    /// The object does not exist (or is not readable).
+    NoObject,
+    /// The image shows no face.
+    NoFace,
+}
+
+impl ImageSearchError {
+    /// Rekognition's error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImageSearchError::NoObject => "InvalidS3ObjectException",
+            ImageSearchError::NoFace => "InvalidParameterException",
+        }
+    }
+
+    /// Rekognition's message.
+    pub fn message(self) -> &'static str {
+        match self {
+            ImageSearchError::NoObject => {
+                "Unable to get object metadata from S3. Check object key, region and/or access permissions."
+            }
+            ImageSearchError::NoFace => "There are no faces in the image. Should be at least 1.",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredObject {
     pub bucket: String,
@@ -203,6 +232,21 @@ impl Stores {
         matches
     }
 
+    /// `SearchFacesByImage` with an S3 object: the faces like the photo's face (its first
+    /// declared one, as Rekognition searches with the largest), best first. This is the one
+    /// search the pipeline's `CheckFaceDuplicate` makes, and the console's jump from a
+    /// rejected run to the face it ran into: both match faces, never user ids.
+    pub fn search_by_image(
+        &self,
+        bucket: &str,
+        key: &str,
+        threshold: f64,
+    ) -> Result<Vec<FaceMatch>, ImageSearchError> {
+        let object = self.object(bucket, key).ok_or(ImageSearchError::NoObject)?;
+        let face = object.faces.first().ok_or(ImageSearchError::NoFace)?;
+        Ok(self.search_by_identity(&face.identity, threshold))
+    }
+
     /// `SearchFaces` by FaceId: the other faces like it (the face itself excluded).
     pub fn search_by_face_id(&self, face_id: &str, threshold: f64) -> Option<Vec<FaceMatch>> {
         let face = self.faces.iter().find(|f| f.face_id == face_id)?;
@@ -339,6 +383,48 @@ mod tests {
             vec!["f1".to_string()]
         );
         assert_eq!(stores.faces().len(), 2);
+    }
+
+    #[test]
+    fn search_by_image_finds_the_photo_s_person_under_any_user_id() {
+        let mut stores = Stores::default();
+        stores.create_bucket("photos");
+        let bytes = Arc::new(vec![0xff, 0xd8, 0xff]);
+        stores.put_object(
+            "photos",
+            "ana.jpg",
+            bytes.clone(),
+            "image/jpeg",
+            vec![face("ana")],
+            1,
+        );
+        stores.put_object("photos", "empty.jpg", bytes, "image/jpeg", vec![], 1);
+        stores.index_face(&face("ana"), "user_a", "f1".into(), "i1".into(), 99.9, 5);
+        stores.index_face(&face("ben"), "user_b", "f2".into(), "i2".into(), 99.9, 6);
+        let found = stores.search_by_image("photos", "ana.jpg", 70.0).unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|m| m.face.face_id.as_str())
+                .collect::<Vec<_>>(),
+            vec!["f1"],
+            "the photo's person, whoever runs it"
+        );
+        assert_eq!(
+            stores.search_by_image("photos", "nope.jpg", 70.0),
+            Err(ImageSearchError::NoObject)
+        );
+        assert_eq!(
+            stores.search_by_image("photos", "empty.jpg", 70.0),
+            Err(ImageSearchError::NoFace)
+        );
+        stores.delete_faces(&["f1".into()]);
+        assert!(
+            stores
+                .search_by_image("photos", "ana.jpg", 70.0)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
