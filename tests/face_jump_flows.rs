@@ -141,6 +141,19 @@ fn j_explains_when_there_is_no_face_to_jump_to() {
         listed.outcome = None; // as the AWS list has it
     }
     app.executions.recompute(NOW);
+    // The row is described (as every AWS row on screen is) and J is for a moment later.
+    let effects = press(&mut app, "J");
+    let listed_arn = app.executions.selected().unwrap().arn.clone();
+    assert!(
+        effects.iter().all(
+            |e| matches!(e, Effect::DescribeRow { execution_arn, .. } if *execution_arn == listed_arn)
+        ) && !effects.is_empty(),
+        "{effects:#?}"
+    );
+    let text = notice(&app);
+    assert!(text.contains("press J again in a moment"), "{text}");
+    // Where rows cannot be described, the open execution's history tells.
+    app.executions.describe_denied = true;
     assert!(press(&mut app, "J").is_empty());
     let text = notice(&app);
     assert!(text.contains("open it (Enter), then J there"), "{text}");

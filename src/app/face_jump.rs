@@ -167,9 +167,21 @@ pub fn jump_to_face(app: &mut App) -> Vec<Effect> {
             not_a_duplicate(app, &row.name, Some(outcome));
             Vec::new()
         }
+        None if !app.executions.describe_denied => {
+            // The AWS list says only the status (a rejected photo is a SUCCEEDED run); the
+            // rows on screen are being described (see `describe_visible_rows`).
+            let jump = key_of(app, Context::Executions, Action::JumpToFace);
+            app.notify(
+                NoticeLevel::Info,
+                format!(
+                    "reading how {} ended: press {jump} again in a moment",
+                    row.name
+                ),
+            );
+            Vec::new()
+        }
         None => {
-            // The AWS list says only the status (a rejected photo is a SUCCEEDED run): the
-            // history of the open execution tells.
+            // Rows cannot be described: the history of the open execution tells.
             let open = key_of(app, Context::Executions, Action::Open);
             let jump = key_of(app, Context::Timeline, Action::JumpToFace);
             app.notify(
