@@ -462,16 +462,19 @@ pub fn delete_confirm(collection: &str, faces: Vec<Face>) -> Confirm {
 }
 
 impl App {
-    /// The journal lines' context: now, the profile and region the console is connected to.
+    /// The journal lines' context: now, the profile, account and region the console is
+    /// connected to.
     pub fn journal_context(&self) -> JournalContext {
-        let (profile, region) = match &self.backend {
-            Some(info) => (info.identity.clone(), info.region.clone()),
-            None => ("unknown".to_string(), "unknown".to_string()),
+        let (profile, region) = match (&self.options.aws_target, &self.backend) {
+            (Some(target), _) => (target.profile.clone(), target.region.clone()),
+            (None, Some(info)) => (info.identity.clone(), info.region.clone()),
+            (None, None) => ("unknown".to_string(), "unknown".to_string()),
         };
         JournalContext {
             time: self.now,
             profile,
             region,
+            account: self.caller.as_ref().map(|c| c.account.clone()),
         }
     }
 

@@ -15,6 +15,8 @@ pub struct JournalContext {
     /// The AWS profile / identity (`sandbox` for the local sandbox).
     pub profile: String,
     pub region: String,
+    /// The AWS account the credentials belong to, when known.
+    pub account: Option<String>,
 }
 
 /// What is known about the deletion of one record.
@@ -59,6 +61,7 @@ pub fn face_line(
         "kind": "face",
         "status": status.as_str(),
         "profile": context.profile,
+        "account": context.account,
         "region": context.region,
         "collection": collection,
         "face_id": face.face_id,
@@ -81,6 +84,7 @@ pub fn object_line(
         "kind": "object",
         "status": status.as_str(),
         "profile": context.profile,
+        "account": context.account,
         "region": context.region,
         "bucket": bucket,
         "key": object.key,
@@ -101,6 +105,7 @@ mod tests {
             time: 1_764_064_800_000,
             profile: "sandbox".into(),
             region: "us-east-1".into(),
+            account: None,
         }
     }
 
@@ -122,7 +127,7 @@ mod tests {
         let line = face_line(&context(), "rider-photos", &face, DeletionStatus::Deleted);
         assert_eq!(
             line,
-            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.28,"Left":0.125,"Top":0.0}}"#
+            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","account":null,"region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.28,"Left":0.125,"Top":0.0}}"#
         );
         assert!(!line.contains('\n'), "one record per line");
         let unknown = Face {
