@@ -89,17 +89,13 @@ fn listed_app() -> (App, Vec<(String, ExecutionStatus)>) {
         &mut app,
         Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
     );
-    let (generation, _) = list_request(&effects);
-    let effects = update(
+    let effects = answer_listing(
         &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(Page {
-                items: aws_rows(),
-                next_token: None,
-            }),
-        },
+        &effects,
+        Ok(Page {
+            items: aws_rows(),
+            next_token: None,
+        }),
     );
     (app, describes(&effects))
 }
@@ -161,18 +157,14 @@ fn a_running_row_is_described_once_and_again_once_it_has_ended() {
     let mut ended = aws_rows();
     ended[0].status = ExecutionStatus::Succeeded;
     ended[0].stop = Some(NOW - 1_000);
-    let effects = press(&mut app, "ctrl-r");
-    let (generation, _) = list_request(&effects);
-    let effects = update(
+    let refresh = press(&mut app, "ctrl-r");
+    let effects = answer_listing(
         &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(Page {
-                items: ended,
-                next_token: None,
-            }),
-        },
+        &refresh,
+        Ok(Page {
+            items: ended,
+            next_token: None,
+        }),
     );
     assert!(
         !describes(&effects)
@@ -195,18 +187,14 @@ fn a_row_that_ends_after_its_description_is_described_once_more() {
     );
     let mut ended = aws_rows();
     ended[0].status = ExecutionStatus::Failed;
-    let effects = press(&mut app, "ctrl-r");
-    let (generation, _) = list_request(&effects);
-    let effects = update(
+    let refresh = press(&mut app, "ctrl-r");
+    let effects = answer_listing(
         &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(Page {
-                items: ended,
-                next_token: None,
-            }),
-        },
+        &refresh,
+        Ok(Page {
+            items: ended,
+            next_token: None,
+        }),
     );
     // Slots are still taken by the three rows first asked for; free them to see the ask.
     let mut asked = describes(&effects);

@@ -51,17 +51,13 @@ fn aws_app() -> App {
             state_machine("Other"),
         ])),
     );
-    let (generation, _) = list_request(&effects);
-    update(
+    answer_listing(
         &mut app,
-        Msg::Executions {
-            generation,
-            append: false,
-            result: Ok(stepdeck::backend::Page {
-                items: seed_rows(),
-                next_token: None,
-            }),
-        },
+        &effects,
+        Ok(stepdeck::backend::Page {
+            items: seed_rows(),
+            next_token: None,
+        }),
     );
     app
 }
