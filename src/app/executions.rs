@@ -1,6 +1,7 @@
 //! The executions list: rows in server order, the client-side text filter and sort, the
 //! cursor (kept on the same execution across refreshes), pagination and the live refresh state.
 
+use super::list_cursor::{ColumnSort, Cursor};
 use super::msg::Generation;
 use crate::backend::Page;
 use crate::domain::Millis;
@@ -45,11 +46,7 @@ impl SortColumn {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub column: SortColumn,
-    pub descending: bool,
-}
+pub type Sort = ColumnSort<SortColumn>;
 
 #[derive(Debug, Clone, Default)]
 pub struct ExecutionsList {
@@ -237,37 +234,33 @@ impl ExecutionsList {
         if let Some(sort) = self.sort {
             visible.sort_by(|&a, &b| {
                 let (a, b) = (&rows[a], &rows[b]);
-                let order = match sort.column {
+                sort.directed(match sort.column {
                     SortColumn::Status => a.status.cmp(&b.status),
                     SortColumn::Name => a.name.cmp(&b.name),
                     SortColumn::Start => a.start.cmp(&b.start),
                     SortColumn::Duration => a.duration(now).cmp(&b.duration(now)),
-                };
-                if sort.descending {
-                    order.reverse()
-                } else {
-                    order
-                }
+                })
             });
         }
         self.visible = visible;
-        let found = self
-            .cursor_arn
-            .as_ref()
-            .and_then(|arn| self.visible.iter().position(|&i| &self.rows[i].arn == arn));
-        match found {
-            Some(position) => self.cursor = position,
-            None => {
-                self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
-                self.cursor_arn = self.selected().map(|r| r.arn.clone());
-            }
+        let rows = &self.rows;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_arn,
         }
+        .keep(|i| rows[i].arn.clone());
     }
 
     /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
     pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
-        self.cursor = position.min(self.visible.len().saturating_sub(1));
-        self.cursor_arn = self.selected().map(|r| r.arn.clone());
+        let rows = &self.rows;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_arn,
+        }
+        .place(position, |i| rows[i].arn.clone());
         self.offset = scroll_to(self.offset, self.cursor, page_rows);
     }
 
@@ -278,17 +271,9 @@ impl ExecutionsList {
 
     /// Sorting by the same column again reverses the direction.
     pub fn sort_by(&mut self, column: SortColumn, now: Millis) {
-        self.sort = match self.sort {
-            Some(s) if s.column == column => Some(Sort {
-                column,
-                descending: !s.descending,
-            }),
-            // Newest / longest first is what an operator usually wants for time columns.
-            _ => Some(Sort {
-                column,
-                descending: matches!(column, SortColumn::Start | SortColumn::Duration),
-            }),
-        };
+        // Newest / longest first is what an operator usually wants for time columns.
+        let descending_first = matches!(column, SortColumn::Start | SortColumn::Duration);
+        self.sort = Some(Sort::chosen(self.sort, column, descending_first));
         self.recompute(now);
     }
 

@@ -7,6 +7,7 @@ use super::effect::Effect;
 use super::executions::scroll_to;
 use super::face_jump::{FaceJump, JumpRequest};
 use super::faces_refresh::Reload;
+use super::list_cursor::{ColumnSort, Cursor};
 use super::msg::Generation;
 use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
 use super::{App, NoticeLevel};
@@ -49,11 +50,7 @@ impl FaceSortColumn {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FaceSort {
-    pub column: FaceSortColumn,
-    pub descending: bool,
-}
+pub type FaceSort = ColumnSort<FaceSortColumn>;
 
 /// A lookalike scan in progress: one `SearchFaces` at a time over the loaded faces.
 #[derive(Debug, Clone, PartialEq)]
@@ -252,11 +249,7 @@ impl FacesView {
                         .total_cmp(&b.confidence.unwrap_or(0.0)),
                     FaceSortColumn::Indexed => a.indexed_at.cmp(&b.indexed_at),
                 };
-                if sort.descending {
-                    order.reverse()
-                } else {
-                    order
-                }
+                sort.directed(order)
             });
         } else if self.duplicates_only {
             // Members of a group side by side, groups in order (stable within a group).
@@ -269,37 +262,30 @@ impl FacesView {
             visible.sort_by_key(|&i| first_group(i));
         }
         self.visible = visible;
-        let found = self.cursor_face.as_ref().and_then(|id| {
-            self.visible
-                .iter()
-                .position(|&i| &self.rows[i].face_id == id)
-        });
-        match found {
-            Some(position) => self.cursor = position,
-            None => {
-                self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
-                self.cursor_face = self.selected().map(|f| f.face_id.clone());
-            }
+        let rows = &self.rows;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_face,
         }
+        .keep(|i| rows[i].face_id.clone());
     }
 
     pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
-        self.cursor = position.min(self.visible.len().saturating_sub(1));
-        self.cursor_face = self.selected().map(|f| f.face_id.clone());
+        let rows = &self.rows;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_face,
+        }
+        .place(position, |i| rows[i].face_id.clone());
         self.offset = scroll_to(self.offset, self.cursor, page_rows);
     }
 
     pub fn sort_by(&mut self, column: FaceSortColumn) {
-        self.sort = match self.sort {
-            Some(s) if s.column == column => Some(FaceSort {
-                column,
-                descending: !s.descending,
-            }),
-            _ => Some(FaceSort {
-                column,
-                descending: matches!(column, FaceSortColumn::Confidence | FaceSortColumn::Indexed),
-            }),
-        };
+        let descending_first =
+            matches!(column, FaceSortColumn::Confidence | FaceSortColumn::Indexed);
+        self.sort = Some(FaceSort::chosen(self.sort, column, descending_first));
         self.recompute();
     }
 

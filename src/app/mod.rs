@@ -9,6 +9,7 @@ pub mod executions;
 pub mod face_jump;
 pub mod faces;
 pub mod faces_refresh;
+pub mod list_cursor;
 pub mod msg;
 pub mod overlay;
 pub mod palette;

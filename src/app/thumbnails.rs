@@ -5,6 +5,7 @@
 
 use super::effect::Effect;
 use super::executions::scroll_to;
+use super::list_cursor::{ColumnSort, Cursor};
 use super::msg::Generation;
 use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
 use super::screen::Screen;
@@ -123,11 +124,7 @@ impl ObjectSortColumn {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ObjectSort {
-    pub column: ObjectSortColumn,
-    pub descending: bool,
-}
+pub type ObjectSort = ColumnSort<ObjectSortColumn>;
 
 /// Whether a thumbnail's source photo is in the photo bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,45 +222,33 @@ impl ThumbnailsView {
                     ObjectSortColumn::Size => a.size.cmp(&b.size),
                     ObjectSortColumn::Modified => a.last_modified.cmp(&b.last_modified),
                 };
-                if sort.descending {
-                    order.reverse()
-                } else {
-                    order
-                }
+                sort.directed(order)
             });
         }
         self.visible = visible;
-        let found = self.cursor_key.as_ref().and_then(|key| {
-            self.visible
-                .iter()
-                .position(|&i| &self.objects[i].key == key)
-        });
-        match found {
-            Some(position) => self.cursor = position,
-            None => {
-                self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
-                self.cursor_key = self.selected().map(|o| o.key.clone());
-            }
+        let objects = &self.objects;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_key,
         }
+        .keep(|i| objects[i].key.clone());
     }
 
     pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
-        self.cursor = position.min(self.visible.len().saturating_sub(1));
-        self.cursor_key = self.selected().map(|o| o.key.clone());
+        let objects = &self.objects;
+        Cursor {
+            visible: &self.visible,
+            cursor: &mut self.cursor,
+            key: &mut self.cursor_key,
+        }
+        .place(position, |i| objects[i].key.clone());
         self.offset = scroll_to(self.offset, self.cursor, page_rows);
     }
 
     pub fn sort_by(&mut self, column: ObjectSortColumn) {
-        self.sort = match self.sort {
-            Some(s) if s.column == column => Some(ObjectSort {
-                column,
-                descending: !s.descending,
-            }),
-            _ => Some(ObjectSort {
-                column,
-                descending: column != ObjectSortColumn::Key,
-            }),
-        };
+        let descending_first = column != ObjectSortColumn::Key;
+        self.sort = Some(ObjectSort::chosen(self.sort, column, descending_first));
         self.recompute();
     }
 
