@@ -293,17 +293,33 @@ impl Gantt<'_> {
             bar_end = Some(i);
         }
         let label = format_duration(span.duration(self.now));
-        let after = bar_end.map_or(0, |e| e + 2);
-        if after + label.len() <= width {
-            buf.set_stringn(
-                x + after as u16,
-                y,
-                &label,
-                label.len(),
-                Style::default().fg(Color::Gray),
-            );
+        let bar_start = cells.iter().position(|(_, part)| *part != BarPart::Empty);
+        if let Some((column, style)) = label_place(bar_start, bar_end, label.len(), width, color) {
+            buf.set_stringn(x + column as u16, y, &label, label.len(), style);
         }
     }
+}
+
+/// Where a bar's duration goes: after the bar, else before it (a bar reaching the right
+/// edge), else inside its end (a bar spanning the window), else nowhere.
+fn label_place(
+    bar_start: Option<usize>,
+    bar_end: Option<usize>,
+    len: usize,
+    width: usize,
+    color: Color,
+) -> Option<(usize, Style)> {
+    let beside = Style::default().fg(Color::Gray);
+    let after = bar_end.map_or(0, |e| e + 2);
+    if after + len <= width {
+        return Some((after, beside));
+    }
+    let (start, end) = (bar_start?, bar_end?);
+    if start > len {
+        return Some((start - len - 1, beside));
+    }
+    // Inside, right-aligned, leaving the bar's last cell showing.
+    (end + 1 - start >= len + 2).then(|| (end - len, Style::default().fg(Color::Black).bg(color)))
 }
 
 /// One past the last non-empty cell.
