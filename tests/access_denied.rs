@@ -134,9 +134,8 @@ fn asking_again_by_hand_reads_the_history_once_it_is_allowed() {
     open_with_history_denied(&mut app, detail);
     assert!(update(&mut app, Msg::Tick(NOW + 30_000)).is_empty());
 
-    press(&mut app, ":");
-    type_text(&mut app, "refresh");
-    let effects = press(&mut app, "Enter");
+    // The key the panel names (ctrl-r), as the palette's `:refresh`.
+    let effects = press(&mut app, "ctrl-r");
     assert_eq!(history_requests(&effects), 1, "{effects:#?}");
     let generation = effects
         .iter()

@@ -520,6 +520,8 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RerunAsUser => return runs::rerun(app, Intent::AsOtherUser),
         Action::EditAndRun => return runs::rerun(app, Intent::Edit),
         Action::JumpToFace => return face_jump::jump_to_face(app),
+        // Describe again and ask for new events (also the way back after a refused history).
+        Action::Refresh => return refresh(app),
         _ => {
             return match view.tab {
                 Tab::Timeline => timeline_action(app, action, page, now),
