@@ -311,7 +311,10 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
 }
 
 fn refresh(app: &mut App) -> Vec<Effect> {
-    if app.execution.is_some() {
+    if app.state_machine().is_none() {
+        // Nothing to list yet: ask for the state machines again (e.g. after a network drop).
+        app.reload_state_machines()
+    } else if app.execution.is_some() {
         let mut effects = app.describe_open_execution();
         effects.extend(app.poll_history());
         effects

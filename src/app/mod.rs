@@ -98,6 +98,18 @@ pub enum NoticeLevel {
     Error,
 }
 
+/// Listing the state machines failed (the list area says so).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachinesProblem {
+    pub text: String,
+    pub at: Millis,
+    /// Asked again every `STATE_MACHINES_RETRY_MS` (a network drop, throttling, an outage).
+    pub retried: bool,
+}
+
+/// How often a failed `ListStateMachines` is asked again: without it nothing else can load.
+pub const STATE_MACHINES_RETRY_MS: Millis = 5_000;
+
 /// A one-line message under the view (results of commands, errors, keymap problems).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -116,6 +128,11 @@ pub struct App {
     /// Index into `state_machines`.
     pub selected_state_machine: Option<usize>,
     pub state_machines_loaded: bool,
+    /// Why there is no state machine to show, since when, and whether it is worth asking
+    /// again on its own (not when refused: that needs a change of permissions).
+    pub state_machines_problem: Option<StateMachinesProblem>,
+    /// A `ListStateMachines` retry is out.
+    pub state_machines_in_flight: bool,
     pub executions: ExecutionsList,
     /// The open execution (the execution view); None shows the list.
     pub execution: Option<ExecutionView>,
@@ -157,6 +174,8 @@ impl App {
             state_machines: Vec::new(),
             selected_state_machine: None,
             state_machines_loaded: false,
+            state_machines_problem: None,
+            state_machines_in_flight: false,
             executions: ExecutionsList::default(),
             execution: None,
             overlay: None,
@@ -295,6 +314,7 @@ impl App {
     pub fn next_wakeup(&self) -> Option<Millis> {
         let animation = self.is_animating().then_some(self.now + ANIMATION_MS);
         [
+            self.state_machines_due_at(),
             self.refresh_due_at(),
             self.history_due_at(),
             self.describe_due_at(),
@@ -480,6 +500,9 @@ impl App {
     fn on_tick(&mut self, now: Millis) -> Vec<Effect> {
         self.now = now;
         let mut effects = Vec::new();
+        if self.state_machines_due_at().is_some_and(|t| t <= now) {
+            effects.extend(self.reload_state_machines());
+        }
         if self.refresh_due_at().is_some_and(|t| t <= now) {
             effects.extend(self.request_refresh());
         }
@@ -498,19 +521,26 @@ impl App {
         &mut self,
         result: Result<Vec<StateMachineSummary>, BackendError>,
     ) -> Vec<Effect> {
+        self.state_machines_in_flight = false;
         let machines = match result {
             Ok(m) => m,
             Err(BackendError::AccessDenied { action, .. }) => {
                 return self.without_state_machine_list(&action);
             }
             Err(e) => {
-                self.notify(
-                    NoticeLevel::Error,
-                    format!("listing state machines failed: {e}"),
-                );
+                let text = format!("listing state machines failed: {e}");
+                self.notify(NoticeLevel::Error, text.clone());
+                if self.state_machine().is_none() {
+                    self.state_machines_problem = Some(StateMachinesProblem {
+                        text,
+                        at: self.now,
+                        retried: true,
+                    });
+                }
                 return Vec::new();
             }
         };
+        self.state_machines_problem = None;
         let current_arn = self.state_machine().map(|s| s.arn.clone());
         self.state_machines = machines;
         self.state_machines_loaded = true;
@@ -537,6 +567,34 @@ impl App {
         self.select_state_machine(index)
     }
 
+    fn state_machines_refused(&mut self, text: String) {
+        self.notify(NoticeLevel::Error, text.clone());
+        self.state_machines_problem = Some(StateMachinesProblem {
+            text,
+            at: self.now,
+            retried: false,
+        });
+    }
+
+    /// When a failed state machine listing is asked again.
+    fn state_machines_due_at(&self) -> Option<Millis> {
+        match &self.state_machines_problem {
+            Some(problem) if problem.retried && !self.state_machines_in_flight => {
+                Some(problem.at + STATE_MACHINES_RETRY_MS.max(self.refresh_interval()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Lists the state machines again (after a failure), unless that is under way.
+    pub(super) fn reload_state_machines(&mut self) -> Vec<Effect> {
+        if self.state_machines_in_flight {
+            return Vec::new();
+        }
+        self.state_machines_in_flight = true;
+        vec![Effect::LoadStateMachines]
+    }
+
     /// `ListStateMachines` is denied: a `--state-machine` ARN is enough to go on (its
     /// executions may well be readable); a bare name cannot be resolved without the list.
     fn without_state_machine_list(&mut self, action: &str) -> Vec<Effect> {
@@ -554,21 +612,17 @@ impl App {
                 self.select_state_machine(0)
             }
             (Some(name), None) => {
-                self.notify(
-                    NoticeLevel::Error,
-                    format!(
-                        "{action} denied: `{name}` cannot be looked up by name; pass the full \
-                         ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:{name}) with \
-                         --state-machine"
-                    ),
-                );
+                self.state_machines_refused(format!(
+                    "{action} denied: `{name}` cannot be looked up by name; pass the full \
+                     ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:{name}) with \
+                     --state-machine"
+                ));
                 Vec::new()
             }
             (None, None) => {
-                self.notify(
-                    NoticeLevel::Error,
-                    format!("{action} denied: pass the state machine's ARN with --state-machine"),
-                );
+                self.state_machines_refused(format!(
+                    "{action} denied: pass the state machine's ARN with --state-machine"
+                ));
                 Vec::new()
             }
         }

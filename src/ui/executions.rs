@@ -98,6 +98,26 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
             frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
             return;
         }
+        if let (Some(problem), false) = (&app.state_machines_problem, list.loaded) {
+            let next = if problem.retried {
+                format!(
+                    "   asked again every few seconds; {} asks now",
+                    super::execution::retry_hint(app)
+                )
+            } else {
+                "   not asked again on its own".to_string()
+            };
+            let lines = vec![
+                Line::from(Span::styled(format!(" ⚠ {}", problem.text), theme::error())),
+                Line::from(Span::styled(next, theme::dim())),
+            ];
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(lines)
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
         let text = if !list.loaded {
             if app.state_machines_loaded && app.state_machines.is_empty() {
                 "no state machines"
