@@ -239,6 +239,24 @@ async fn executions_list_describe_history_and_stop() {
     ] {
         assert!(entered.contains(&state), "{state} entered: {entered:?}");
     }
+    // The timeline of moto's history: the branches are lanes of the Parallel, and the state
+    // after it is back at the top level (moto chains the Parallel's exit to a branch).
+    let timeline = stepdeck::domain::timeline::build(&history);
+    let roots: Vec<&str> = timeline
+        .roots
+        .iter()
+        .map(|&r| timeline.spans[r].name.as_str())
+        .collect();
+    assert_eq!(
+        roots,
+        [
+            "FaceDetection",
+            "CheckFaceDuplicate",
+            "Hold",
+            "ParallelProcessing",
+            "PersistMetadata"
+        ]
+    );
 
     // The stopped run's history ends with ExecutionAborted.
     let aborted_history = backend

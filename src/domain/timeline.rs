@@ -469,12 +469,17 @@ impl TimelineBuilder {
                     forks: false,
                 }
             }
-            t if t.is_state_exited() => {
-                if let Some(span) = here.span {
+            t if t.is_state_exited() => match self.exiting_span(here, d.name.as_deref()) {
+                Some(span) => {
                     self.exit(span, event);
+                    EventContext {
+                        lane: self.states[span].lane,
+                        span: Some(span),
+                        forks: false,
+                    }
                 }
-                here
-            }
+                None => here,
+            },
             E::TaskScheduled | E::LambdaFunctionScheduled | E::ActivityScheduled => {
                 if let Some(span) = here.span {
                     self.schedule_attempt(span, event);
@@ -776,6 +781,25 @@ impl TimelineBuilder {
             }
             lane = self.states[owner].lane;
         }
+    }
+
+    /// The span a `…StateExited` event closes: the one of the event it chains to when the
+    /// names agree, else the enclosing open state of that name (moto chains a Parallel's exit
+    /// to a branch's last event, not to `ParallelStateSucceeded` as AWS does).
+    fn exiting_span(&self, here: EventContext, name: Option<&str>) -> Option<SpanId> {
+        let named = |span: SpanId| name.is_none_or(|n| self.timeline.spans[span].name == n);
+        let span = here.span?;
+        if named(span) {
+            return Some(span);
+        }
+        let mut lane = self.states[span].lane;
+        while let Some(owner) = self.lanes[lane].owner {
+            if named(owner) && self.timeline.spans[owner].end.is_none() {
+                return Some(owner);
+            }
+            lane = self.states[owner].lane;
+        }
+        Some(span)
     }
 
     /// `ParallelState{Succeeded,Failed,Aborted}` and `MapState{…}`: they chain to the last event
@@ -1130,6 +1154,35 @@ mod tests {
                 message: "Boom happened".into(),
             })
         );
+    }
+
+    /// moto chains `ParallelStateExited` to a branch's last event (AWS chains it to
+    /// `ParallelStateSucceeded`): the exit still closes the Parallel, and what follows is
+    /// back at the top level, not in the branch.
+    #[test]
+    fn a_parallel_exit_chained_to_a_branch_still_closes_the_parallel() {
+        let t = build(&[
+            event(1, 0, 0, "ExecutionStarted"),
+            named(2, 0, 1, "ParallelStateEntered", "ParallelProcessing"),
+            event(3, 2, 2, "ParallelStateStarted"),
+            named(4, 3, 3, "WaitStateEntered", "AddFaceToIndex"),
+            named(5, 3, 3, "WaitStateEntered", "Thumbnail"),
+            named(6, 4, 6, "WaitStateExited", "AddFaceToIndex"),
+            named(7, 5, 8, "WaitStateExited", "Thumbnail"),
+            event(8, 7, 8, "ParallelStateSucceeded"),
+            named(9, 7, 9, "ParallelStateExited", "ParallelProcessing"),
+            named(10, 9, 10, "WaitStateEntered", "PersistMetadata"),
+            named(11, 10, 11, "WaitStateExited", "PersistMetadata"),
+            event(12, 11, 12, "ExecutionSucceeded"),
+        ]);
+        let root_names: Vec<&str> = t.roots.iter().map(|&r| t.spans[r].name.as_str()).collect();
+        assert_eq!(root_names, ["ParallelProcessing", "PersistMetadata"]);
+        let parallel = &t.spans[t.roots[0]];
+        assert_eq!(
+            (parallel.status, parallel.end),
+            (SpanStatus::Succeeded, Some(9))
+        );
+        assert_eq!(parallel.children.len(), 2);
     }
 
     #[test]
