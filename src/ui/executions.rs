@@ -43,7 +43,11 @@ fn title_line(app: &App) -> Line<'static> {
         )
     };
     let more = if list.next_token.is_some() { "+" } else { "" };
-    spans.push(Span::styled(format!("  {count}{more} rows"), theme::dim()));
+    let rows = super::noun(list.rows.len(), "row", "rows");
+    spans.push(Span::styled(
+        format!("  {count}{more} {rows}"),
+        theme::dim(),
+    ));
     if list.page_in_flight.is_some() {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }

@@ -56,11 +56,14 @@ fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
         Span::raw(view.collection.clone()),
     ];
     let more = if view.next_token.is_some() { "+" } else { "" };
+    let (faces, users) = (view.rows.len(), user_count(&view.rows));
     spans.push(Span::styled(
         format!(
-            "  {}{more} faces · {}{more} users",
-            thousands(view.rows.len()),
-            thousands(user_count(&view.rows))
+            "  {}{more} {} · {}{more} {}",
+            thousands(faces),
+            super::noun(faces, "face", "faces"),
+            thousands(users),
+            super::noun(users, "user", "users"),
         ),
         theme::dim(),
     ));

@@ -126,6 +126,11 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// The noun for a count: `one` for exactly 1, else `many` ("1 face", "2 faces", "0 faces").
+pub fn noun<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
 /// Cuts `text` to `width` columns, ending with `…` when it was longer.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {

@@ -63,7 +63,10 @@ fn title_line(view: &ThumbnailsView) -> Line<'static> {
             )
         };
         spans.push(Span::styled(
-            format!("  {count}{more} objects"),
+            format!(
+                "  {count}{more} {}",
+                super::noun(view.objects.len(), "object", "objects")
+            ),
             theme::dim(),
         ));
     }
