@@ -154,14 +154,7 @@ pub fn jump_to_face(app: &mut App) -> Vec<Effect> {
                 execution: row.name.clone(),
                 stage: JumpStage::ReadingInput,
             });
-            app.notify(
-                NoticeLevel::Info,
-                format!("reading the input of {}…", row.name),
-            );
-            vec![Effect::LoadInput {
-                generation,
-                execution_arn: row.arn,
-            }]
+            super::runs::read_input(app, &row.name, row.arn, generation)
         }
         Some(outcome) => {
             not_a_duplicate(app, &row.name, Some(outcome));

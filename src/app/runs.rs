@@ -288,13 +288,21 @@ pub fn rerun(app: &mut App, intent: Intent) -> Vec<Effect> {
         execution_arn: summary.arn.clone(),
         draft,
     });
-    app.notify(
-        NoticeLevel::Info,
-        format!("reading the input of {}…", summary.name),
-    );
+    read_input(app, &summary.name, summary.arn, generation)
+}
+
+/// Asks for an execution's input (the list does not carry it), saying so meanwhile; the
+/// answer is `Msg::InputLoaded` with `generation`.
+pub(super) fn read_input(
+    app: &mut App,
+    name: &str,
+    execution_arn: String,
+    generation: super::msg::Generation,
+) -> Vec<Effect> {
+    app.notify(NoticeLevel::Info, format!("reading the input of {name}…"));
     vec![Effect::LoadInput {
         generation,
-        execution_arn: summary.arn,
+        execution_arn,
     }]
 }
 
