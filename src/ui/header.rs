@@ -11,67 +11,124 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// One part of the header and how much it matters when the bar is too narrow for all.
+struct Segment {
+    /// Parts are dropped lowest rank first.
+    rank: u8,
+    spans: Vec<Span<'static>>,
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::header_bar()), area);
-    let sep = || Span::styled(" │ ", theme::dim());
-    let mut left = vec![Span::styled(" stepdeck", theme::title())];
-    left.push(sep());
-    left.extend(screen_tabs(app.screen, area.width));
+    let badge = live_badge(app);
+    let badge_width = badge.width() as u16;
+    let show_badge = badge_width + 20 <= area.width;
+    let room = if show_badge {
+        area.width - badge_width
+    } else {
+        area.width
+    } as usize;
+    let left = fit(segments(app, area.width), room);
+    frame.render_widget(Line::from(left).style(theme::header_bar()), area);
+    if show_badge {
+        let x = area.x + area.width - badge_width;
+        frame.render_widget(badge, Rect::new(x, area.y, badge_width, 1));
+    }
+}
+
+/// The header's parts, in display order, ranked: what is shown, on which state machine, in
+/// which region and as whom matter most; the backend kind and the endpoint least.
+fn segments(app: &App, width: u16) -> Vec<Segment> {
+    let mut parts = vec![Segment {
+        rank: 9,
+        spans: screen_tabs(app.screen, width),
+    }];
     if app.options.read_only {
-        left.push(Span::raw(" "));
-        left.push(Span::styled(
-            " READ-ONLY ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(theme::KEY)
-                .add_modifier(Modifier::BOLD),
-        ));
+        parts.push(Segment {
+            rank: 10,
+            spans: vec![Span::styled(
+                " READ-ONLY ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(theme::KEY)
+                    .add_modifier(Modifier::BOLD),
+            )],
+        });
     }
     match &app.backend {
         Some(info) => {
-            left.push(sep());
-            left.push(Span::styled(
-                info.kind.clone(),
-                Style::default().fg(Color::White),
-            ));
-            left.push(sep());
-            left.push(Span::raw(info.identity.clone()));
+            parts.push(Segment {
+                rank: 2,
+                spans: vec![Span::styled(
+                    info.kind.clone(),
+                    Style::default().fg(Color::White),
+                )],
+            });
+            let mut identity = vec![Span::raw(info.identity.clone())];
             if let Some(caller) = &app.caller {
-                left.push(Span::styled(format!(" ({})", caller.account), theme::dim()));
+                identity.push(Span::styled(format!(" ({})", caller.account), theme::dim()));
             }
-            left.push(sep());
-            left.push(Span::raw(info.region.clone()));
+            parts.push(Segment {
+                rank: 6,
+                spans: identity,
+            });
+            parts.push(Segment {
+                rank: 7,
+                spans: vec![Span::raw(info.region.clone())],
+            });
             if let Some(endpoint) = &info.endpoint {
-                left.push(sep());
-                left.push(Span::styled(endpoint.clone(), theme::dim()));
+                parts.push(Segment {
+                    rank: 4,
+                    spans: vec![Span::styled(endpoint.clone(), theme::dim())],
+                });
             }
         }
-        None => {
-            left.push(sep());
-            left.push(Span::styled("connecting…", theme::dim()));
-        }
+        None => parts.push(Segment {
+            rank: 5,
+            spans: vec![Span::styled("connecting…", theme::dim())],
+        }),
     }
     if let Some(sm) = app.state_machine() {
-        left.push(sep());
-        left.push(Span::styled(
+        let mut spans = vec![Span::styled(
             sm.name.clone(),
             Style::default().add_modifier(Modifier::BOLD),
-        ));
+        )];
         if app.state_machines.len() > 1 {
             let index = app.selected_state_machine.unwrap_or(0) + 1;
-            left.push(Span::styled(
+            spans.push(Span::styled(
                 format!(" ({index}/{})", app.state_machines.len()),
                 theme::dim(),
             ));
         }
+        parts.push(Segment { rank: 8, spans });
     }
-    let badge = live_badge(app);
-    let badge_width = badge.width() as u16;
-    frame.render_widget(Line::from(left).style(theme::header_bar()), area);
-    if badge_width + 20 <= area.width {
-        let x = area.x + area.width - badge_width;
-        frame.render_widget(badge, Rect::new(x, area.y, badge_width, 1));
+    parts
+}
+
+/// ` stepdeck │ part │ part …`, leaving out the lowest-ranked parts until it fits `room`
+/// columns (what still does not fit is cut at the edge).
+fn fit(mut parts: Vec<Segment>, room: usize) -> Vec<Span<'static>> {
+    let title = Span::styled(" stepdeck", theme::title());
+    let sep = || Span::styled(" │ ", theme::dim());
+    let width = |parts: &[Segment]| {
+        title.width()
+            + parts
+                .iter()
+                .map(|p| 3 + p.spans.iter().map(Span::width).sum::<usize>())
+                .sum::<usize>()
+    };
+    while width(&parts) > room && parts.len() > 1 {
+        let lowest = (0..parts.len())
+            .min_by_key(|&i| parts[i].rank)
+            .expect("more than one part");
+        parts.remove(lowest);
     }
+    let mut spans = vec![title];
+    for part in parts {
+        spans.push(sep());
+        spans.extend(part.spans);
+    }
+    spans
 }
 
 /// The screens, the current one highlighted; below 140 columns only the current one (the
