@@ -9,7 +9,7 @@ use std::time::Duration;
 use stepdeck::app::{App, AppOptions};
 use stepdeck::backend::aws::{AwsBackend, AwsOptions};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
-use stepdeck::backend::{AwsTarget, Backend};
+use stepdeck::backend::{AwsTarget, Backend, BackendError};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::config::{self, Settings};
 use stepdeck::keymap::Keymap;
@@ -288,10 +288,13 @@ impl Session {
                 let (backend, target) = session.connect(Some(profile), region).await?;
                 // Credentials that do not work (expired SSO, a typo in the profile) keep the
                 // current connection instead of replacing it with one that only shows errors.
-                backend
-                    .caller_identity()
-                    .await
-                    .map_err(|e| format!("the credentials do not work ({e})"))?;
+                backend.caller_identity().await.map_err(|e| match e {
+                    BackendError::Credentials(_) => format!("the credentials do not work ({e})"),
+                    BackendError::Network(_) => {
+                        format!("AWS cannot be reached there (unknown region or endpoint? {e})")
+                    }
+                    e => format!("sts:GetCallerIdentity failed ({e})"),
+                })?;
                 let (settings, problems) = match &session.settings_path {
                     Some(path) => config::load_settings(path),
                     None => (Settings::default(), Vec::new()),

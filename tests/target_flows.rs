@@ -337,7 +337,17 @@ fn the_header_names_the_account_once_known_and_bad_credentials_are_said() {
     );
     let (level, text) = notice(&app);
     assert_eq!(level, NoticeLevel::Error);
+    assert!(text.contains("the credentials do not work"), "{text}");
     assert!(text.contains("SSO session has expired"), "{text}");
+
+    update(
+        &mut app,
+        Msg::CallerIdentity(Err(stepdeck::backend::BackendError::Network(
+            "dns error: sts.nowhere-1.amazonaws.com".into(),
+        ))),
+    );
+    let (_, text) = notice(&app);
+    assert!(text.contains("unknown region or endpoint?"), "{text}");
 }
 
 #[test]

@@ -782,11 +782,20 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::CallerIdentity(result) => {
             match result {
                 Ok(caller) => app.caller = caller,
-                // Expired or missing credentials show up here first, before any view asks.
-                Err(error) => app.notify(
-                    NoticeLevel::Error,
-                    format!("cannot tell whose credentials these are: {error}"),
-                ),
+                // Expired or missing credentials, or an unreachable region, show up here
+                // first, before any view asks.
+                Err(error) => {
+                    let text = match &error {
+                        BackendError::Credentials(_) => {
+                            format!("the credentials do not work: {error}")
+                        }
+                        BackendError::Network(_) => {
+                            format!("AWS cannot be reached (unknown region or endpoint?): {error}")
+                        }
+                        _ => format!("cannot tell whose credentials these are: {error}"),
+                    };
+                    app.notify(NoticeLevel::Error, text)
+                }
             }
             Vec::new()
         }
