@@ -416,3 +416,51 @@ fn on_aws_the_builtin_test_cases_find_the_photo_bucket_by_its_name() {
         "{effects:#?}"
     );
 }
+
+#[test]
+fn a_narrow_header_shortens_and_leaves_out_the_least_useful_parts_first() {
+    let mut app = aws_app();
+    update(
+        &mut app,
+        Msg::BackendInfo(BackendInfo {
+            endpoint: Some("http://127.0.0.1:5000".into()),
+            ..aws_info(&dev())
+        }),
+    );
+    update(
+        &mut app,
+        Msg::CallerIdentity(Ok(Some(stepdeck::backend::CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ops".into(),
+        }))),
+    );
+    let header = |width: u16| screen(&app, width, 24).lines().next().unwrap().to_string();
+    let wide = header(200);
+    for part in [
+        "aws",
+        "profile dev (123456789012)",
+        "us-east-1",
+        "http://127.0.0.1:5000",
+        "RiderPhotoProcessing (1/2)",
+    ] {
+        assert!(wide.contains(part), "{part} in {wide}");
+    }
+    // At 120 columns: the kind goes, the rest is shortened but there.
+    let narrow = header(120);
+    for part in [
+        "│ dev (123456789012)",
+        "│ us-east-1",
+        "│ 127.0.0.1:5000",
+        "│ RiderPhotoProcessing",
+        "LIVE",
+    ] {
+        assert!(narrow.contains(part), "{part} in {narrow}");
+    }
+    assert!(!narrow.contains("│ aws"), "{narrow}");
+    // At 100: the identity is left out before the endpoint, region and state machine.
+    let tight = header(100);
+    assert!(!tight.contains("123456789012"), "{tight}");
+    for part in ["│ us-east-1", "│ 127.0.0.1:5000", "│ RiderPhotoProcessing"] {
+        assert!(tight.contains(part), "{part} in {tight}");
+    }
+}

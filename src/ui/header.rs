@@ -13,9 +13,26 @@ use ratatui::widgets::Paragraph;
 
 /// One part of the header and how much it matters when the bar is too narrow for all.
 struct Segment {
-    /// Parts are dropped lowest rank first.
+    /// Low ranks are shortened and left out first (see `fit`).
     rank: u8,
     spans: Vec<Span<'static>>,
+    /// A shorter form to use before dropping the part.
+    short: Option<Vec<Span<'static>>>,
+}
+
+impl Segment {
+    fn new(rank: u8, spans: Vec<Span<'static>>) -> Self {
+        Segment {
+            rank,
+            spans,
+            short: None,
+        }
+    }
+
+    fn or_shorter(mut self, short: Vec<Span<'static>>) -> Self {
+        self.short = Some(short);
+        self
+    }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -37,62 +54,56 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The header's parts, in display order, ranked: what is shown, on which state machine, in
-/// which region and as whom matter most; the backend kind and the endpoint least.
+/// which region, against which endpoint and as whom; the backend kind matters least.
 fn segments(app: &App, width: u16) -> Vec<Segment> {
-    let mut parts = vec![Segment {
-        rank: 9,
-        spans: screen_tabs(app.screen, width),
-    }];
+    let mut parts = vec![Segment::new(10, screen_tabs(app.screen, width))];
     if app.options.read_only {
-        parts.push(Segment {
-            rank: 10,
-            spans: vec![Span::styled(
-                " READ-ONLY ",
-                Style::default()
-                    .fg(Color::Black)
-                    .bg(theme::KEY)
-                    .add_modifier(Modifier::BOLD),
-            )],
-        });
+        let mark = Style::default()
+            .fg(Color::Black)
+            .bg(theme::KEY)
+            .add_modifier(Modifier::BOLD);
+        parts.push(Segment::new(11, vec![Span::styled(" READ-ONLY ", mark)]));
     }
     match &app.backend {
         Some(info) => {
-            parts.push(Segment {
-                rank: 2,
-                spans: vec![Span::styled(
-                    info.kind.clone(),
-                    Style::default().fg(Color::White),
-                )],
-            });
-            let mut identity = vec![Span::raw(info.identity.clone())];
-            if let Some(caller) = &app.caller {
-                identity.push(Span::styled(format!(" ({})", caller.account), theme::dim()));
-            }
-            parts.push(Segment {
-                rank: 6,
-                spans: identity,
-            });
-            parts.push(Segment {
-                rank: 7,
-                spans: vec![Span::raw(info.region.clone())],
-            });
+            let kind = Span::styled(info.kind.clone(), Style::default().fg(Color::White));
+            parts.push(Segment::new(0, vec![kind]));
+            let account = app
+                .caller
+                .as_ref()
+                .map(|caller| Span::styled(format!(" ({})", caller.account), theme::dim()));
+            let name = info.identity.clone();
+            let short_name = name.strip_prefix("profile ").unwrap_or(&name).to_string();
+            let identity = std::iter::once(Span::raw(name.clone()))
+                .chain(account.clone())
+                .collect();
+            let short = std::iter::once(Span::raw(short_name))
+                .chain(account)
+                .collect();
+            parts.push(Segment::new(5, identity).or_shorter(short));
+            parts.push(Segment::new(7, vec![Span::raw(info.region.clone())]));
+            // A custom endpoint (moto, LocalStack) says this is not the real account.
             if let Some(endpoint) = &info.endpoint {
-                parts.push(Segment {
-                    rank: 4,
-                    spans: vec![Span::styled(endpoint.clone(), theme::dim())],
-                });
+                let host = endpoint
+                    .split_once("://")
+                    .map_or(endpoint.as_str(), |(_, h)| h);
+                parts.push(
+                    Segment::new(6, vec![Span::styled(endpoint.clone(), theme::dim())])
+                        .or_shorter(vec![Span::styled(host.to_string(), theme::dim())]),
+                );
             }
         }
-        None => parts.push(Segment {
-            rank: 5,
-            spans: vec![Span::styled("connecting…", theme::dim())],
-        }),
+        None => parts.push(Segment::new(
+            5,
+            vec![Span::styled("connecting…", theme::dim())],
+        )),
     }
     if let Some(sm) = app.state_machine() {
-        let mut spans = vec![Span::styled(
+        let name = Span::styled(
             sm.name.clone(),
             Style::default().add_modifier(Modifier::BOLD),
-        )];
+        );
+        let mut spans = vec![name.clone()];
         if app.state_machines.len() > 1 {
             let index = app.selected_state_machine.unwrap_or(0) + 1;
             spans.push(Span::styled(
@@ -100,7 +111,7 @@ fn segments(app: &App, width: u16) -> Vec<Segment> {
                 theme::dim(),
             ));
         }
-        parts.push(Segment { rank: 8, spans });
+        parts.push(Segment::new(9, spans).or_shorter(vec![name]));
     }
     parts
 }
@@ -117,11 +128,23 @@ fn fit(mut parts: Vec<Segment>, room: usize) -> Vec<Span<'static>> {
                 .map(|p| 3 + p.spans.iter().map(Span::width).sum::<usize>())
                 .sum::<usize>()
     };
-    while width(&parts) > room && parts.len() > 1 {
-        let lowest = (0..parts.len())
-            .min_by_key(|&i| parts[i].rank)
-            .expect("more than one part");
-        parts.remove(lowest);
+    // Each step costs the part's rank to shorten it, eight more to leave it out; the
+    // cheapest step is taken until the header fits.
+    while width(&parts) > room {
+        let step = (0..parts.len())
+            .filter_map(|i| match (&parts[i].short, parts.len() > 1) {
+                (Some(_), _) => Some((parts[i].rank, i, true)),
+                (None, true) => Some((parts[i].rank + 8, i, false)),
+                (None, false) => None,
+            })
+            .min();
+        match step {
+            Some((_, i, true)) => parts[i].spans = parts[i].short.take().unwrap_or_default(),
+            Some((_, i, false)) => {
+                parts.remove(i);
+            }
+            None => break,
+        }
     }
     let mut spans = vec![title];
     for part in parts {
