@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("render executions 10k rows 200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| stepdeck::ui::render(black_box(&list), f))
+                .draw(|f| stepdeck::app::frame::render(black_box(&list), f))
                 .unwrap();
         })
     });
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("render timeline 1k spans 200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| stepdeck::ui::render(black_box(&timeline), f))
+                .draw(|f| stepdeck::app::frame::render(black_box(&timeline), f))
                 .unwrap();
         })
     });

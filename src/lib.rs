@@ -4,8 +4,7 @@
 pub mod app;
 pub mod backend;
 pub mod cli;
-pub mod config;
 pub mod domain;
 pub mod keymap;
 pub mod runtime;
-pub mod ui;
+pub mod settings;

@@ -11,9 +11,9 @@ use stepdeck::backend::aws::{AwsBackend, AwsOptions};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
 use stepdeck::backend::{AwsTarget, Backend, BackendError};
 use stepdeck::cli::timeline::TimelineArgs;
-use stepdeck::config::{self, Settings};
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
+use stepdeck::settings::{self, Settings};
 
 /// Terminal operations console for the rider-photo Step Functions pipeline.
 #[derive(Debug, Parser)]
@@ -105,13 +105,13 @@ fn main() -> ExitCode {
         eprintln!("stepdeck: cannot open log {}: {message}", path.display());
         return ExitCode::FAILURE;
     }
-    let config_dir = config::config_dir();
+    let config_dir = settings::config_dir();
     let settings_path = cli
         .config
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("config.toml")));
     let (settings, mut problems) = match &settings_path {
-        Some(path) => config::load_settings(path),
+        Some(path) => settings::load_settings(path),
         None => (Settings::default(), Vec::new()),
     };
     let keymap_path = cli
@@ -296,7 +296,7 @@ impl Session {
                     e => format!("sts:GetCallerIdentity failed ({e})"),
                 })?;
                 let (settings, problems) = match &session.settings_path {
-                    Some(path) => config::load_settings(path),
+                    Some(path) => settings::load_settings(path),
                     None => (Settings::default(), Vec::new()),
                 };
                 let mut options = session.app_options(

@@ -6,8 +6,8 @@ mod app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::execution::Tab;
 use stepdeck::app::msg::Msg;
+use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::{BackendError, Page};
 use stepdeck::domain::execution::{ExecutionDetail, ExecutionStatus};

@@ -5,9 +5,9 @@ mod app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::execution::Tab;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlay::Overlay;
+use stepdeck::app::overlays::Overlay;
+use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{ANIMATION_MS, App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::{BackendError, HistoryRequest, Page};
 use stepdeck::domain::execution::ExecutionStatus;

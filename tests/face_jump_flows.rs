@@ -79,7 +79,7 @@ fn j_on_the_open_rejected_run_selects_the_face_its_photo_matched() {
 
     // `d` now deletes the selected face; Esc goes back to the rejected run.
     press(&mut app, "d");
-    let Some(stepdeck::app::overlay::Overlay::Confirm(confirm)) = &app.overlay else {
+    let Some(stepdeck::app::overlays::Overlay::Confirm(confirm)) = &app.overlay else {
         panic!("{:?}", app.overlay);
     };
     assert!(confirm.message.contains(&face_id(3)), "{}", confirm.message);

@@ -10,9 +10,10 @@ use faces_support::*;
 use serde_json::Value;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlay::Overlay;
+use stepdeck::app::msg::PreviewFailure;
+use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewFailure, PreviewState};
+use stepdeck::app::screens::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewState};
 use stepdeck::app::{App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::faces::{
@@ -428,7 +429,7 @@ fn the_thumbnail_bucket_is_found_listed_matched_and_previewed_after_the_cursor_r
     assert_eq!(view.bucket.as_deref(), Some(THUMBS));
     assert_eq!(view.photo_bucket.as_deref(), Some(PHOTOS));
     assert_eq!(view.objects.len(), 5);
-    use stepdeck::app::thumbnails::SourceMatch;
+    use stepdeck::app::screens::thumbnails::SourceMatch;
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
         SourceMatch::Found

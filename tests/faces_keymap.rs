@@ -1,7 +1,7 @@
 //! Key bindings of the screens, faces and thumbnails contexts, and the existing bindings they
 //! must not disturb.
 
-use stepdeck::app::action::Action;
+use stepdeck::keymap::action::Action;
 use stepdeck::keymap::{Context, Key, Keymap, Resolution};
 
 fn act(map: &Keymap, context: Context, keys: &str) -> Option<Action> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::thumbnails::PreviewState;
+use stepdeck::app::screens::thumbnails::PreviewState;
 use stepdeck::app::{App, AppOptions, update};
 use stepdeck::backend::Backend;
 use stepdeck::backend::local::{COLLECTION_ID, LocalSandbox, THUMBNAIL_BUCKET};
@@ -273,7 +273,7 @@ async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thum
     assert_eq!(view.objects[0].key, "resized-1_happy_face.jpg");
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
-        stepdeck::app::thumbnails::SourceMatch::Found
+        stepdeck::app::screens::thumbnails::SourceMatch::Found
     );
     let now = console.app.now;
     let effects = update(&mut console.app, Msg::Tick(now));

@@ -1,7 +1,7 @@
 //! Key dispatch per context and the user-file override rules of `keymap.toml`.
 
 use std::path::Path;
-use stepdeck::app::action::Action;
+use stepdeck::keymap::action::Action;
 use stepdeck::keymap::{Context, Key, Keymap, Resolution};
 
 fn key(s: &str) -> Key {

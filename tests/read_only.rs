@@ -9,12 +9,13 @@ mod runs_support;
 use app_support::*;
 use runs_support::*;
 use std::collections::BTreeSet;
-use stepdeck::app::editor::InputEditor;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::execution::Tab;
+use stepdeck::app::flows::runs::{Origin, RunDraft};
+use stepdeck::app::msg::ExternalEdit;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlay::{Confirm, InputPurpose, Overlay, Palette, TextInput};
-use stepdeck::app::runs::{ExternalEdit, Origin, RunDraft};
+use stepdeck::app::overlays::editor::InputEditor;
+use stepdeck::app::overlays::{Confirm, InputPurpose, Overlay, Palette, TextInput};
+use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{App, update};
 use stepdeck::keymap::{Context, format_keys};
 
@@ -218,7 +219,7 @@ fn a_refused_action_says_so_and_its_keys_are_hidden() {
         notice,
         "read-only: `start_test_case` is disabled (started with --read-only)"
     );
-    let hints = stepdeck::ui::widgets::hints::hint_items(&app, Context::Executions);
+    let hints = stepdeck::app::frame::hints::hint_items(&app, Context::Executions);
     assert!(
         hints
             .iter()
@@ -226,7 +227,7 @@ fn a_refused_action_says_so_and_its_keys_are_hidden() {
         "{hints:?}"
     );
     assert!(hints.iter().any(|(keys, _)| keys == "/"), "{hints:?}");
-    let help = stepdeck::ui::widgets::help::lines(&app, Context::Executions)
+    let help = stepdeck::app::overlays::help::lines(&app, Context::Executions)
         .iter()
         .map(|l| l.to_string())
         .collect::<Vec<_>>()

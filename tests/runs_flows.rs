@@ -8,15 +8,15 @@ mod runs_support;
 use app_support::*;
 use runs_support::*;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::execution::Tab;
+use stepdeck::app::msg::ExternalEdit;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlay::{InputPurpose, Overlay};
-use stepdeck::app::runs::ExternalEdit;
+use stepdeck::app::overlays::{InputPurpose, Overlay};
 use stepdeck::app::screen::Screen;
-use stepdeck::app::test_cases::TestCase;
+use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{NoticeLevel, update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::execution::ExecutionStatus;
+use stepdeck::domain::test_case::TestCase;
 
 const SM: &str = SM_ARN;
 

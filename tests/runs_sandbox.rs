@@ -11,13 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::test_cases::seed_test_cases;
 use stepdeck::app::{App, AppOptions, update};
 use stepdeck::backend::Backend;
 use stepdeck::backend::local::{
     COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, SandboxOptions, THUMBNAIL_BUCKET,
 };
 use stepdeck::domain::execution::Outcome;
+use stepdeck::domain::test_case::seed_test_cases;
 use stepdeck::keymap::Keymap;
 use tokio::time::Instant;
 

@@ -7,8 +7,8 @@ mod runs_support;
 
 use app_support::*;
 use runs_support::*;
+use stepdeck::app::msg::ExternalEdit;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::runs::ExternalEdit;
 use stepdeck::app::{App, update};
 
 fn scenarios() -> Vec<(&'static str, App)> {

@@ -10,8 +10,8 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::screen::Screen;
 use stepdeck::app::{App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::{AwsTarget, BackendInfo};
-use stepdeck::config::RememberedChoice;
 use stepdeck::keymap::Keymap;
+use stepdeck::settings::RememberedChoice;
 
 fn dev() -> AwsTarget {
     AwsTarget {

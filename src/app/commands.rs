@@ -1,7 +1,8 @@
 //! The command palette (`:`): a registry of commands (one entry each: words, argument and
 //! its completions, the `Command` it builds), parsing of the typed line and completion.
 
-use super::{App, target};
+use crate::app::App;
+use crate::app::flows::target;
 use crate::domain::execution::ExecutionStatus;
 
 /// A command typed in the palette.
@@ -259,8 +260,8 @@ impl Palette {
 mod tests {
     use super::*;
     use crate::app::AppOptions;
-    use crate::app::test_cases::seed_test_cases;
     use crate::domain::execution::{StateMachineKind, StateMachineSummary};
+    use crate::domain::test_case::seed_test_cases;
     use crate::keymap::Keymap;
 
     fn app(read_only: bool) -> App {

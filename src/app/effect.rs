@@ -1,9 +1,9 @@
 //! `Effect`: requests the pure update function makes of the runtime (backend calls, clipboard,
 //! quitting). The runtime performs them and answers with `Msg`s.
 
-use super::msg::Generation;
-use super::test_cases::TestCase;
+use crate::app::msg::Generation;
 use crate::backend::{HistoryRequest, ListExecutionsRequest, StartExecutionRequest};
+use crate::domain::test_case::TestCase;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,7 @@ pub enum Effect {
     RememberChoice {
         path: PathBuf,
         target: crate::backend::AwsTarget,
-        choice: crate::config::RememberedChoice,
+        choice: crate::settings::RememberedChoice,
         value: String,
     },
     LoadExecutions {

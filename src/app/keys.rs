@@ -1,24 +1,27 @@
 //! Key presses: resolved through the keymap in the current context, then performed as
 //! `Action`s on the app (per view and overlay). Unbound characters go to text inputs.
 
-use super::effect::Effect;
-use super::execution::{ExecutionView, Tab};
-use super::executions::{SortColumn, next_status_filter};
-use super::face_jump;
-use super::faces::{apply_faces_filter, faces_action};
-use super::overlay::{Command, Confirm, ConfirmAction, InputPurpose, Overlay, Palette, TextInput};
-use super::runs::{self, Intent};
-use super::safety;
-use super::screen::Screen;
-use super::target;
-use super::thumbnails::{apply_thumbnails_filter, thumbnails_action};
-use super::{App, NoticeLevel};
-use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::flows::face_jump;
+use crate::app::flows::runs::{self, Intent};
+use crate::app::flows::target;
+use crate::app::list::moved;
+use crate::app::overlays::{
+    Command, Confirm, ConfirmAction, InputPurpose, Overlay, Palette, TextInput,
+};
+use crate::app::safety;
+use crate::app::screen::Screen;
+use crate::app::screens::execution::{ExecutionView, Tab};
+use crate::app::screens::executions::{SortColumn, next_status_filter};
+use crate::app::screens::faces::{apply_faces_filter, faces_action};
+use crate::app::screens::thumbnails::{apply_thumbnails_filter, thumbnails_action};
+use crate::app::{App, NoticeLevel};
 use crate::domain::execution::ExecutionStatus;
+use crate::keymap::action::Action;
 use crate::keymap::{Context, Key, Resolution};
 use crossterm::event::KeyEvent;
 
-pub(super) fn on_key(app: &mut App, event: KeyEvent) -> Vec<Effect> {
+pub(crate) fn on_key(app: &mut App, event: KeyEvent) -> Vec<Effect> {
     let key = Key::from(event);
     let context = app.context();
     match app.keymap.resolve(context, &app.pending_keys, key) {
@@ -534,19 +537,6 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
-}
-
-/// Shared cursor movement: the new position for a movement action, None for other actions.
-pub(super) fn moved(action: Action, current: usize, page: usize) -> Option<usize> {
-    match action {
-        Action::Down => Some(current + 1),
-        Action::Up => Some(current.saturating_sub(1)),
-        Action::PageDown => Some(current + page),
-        Action::PageUp => Some(current.saturating_sub(page)),
-        Action::Top => Some(0),
-        Action::Bottom => Some(usize::MAX),
-        _ => None,
-    }
 }
 
 fn timeline_action(app: &mut App, action: Action, page: usize, now: i64) -> Vec<Effect> {

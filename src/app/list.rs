@@ -2,6 +2,7 @@
 //! second choice, and a cursor that stays on the same row (by its key) across reloads,
 //! filters and sorts.
 
+use crate::keymap::action::Action;
 use std::cmp::Ordering;
 
 /// Sorting by one column of a list.
@@ -66,6 +67,32 @@ impl<K: PartialEq> Cursor<'_, K> {
     pub fn place(self, position: usize, key_of_row: impl Fn(usize) -> K) {
         *self.cursor = position.min(self.visible.len().saturating_sub(1));
         *self.key = self.visible.get(*self.cursor).map(|&i| key_of_row(i));
+    }
+}
+
+/// The scroll offset that keeps `cursor` within a window of `height` rows, moving as little
+/// as possible from `offset`. Views and the update logic share it.
+pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// Shared cursor movement: the new position for a movement action, None for other actions.
+pub fn moved(action: Action, current: usize, page: usize) -> Option<usize> {
+    match action {
+        Action::Down => Some(current + 1),
+        Action::Up => Some(current.saturating_sub(1)),
+        Action::PageDown => Some(current + page),
+        Action::PageUp => Some(current.saturating_sub(page)),
+        Action::Top => Some(0),
+        Action::Bottom => Some(usize::MAX),
+        _ => None,
     }
 }
 

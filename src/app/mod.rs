@@ -1,24 +1,17 @@
 //! Pure UI state and its transitions: `App`, user intents (`Action`), inputs (`Msg`) and
 //! requests (`Effect`). `update(&mut App, Msg) -> Vec<Effect>` does no I/O and reads no clock.
 
-pub mod action;
-pub mod editor;
+pub mod commands;
 pub mod effect;
-pub mod execution;
-pub mod executions;
-pub mod face_jump;
-pub mod faces;
-pub mod faces_refresh;
-pub mod list_cursor;
+pub mod flows;
+pub mod frame;
+pub mod list;
 pub mod msg;
-pub mod overlay;
-pub mod palette;
-pub mod runs;
+pub mod overlays;
 pub mod safety;
 pub mod screen;
-pub mod target;
-pub mod test_cases;
-pub mod thumbnails;
+pub mod screens;
+pub mod widgets;
 
 mod keys;
 
@@ -30,13 +23,13 @@ use crate::domain::execution::{
 use crate::domain::history::HistoryEvent;
 use crate::keymap::{Context, Key, Keymap};
 use effect::Effect;
-use execution::{ExecutionView, HISTORY_POLL_MS, Tab};
-use executions::{ExecutionsList, PAGE_SIZE};
-use faces::FacesView;
 use msg::{Generation, Msg};
-use overlay::Overlay;
+use overlays::Overlay;
 use screen::Screen;
-use thumbnails::ThumbnailsView;
+use screens::execution::{ExecutionView, HISTORY_POLL_MS, Tab};
+use screens::executions::{ExecutionsList, PAGE_SIZE};
+use screens::faces::FacesView;
+use screens::thumbnails::ThumbnailsView;
 
 /// Period of the animation tick (spinners, growing bars) while something runs on screen.
 pub const ANIMATION_MS: Millis = 150;
@@ -62,7 +55,7 @@ pub struct AppOptions {
     /// Refuse every mutating action (`--read-only`, `read_only = true`).
     pub read_only: bool,
     /// The test-case library offered by `s` and `:run`.
-    pub test_cases: Vec<test_cases::TestCase>,
+    pub test_cases: Vec<crate::domain::test_case::TestCase>,
     /// The settings file "save as test case" appends to; None: saving is unavailable.
     pub settings_path: Option<std::path::PathBuf>,
     /// The AWS profile and region connected to; None on the local sandbox.
@@ -79,7 +72,7 @@ impl Default for AppOptions {
             state_machine: None,
             refresh_interval_ms: 2_000,
             startup_problems: Vec::new(),
-            collection: crate::config::DEFAULT_COLLECTION.to_string(),
+            collection: crate::settings::DEFAULT_COLLECTION.to_string(),
             thumbnail_bucket: None,
             journal_path: None,
             read_only: false,
@@ -147,11 +140,11 @@ pub struct App {
     pub faces: FacesView,
     pub thumbnails: ThumbnailsView,
     /// Test cases, reruns and runs this console started.
-    pub runs: runs::RunsState,
+    pub runs: flows::runs::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
     pub caller: Option<crate::backend::CallerIdentity>,
     /// A switch of profile or region waiting for the runtime's answer.
-    pub reconnecting: Option<target::Reconnecting>,
+    pub reconnecting: Option<flows::target::Reconnecting>,
     last_generation: Generation,
 }
 
@@ -160,10 +153,10 @@ impl App {
         let notice = startup_notice(&options.startup_problems, now);
         let faces = FacesView::new(options.collection.clone());
         let thumbnails = ThumbnailsView::new(options.thumbnail_bucket.clone());
-        let runs = runs::RunsState {
+        let runs = flows::runs::RunsState {
             test_cases: options.test_cases.clone(),
             builtins_await_photo_bucket: options.find_photo_bucket,
-            ..runs::RunsState::default()
+            ..flows::runs::RunsState::default()
         };
         App {
             now,
@@ -587,7 +580,7 @@ impl App {
     }
 
     /// Lists the state machines again (after a failure), unless that is under way.
-    pub(super) fn reload_state_machines(&mut self) -> Vec<Effect> {
+    pub(crate) fn reload_state_machines(&mut self) -> Vec<Effect> {
         if self.state_machines_in_flight {
             return Vec::new();
         }
@@ -676,7 +669,7 @@ impl App {
 
     /// Describes the rows on screen that the listing left blank (AWS lists neither input nor
     /// outcome), a few at a time; nothing while the list is not shown.
-    pub(super) fn describe_visible_rows(&mut self) -> Vec<Effect> {
+    pub(crate) fn describe_visible_rows(&mut self) -> Vec<Effect> {
         if self.screen != Screen::Executions || self.execution.is_some() {
             return Vec::new();
         }
@@ -700,7 +693,7 @@ impl App {
         result: Result<ExecutionDetail, BackendError>,
     ) -> Vec<Effect> {
         let detail = match result {
-            Ok(detail) => executions::RowDetail {
+            Ok(detail) => screens::executions::RowDetail {
                 described_for: listed_status,
                 status: detail.summary.status,
                 input_label: detail
@@ -718,7 +711,7 @@ impl App {
                         format!("missing permission {action}: the list shows no inputs"),
                     );
                 }
-                executions::RowDetail {
+                screens::executions::RowDetail {
                     described_for: listed_status,
                     status: listed_status,
                     input_label: None,
@@ -799,8 +792,8 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Reconnected(result) => target::on_reconnected(app, result),
-        Msg::ChoiceRemembered(result) => target::on_choice_remembered(app, result),
+        Msg::Reconnected(result) => flows::target::on_reconnected(app, result),
+        Msg::ChoiceRemembered(result) => flows::target::on_choice_remembered(app, result),
         Msg::StateMachines(result) => app.on_state_machines(result),
         Msg::Executions {
             generation,
@@ -813,17 +806,17 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             include_data,
             result,
         } => on_history(app, generation, include_data, result),
-        Msg::Started(result) => runs::on_started(app, result),
+        Msg::Started(result) => flows::runs::on_started(app, result),
         Msg::InputLoaded { generation, result } => {
-            if face_jump::awaits_input(app, generation) {
-                face_jump::on_input_loaded(app, result)
+            if flows::face_jump::awaits_input(app, generation) {
+                flows::face_jump::on_input_loaded(app, result)
             } else {
-                runs::on_input_loaded(app, generation, result)
+                flows::runs::on_input_loaded(app, generation, result)
             }
         }
-        Msg::EditedExternally(outcome) => runs::on_edited_externally(app, outcome),
+        Msg::EditedExternally(outcome) => flows::runs::on_edited_externally(app, outcome),
         Msg::TestCaseSaved(result) => {
-            runs::on_test_case_saved(app, result);
+            flows::runs::on_test_case_saved(app, result);
             Vec::new()
         }
         Msg::Redriven {
@@ -850,7 +843,7 @@ fn update_unguarded(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => app.on_face_matches(generation, face_id, result),
         Msg::FacesByImage { generation, result } => {
-            face_jump::on_faces_by_image(app, generation, result)
+            flows::face_jump::on_faces_by_image(app, generation, result)
         }
         Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
         Msg::JournalWritten { generation, result } => {

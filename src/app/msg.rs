@@ -1,16 +1,16 @@
 //! `Msg`: every input to the pure update function — keys, time, and backend results tagged
 //! with the generation of the request that produced them (stale ones are dropped).
 
-use super::runs::ExternalEdit;
-use super::test_cases::TestCase;
-use super::thumbnails::{PreviewFailure, PreviewImage};
 use crate::backend::{BackendError, BackendInfo, Page};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary, StateMachineSummary};
 use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectInfo};
+use crate::domain::test_case::TestCase;
 use crossterm::event::KeyEvent;
+use std::fmt;
+use std::sync::Arc;
 
 /// Identifies a request; responses carrying an older generation than the view's current one
 /// are stale (the user navigated away) and ignored.
@@ -35,7 +35,7 @@ pub enum Msg {
     CallerIdentity(Result<Option<crate::backend::CallerIdentity>, BackendError>),
     /// The answer to `Effect::Reconnect`: the options for the new profile and region (the
     /// runtime has switched backends and sent the new `BackendInfo` first), or why not.
-    Reconnected(Result<Box<super::AppOptions>, String>),
+    Reconnected(Result<Box<crate::app::AppOptions>, String>),
     /// The answer to `Effect::RememberChoice`.
     ChoiceRemembered(Result<(), String>),
     /// The backend is doing something on its own worth showing (e.g. backing off a throttle).
@@ -117,4 +117,46 @@ pub enum Msg {
         generation: Generation,
         result: Result<(), BackendError>,
     },
+}
+
+/// How the external editor session ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalEdit {
+    /// The text as saved by the editor.
+    Edited(String),
+    /// Neither `$VISUAL` nor `$EDITOR` is set.
+    NoEditor,
+    /// The editor could not be run or exited with an error.
+    Failed(String),
+}
+
+/// A decoded image, fitted and encoded for the terminal's graphics protocol (kitty, sixel,
+/// iTerm2 or half-blocks). Opaque to the app: the view draws it as is.
+#[derive(Clone)]
+pub struct PreviewImage {
+    pub protocol: Arc<ratatui_image::protocol::Protocol>,
+    /// The image's own size in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// `jpeg`, `png`, …
+    pub format: String,
+    /// The cells it was fitted to.
+    pub cells: (u16, u16),
+}
+
+impl fmt::Debug for PreviewImage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreviewImage")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("format", &self.format)
+            .field("cells", &self.cells)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why there is no image to show; the metadata is shown instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewFailure {
+    pub message: String,
 }

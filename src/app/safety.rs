@@ -2,9 +2,9 @@
 //! account, and the one gate in `update` that refuses every mutating effect, whatever view
 //! or message produced it, so views added later are covered without doing anything.
 
-use super::action::Action;
-use super::effect::Effect;
-use super::{App, NoticeLevel};
+use crate::app::effect::Effect;
+use crate::app::{App, NoticeLevel};
+use crate::keymap::action::Action;
 
 impl Effect {
     /// Whether performing this changes something in the account (starts, stops, redrives,

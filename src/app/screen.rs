@@ -1,8 +1,8 @@
 //! The top-level screens (executions, faces, thumbnails) and switching between them: a hidden
 //! screen keeps its state but makes no requests (its pollers stop until it is shown again).
 
-use super::App;
-use super::effect::Effect;
+use crate::app::App;
+use crate::app::effect::Effect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Screen {

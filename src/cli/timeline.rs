@@ -5,8 +5,8 @@
 use crate::domain::Millis;
 use crate::domain::history_json::parse_history;
 use crate::domain::time::{format_duration, format_rfc3339};
+use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
 use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
-use crate::ui::widgets::gantt::{BarPart, bar_cells, lane_label, ruler};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 

@@ -7,6 +7,7 @@ pub mod history;
 pub mod history_json;
 pub mod journal;
 pub mod objects;
+pub mod test_case;
 pub mod time;
 pub mod timeline;
 

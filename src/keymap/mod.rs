@@ -1,7 +1,9 @@
 //! Key bindings: `keymap.toml` (compiled in) overridden per context by the user's file;
 //! resolves (context, key sequence) to an `Action` and reports problems with file and line.
 
-use crate::app::action::Action;
+pub mod action;
+
+use action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -11,7 +13,7 @@ use std::str::FromStr;
 use toml::Spanned;
 
 /// The repository's `keymap.toml`, the defaults.
-pub const DEFAULT_KEYMAP: &str = include_str!("../keymap.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../keymap.toml");
 const DEFAULT_KEYMAP_NAME: &str = "keymap.toml (built in)";
 
 /// Where a key press is interpreted: a view, an overlay or a text input.

@@ -3,7 +3,7 @@
 //! reads the file back when the editor exits.
 
 use super::terminal::TerminalGuard;
-use crate::app::runs::ExternalEdit;
+use crate::app::msg::ExternalEdit;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};

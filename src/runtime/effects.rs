@@ -89,7 +89,7 @@ impl EffectRunner {
                 value,
             } => {
                 // A few lines of a local file: done at once.
-                let result = crate::config::remember_choice(&path, &target, choice, &value);
+                let result = crate::settings::remember_choice(&path, &target, choice, &value);
                 let _ = inbox.send(Msg::ChoiceRemembered(result));
             }
             Effect::LoadInput {
@@ -103,7 +103,7 @@ impl EffectRunner {
             }
             Effect::SaveTestCase { path, test_case } => {
                 // A few hundred bytes appended to a local file: done at once.
-                let result = crate::config::append_test_case(&path, &test_case)
+                let result = crate::settings::append_test_case(&path, &test_case)
                     .map(|()| (test_case, path.display().to_string()));
                 let _ = inbox.send(Msg::TestCaseSaved(result));
             }
@@ -279,11 +279,11 @@ impl EffectRunner {
                         })
                         .await
                         .unwrap_or_else(|e| {
-                            Err(crate::app::thumbnails::PreviewFailure {
+                            Err(crate::app::msg::PreviewFailure {
                                 message: format!("preview task failed: {e}"),
                             })
                         }),
-                        Err(e) => Err(crate::app::thumbnails::PreviewFailure {
+                        Err(e) => Err(crate::app::msg::PreviewFailure {
                             message: format!("cannot fetch: {e}"),
                         }),
                     };

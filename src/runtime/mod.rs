@@ -9,11 +9,11 @@ pub mod journal;
 pub mod preview;
 pub mod terminal;
 
+use crate::app::frame;
 use crate::app::msg::Msg;
 use crate::app::{self, App, AppOptions};
 use crate::backend::Backend;
 use crate::domain::Millis;
-use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use effects::{EffectRunner, LoopAction};
 use futures_util::StreamExt;
@@ -156,7 +156,7 @@ pub async fn run(
         // Draw when something changed, but not more often than the frame interval.
         let draw_due = last_draw.map_or(Instant::now(), |t| t + FRAME_INTERVAL);
         if dirty && Instant::now() >= draw_due {
-            guard.terminal.draw(|frame| ui::render(&app, frame))?;
+            guard.terminal.draw(|frame| frame::render(&app, frame))?;
             last_draw = Some(Instant::now());
             dirty = false;
         }

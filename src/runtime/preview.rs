@@ -2,7 +2,7 @@
 //! and encode it for the terminal's graphics protocol (ratatui-image: kitty, sixel, iTerm2,
 //! half-blocks). CPU work, run on a blocking thread by the effects runner, never in render.
 
-use crate::app::thumbnails::{PreviewFailure, PreviewImage};
+use crate::app::msg::{PreviewFailure, PreviewImage};
 use image::imageops::FilterType;
 use ratatui::layout::Size;
 use ratatui_image::Resize;

@@ -3,8 +3,8 @@
 //! one appends a `[[test_cases]]` table, leaving the rest of the file as it was). Problems
 //! are reported with file and line, and the defaults stand in for whatever could not be read.
 
-use crate::app::test_cases::{self, TestCase, validate_input};
 use crate::backend::AwsTarget;
+use crate::domain::test_case::{TestCase, validate_input};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -239,7 +239,7 @@ impl Settings {
     pub fn test_case_library(&self, default_photo_bucket: Option<&str>) -> Vec<TestCase> {
         let bucket = self.photo_bucket.as_deref().or(default_photo_bucket);
         let builtin = bucket.filter(|_| self.builtin_test_cases.unwrap_or(true));
-        test_cases::library(builtin, self.user_test_cases())
+        crate::domain::test_case::library(builtin, self.user_test_cases())
     }
 }
 

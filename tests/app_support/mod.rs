@@ -297,7 +297,9 @@ pub fn notice(app: &App) -> String {
 /// Draws the app on a `width`×`height` test terminal.
 pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| stepdeck::ui::render(app, f)).unwrap();
+    terminal
+        .draw(|f| stepdeck::app::frame::render(app, f))
+        .unwrap();
     terminal
 }
 

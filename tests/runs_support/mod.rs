@@ -6,10 +6,10 @@ use crate::app_support::*;
 use std::path::PathBuf;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::test_cases::seed_test_cases;
 use stepdeck::app::{App, AppOptions, update};
 use stepdeck::backend::{BackendInfo, Page, StartExecutionRequest};
 use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary};
+use stepdeck::domain::test_case::seed_test_cases;
 use stepdeck::keymap::Keymap;
 
 pub const PHOTOS: &str = "stepdeck-sandbox-riderphotos3bucket";

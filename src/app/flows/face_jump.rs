@@ -3,16 +3,16 @@
 //! never by user id), then the faces screen shows with the closest match selected and every
 //! match flagged, pages loaded until they are listed.
 
-use super::effect::Effect;
-use super::execution::ExecutionView;
-use super::faces::LOOKALIKE_THRESHOLD;
-use super::msg::Generation;
-use super::screen::Screen;
-use super::{App, NoticeLevel};
-use crate::app::action::Action;
+use crate::app::effect::Effect;
+use crate::app::msg::Generation;
+use crate::app::screen::Screen;
+use crate::app::screens::execution::ExecutionView;
+use crate::app::screens::faces::LOOKALIKE_THRESHOLD;
+use crate::app::{App, NoticeLevel};
 use crate::backend::BackendError;
 use crate::domain::execution::{ExecutionDetail, Outcome};
 use crate::domain::faces::FaceMatch;
+use crate::keymap::action::Action;
 use crate::keymap::{Context, format_keys};
 use serde_json::Value;
 
@@ -154,7 +154,7 @@ pub fn jump_to_face(app: &mut App) -> Vec<Effect> {
                 execution: row.name.clone(),
                 stage: JumpStage::ReadingInput,
             });
-            super::runs::read_input(app, &row.name, row.arn, generation)
+            crate::app::flows::runs::read_input(app, &row.name, row.arn, generation)
         }
         Some(outcome) => {
             not_a_duplicate(app, &row.name, Some(outcome));
@@ -339,7 +339,7 @@ pub fn on_faces_by_image(
 impl App {
     /// Brings a pending jump to its faces: selects the closest once every match is listed
     /// (or the listing is exhausted), else asks for the next page. Called after each page.
-    pub(super) fn settle_jump(&mut self) -> Vec<Effect> {
+    pub(crate) fn settle_jump(&mut self) -> Vec<Effect> {
         let view = &self.faces;
         let Some(jump) = view.jump.as_ref().filter(|j| j.pending) else {
             return Vec::new();
@@ -362,7 +362,7 @@ impl App {
     }
 
     /// A page load failed: the jump stops looking (the error is on screen).
-    pub(super) fn abandon_jump(&mut self) {
+    pub(crate) fn abandon_jump(&mut self) {
         if let Some(jump) = self.faces.jump.as_mut() {
             jump.pending = false;
         }

@@ -3,18 +3,19 @@
 //! or the inline editor), saving an edited input as a test case, and following a run this
 //! console started. Pure: I/O (describe, editor, settings file, start) goes out as effects.
 
-use super::editor::InputEditor;
-use super::effect::Effect;
-use super::msg::Generation;
-use super::overlay::{InputPurpose, Overlay, TextInput};
-use super::test_cases::{
+use crate::app::effect::Effect;
+use crate::app::msg::ExternalEdit;
+use crate::app::msg::Generation;
+use crate::app::overlays::editor::InputEditor;
+use crate::app::overlays::{InputPurpose, Overlay, TextInput};
+use crate::app::{App, NoticeLevel};
+use crate::backend::{BackendError, StartExecutionRequest};
+use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
+use crate::domain::test_case::{
     TestCase, compact, execution_name, next_user_id, pretty, suggested_name, unique_name, user_id,
     validate_input, with_user_id,
 };
-use super::{App, NoticeLevel};
-use crate::app::action::Action;
-use crate::backend::{BackendError, StartExecutionRequest};
-use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
+use crate::keymap::action::Action;
 use std::collections::HashMap;
 
 /// What a run repeats: a test case or an earlier execution (by name).
@@ -78,17 +79,6 @@ pub enum Intent {
     Edit,
 }
 
-/// How the external editor session ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalEdit {
-    /// The text as saved by the editor.
-    Edited(String),
-    /// Neither `$VISUAL` nor `$EDITOR` is set.
-    NoEditor,
-    /// The editor could not be run or exited with an error.
-    Failed(String),
-}
-
 /// A rerun waiting for the execution's input (DescribeExecution).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AwaitingInput {
@@ -122,7 +112,7 @@ impl RunsState {
     pub fn photo_bucket_found(&mut self, bucket: &str) {
         if std::mem::take(&mut self.builtins_await_photo_bucket) {
             let user_cases = std::mem::take(&mut self.test_cases);
-            self.test_cases = super::test_cases::library(Some(bucket), user_cases);
+            self.test_cases = crate::domain::test_case::library(Some(bucket), user_cases);
         }
     }
 }
@@ -293,11 +283,11 @@ pub fn rerun(app: &mut App, intent: Intent) -> Vec<Effect> {
 
 /// Asks for an execution's input (the list does not carry it), saying so meanwhile; the
 /// answer is `Msg::InputLoaded` with `generation`.
-pub(super) fn read_input(
+pub(crate) fn read_input(
     app: &mut App,
     name: &str,
     execution_arn: String,
-    generation: super::msg::Generation,
+    generation: crate::app::msg::Generation,
 ) -> Vec<Effect> {
     app.notify(NoticeLevel::Info, format!("reading the input of {name}…"));
     vec![Effect::LoadInput {

@@ -2,12 +2,12 @@
 //! `:region`), choosing the collection and thumbnail bucket (`:collection`, `:bucket`), and
 //! remembering the user's choices per profile and region in the settings file.
 
-use super::effect::Effect;
-use super::faces::FacesView;
-use super::screen::Screen;
-use super::thumbnails::ThumbnailsView;
-use super::{App, AppOptions, NoticeLevel};
-use crate::config::RememberedChoice;
+use crate::app::effect::Effect;
+use crate::app::screen::Screen;
+use crate::app::screens::faces::FacesView;
+use crate::app::screens::thumbnails::ThumbnailsView;
+use crate::app::{App, AppOptions, NoticeLevel};
+use crate::settings::RememberedChoice;
 
 /// Regions offered by `:region` completion (any other name is accepted as typed).
 pub const REGIONS: &[&str] = &[
@@ -274,8 +274,11 @@ pub fn bucket_names(app: &App) -> Vec<String> {
 /// Completion values of `:collection`: the one shown and the pipeline's default.
 pub fn collection_names(app: &App) -> Vec<String> {
     let mut names = vec![app.faces.collection.clone()];
-    if !names.iter().any(|n| n == crate::config::DEFAULT_COLLECTION) {
-        names.push(crate::config::DEFAULT_COLLECTION.to_string());
+    if !names
+        .iter()
+        .any(|n| n == crate::settings::DEFAULT_COLLECTION)
+    {
+        names.push(crate::settings::DEFAULT_COLLECTION.to_string());
     }
     names
 }

@@ -1,9 +1,9 @@
 //! The header bar: where the console is connected (backend, identity, region, endpoint), the
 //! state machine, and the LIVE badge with the last refresh time or the last error and its age.
 
-use super::theme;
 use crate::app::App;
 use crate::app::screen::Screen;
+use crate::app::widgets::theme;
 use crate::domain::time::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -190,7 +190,10 @@ fn live_badge(app: &App) -> Line<'static> {
         return Line::from(vec![
             Span::styled(" ⚠ ", theme::error()),
             Span::styled(
-                format!("{} ({age} ago){last} ", super::truncate(error, 48)),
+                format!(
+                    "{} ({age} ago){last} ",
+                    crate::app::widgets::text::truncate(error, 48)
+                ),
                 theme::error(),
             ),
         ]);

@@ -2,9 +2,9 @@
 //! key of each action, in file order) on the left, help / commands / quit on the right.
 
 use crate::app::App;
-use crate::app::action::Action;
+use crate::app::widgets::theme;
+use crate::keymap::action::Action;
 use crate::keymap::{Context, format_keys};
-use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -1,21 +1,18 @@
 //! Pure rendering: `render(&App, &mut Frame)` draws the current view; one file per view plus
 //! shared widgets and the theme. Reads nothing but the `App`.
 
-use crate::app::overlay::Overlay;
+use crate::app::overlays::{self, Overlay};
 use crate::app::screen::Screen;
+use crate::app::screens::{execution, executions, faces, thumbnails};
+use crate::app::widgets::theme;
 use crate::app::{App, NoticeLevel};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-pub mod execution;
-pub mod executions;
-pub mod faces;
 pub mod header;
-pub mod theme;
-pub mod thumbnails;
-pub mod widgets;
+pub mod hints;
 
 /// Below this size the views cannot be laid out; a compact notice is shown instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -38,13 +35,13 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     header::render(app, frame, header);
     match (app.screen, &app.execution) {
-        (Screen::Faces, _) => faces::render(app, frame, body),
-        (Screen::Thumbnails, _) => thumbnails::render(app, frame, body),
-        (Screen::Executions, Some(view)) => execution::render(app, view, frame, body),
-        (Screen::Executions, None) => executions::render(app, frame, body),
+        (Screen::Faces, _) => faces::view::render(app, frame, body),
+        (Screen::Thumbnails, _) => thumbnails::view::render(app, frame, body),
+        (Screen::Executions, Some(view)) => execution::view::render(app, view, frame, body),
+        (Screen::Executions, None) => executions::view::render(app, frame, body),
     }
     if let Some(Overlay::Input(input)) = &app.overlay {
-        widgets::input::render(input, frame, notice);
+        overlays::input::render(input, frame, notice);
     } else if let Some(n) = &app.notice {
         let style = match n.level {
             NoticeLevel::Info => Style::default().fg(theme::ACCENT),
@@ -59,18 +56,18 @@ pub fn render(app: &App, frame: &mut Frame) {
             notice,
         );
     }
-    widgets::hints::render(app, frame, hints);
+    hints::render(app, frame, hints);
     match &app.overlay {
         Some(Overlay::Help { context, scroll }) => {
-            widgets::help::render(app, *context, *scroll, frame, body)
+            overlays::help::render(app, *context, *scroll, frame, body)
         }
-        Some(Overlay::Palette(palette)) => widgets::palette::render(app, palette, frame, body),
-        Some(Overlay::Confirm(confirm)) => widgets::confirm::render(confirm, frame, body),
-        Some(Overlay::Picker { cursor }) => widgets::picker::render(app, *cursor, frame, body),
+        Some(Overlay::Palette(palette)) => overlays::palette::render(app, palette, frame, body),
+        Some(Overlay::Confirm(confirm)) => overlays::confirm::render(confirm, frame, body),
+        Some(Overlay::Picker { cursor }) => overlays::picker::render(app, *cursor, frame, body),
         Some(Overlay::TestCases { cursor }) => {
-            widgets::test_cases::render(app, *cursor, frame, body)
+            overlays::test_cases::render(app, *cursor, frame, body)
         }
-        Some(Overlay::Editor(editor)) => widgets::editor::render(editor, frame, body),
+        Some(Overlay::Editor(editor)) => overlays::editor_view::render(editor, frame, body),
         Some(Overlay::Input(_)) | None => {}
     }
 }
@@ -98,64 +95,5 @@ fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     for (i, line) in lines.into_iter().enumerate().take(area.height as usize) {
         let row = Rect::new(area.x, area.y + i as u16, area.width, 1);
         frame.render_widget(line, row);
-    }
-}
-
-/// A rectangle of at most `width`×`height` centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
-}
-
-/// `1,234` — thousands separators for counts.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The noun for a count: `one` for exactly 1, else `many` ("1 face", "2 faces", "0 faces").
-pub fn noun<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
-}
-
-/// Cuts `text` to `width` columns, ending with `…` when it was longer.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_and_truncation() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234), "1,234");
-        assert_eq!(thousands(25_000_000), "25,000,000");
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
-        assert_eq!(truncate("abc", 0), "");
     }
 }

@@ -1,7 +1,8 @@
 //! The confirm dialog: a question and Yes/No buttons, No highlighted by default.
 
-use crate::app::overlay::Confirm;
-use crate::ui::{centered, theme};
+use crate::app::overlays::Confirm;
+use crate::app::widgets::text::centered;
+use crate::app::widgets::theme;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};

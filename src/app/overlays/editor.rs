@@ -2,8 +2,8 @@
 //! JSON input when there is no `$EDITOR` and to review what `$EDITOR` returned. It validates
 //! as you type; nothing is sent from here until the input parses.
 
-use super::runs::RunDraft;
-use super::test_cases::{JsonProblem, validate_input};
+use crate::app::flows::runs::RunDraft;
+use crate::domain::test_case::{JsonProblem, validate_input};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputEditor {
@@ -158,7 +158,7 @@ impl InputEditor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::runs::Origin;
+    use crate::app::flows::runs::Origin;
 
     fn editor(text: &str) -> InputEditor {
         let draft = RunDraft {

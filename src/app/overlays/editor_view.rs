@@ -1,9 +1,10 @@
 //! The inline input editor: the JSON text with line numbers and the cursor, whether it
 //! parses (or the parse error at its line and column), and what the run will be.
 
-use crate::app::editor::InputEditor;
-use crate::app::executions::scroll_to;
-use crate::ui::{theme, truncate};
+use crate::app::list::scroll_to;
+use crate::app::overlays::editor::InputEditor;
+use crate::app::widgets::text::truncate;
+use crate::app::widgets::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};

@@ -2,8 +2,8 @@
 //! the keymap's descriptions (keys of one action grouped), plus start-up problems.
 
 use crate::app::App;
+use crate::app::widgets::theme;
 use crate::keymap::{Binding, Context, format_keys};
-use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -55,7 +55,7 @@ pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
 }
 
 pub fn render(app: &App, context: Context, scroll: usize, frame: &mut Frame, area: Rect) {
-    let popup = crate::ui::centered(area, 72, area.height);
+    let popup = crate::app::widgets::text::centered(area, 72, area.height);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -1,8 +1,8 @@
 //! The one-line text input of `/` (list filter, events search) and of the rerun's user id,
 //! drawn above the hint bar.
 
-use crate::app::overlay::{InputPurpose, TextInput};
-use crate::ui::theme;
+use crate::app::overlays::{InputPurpose, TextInput};
+use crate::app::widgets::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

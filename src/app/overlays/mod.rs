@@ -3,10 +3,19 @@
 //! pickers, the inline input editor and the one-line text inputs (list filter, events
 //! search, user id).
 
-use super::editor::InputEditor;
+pub mod confirm;
+pub mod editor;
+pub mod editor_view;
+pub mod help;
+pub mod input;
+pub mod palette;
+pub mod picker;
+pub mod test_cases;
+
+use crate::app::overlays::editor::InputEditor;
 use crate::keymap::Context;
 
-pub use super::palette::{Command, Palette, status_filter_words};
+pub use crate::app::commands::{Command, Palette, status_filter_words};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {

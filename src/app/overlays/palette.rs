@@ -1,8 +1,8 @@
 //! The command palette (`:`): the typed command and its completions.
 
 use crate::app::App;
-use crate::app::overlay::Palette;
-use crate::ui::theme;
+use crate::app::overlays::Palette;
+use crate::app::widgets::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

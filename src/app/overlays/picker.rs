@@ -1,9 +1,10 @@
 //! The state machine picker: the listed state machines, the current one marked.
 
 use crate::app::App;
-use crate::app::executions::scroll_to;
+use crate::app::list::scroll_to;
+use crate::app::widgets::text::centered;
+use crate::app::widgets::theme;
 use crate::domain::execution::StateMachineKind;
-use crate::ui::{centered, theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,10 +2,11 @@
 //! highlighted case's input, and the state machine it will start on.
 
 use crate::app::App;
-use crate::app::executions::scroll_to;
-use crate::app::test_cases::pretty;
+use crate::app::list::scroll_to;
+use crate::app::widgets::text::{centered, truncate};
+use crate::app::widgets::theme;
 use crate::domain::execution::input_label;
-use crate::ui::{centered, theme, truncate};
+use crate::domain::test_case::pretty;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

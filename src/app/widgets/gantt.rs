@@ -1,12 +1,12 @@
-//! The Gantt chart of a timeline: a time ruler, one row per span or lane, bars placed on a
-//! time window, retries drawn as separate attempt segments with their backoff gaps. The bar
-//! and ruler layout are plain functions, shared with the headless text format.
+//! The Gantt chart of a timeline as a ratatui widget: a time ruler, one row per span or lane,
+//! bars placed on a time window, retries drawn as separate attempt segments with their backoff
+//! gaps. The geometry (bar cells, ruler, lane labels) is `domain::timeline::chart`, shared with
+//! the headless text format.
 
 use crate::domain::Millis;
 use crate::domain::time::format_duration;
-use crate::domain::timeline::{
-    AttemptStatus, PathSegment, RowKind, Span, SpanStatus, Timeline, TimelineRow,
-};
+use crate::domain::timeline::chart::{BarPart, bar_cells, bar_end_hint, lane_label, ruler};
+use crate::domain::timeline::{RowKind, Span, SpanStatus, Timeline, TimelineRow};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -26,160 +26,6 @@ pub struct Gantt<'a> {
     pub offset: usize,
     /// Width of the name column on the left (state names, indented by depth).
     pub name_width: u16,
-}
-
-/// What a cell of a bar shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BarPart {
-    Empty,
-    /// The state's time (coloured by its status).
-    Body,
-    /// A task attempt that failed or timed out (a retry followed, or the state failed).
-    FailedAttempt,
-    /// Waiting between a failed attempt and the next one (the Retry backoff).
-    Backoff,
-}
-
-/// Left-aligned eighth blocks, 1/8 to 8/8: the end of a bar inside a cell.
-const LEFT_EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
-
-/// Cells of a span's bar over `cells` columns showing absolute times `from..to`; running
-/// spans end at `now`. Bar edges get sub-cell precision with block glyphs; attempts are laid
-/// over the body at cell precision. Always at least one cell when the span is in the window.
-pub fn bar_cells(
-    span: &Span,
-    (from, to): (Millis, Millis),
-    now: Millis,
-    cells: usize,
-) -> Vec<(char, BarPart)> {
-    let mut out = vec![(' ', BarPart::Empty); cells];
-    if cells == 0 {
-        return out;
-    }
-    let scale = cells as f64 / (to - from).max(1) as f64;
-    let x = |t: Millis| (t - from) as f64 * scale;
-    let end = span.end.unwrap_or(now).max(span.start);
-    let (a, b) = (x(span.start), x(end));
-    if b < 0.0 || a >= cells as f64 {
-        return out;
-    }
-    let first = a.floor().max(0.0) as usize;
-    let last = (b.ceil().min(cells as f64) as usize)
-        .max(first + 1)
-        .min(cells);
-    for (c, cell) in out.iter_mut().enumerate().take(last).skip(first) {
-        let left = (a - c as f64).clamp(0.0, 1.0);
-        let right = (b - c as f64).clamp(0.0, 1.0);
-        let glyph = if left <= 0.125 && right >= 0.875 {
-            '█'
-        } else if left <= 0.125 {
-            LEFT_EIGHTHS[((right * 8.0).round() as usize).clamp(1, 8) - 1]
-        } else if right >= 0.875 {
-            if left < 0.625 { '▐' } else { '▕' }
-        } else if (left + right) / 2.0 < 0.5 {
-            '▌'
-        } else {
-            '▐'
-        };
-        *cell = (glyph, BarPart::Body);
-    }
-    let cell_range = |t0: Millis, t1: Millis| {
-        let c0 = x(t0).floor().max(0.0) as usize;
-        let c1 = (x(t1).ceil().max(0.0) as usize).max(c0 + 1).min(cells);
-        c0.min(cells)..c1
-    };
-    for (i, attempt) in span.attempts.iter().enumerate() {
-        if i > 0
-            && let Some(previous_end) = span.attempts[i - 1].end
-            && attempt.scheduled > previous_end
-        {
-            // The gap is shown between the cells of the two attempts.
-            let g0 = x(previous_end).ceil().max(0.0) as usize;
-            let g1 = (x(attempt.scheduled).floor().max(0.0) as usize).min(cells);
-            for cell in out.iter_mut().take(g1).skip(g0) {
-                *cell = ('·', BarPart::Backoff);
-            }
-        }
-        if matches!(
-            attempt.status,
-            AttemptStatus::Failed | AttemptStatus::TimedOut
-        ) {
-            let attempt_end = attempt.end.unwrap_or(end);
-            for cell in &mut out[cell_range(attempt.scheduled, attempt_end)] {
-                if cell.1 == BarPart::Body {
-                    cell.1 = BarPart::FailedAttempt;
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A round tick spacing leaving at least `min_gap` cells between ticks.
-pub fn tick_step(window_ms: Millis, cells: usize, min_gap: usize) -> Millis {
-    const STEPS: [Millis; 24] = [
-        1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000,
-        120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000,
-    ];
-    let ticks_that_fit = (cells / min_gap.max(1)).max(1) as Millis;
-    let needed = window_ms.max(1) / ticks_that_fit;
-    STEPS
-        .into_iter()
-        .find(|&s| s > needed || (s == needed && window_ms % s == 0))
-        .unwrap_or(86_400_000 * (needed / 86_400_000 + 1))
-}
-
-/// Compact tick text: `0s`, `250ms`, `1.5s`, `3m`, `1h`.
-pub fn tick_label(ms: Millis) -> String {
-    if ms == 0 {
-        "0s".into()
-    } else if ms % 3_600_000 == 0 {
-        format!("{}h", ms / 3_600_000)
-    } else if ms % 60_000 == 0 {
-        format!("{}m", ms / 60_000)
-    } else if ms % 1_000 == 0 {
-        format!("{}s", ms / 1_000)
-    } else if ms > 1_000 && ms % 100 == 0 {
-        format!("{:.1}s", ms as f64 / 1000.0)
-    } else if ms < 1_000 {
-        format!("{ms}ms")
-    } else {
-        format_duration(ms)
-    }
-}
-
-/// The ruler over `cells` columns for a window in ms since the execution started: tick labels
-/// at round times, each starting at its tick's column (labels that would collide are skipped).
-pub fn ruler(window: (Millis, Millis), cells: usize) -> String {
-    let mut line = vec![' '; cells];
-    let (from, to) = window;
-    let width = (to - from).max(1);
-    let step = tick_step(width, cells, 8);
-    let mut tick = from.div_euclid(step) * step;
-    if tick < from {
-        tick += step;
-    }
-    let mut free_from = 0;
-    while tick <= to {
-        let col = ((tick - from) as f64 * cells as f64 / width as f64).round() as usize;
-        let label = tick_label(tick);
-        if col >= free_from && col + label.len() <= cells {
-            for (i, ch) in label.chars().enumerate() {
-                line[col + i] = ch;
-            }
-            free_from = col + label.len() + 1;
-        }
-        tick += step;
-    }
-    line.into_iter().collect()
-}
-
-/// Text of a lane header: `▸ branch 0` for a Parallel branch, `▸ [3]` for a Map iteration.
-pub fn lane_label(segment: &PathSegment) -> String {
-    match segment {
-        PathSegment::Branch { index, .. } => format!("▸ branch {index}"),
-        PathSegment::Iteration { index, .. } => format!("▸ [{index}]"),
-    }
 }
 
 pub fn status_color(status: SpanStatus) -> Color {
@@ -322,14 +168,6 @@ fn label_place(
     (end + 1 - start >= len + 2).then(|| (end - len, Style::default().fg(Color::Black).bg(color)))
 }
 
-/// One past the last non-empty cell.
-fn bar_end_hint(cells: &[(char, BarPart)]) -> usize {
-    cells
-        .iter()
-        .rposition(|(_, part)| *part != BarPart::Empty)
-        .map_or(0, |i| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,44 +259,5 @@ mod tests {
             .timeline()
             .clone();
         render(&empty, 30, 4, 0);
-    }
-
-    #[test]
-    fn bars_have_sub_cell_edges_and_at_least_one_cell() {
-        let t = fixture("happy_path.json");
-        let start = t.execution.start;
-        // 10 cells for 1000 ms: FaceDetection runs 51..1262, so it starts past the middle of
-        // cell 0 (right-half block) and covers the rest.
-        let face = bar_cells(&t.spans[1], (start, start + 1_000), start + 2_000, 10);
-        assert_eq!(face[0].0, '▐');
-        assert!(face[1..].iter().all(|&cell| cell == ('█', BarPart::Body)));
-        let choice = bar_cells(&t.spans[0], (start, start + 1_000), 0, 10);
-        assert_eq!(choice[0].1, BarPart::Body, "a 13 ms state still shows");
-        assert!(choice[1..].iter().all(|(_, p)| *p == BarPart::Empty));
-        // CheckFaceDuplicate (1280..2030) on 20 cells of 100 ms: starts at 12.8 cells (a
-        // thin right block), ends at 20.3 (past the window: full cells to the edge).
-        let check = bar_cells(&t.spans[2], (start, start + 2_000), 0, 20);
-        assert_eq!(check[11].1, BarPart::Empty);
-        assert_eq!(check[12].0, '▕');
-        assert_eq!(check[19].0, '█');
-        // PersistMetadata (3447..3640) on 10 cells of 400 ms ends at 9.1 cells: 1/8 block.
-        let persist = bar_cells(&t.spans[6], (start, start + 4_000), 0, 10);
-        assert_eq!(persist[8].0, '▐');
-        assert_eq!(persist[9].0, '▏');
-        assert!(bar_cells(&t.spans[1], (start, start + 10), 0, 0).is_empty());
-    }
-
-    #[test]
-    fn ruler_labels_round_times() {
-        assert_eq!(tick_step(3_660, 40, 8), 1_000);
-        // `4s` would end past the 40th column: skipped rather than cut.
-        assert_eq!(
-            ruler((0, 4_000), 40),
-            "0s        1s        2s        3s        "
-        );
-        assert_eq!(tick_label(1_500), "1.5s");
-        assert_eq!(tick_label(120_000), "2m");
-        assert_eq!(tick_label(250), "250ms");
-        assert_eq!(ruler((0, 1), 0), "");
     }
 }

@@ -1,12 +1,7 @@
-//! Reusable widgets shared by the views.
+//! Ratatui widgets and helpers that know no `App`: the Gantt chart, coloured JSON, text
+//! helpers and the theme.
 
-pub mod confirm;
-pub mod editor;
 pub mod gantt;
-pub mod help;
-pub mod hints;
-pub mod input;
 pub mod json;
-pub mod palette;
-pub mod picker;
-pub mod test_cases;
+pub mod text;
+pub mod theme;

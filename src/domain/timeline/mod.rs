@@ -1,6 +1,8 @@
 //! The timeline: a tree of state spans built from a history, incrementally. This file holds the
 //! data types the views and the headless CLI consume; the builder fills them.
 
+pub mod chart;
+
 use super::Millis;
 use super::execution::{ExecutionStatus, Outcome, error_message_from_cause};
 use super::history::HistoryEvent;

@@ -2,11 +2,12 @@
 //! built), with the count against the 25,000-event limit and the search matches.
 
 use crate::app::App;
-use crate::app::execution::{ExecutionView, HISTORY_EVENT_LIMIT};
-use crate::app::executions::scroll_to;
+use crate::app::list::scroll_to;
+use crate::app::screens::execution::{ExecutionView, HISTORY_EVENT_LIMIT};
+use crate::app::widgets::text::thousands;
+use crate::app::widgets::theme;
 use crate::domain::history::HistoryEvent;
 use crate::domain::time::{format_clock, format_duration};
-use crate::ui::{theme, thousands};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -40,9 +41,14 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     }
     if let Some(action) = view.history_denied.as_deref() {
         spans.push(Span::raw(" "));
-        spans.extend(super::missing_permission(action, "events").spans);
+        spans.extend(
+            crate::app::screens::execution::view::missing_permission(action, "events").spans,
+        );
         spans.push(Span::styled(
-            format!("  {} asks again", super::retry_hint(app)),
+            format!(
+                "  {} asks again",
+                crate::app::screens::execution::view::retry_hint(app)
+            ),
             theme::dim(),
         ));
     } else if !view.history_loaded {

@@ -1,9 +1,9 @@
 //! The Input/Output tab: the execution's input and output (or error and cause) as pretty,
 //! coloured JSON, scrollable; `y`/`Y` copy them.
 
-use crate::app::execution::ExecutionView;
-use crate::ui::theme;
-use crate::ui::widgets::json::json_lines;
+use crate::app::screens::execution::ExecutionView;
+use crate::app::widgets::json::json_lines;
+use crate::app::widgets::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

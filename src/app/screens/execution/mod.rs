@@ -3,8 +3,13 @@
 //! window, events cursor and search, input/output scroll). When the history is denied, the
 //! view lives on the description alone and says which permission is missing.
 
-use super::executions::scroll_to;
-use super::msg::Generation;
+pub mod events;
+pub mod io;
+pub mod timeline;
+pub mod view;
+
+use crate::app::list::scroll_to;
+use crate::app::msg::Generation;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 use crate::domain::history::HistoryEvent;

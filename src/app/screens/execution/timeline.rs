@@ -3,14 +3,14 @@
 //! backoff gaps, error/cause and the state's input/output.
 
 use crate::app::App;
-use crate::app::execution::ExecutionView;
-use crate::app::executions::scroll_to;
+use crate::app::list::scroll_to;
+use crate::app::screens::execution::ExecutionView;
+use crate::app::widgets::gantt::Gantt;
+use crate::app::widgets::json::json_lines;
+use crate::app::widgets::theme;
 use crate::domain::Millis;
 use crate::domain::time::{format_clock, format_duration};
 use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
-use crate::ui::theme;
-use crate::ui::widgets::gantt::Gantt;
-use crate::ui::widgets::json::json_lines;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -24,7 +24,7 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
         && view.timeline.rows.is_empty()
     {
         // No time window to speak of: the whole tab is the description.
-        let lines = super::description_only(app, view, action);
+        let lines = crate::app::screens::execution::view::description_only(app, view, action);
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }

@@ -2,15 +2,13 @@
 //! and the selected tab (timeline, events, input/output); with the history denied, the line
 //! naming the missing permission and the description alone.
 
-pub mod events;
-pub mod io;
-pub mod timeline;
-
-use super::{theme, thousands};
+use super::{events, io, timeline};
 use crate::app::App;
-use crate::app::action::Action;
-use crate::app::execution::{ExecutionView, Tab};
+use crate::app::screens::execution::{ExecutionView, Tab};
+use crate::app::widgets::text::thousands;
+use crate::app::widgets::theme;
 use crate::domain::time::{format_duration, format_rfc3339};
+use crate::keymap::action::Action;
 use crate::keymap::format_keys;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

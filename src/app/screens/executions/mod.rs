@@ -1,8 +1,10 @@
 //! The executions list: rows in server order, the client-side text filter and sort, the
 //! cursor (kept on the same execution across refreshes), pagination and the live refresh state.
 
-use super::list_cursor::{ColumnSort, Cursor};
-use super::msg::Generation;
+pub mod view;
+
+use crate::app::list::{ColumnSort, Cursor, scroll_to};
+use crate::app::msg::Generation;
 use crate::backend::Page;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
@@ -294,19 +296,6 @@ impl ExecutionsList {
             .skip(offset)
             .take(page_rows)
             .map(|&i| &self.rows[i])
-    }
-}
-
-/// The scroll offset that keeps `cursor` within a window of `height` rows, moving as little
-/// as possible from `offset`. Views and the update logic share it.
-pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if cursor < offset {
-        cursor
-    } else if cursor >= offset + height {
-        cursor + 1 - height
-    } else {
-        offset
     }
 }
 

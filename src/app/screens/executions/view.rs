@@ -1,9 +1,11 @@
 //! The executions view: a title line (filters, sort, counts) and a table of the visible rows
 //! only — status with a spinner while running, name, input, outcome, start and duration.
 
-use super::{theme, thousands, truncate};
 use crate::app::App;
-use crate::app::executions::{SortColumn, scroll_to};
+use crate::app::list::scroll_to;
+use crate::app::screens::executions::SortColumn;
+use crate::app::widgets::text::{thousands, truncate};
+use crate::app::widgets::theme;
 use crate::domain::execution::ExecutionSummary;
 use crate::domain::time::{format_date_time, format_duration};
 use ratatui::Frame;
@@ -43,7 +45,7 @@ fn title_line(app: &App) -> Line<'static> {
         )
     };
     let more = if list.next_token.is_some() { "+" } else { "" };
-    let rows = super::noun(list.rows.len(), "row", "rows");
+    let rows = crate::app::widgets::text::noun(list.rows.len(), "row", "rows");
     spans.push(Span::styled(
         format!("  {count}{more} {rows}"),
         theme::dim(),
@@ -90,11 +92,11 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     if list.visible.is_empty() {
         if let Some(action) = list.denied.as_deref() {
             let lines = vec![
-                super::execution::missing_permission(action, "executions list"),
+                crate::app::screens::execution::view::missing_permission(action, "executions list"),
                 Line::from(Span::styled(
                     format!(
                         "   not refreshed until it is allowed; {} asks again",
-                        super::execution::retry_hint(app)
+                        crate::app::screens::execution::view::retry_hint(app)
                     ),
                     theme::dim(),
                 )),
@@ -106,7 +108,7 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
             let next = if problem.retried {
                 format!(
                     "   asked again every few seconds; {} asks now",
-                    super::execution::retry_hint(app)
+                    crate::app::screens::execution::view::retry_hint(app)
                 )
             } else {
                 "   not asked again on its own".to_string()

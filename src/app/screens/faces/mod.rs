@@ -3,15 +3,17 @@
 //! face search), marks, and the deletion flow — confirm, delete, journal, refresh — in which
 //! a deletion is only done once its journal lines are written.
 
-use super::effect::Effect;
-use super::executions::scroll_to;
-use super::face_jump::{FaceJump, JumpRequest};
-use super::faces_refresh::Reload;
-use super::list_cursor::{ColumnSort, Cursor};
-use super::msg::Generation;
-use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
-use super::{App, NoticeLevel};
-use crate::app::action::Action;
+pub mod refresh;
+pub mod view;
+
+use crate::app::effect::Effect;
+use crate::app::flows::face_jump::{FaceJump, JumpRequest};
+use crate::app::list::scroll_to;
+use crate::app::list::{ColumnSort, Cursor};
+use crate::app::msg::Generation;
+use crate::app::overlays::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
+use crate::app::screens::faces::refresh::Reload;
+use crate::app::{App, NoticeLevel};
 use crate::backend::{BackendError, Page};
 use crate::domain::Millis;
 use crate::domain::faces::{
@@ -19,6 +21,7 @@ use crate::domain::faces::{
     UnsuccessfulFaceDeletion, all_but_one, duplicate_groups,
 };
 use crate::domain::journal::{DeletionStatus, JournalContext, face_line};
+use crate::keymap::action::Action;
 use std::collections::{BTreeSet, HashMap};
 
 /// Faces asked for per `ListFaces` call (the API allows up to 4,096).
@@ -472,7 +475,7 @@ impl App {
     }
 
     /// Asks for the page after those loaded.
-    pub(super) fn request_next_faces_page(&mut self) -> Vec<Effect> {
+    pub(crate) fn request_next_faces_page(&mut self) -> Vec<Effect> {
         let generation = self.next_generation();
         let view = &mut self.faces;
         view.in_flight = Some((generation, true));
@@ -485,14 +488,14 @@ impl App {
     }
 
     /// Entering the faces screen: the first load happens on first sight only.
-    pub(super) fn faces_shown(&mut self) -> Vec<Effect> {
+    pub(crate) fn faces_shown(&mut self) -> Vec<Effect> {
         if self.faces.loaded || self.faces.in_flight.is_some() {
             return Vec::new();
         }
         self.reload_faces()
     }
 
-    pub(super) fn on_faces_page(
+    pub(crate) fn on_faces_page(
         &mut self,
         generation: Generation,
         result: Result<Page<Face>, BackendError>,
@@ -605,7 +608,7 @@ impl App {
         }]
     }
 
-    pub(super) fn on_face_matches(
+    pub(crate) fn on_face_matches(
         &mut self,
         generation: Generation,
         face_id: String,
@@ -639,7 +642,7 @@ impl App {
 
     /// Confirmed: sends the deletion. Refused without a journal location: a deletion without
     /// a record is what the journal exists to prevent.
-    pub(super) fn delete_faces_confirmed(
+    pub(crate) fn delete_faces_confirmed(
         &mut self,
         collection: String,
         faces: Vec<Face>,
@@ -679,7 +682,7 @@ impl App {
 
     /// The delete call answered: journal the faces it deleted (all of them as `unknown` if
     /// the call failed part-way) before the deletion counts as done.
-    pub(super) fn on_faces_deleted(
+    pub(crate) fn on_faces_deleted(
         &mut self,
         generation: Generation,
         result: Result<DeleteFacesResult, BackendError>,
@@ -734,14 +737,14 @@ impl App {
     }
 
     /// Whether a journal answer belongs to the faces view's deletion.
-    pub(super) fn faces_journal_generation(&self) -> Option<Generation> {
+    pub(crate) fn faces_journal_generation(&self) -> Option<Generation> {
         match self.faces.deletion.as_ref()?.stage {
             DeletionStage::Journaling { generation } => Some(generation),
             DeletionStage::Deleting => None,
         }
     }
 
-    pub(super) fn on_faces_journal_written(
+    pub(crate) fn on_faces_journal_written(
         &mut self,
         result: Result<String, String>,
     ) -> Vec<Effect> {
@@ -800,10 +803,10 @@ pub fn deletion_notice(report: &DeletionReport) -> (NoticeLevel, String) {
 }
 
 /// Performs an action of the faces screen.
-pub(super) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
+pub(crate) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
     let page = app.page_rows();
     let view = &mut app.faces;
-    if let Some(target) = super::keys::moved(action, view.cursor, page) {
+    if let Some(target) = crate::app::list::moved(action, view.cursor, page) {
         view.set_cursor(target, page);
         return app.next_faces_page_if_needed();
     }
@@ -897,7 +900,7 @@ pub(super) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
             return apply_faces_filter(app, String::new());
         }
         Action::Back if view.scan.is_some() => return app.toggle_lookalike_scan(),
-        Action::Back => return app.switch_screen(super::screen::Screen::Executions),
+        Action::Back => return app.switch_screen(crate::app::screen::Screen::Executions),
         // A reload supersedes a page load, not another reload.
         Action::Refresh if view.in_flight.is_none_or(|(_, append)| append) => {
             return app.reload_faces();
@@ -920,13 +923,13 @@ pub(super) fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Appends the faces of a page that `rows` does not hold yet (pages can overlap when the
 /// collection changes between calls).
-pub(super) fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
+pub(crate) fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
     let known: std::collections::HashSet<String> = rows.iter().map(|f| f.face_id.clone()).collect();
     rows.extend(items.into_iter().filter(|f| !known.contains(&f.face_id)));
 }
 
 /// The `/` filter of the faces list, applied as typed.
-pub(super) fn apply_faces_filter(app: &mut App, text: String) -> Vec<Effect> {
+pub(crate) fn apply_faces_filter(app: &mut App, text: String) -> Vec<Effect> {
     let page = app.page_rows();
     let view = &mut app.faces;
     view.filter = text;

@@ -3,11 +3,11 @@
 //! swap them in at once, so the cursor and marks stay on their faces by id; marks of faces
 //! that are gone are dropped and counted; the title shows the data's age.
 
-use super::effect::Effect;
-use super::faces::{FACES_PAGE_SIZE, FacesView, extend_new};
-use super::overlay::Overlay;
-use super::screen::Screen;
-use super::{App, NoticeLevel};
+use crate::app::effect::Effect;
+use crate::app::overlays::Overlay;
+use crate::app::screen::Screen;
+use crate::app::screens::faces::{FACES_PAGE_SIZE, FacesView, extend_new};
+use crate::app::{App, NoticeLevel};
 use crate::backend::Page;
 use crate::domain::Millis;
 use crate::domain::faces::Face;
@@ -85,7 +85,7 @@ impl App {
 
     /// A page of a reload arrived: asks for the next one while the reload covers less than
     /// was loaded before (Some: those effects), else swaps the gathered faces in (None).
-    pub(super) fn gather_reload_page(&mut self, page: Page<Face>) -> Option<Vec<Effect>> {
+    pub(crate) fn gather_reload_page(&mut self, page: Page<Face>) -> Option<Vec<Effect>> {
         let generation = self.next_generation();
         let now = self.now;
         let view = &mut self.faces;
@@ -140,7 +140,7 @@ impl App {
 
     /// When the faces screen wants a tick: its next reload, or the next change of the age
     /// shown in its title.
-    pub(super) fn faces_wakeup(&self) -> Option<Millis> {
+    pub(crate) fn faces_wakeup(&self) -> Option<Millis> {
         if self.screen != Screen::Faces {
             return None;
         }
@@ -152,7 +152,7 @@ impl App {
     }
 
     /// On a tick: the automatic reload when it is due.
-    pub(super) fn faces_tick(&mut self) -> Vec<Effect> {
+    pub(crate) fn faces_tick(&mut self) -> Vec<Effect> {
         match self.faces_refresh_due_at() {
             Some(due) if due <= self.now => self.reload_faces(),
             _ => Vec::new(),

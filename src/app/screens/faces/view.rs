@@ -4,11 +4,12 @@
 //! duplicate flags, the faces a jump from a rejected run found, or the reasons a face could
 //! not be deleted.
 
-use super::{theme, thousands, truncate};
 use crate::app::App;
-use crate::app::executions::scroll_to;
-use crate::app::faces::{DeletionReport, FaceSortColumn, FacesView};
-use crate::app::faces_refresh::age_label;
+use crate::app::list::scroll_to;
+use crate::app::screens::faces::refresh::age_label;
+use crate::app::screens::faces::{DeletionReport, FaceSortColumn, FacesView};
+use crate::app::widgets::text::{thousands, truncate};
+use crate::app::widgets::theme;
 use crate::domain::Millis;
 use crate::domain::faces::{Face, user_count};
 use crate::domain::time::format_date_time;
@@ -61,9 +62,9 @@ fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
         format!(
             "  {}{more} {} · {}{more} {}",
             thousands(faces),
-            super::noun(faces, "face", "faces"),
+            crate::app::widgets::text::noun(faces, "face", "faces"),
             thousands(users),
-            super::noun(users, "user", "users"),
+            crate::app::widgets::text::noun(users, "user", "users"),
         ),
         theme::dim(),
     ));

@@ -3,23 +3,24 @@
 //! each thumbnail, the preview of the selected image (fetched, decoded and fitted off the UI
 //! thread after the cursor settles), copying key or URI, and the confirmed, journaled delete.
 
-use super::effect::Effect;
-use super::executions::scroll_to;
-use super::list_cursor::{ColumnSort, Cursor};
-use super::msg::Generation;
-use super::overlay::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
-use super::screen::Screen;
-use super::{App, NoticeLevel};
-use crate::app::action::Action;
+pub mod view;
+
+use crate::app::effect::Effect;
+use crate::app::list::scroll_to;
+use crate::app::list::{ColumnSort, Cursor};
+use crate::app::msg::Generation;
+use crate::app::msg::{PreviewFailure, PreviewImage};
+use crate::app::overlays::{Confirm, ConfirmAction, InputPurpose, Overlay, TextInput};
+use crate::app::screen::Screen;
+use crate::app::{App, NoticeLevel};
 use crate::backend::{BackendError, Page};
 use crate::domain::Millis;
 use crate::domain::journal::{DeletionStatus, object_line};
 use crate::domain::objects::{
     BucketInfo, ObjectInfo, find_photo_bucket, find_thumbnail_bucket, source_key,
 };
+use crate::keymap::action::Action;
 use std::collections::HashSet;
-use std::fmt;
-use std::sync::Arc;
 
 /// Objects asked for per `ListObjectsV2` call (the API returns at most 1,000).
 pub const OBJECTS_PAGE_SIZE: u32 = 200;
@@ -47,37 +48,6 @@ pub fn preview_image_cells(viewport: (u16, u16)) -> Option<(u16, u16)> {
     let rows = viewport.1.checked_sub(4 + 2 + PREVIEW_INFO_LINES)?;
     let columns = pane.checked_sub(2)?;
     (rows >= 2 && columns >= 4).then_some((columns, rows))
-}
-
-/// A decoded image, fitted and encoded for the terminal's graphics protocol (kitty, sixel,
-/// iTerm2 or half-blocks). Opaque to the app: the view draws it as is.
-#[derive(Clone)]
-pub struct PreviewImage {
-    pub protocol: Arc<ratatui_image::protocol::Protocol>,
-    /// The image's own size in pixels.
-    pub width: u32,
-    pub height: u32,
-    /// `jpeg`, `png`, …
-    pub format: String,
-    /// The cells it was fitted to.
-    pub cells: (u16, u16),
-}
-
-impl fmt::Debug for PreviewImage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PreviewImage")
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .field("format", &self.format)
-            .field("cells", &self.cells)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Why there is no image to show; the metadata is shown instead.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreviewFailure {
-    pub message: String,
 }
 
 #[derive(Debug, Clone)]
@@ -275,7 +245,7 @@ pub fn s3_uri(bucket: &str, key: &str) -> String {
 
 impl App {
     /// Entering the thumbnails screen: find the bucket, list it, resume the source listing.
-    pub(super) fn thumbnails_shown(&mut self) -> Vec<Effect> {
+    pub(crate) fn thumbnails_shown(&mut self) -> Vec<Effect> {
         // The bucket list is needed to find the thumbnail bucket when it is not set, and the
         // photo bucket in any case (sources).
         let mut effects = self.list_buckets_once();
@@ -289,7 +259,7 @@ impl App {
     }
 
     /// Lists the buckets unless that was done or is under way.
-    pub(super) fn list_buckets_once(&mut self) -> Vec<Effect> {
+    pub(crate) fn list_buckets_once(&mut self) -> Vec<Effect> {
         let view = &self.thumbnails;
         if view.buckets_listed || view.buckets_in_flight.is_some() {
             return Vec::new();
@@ -354,7 +324,7 @@ impl App {
         }]
     }
 
-    pub(super) fn on_buckets(
+    pub(crate) fn on_buckets(
         &mut self,
         generation: Generation,
         result: Result<Vec<BucketInfo>, BackendError>,
@@ -416,7 +386,7 @@ impl App {
         effects
     }
 
-    pub(super) fn on_objects(
+    pub(crate) fn on_objects(
         &mut self,
         generation: Generation,
         result: Result<Page<ObjectInfo>, BackendError>,
@@ -482,14 +452,14 @@ impl App {
     }
 
     /// The preview wake-up while the thumbnails show.
-    pub(super) fn thumbnails_wakeup(&self) -> Option<Millis> {
+    pub(crate) fn thumbnails_wakeup(&self) -> Option<Millis> {
         (self.screen == Screen::Thumbnails)
             .then_some(self.thumbnails.preview_due)
             .flatten()
     }
 
     /// On a tick: fetch the preview of the object the cursor rests on.
-    pub(super) fn thumbnails_tick(&mut self) -> Vec<Effect> {
+    pub(crate) fn thumbnails_tick(&mut self) -> Vec<Effect> {
         if self.screen != Screen::Thumbnails {
             return Vec::new();
         }
@@ -529,13 +499,13 @@ impl App {
     }
 
     /// The terminal changed size: refit the preview once the size settles.
-    pub(super) fn thumbnails_resized(&mut self) {
+    pub(crate) fn thumbnails_resized(&mut self) {
         if matches!(self.thumbnails.preview, Some(PreviewState::Ready { .. })) {
             self.thumbnails.preview_due = Some(self.now + PREVIEW_DEBOUNCE_MS);
         }
     }
 
-    pub(super) fn on_preview(
+    pub(crate) fn on_preview(
         &mut self,
         generation: Generation,
         key: String,
@@ -553,7 +523,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn delete_object_confirmed(
+    pub(crate) fn delete_object_confirmed(
         &mut self,
         bucket: String,
         object: ObjectInfo,
@@ -591,7 +561,7 @@ impl App {
 
     /// The delete answered: journal it (as `unknown` when the call failed, since S3 may
     /// have deleted the object before the answer was lost) before it counts as done.
-    pub(super) fn on_object_deleted(
+    pub(crate) fn on_object_deleted(
         &mut self,
         generation: Generation,
         result: Result<(), BackendError>,
@@ -623,11 +593,11 @@ impl App {
         }]
     }
 
-    pub(super) fn thumbnails_journal_generation(&self) -> Option<Generation> {
+    pub(crate) fn thumbnails_journal_generation(&self) -> Option<Generation> {
         self.thumbnails.deletion.as_ref()?.journal_generation
     }
 
-    pub(super) fn on_thumbnails_journal_written(
+    pub(crate) fn on_thumbnails_journal_written(
         &mut self,
         result: Result<String, String>,
     ) -> Vec<Effect> {
@@ -678,14 +648,14 @@ pub fn delete_object_confirm(bucket: &str, object: ObjectInfo) -> Confirm {
 }
 
 /// Performs an action of the thumbnails screen.
-pub(super) fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
+pub(crate) fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
     let page = app.page_rows();
     let now = app.now;
     let view = &mut app.thumbnails;
     let before = view.cursor_key.clone();
     let mut effects = match action {
-        _ if super::keys::moved(action, view.cursor, page).is_some() => {
-            let target = super::keys::moved(action, view.cursor, page).unwrap_or(0);
+        _ if crate::app::list::moved(action, view.cursor, page).is_some() => {
+            let target = crate::app::list::moved(action, view.cursor, page).unwrap_or(0);
             view.set_cursor(target, page);
             Vec::new()
         }
@@ -758,7 +728,7 @@ pub(super) fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// The `/` filter of the objects list, applied as typed.
-pub(super) fn apply_thumbnails_filter(app: &mut App, text: String) -> Vec<Effect> {
+pub(crate) fn apply_thumbnails_filter(app: &mut App, text: String) -> Vec<Effect> {
     let page = app.page_rows();
     let now = app.now;
     let view = &mut app.thumbnails;

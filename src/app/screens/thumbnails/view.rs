@@ -3,13 +3,14 @@
 //! terminals, a preview pane with the selected image (already decoded and fitted by the
 //! runtime) above its metadata, or the metadata alone when it cannot be shown.
 
-use super::{theme, thousands, truncate};
 use crate::app::App;
-use crate::app::executions::scroll_to;
-use crate::app::thumbnails::{
+use crate::app::list::scroll_to;
+use crate::app::screens::thumbnails::{
     ObjectSortColumn, PREVIEW_INFO_LINES, PreviewState, SourceMatch, ThumbnailsView,
     preview_pane_width, s3_uri,
 };
+use crate::app::widgets::text::{thousands, truncate};
+use crate::app::widgets::theme;
 use crate::domain::objects::{ObjectInfo, content_type_from_key, source_key};
 use crate::domain::time::format_date_time;
 use ratatui::Frame;
@@ -65,7 +66,7 @@ fn title_line(view: &ThumbnailsView) -> Line<'static> {
         spans.push(Span::styled(
             format!(
                 "  {count}{more} {}",
-                super::noun(view.objects.len(), "object", "objects")
+                crate::app::widgets::text::noun(view.objects.len(), "object", "objects")
             ),
             theme::dim(),
         ));
