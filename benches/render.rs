@@ -33,7 +33,7 @@ fn big_list() -> App {
     let mut app = app_with(&["RiderPhotoProcessing"], rows, None);
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     let page = app.page_rows();
-    app.executions.set_cursor(5_000, page);
+    app.executions.list.set_cursor(5_000, page);
     app
 }
 

@@ -83,7 +83,7 @@ fn a_denied_history_stops_its_polling_and_the_description_is_polled_instead() {
         detail_of(&running, Some(r#"{"s3Key":"6.jpg"}"#), None),
     );
     let view = app.execution.as_ref().unwrap();
-    assert_eq!(view.history_denied.as_deref(), Some(HISTORY));
+    assert_eq!(view.history.denied.as_deref(), Some(HISTORY));
     assert_eq!(view.error, None, "the panel says it; no error line on top");
     assert!(view.is_running());
 
@@ -153,7 +153,7 @@ fn asking_again_by_hand_reads_the_history_once_it_is_allowed() {
         },
     );
     let view = app.execution.as_ref().unwrap();
-    assert_eq!(view.history_denied, None);
+    assert_eq!(view.history.denied, None);
     assert!(!view.timeline.rows.is_empty(), "the timeline is back");
 }
 
@@ -192,7 +192,7 @@ fn app_with_listing_denied() -> App {
 fn a_denied_listing_names_the_permission_and_is_not_refreshed_on_its_own() {
     let mut app = app_with_listing_denied();
     assert_eq!(
-        app.executions.denied.as_deref(),
+        app.executions.refresh.denied.as_deref(),
         Some("states:ListExecutions")
     );
     let (error, _) = app.executions.error.clone().unwrap();
@@ -209,7 +209,7 @@ fn a_denied_listing_names_the_permission_and_is_not_refreshed_on_its_own() {
         next_token: None,
     };
     answer_listing(&mut app, &effects, Ok(page));
-    assert_eq!(app.executions.denied, None);
+    assert_eq!(app.executions.refresh.denied, None);
     assert_eq!(app.executions.error, None);
     list_request(&update(&mut app, Msg::Tick(NOW + 62_000)));
 }

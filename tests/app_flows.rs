@@ -14,7 +14,7 @@ use stepdeck::domain::execution::ExecutionStatus;
 use stepdeck::keymap::Keymap;
 
 fn names(app: &App) -> Vec<String> {
-    let list = &app.executions;
+    let list = &app.executions.list;
     list.visible
         .iter()
         .map(|&i| list.rows[i].name.clone())
@@ -26,7 +26,7 @@ fn selected_name(app: &App) -> String {
 }
 
 fn refresh_with(app: &mut App, rows: Vec<stepdeck::domain::execution::ExecutionSummary>) {
-    let due = app.executions.last_request_at.expect("a refresh was made") + 2_000;
+    let due = app.executions.refresh.sent_at.expect("a refresh was made") + 2_000;
     let effects = update(app, Msg::Tick(due.max(app.now)));
     let (generation, append) = list_request(&effects);
     assert!(!append);
@@ -118,8 +118,11 @@ fn refresh_fills_rows_and_keeps_the_cursor_on_the_same_execution() {
     refresh_with(&mut app, rows);
     assert_eq!(names(&app)[0], "run-07-new");
     assert_eq!(selected_name(&app), "run-04-no-face");
-    assert_eq!(app.executions.cursor, 3);
-    assert_eq!(app.executions.rows[1].status, ExecutionStatus::Succeeded);
+    assert_eq!(app.executions.list.cursor, 3);
+    assert_eq!(
+        app.executions.list.rows[1].status,
+        ExecutionStatus::Succeeded
+    );
     assert_eq!(app.executions.last_refresh, Some(app.now));
 }
 
@@ -138,7 +141,7 @@ fn a_failed_refresh_keeps_the_last_good_rows_and_shows_the_error() {
             result,
         },
     );
-    assert_eq!(app.executions.rows.len(), 6);
+    assert_eq!(app.executions.list.rows.len(), 6);
     let (error, at) = app.executions.error.clone().unwrap();
     assert!(error.contains("connection refused"));
     assert_eq!(at, due);
@@ -174,7 +177,7 @@ fn text_filter_and_sorting() {
     );
     press(&mut app, "Enter");
     assert!(app.overlay.is_none());
-    assert_eq!(app.executions.text_filter, "rejected");
+    assert_eq!(app.executions.list.filter, "rejected");
     // Esc in the list clears the filter.
     press(&mut app, "Esc");
     assert_eq!(names(&app).len(), 6);
@@ -257,7 +260,7 @@ fn pagination_appends_the_next_page_when_the_cursor_nears_the_end() {
             }),
         },
     );
-    assert_eq!(app.executions.rows.len(), 150);
+    assert_eq!(app.executions.list.rows.len(), 150);
     assert_eq!(selected_name(&app), "run-099", "cursor stays where it was");
     assert!(app.executions.next_token.is_none());
     assert!(press(&mut app, "G").is_empty(), "last page reached");
@@ -282,7 +285,7 @@ fn status_filter_starts_a_new_listing_and_drops_stale_pages() {
         other => panic!("{other:#?}"),
     }
     let (fresh, _) = list_request(&effects);
-    assert!(app.executions.rows.is_empty(), "the list reloads");
+    assert!(app.executions.list.rows.is_empty(), "the list reloads");
     // The answer to the request made before the filter changed is dropped.
     update(
         &mut app,
@@ -295,7 +298,7 @@ fn status_filter_starts_a_new_listing_and_drops_stale_pages() {
             }),
         },
     );
-    assert!(app.executions.rows.is_empty());
+    assert!(app.executions.list.rows.is_empty());
     let running = vec![seed_rows()[0].clone()];
     update(
         &mut app,
@@ -708,7 +711,7 @@ fn help_toggles_and_keys_quit_and_suspend() {
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     press(&mut app, "j");
     assert_eq!(
-        app.executions.cursor, 0,
+        app.executions.list.cursor, 0,
         "keys scroll the help, not the list"
     );
     press(&mut app, "?");
@@ -733,16 +736,16 @@ fn key_sequences_and_paging() {
         .collect();
     let mut app = app_with(&["RiderPhotoProcessing"], rows, None);
     press(&mut app, "G");
-    assert_eq!(app.executions.cursor, 59);
+    assert_eq!(app.executions.list.cursor, 59);
     press(&mut app, "g");
     assert_eq!(app.pending_keys.len(), 1);
     press(&mut app, "g");
-    assert_eq!(app.executions.cursor, 0);
+    assert_eq!(app.executions.list.cursor, 0);
     press(&mut app, "PageDown");
-    assert_eq!(app.executions.cursor, app.page_rows());
+    assert_eq!(app.executions.list.cursor, app.page_rows());
     // A broken sequence is read again from its last key: `g j` moves down.
     press(&mut app, "g g g j");
-    assert_eq!(app.executions.cursor, 1);
+    assert_eq!(app.executions.list.cursor, 1);
     assert!(app.pending_keys.is_empty());
 }
 

@@ -137,7 +137,13 @@ fn j_explains_when_there_is_no_face_to_jump_to() {
         text.contains("was not rejected as a duplicate face (rejected: No face detected)"),
         "{text}"
     );
-    for listed in app.executions.rows.iter_mut().filter(|r| r.name == row) {
+    for listed in app
+        .executions
+        .list
+        .rows
+        .iter_mut()
+        .filter(|r| r.name == row)
+    {
         listed.outcome = None; // as the AWS list has it
     }
     app.executions.recompute(NOW);

@@ -10,13 +10,13 @@ use app_support::*;
 use runs_support::*;
 use std::collections::BTreeSet;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::flows::runs::{Origin, RunDraft};
 use stepdeck::app::msg::ExternalEdit;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::overlays::editor::InputEditor;
 use stepdeck::app::overlays::{Confirm, InputPurpose, Overlay, Palette, TextInput};
 use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{App, update};
+use stepdeck::domain::test_case::{Origin, RunDraft};
 use stepdeck::keymap::{Context, format_keys};
 
 fn running_input() -> String {
@@ -227,7 +227,7 @@ fn a_refused_action_says_so_and_its_keys_are_hidden() {
         "{hints:?}"
     );
     assert!(hints.iter().any(|(keys, _)| keys == "/"), "{hints:?}");
-    let help = stepdeck::app::overlays::help::lines(&app, Context::Executions)
+    let help = stepdeck::app::overlays::help::lines(&app.keymap, &app.options, Context::Executions)
         .iter()
         .map(|l| l.to_string())
         .collect::<Vec<_>>()

@@ -119,7 +119,7 @@ fn rows_on_screen_are_described_a_few_at_a_time_and_filled_in() {
         describes(&effects),
         [(exec_arn("run-4"), ExecutionStatus::Succeeded)]
     );
-    let filled = &app.executions.rows[1];
+    let filled = &app.executions.list.rows[1];
     assert_eq!(filled.input_label.as_deref(), Some("run-1.jpg (user_b)"));
     assert_eq!(
         filled.outcome.as_ref().map(Outcome::label).as_deref(),
@@ -148,10 +148,10 @@ fn a_running_row_is_described_once_and_again_once_it_has_ended() {
         "no second describe while the list catches up: {effects:#?}"
     );
     assert_eq!(
-        app.executions.rows[0].input_label.as_deref(),
+        app.executions.list.rows[0].input_label.as_deref(),
         Some("run-0.jpg (user_b)")
     );
-    assert_eq!(app.executions.rows[0].outcome, None);
+    assert_eq!(app.executions.list.rows[0].outcome, None);
 
     // The next refresh lists it SUCCEEDED: the description already covers that status.
     let mut ended = aws_rows();
@@ -172,7 +172,10 @@ fn a_running_row_is_described_once_and_again_once_it_has_ended() {
             .any(|(arn, _)| *arn == running.arn),
         "{effects:#?}"
     );
-    assert_eq!(app.executions.rows[0].outcome, Some(Outcome::Completed));
+    assert_eq!(
+        app.executions.list.rows[0].outcome,
+        Some(Outcome::Completed)
+    );
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn s_picks_a_test_case_and_the_started_run_is_selected_and_followed() {
     let effects = update(&mut app, Msg::Started(Ok(started(&request))));
     // Selected in the list (at the top, before the next refresh lists it) …
     assert_eq!(app.executions.selected().unwrap().name, name);
-    assert_eq!(app.executions.rows.len(), seed_rows().len() + 1);
+    assert_eq!(app.executions.list.rows.len(), seed_rows().len() + 1);
     // … and opened, followed live while it runs.
     let view = app.execution.as_ref().expect("the new run is open");
     assert_eq!(view.summary.name, name);

@@ -187,5 +187,5 @@ async fn the_duplicate_questions_from_the_console() {
     let faces = backend.list_faces(COLLECTION_ID, None, 100).await.unwrap();
     assert_eq!(faces.items.len(), 1);
     assert_eq!(faces.items[0].external_image_id.as_deref(), Some("user_b"));
-    assert_eq!(app.executions.rows.len(), 4, "all four runs listed");
+    assert_eq!(app.executions.list.rows.len(), 4, "all four runs listed");
 }

@@ -49,7 +49,7 @@ fn a_network_drop_at_start_is_shown_and_asked_again() {
         Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
     );
     list_request(&effects);
-    assert_eq!(app.state_machines_problem, None);
+    assert_eq!(app.executions.machines.problem, None);
 }
 
 #[test]

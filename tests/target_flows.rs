@@ -117,8 +117,8 @@ fn switching_region_reconnects_and_starts_over_with_the_new_targets_settings() {
         Some("IrelandPipeline")
     );
     assert!(app.execution.is_none());
-    assert!(app.state_machines.is_empty());
-    assert!(app.executions.rows.is_empty());
+    assert!(app.executions.machines.all.is_empty());
+    assert!(app.executions.list.rows.is_empty());
     assert_eq!(app.backend.as_ref().unwrap().region, "eu-west-1");
     assert_eq!(app.viewport, (120, 32));
     assert_eq!(
@@ -146,7 +146,7 @@ fn switching_profile_uses_the_profiles_own_region() {
 #[test]
 fn a_failed_switch_keeps_the_current_connection_and_says_so() {
     let mut app = aws_app();
-    let rows_before = app.executions.rows.len();
+    let rows_before = app.executions.list.rows.len();
     command(&mut app, "profile prod");
     let effects = update(
         &mut app,
@@ -158,8 +158,8 @@ fn a_failed_switch_keeps_the_current_connection_and_says_so() {
     assert!(text.contains("cannot switch to profile prod"), "{text}");
     assert!(text.contains("still on profile dev in us-east-1"), "{text}");
     assert_eq!(app.options.aws_target, Some(dev()));
-    assert_eq!(app.executions.rows.len(), rows_before);
-    assert_eq!(app.state_machines.len(), 2);
+    assert_eq!(app.executions.list.rows.len(), rows_before);
+    assert_eq!(app.executions.machines.all.len(), 2);
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn an_answer_nobody_waits_for_changes_nothing() {
         Msg::Reconnected(Ok(Box::new(aws_options(dev(), Some("X"))))),
     );
     assert!(effects.is_empty());
-    assert_eq!(app.state_machines.len(), 2);
+    assert_eq!(app.executions.machines.all.len(), 2);
 }
 
 #[test]

@@ -11,12 +11,13 @@ use stepdeck::backend::BackendError;
 fn open_fixture(app: &mut App, row: &str, fixture_name: &str) {
     let index = app
         .executions
+        .list
         .visible
         .iter()
-        .position(|&i| app.executions.rows[i].name == row)
+        .position(|&i| app.executions.list.rows[i].name == row)
         .unwrap();
     let page = app.page_rows();
-    app.executions.set_cursor(index, page);
+    app.executions.list.set_cursor(index, page);
     let summary = app.executions.selected().unwrap().clone();
     let events = fixture(fixture_name);
     let input = events[0].details.input.clone();

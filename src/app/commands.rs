@@ -1,8 +1,14 @@
-//! The command palette (`:`): a registry of commands (one entry each: words, argument and
-//! its completions, the `Command` it builds), parsing of the typed line and completion.
+//! The command palette's commands (`:`): a registry (one entry each: words, argument and its
+//! completions, the `Command` it builds), parsing of the typed line, completion over what the
+//! app holds, and running a command. The palette overlay itself only edits the line.
 
-use crate::app::App;
-use crate::app::flows::target;
+use crate::app::effect::Effect;
+use crate::app::flows::{runs, target};
+use crate::app::overlays::Overlay;
+use crate::app::screen::Screen;
+use crate::app::screens::execution::Tab;
+use crate::app::screens::{execution, executions};
+use crate::app::{App, NoticeLevel, lend};
 use crate::domain::execution::ExecutionStatus;
 
 /// A command typed in the palette.
@@ -91,7 +97,7 @@ const fn required(
 }
 
 /// Every palette command, in completion order. Adding one is adding a line here (and
-/// handling its `Command` in `keys::run_command`).
+/// handling its `Command` in `run_command`).
 pub const COMMANDS: &[CommandSpec] = &[
     simple("executions", &["exec", "list"], |_| Ok(Command::Executions)),
     simple("timeline", &[], |_| Ok(Command::Timeline)),
@@ -162,7 +168,12 @@ fn test_case_names(app: &App) -> Vec<String> {
 }
 
 fn state_machine_names(app: &App) -> Vec<String> {
-    app.state_machines.iter().map(|s| s.name.clone()).collect()
+    app.executions
+        .machines
+        .all
+        .iter()
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// Words accepted after `filter`, in cycling order.
@@ -213,46 +224,119 @@ impl Command {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Palette {
-    pub text: String,
-    /// Highlighted completion.
-    pub selected: usize,
+/// Completions of the text typed so far: command words and `word <value>` for commands with
+/// an argument; commands that change the account are left out in read-only mode.
+pub fn completions(app: &App, typed: &str) -> Vec<String> {
+    let typed = typed.trim_start().to_lowercase();
+    let mut all = Vec::new();
+    for spec in COMMANDS {
+        if spec.mutating && app.options.read_only {
+            continue;
+        }
+        match &spec.argument {
+            Argument::None => all.push(spec.word.to_string()),
+            Argument::Required { values, .. } | Argument::Optional { values } => all.extend(
+                values(app)
+                    .into_iter()
+                    .map(|v| format!("{} {v}", spec.word)),
+            ),
+        }
+    }
+    all.into_iter()
+        .filter(|c| c.to_lowercase().starts_with(&typed) && c.to_lowercase() != typed)
+        .collect()
 }
 
-impl Palette {
-    /// Completions of the text typed so far: command words and `word <value>` for commands
-    /// with an argument; commands that change the account are left out in read-only mode.
-    pub fn completions(&self, app: &App) -> Vec<String> {
-        let typed = self.text.trim_start().to_lowercase();
-        let mut all = Vec::new();
-        for spec in COMMANDS {
-            if spec.mutating && app.options.read_only {
-                continue;
-            }
-            match &spec.argument {
-                Argument::None => all.push(spec.word.to_string()),
-                Argument::Required { values, .. } | Argument::Optional { values } => all.extend(
-                    values(app)
-                        .into_iter()
-                        .map(|v| format!("{} {v}", spec.word)),
+/// The command to run on Enter: the text as typed, or its only completion.
+pub fn command(app: &App, typed: &str) -> Result<Command, String> {
+    match Command::parse(typed) {
+        Ok(c) => Ok(c),
+        Err(e) => match completions(app, typed).as_slice() {
+            [only] => Command::parse(only),
+            _ => Err(e),
+        },
+    }
+}
+
+/// Runs a palette command.
+pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => {
+            app.should_quit = true;
+            vec![Effect::Quit]
+        }
+        Command::Help => {
+            app.overlay = Some(Overlay::Help {
+                context: app.view_context(),
+                scroll: 0,
+            });
+            Vec::new()
+        }
+        Command::Executions => {
+            app.execution = None;
+            app.switch_screen(Screen::Executions)
+        }
+        Command::Timeline | Command::Events | Command::Io => {
+            let tab = match command {
+                Command::Timeline => Tab::Timeline,
+                Command::Events => Tab::Events,
+                _ => Tab::Io,
+            };
+            match app.execution.as_mut() {
+                Some(view) => view.tab = tab,
+                None => app.notify(
+                    NoticeLevel::Error,
+                    "no execution open: select one and press Enter",
                 ),
             }
+            Vec::new()
         }
-        all.into_iter()
-            .filter(|c| c.to_lowercase().starts_with(&typed) && c.to_lowercase() != typed)
-            .collect()
+        Command::StateMachine(name) => {
+            let found = app
+                .executions
+                .machines
+                .all
+                .iter()
+                .position(|s| s.name.eq_ignore_ascii_case(&name) || s.arn == name);
+            match found {
+                Some(i) => target::choose_state_machine(app, i),
+                None => {
+                    app.notify(
+                        NoticeLevel::Error,
+                        format!("no state machine named `{name}`"),
+                    );
+                    Vec::new()
+                }
+            }
+        }
+        Command::Filter(status) => {
+            app.execution = None;
+            let (s, mut cx) = lend!(app, executions);
+            executions::update::set_status_filter(s, &mut cx, status)
+        }
+        Command::Refresh => refresh(app),
+        Command::Run(name) => runs::run_test_case_named(app, &name),
+        Command::Profile(name) => target::switch_profile(app, &name),
+        Command::Region(name) => target::switch_region(app, &name),
+        Command::Collection(name) => target::set_collection(app, &name),
+        Command::Bucket(name) => target::set_thumbnail_bucket(app, &name),
+        Command::Faces => app.switch_screen(Screen::Faces),
+        Command::Thumbnails => app.switch_screen(Screen::Thumbnails),
     }
+}
 
-    /// The command to run on Enter: the text as typed, or its only completion.
-    pub fn command(&self, app: &App) -> Result<Command, String> {
-        match Command::parse(&self.text) {
-            Ok(c) => Ok(c),
-            Err(e) => match self.completions(app).as_slice() {
-                [only] => Command::parse(only),
-                _ => Err(e),
-            },
-        }
+/// `:refresh`: the state machines when there are none to list from (e.g. after a network
+/// drop), else the open execution, else the list.
+fn refresh(app: &mut App) -> Vec<Effect> {
+    if app.state_machine().is_none() {
+        app.executions.machines.reload()
+    } else if app.execution.is_some() {
+        let (open, mut cx) = lend!(app, execution);
+        open.as_mut()
+            .map_or_else(Vec::new, |s| execution::update::refresh(s, &mut cx))
+    } else {
+        let (s, mut cx) = lend!(app, executions);
+        executions::update::refresh(s, &mut cx)
     }
 }
 
@@ -271,7 +355,7 @@ mod tests {
             ..AppOptions::default()
         };
         let mut app = App::new(options, Keymap::defaults(), 0);
-        app.state_machines = ["RiderPhotoProcessing", "Other"]
+        app.executions.machines.all = ["RiderPhotoProcessing", "Other"]
             .iter()
             .map(|name| StateMachineSummary {
                 arn: format!("arn:sm:{name}"),
@@ -283,10 +367,20 @@ mod tests {
         app
     }
 
-    fn p(text: &str) -> Palette {
-        Palette {
-            text: text.into(),
-            selected: 0,
+    /// The palette's text, as typed.
+    struct Typed(&'static str);
+
+    fn p(text: &'static str) -> Typed {
+        Typed(text)
+    }
+
+    impl Typed {
+        fn completions(&self, app: &App) -> Vec<String> {
+            completions(app, self.0)
+        }
+
+        fn command(&self, app: &App) -> Result<Command, String> {
+            command(app, self.0)
         }
     }
 

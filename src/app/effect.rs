@@ -128,3 +128,53 @@ pub enum Effect {
     Suspend,
     Quit,
 }
+
+impl Effect {
+    /// Whether performing this changes something in the account (starts, stops, redrives,
+    /// deletes). Every variant is listed, so a new effect cannot be added without deciding.
+    pub fn is_mutating(&self) -> bool {
+        match self {
+            Effect::StartExecution(_)
+            | Effect::StopExecution { .. }
+            | Effect::RedriveExecution { .. }
+            | Effect::DeleteFaces { .. }
+            | Effect::DeleteObject { .. } => true,
+            Effect::LoadFaces { .. }
+            | Effect::SearchFaces { .. }
+            | Effect::SearchFacesByImage { .. }
+            | Effect::LoadBuckets { .. }
+            | Effect::LoadObjects { .. }
+            | Effect::LoadPreview { .. }
+            // The journal is a local record of deletions, written only after one happened.
+            | Effect::AppendJournal { .. }
+            | Effect::LoadStateMachines
+            | Effect::LoadCallerIdentity
+            | Effect::DescribeRow { .. }
+            // Connecting elsewhere and the settings file change nothing in an account.
+            | Effect::Reconnect { .. }
+            | Effect::RememberChoice { .. }
+            | Effect::LoadExecutions { .. }
+            | Effect::LoadExecution { .. }
+            | Effect::LoadHistory { .. }
+            | Effect::LoadInput { .. }
+            | Effect::EditExternally { .. }
+            // The settings file is the user's own, not the account's.
+            | Effect::SaveTestCase { .. }
+            | Effect::CopyToClipboard(_)
+            | Effect::Suspend
+            | Effect::Quit => false,
+        }
+    }
+
+    /// What a refused mutating effect would have done, for the notice.
+    pub fn refused_what(&self) -> &'static str {
+        match self {
+            Effect::StartExecution(_) => "start an execution",
+            Effect::StopExecution { .. } => "stop an execution",
+            Effect::RedriveExecution { .. } => "redrive an execution",
+            Effect::DeleteFaces { .. } => "delete faces",
+            Effect::DeleteObject { .. } => "delete an object",
+            _ => "change the account",
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! What the three lists (executions, faces, objects) share: a column sort that flips on a
-//! second choice, and a cursor that stays on the same row (by its key) across reloads,
-//! filters and sorts.
+//! `List`: what the three lists (executions, faces, objects) share — rows, the visible
+//! subset after filter and sort, a cursor that stays on the same row (by its key) across
+//! reloads, filters and sorts, the scroll offset, a column sort that flips on a second choice
+//! — and the cursor movement every list and pane uses.
 
 use crate::keymap::action::Action;
 use std::cmp::Ordering;
@@ -38,8 +39,125 @@ impl<C: Copy + PartialEq> ColumnSort<C> {
     }
 }
 
+/// A row a list can keep its cursor on across reloads: its identity (an ARN, a face id, an
+/// object key).
+pub trait Keyed {
+    fn key(&self) -> &str;
+}
+
+/// Rows, what of them shows, and where the cursor is. What shows (filter, sort, grouping) is
+/// each screen's own: it computes `visible` and hands it to `show`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List<R, C> {
+    /// Rows in the order they were loaded, across the pages loaded so far.
+    pub rows: Vec<R>,
+    /// Indices into `rows` after filtering and sorting: what the table shows.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub cursor: usize,
+    /// First row on screen (index into `visible`).
+    pub offset: usize,
+    /// The key of the row under the cursor, so that reloads and re-sorts keep it selected.
+    pub cursor_key: Option<String>,
+    /// Client-side text filter (case-insensitive); what it matches is the screen's choice.
+    pub filter: String,
+    /// None keeps the loaded order.
+    pub sort: Option<ColumnSort<C>>,
+}
+
+impl<R, C> Default for List<R, C> {
+    fn default() -> Self {
+        List {
+            rows: Vec::new(),
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            cursor_key: None,
+            filter: String::new(),
+            sort: None,
+        }
+    }
+}
+
+impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
+    pub fn selected(&self) -> Option<&R> {
+        self.visible.get(self.cursor).map(|&i| &self.rows[i])
+    }
+
+    /// The filter, lower-cased, as the screens match it.
+    pub fn needle(&self) -> String {
+        self.filter.to_lowercase()
+    }
+
+    /// Shows `visible` (indices into `rows`) and puts the cursor back on the remembered row
+    /// when it is still visible, else at the same position (clamped), remembering the row now
+    /// under it.
+    pub fn show(&mut self, visible: Vec<usize>) {
+        self.visible = visible;
+        let rows = &self.rows;
+        let found = self
+            .cursor_key
+            .as_deref()
+            .and_then(|key| self.visible.iter().position(|&i| rows[i].key() == key));
+        match found {
+            Some(position) => self.cursor = position,
+            None => self.place(self.cursor),
+        }
+    }
+
+    /// Moves to `position` (clamped) and remembers the row there.
+    fn place(&mut self, position: usize) {
+        self.cursor = position.min(self.visible.len().saturating_sub(1));
+        self.cursor_key = self
+            .visible
+            .get(self.cursor)
+            .map(|&i| self.rows[i].key().to_string());
+    }
+
+    /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
+    pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
+        self.place(position);
+        self.offset = scroll_to(self.offset, self.cursor, page_rows);
+    }
+
+    pub fn move_cursor(&mut self, delta: isize, page_rows: usize) {
+        let target = self.cursor.saturating_add_signed(delta);
+        self.set_cursor(target, page_rows);
+    }
+
+    /// The sort after choosing `column`: the same column again flips the direction, another
+    /// one starts descending when `descending_first`. The screen recomputes `visible` next.
+    pub fn choose_sort(&mut self, column: C, descending_first: bool) {
+        self.sort = Some(ColumnSort::chosen(self.sort, column, descending_first));
+    }
+
+    /// The cursor is within `margin` rows of the end of what shows (time for the next page).
+    pub fn near_end(&self, margin: usize) -> bool {
+        self.cursor + margin >= self.visible.len()
+    }
+
+    /// Rows on screen at `page_rows` rows a page.
+    pub fn on_screen(&self, page_rows: usize) -> impl Iterator<Item = &R> {
+        let offset = scroll_to(self.offset, self.cursor, page_rows);
+        self.visible
+            .iter()
+            .skip(offset)
+            .take(page_rows)
+            .map(|&i| &self.rows[i])
+    }
+
+    /// Appends the rows of a further page that are not held yet (a row can move to a later
+    /// page while the list is read).
+    pub fn extend_new(&mut self, items: Vec<R>) {
+        let known: std::collections::HashSet<String> =
+            self.rows.iter().map(|r| r.key().to_string()).collect();
+        self.rows
+            .extend(items.into_iter().filter(|r| !known.contains(r.key())));
+    }
+}
+
 /// A list's cursor over its visible rows (indices into the rows), remembered by the key of
-/// the row under it.
+/// the row under it. Being replaced by `List` (faces and thumbnails still use it).
 pub struct Cursor<'a, K> {
     pub visible: &'a [usize],
     pub cursor: &'a mut usize,
@@ -118,36 +236,45 @@ mod tests {
         assert_eq!(other.directed(Ordering::Less), Ordering::Less);
     }
 
+    impl Keyed for &str {
+        fn key(&self) -> &str {
+            self
+        }
+    }
+
     #[test]
     fn the_cursor_follows_its_row_or_stays_in_place() {
-        let rows = ["a", "b", "c", "d"];
-        let mut cursor = 1;
-        let mut key = Some("b");
+        let mut list: List<&str, char> = List {
+            rows: vec!["a", "b", "c", "d"],
+            ..List::default()
+        };
+        list.show(vec![0, 1, 2, 3]);
+        list.set_cursor(1, 10);
         // "b" moved to the end.
-        let visible = [0, 2, 3, 1];
-        Cursor {
-            visible: &visible,
-            cursor: &mut cursor,
-            key: &mut key,
-        }
-        .keep(|i| rows[i]);
-        assert_eq!((cursor, key), (3, Some("b")));
+        list.show(vec![0, 2, 3, 1]);
+        assert_eq!((list.cursor, list.cursor_key.as_deref()), (3, Some("b")));
         // "b" filtered out: same position, clamped, and the row there is remembered.
-        let visible = [0, 2];
-        Cursor {
-            visible: &visible,
-            cursor: &mut cursor,
-            key: &mut key,
-        }
-        .keep(|i| rows[i]);
-        assert_eq!((cursor, key), (1, Some("c")));
-        // Nothing left.
-        Cursor {
-            visible: &[],
-            cursor: &mut cursor,
-            key: &mut key,
-        }
-        .keep(|i| rows[i]);
-        assert_eq!((cursor, key), (0, None));
+        list.show(vec![0, 2]);
+        assert_eq!((list.cursor, list.cursor_key.as_deref()), (1, Some("c")));
+        list.show(vec![]);
+        assert_eq!((list.cursor, list.cursor_key.as_deref()), (0, None));
+    }
+
+    #[test]
+    fn scrolling_moves_as_little_as_possible() {
+        assert_eq!(scroll_to(0, 3, 10), 0);
+        assert_eq!(scroll_to(0, 12, 10), 3);
+        assert_eq!(scroll_to(5, 2, 10), 2);
+        assert_eq!(scroll_to(5, 9, 0), 9);
+    }
+
+    #[test]
+    fn a_further_page_adds_only_rows_not_held() {
+        let mut list: List<&str, char> = List {
+            rows: vec!["a", "b"],
+            ..List::default()
+        };
+        list.extend_new(vec!["b", "c"]);
+        assert_eq!(list.rows, ["a", "b", "c"]);
     }
 }

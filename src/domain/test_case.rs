@@ -222,6 +222,56 @@ pub fn suggested_name(input: &str) -> String {
     }
 }
 
+/// What a run repeats: a test case or an earlier execution (by name).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    TestCase(String),
+    Execution(String),
+}
+
+impl Origin {
+    /// First word of the generated execution name.
+    pub fn name_prefix(&self) -> &'static str {
+        match self {
+            Origin::TestCase(_) => "run",
+            Origin::Execution(_) => "rerun",
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Origin::TestCase(name) | Origin::Execution(name) => name,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::TestCase(name) => format!("test case {name}"),
+            Origin::Execution(name) => format!("rerun of {name}"),
+        }
+    }
+}
+
+/// A run about to be started: where, from what, with which input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDraft {
+    pub state_machine_arn: String,
+    pub origin: Origin,
+    /// JSON text, sent as it is.
+    pub input: String,
+    /// How the input differs from the origin's (`as user_b`, `edited`).
+    pub note: Option<String>,
+}
+
+impl RunDraft {
+    pub fn describe(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{}, {note}", self.origin.describe()),
+            None => self.origin.describe(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

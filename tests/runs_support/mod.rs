@@ -92,10 +92,11 @@ pub fn started(request: &StartExecutionRequest) -> ExecutionSummary {
 pub fn select_row(app: &mut App, name: &str) {
     let index = app
         .executions
+        .list
         .visible
         .iter()
-        .position(|&i| app.executions.rows[i].name == name)
+        .position(|&i| app.executions.list.rows[i].name == name)
         .unwrap();
     let page = app.page_rows();
-    app.executions.set_cursor(index, page);
+    app.executions.list.set_cursor(index, page);
 }

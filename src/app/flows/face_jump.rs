@@ -6,7 +6,7 @@
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
 use crate::app::screen::Screen;
-use crate::app::screens::execution::ExecutionView;
+use crate::app::screens::execution;
 use crate::app::screens::faces::LOOKALIKE_THRESHOLD;
 use crate::app::{App, NoticeLevel};
 use crate::backend::BackendError;
@@ -68,7 +68,7 @@ pub fn is_duplicate_rejection(outcome: &Outcome) -> bool {
 
 /// The duplicate rejection of the open execution, if that is how it ended (and its input is
 /// loaded).
-pub fn duplicate_rejection(view: &ExecutionView) -> Option<DuplicateRejection> {
+pub fn duplicate_rejection(view: &execution::State) -> Option<DuplicateRejection> {
     if !is_duplicate_rejection(&view.outcome()?) {
         return None;
     }
@@ -432,7 +432,7 @@ mod tests {
     use super::*;
     use crate::domain::execution::{ExecutionStatus, ExecutionSummary};
 
-    fn view(outcome: Outcome) -> ExecutionView {
+    fn view(outcome: Outcome) -> execution::State {
         let summary = ExecutionSummary {
             arn: "arn:x:rerun-1".into(),
             name: "rerun-1".into(),
@@ -443,7 +443,7 @@ mod tests {
             input_label: None,
             outcome: Some(outcome),
         };
-        let mut view = ExecutionView::new(summary.clone());
+        let mut view = execution::State::new(summary.clone());
         view.detail = Some(ExecutionDetail {
             summary,
             input: Some(r#"{"userId":"user_b","s3Bucket":"b","s3Key":"1_happy_face.jpg"}"#.into()),

@@ -1,5 +1,6 @@
 //! Journeys across screens: the only code that touches two screens' state.
 
+pub mod control;
 pub mod face_jump;
 pub mod runs;
 pub mod target;

@@ -7,66 +7,16 @@ use crate::app::effect::Effect;
 use crate::app::msg::ExternalEdit;
 use crate::app::msg::Generation;
 use crate::app::overlays::editor::InputEditor;
-use crate::app::overlays::{InputPurpose, Overlay, TextInput};
+use crate::app::overlays::{InputPurpose, Outcome, Overlay, TextInput};
 use crate::app::{App, NoticeLevel};
 use crate::backend::{BackendError, StartExecutionRequest};
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
 use crate::domain::test_case::{
-    TestCase, compact, execution_name, next_user_id, pretty, suggested_name, unique_name, user_id,
-    validate_input, with_user_id,
+    Origin, RunDraft, TestCase, execution_name, next_user_id, pretty, suggested_name, unique_name,
+    user_id, validate_input, with_user_id,
 };
 use crate::keymap::action::Action;
 use std::collections::HashMap;
-
-/// What a run repeats: a test case or an earlier execution (by name).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Origin {
-    TestCase(String),
-    Execution(String),
-}
-
-impl Origin {
-    /// First word of the generated execution name.
-    fn name_prefix(&self) -> &'static str {
-        match self {
-            Origin::TestCase(_) => "run",
-            Origin::Execution(_) => "rerun",
-        }
-    }
-
-    fn name(&self) -> &str {
-        match self {
-            Origin::TestCase(name) | Origin::Execution(name) => name,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            Origin::TestCase(name) => format!("test case {name}"),
-            Origin::Execution(name) => format!("rerun of {name}"),
-        }
-    }
-}
-
-/// A run about to be started: where, from what, with which input.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunDraft {
-    pub state_machine_arn: String,
-    pub origin: Origin,
-    /// JSON text, sent as it is.
-    pub input: String,
-    /// How the input differs from the origin's (`as user_b`, `edited`).
-    pub note: Option<String>,
-}
-
-impl RunDraft {
-    fn describe(&self) -> String {
-        match &self.note {
-            Some(note) => format!("{}, {note}", self.origin.describe()),
-            None => self.origin.describe(),
-        }
-    }
-}
 
 /// What to do with an input once it is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,51 +93,15 @@ pub fn open_test_case_picker(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Keys of the test-case picker.
-pub fn test_cases_action(app: &mut App, action: Action) -> Vec<Effect> {
-    let count = app.runs.test_cases.len();
-    let page = app.page_rows();
-    let Some(Overlay::TestCases { cursor }) = app.overlay.as_mut() else {
-        return Vec::new();
-    };
-    let last = count.saturating_sub(1);
+/// A test case chosen in the picker (`s`): Enter starts it, `e` edits it first, `u` runs it
+/// as another user.
+pub fn on_test_case_chosen(app: &mut App, index: usize, action: Action) -> Vec<Effect> {
     let intent = match action {
-        Action::Down => {
-            *cursor = (*cursor + 1).min(last);
-            return Vec::new();
-        }
-        Action::Up => {
-            *cursor = cursor.saturating_sub(1);
-            return Vec::new();
-        }
-        Action::PageDown => {
-            *cursor = (*cursor + page).min(last);
-            return Vec::new();
-        }
-        Action::PageUp => {
-            *cursor = cursor.saturating_sub(page);
-            return Vec::new();
-        }
-        Action::Top => {
-            *cursor = 0;
-            return Vec::new();
-        }
-        Action::Bottom => {
-            *cursor = last;
-            return Vec::new();
-        }
-        Action::Cancel | Action::Back => {
-            app.overlay = None;
-            return Vec::new();
-        }
-        Action::Open | Action::Submit => Intent::Same,
         Action::EditAndRun => Intent::Edit,
         Action::RerunAsUser => Intent::AsOtherUser,
-        _ => return Vec::new(),
+        _ => Intent::Same,
     };
-    let chosen = *cursor;
-    app.overlay = None;
-    match app.runs.test_cases.get(chosen).cloned() {
+    match app.runs.test_cases.get(index).cloned() {
         Some(case) => run_test_case(app, &case, intent),
         None => Vec::new(),
     }
@@ -226,7 +140,9 @@ pub fn run_test_case_named(app: &mut App, name: &str) -> Vec<Effect> {
 fn run_test_case(app: &mut App, case: &TestCase, intent: Intent) -> Vec<Effect> {
     let state_machine_arn = match &case.state_machine {
         Some(wanted) => app
-            .state_machines
+            .executions
+            .machines
+            .all
             .iter()
             .find(|s| &s.name == wanted || &s.arn == wanted)
             .map(|s| s.arn.clone()),
@@ -387,7 +303,7 @@ pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>)
             return Vec::new();
         }
     };
-    app.executions.last_request_at = None;
+    app.executions.refresh.sent_at = None;
     let Some(what) = app.runs.pending_starts.remove(&summary.name) else {
         app.notify(NoticeLevel::Info, format!("started {}", summary.name));
         return Vec::new();
@@ -400,14 +316,15 @@ pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>)
         .state_machine()
         .is_some_and(|sm| sm.arn == summary.state_machine_arn);
     if listed_here {
-        let list = &mut app.executions;
-        if !list.rows.iter().any(|r| r.arn == summary.arn) {
-            list.rows.insert(0, summary.clone());
+        let page = app.page_rows();
+        let executions = &mut app.executions;
+        if !executions.list.rows.iter().any(|r| r.arn == summary.arn) {
+            executions.list.rows.insert(0, summary.clone());
         }
-        list.cursor_arn = Some(summary.arn.clone());
-        list.recompute(app.now);
-        let (cursor, page) = (list.cursor, app.page_rows());
-        app.executions.set_cursor(cursor, page);
+        executions.list.cursor_key = Some(summary.arn.clone());
+        executions.recompute(app.now);
+        let cursor = executions.list.cursor;
+        executions.list.set_cursor(cursor, page);
     }
     app.open_execution(summary)
 }
@@ -416,7 +333,6 @@ pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>)
 
 /// Enter in the user-id prompt: the draft with that `userId`, started.
 pub fn submit_user_id(app: &mut App, typed: &str) -> Vec<Effect> {
-    app.overlay = None;
     let Some(draft) = app.runs.user_prompt.take() else {
         return Vec::new();
     };
@@ -441,78 +357,18 @@ pub fn submit_user_id(app: &mut App, typed: &str) -> Vec<Effect> {
     }
 }
 
-/// Keys of the inline editor.
-pub fn editor_action(app: &mut App, action: Action) -> Vec<Effect> {
-    let page = app.page_rows();
-    let Some(Overlay::Editor(editor)) = app.overlay.as_mut() else {
-        return Vec::new();
-    };
-    match action {
-        Action::Newline => editor.newline(),
-        Action::DeleteChar => editor.backspace(),
-        Action::DeleteForward => editor.delete_forward(),
-        Action::CursorLeft => editor.left(),
-        Action::CursorRight => editor.right(),
-        Action::Up => editor.move_lines(-1),
-        Action::Down => editor.move_lines(1),
-        Action::PageUp => editor.move_lines(-(page as isize)),
-        Action::PageDown => editor.move_lines(page as isize),
-        Action::Top => editor.move_lines(isize::MIN),
-        Action::Bottom => editor.move_lines(isize::MAX),
-        Action::LineStart => editor.line_start(),
-        Action::LineEnd => editor.line_end(),
-        Action::Cancel | Action::Back => {
-            app.overlay = None;
+/// What the inline editor's keys asked for: run the edited draft, save its input as a
+/// test case, continue in `$EDITOR`, or nothing (closed).
+pub fn on_editor_outcome(app: &mut App, outcome: Outcome) -> Vec<Effect> {
+    match outcome {
+        Outcome::Run(draft) => start(app, draft),
+        Outcome::SaveInput(input) => save_test_case(app, input),
+        Outcome::EditExternally(draft) => begin_edit(app, draft),
+        Outcome::Close => {
             app.notify(NoticeLevel::Info, "edit cancelled: nothing sent");
+            Vec::new()
         }
-        Action::Submit => {
-            if !editor.revalidate() {
-                editor.jump_to_problem();
-                return Vec::new(); // the problem is on screen; nothing is sent
-            }
-            let draft = edited_draft(editor);
-            app.overlay = None;
-            return start(app, draft);
-        }
-        Action::SaveTestCase => {
-            if !editor.revalidate() {
-                editor.jump_to_problem();
-                return Vec::new();
-            }
-            let input = edited_draft(editor).input;
-            return save_test_case(app, input);
-        }
-        Action::OpenInEditor => {
-            let mut draft = editor.draft.clone();
-            draft.input = editor.text();
-            app.overlay = None;
-            return begin_edit(app, draft);
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// Inserts a typed character into the inline editor.
-pub fn type_into_editor(app: &mut App, c: char) {
-    if let Some(Overlay::Editor(editor)) = app.overlay.as_mut() {
-        editor.insert(c);
-    }
-}
-
-/// The editor's draft with the edited (valid) text, compacted for sending.
-fn edited_draft(editor: &InputEditor) -> RunDraft {
-    let text = editor.text();
-    let input = validate_input(&text).map_or(text, |v| compact(&v));
-    let changed = validate_input(&editor.draft.input).ok() != validate_input(&input).ok();
-    RunDraft {
-        input,
-        note: if changed {
-            Some("edited".into())
-        } else {
-            editor.draft.note.clone()
-        },
-        ..editor.draft.clone()
+        _ => Vec::new(),
     }
 }
 

@@ -224,7 +224,13 @@ pub fn set_thumbnail_bucket(app: &mut App, bucket: &str) -> Vec<Effect> {
 
 /// The user picked state machine `index` (picker or `:sm`): open it and remember it.
 pub fn choose_state_machine(app: &mut App, index: usize) -> Vec<Effect> {
-    let Some(name) = app.state_machines.get(index).map(|s| s.name.clone()) else {
+    let Some(name) = app
+        .executions
+        .machines
+        .all
+        .get(index)
+        .map(|s| s.name.clone())
+    else {
         return Vec::new();
     };
     app.options.state_machine = Some(name.clone());

@@ -104,10 +104,10 @@ fn segments(app: &App, width: u16) -> Vec<Segment> {
             Style::default().add_modifier(Modifier::BOLD),
         );
         let mut spans = vec![name.clone()];
-        if app.state_machines.len() > 1 {
-            let index = app.selected_state_machine.unwrap_or(0) + 1;
+        if app.executions.machines.all.len() > 1 {
+            let index = app.executions.machines.selected.unwrap_or(0) + 1;
             spans.push(Span::styled(
-                format!(" ({index}/{})", app.state_machines.len()),
+                format!(" ({index}/{})", app.executions.machines.all.len()),
                 theme::dim(),
             ));
         }

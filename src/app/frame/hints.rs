@@ -34,7 +34,7 @@ pub fn hint_items(app: &App, context: Context) -> Vec<(String, String)> {
         .iter()
         .filter(|b| tabbed && matches!(b.action, Action::NextTab | Action::Back));
     for b in app.keymap.bindings(context).iter().chain(extra) {
-        if !seen.contains(&b.action) && crate::app::safety::offered(app, b.action) {
+        if !seen.contains(&b.action) && crate::app::safety::offered(&app.options, b.action) {
             seen.push(b.action);
             items.push((format_keys(&b.keys), short(&b.desc).to_string()));
         }

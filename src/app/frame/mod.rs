@@ -1,6 +1,8 @@
-//! Pure rendering: `render(&App, &mut Frame)` draws the current view; one file per view plus
-//! shared widgets and the theme. Reads nothing but the `App`.
+//! What surrounds the screens: `render(&App, &mut Frame)` lays out the header, the screen's
+//! view, the notice or input line, the hint bar and the overlay on top; a compact notice when
+//! the terminal is too small. Reads nothing but the `App`.
 
+use crate::app::commands;
 use crate::app::overlays::{self, Overlay};
 use crate::app::screen::Screen;
 use crate::app::screens::{execution, executions, faces, thumbnails};
@@ -34,11 +36,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     header::render(app, frame, header);
+    let cx = app.view();
     match (app.screen, &app.execution) {
         (Screen::Faces, _) => faces::view::render(app, frame, body),
         (Screen::Thumbnails, _) => thumbnails::view::render(app, frame, body),
-        (Screen::Executions, Some(view)) => execution::view::render(app, view, frame, body),
-        (Screen::Executions, None) => executions::view::render(app, frame, body),
+        (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
+        (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
     }
     if let Some(Overlay::Input(input)) = &app.overlay {
         overlays::input::render(input, frame, notice);
@@ -59,13 +62,20 @@ pub fn render(app: &App, frame: &mut Frame) {
     hints::render(app, frame, hints);
     match &app.overlay {
         Some(Overlay::Help { context, scroll }) => {
-            overlays::help::render(app, *context, *scroll, frame, body)
+            overlays::help::render(&app.keymap, &app.options, *context, *scroll, frame, body)
         }
-        Some(Overlay::Palette(palette)) => overlays::palette::render(app, palette, frame, body),
+        Some(Overlay::Palette(palette)) => {
+            let completions = commands::completions(app, &palette.text);
+            overlays::palette::render(palette, &completions, frame, body)
+        }
         Some(Overlay::Confirm(confirm)) => overlays::confirm::render(confirm, frame, body),
-        Some(Overlay::Picker { cursor }) => overlays::picker::render(app, *cursor, frame, body),
+        Some(Overlay::Picker { cursor }) => {
+            let machines = &app.executions.machines;
+            overlays::picker::render(&machines.all, machines.selected, *cursor, frame, body)
+        }
         Some(Overlay::TestCases { cursor }) => {
-            overlays::test_cases::render(app, *cursor, frame, body)
+            let target = app.state_machine().map(|s| s.name.as_str());
+            overlays::test_cases::render(&app.runs.test_cases, target, *cursor, frame, body)
         }
         Some(Overlay::Editor(editor)) => overlays::editor_view::render(editor, frame, body),
         Some(Overlay::Input(_)) | None => {}
@@ -80,7 +90,7 @@ fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
         (Screen::Executions, Some(view)) => {
             format!("{} {}", view.summary.name, view.status().as_str())
         }
-        (Screen::Executions, None) => format!("{} executions", app.executions.visible.len()),
+        (Screen::Executions, None) => format!("{} executions", app.executions.list.visible.len()),
     };
     let lines = [
         Line::from(Span::styled("stepdeck", theme::title())),

@@ -1,13 +1,92 @@
-//! The confirm dialog: a question and Yes/No buttons, No highlighted by default.
+//! The confirm dialog: a question and Yes/No buttons, No highlighted by default; what Yes
+//! does is handed back to whoever asked (`Outcome::Confirmed`).
 
-use crate::app::overlays::Confirm;
+use super::Outcome;
 use crate::app::widgets::text::centered;
 use crate::app::widgets::theme;
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmAction {
+    StopExecution {
+        execution_arn: String,
+        name: String,
+    },
+    RedriveExecution {
+        execution_arn: String,
+        name: String,
+    },
+    DeleteFaces {
+        collection: String,
+        faces: Vec<crate::domain::faces::Face>,
+    },
+    DeleteObject {
+        bucket: String,
+        object: crate::domain::objects::ObjectInfo,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub message: String,
+    /// The highlighted button; No by default so that Enter is the safe answer.
+    pub yes_selected: bool,
+    pub on_yes: ConfirmAction,
+}
+
+impl Confirm {
+    pub fn stop_execution(execution_arn: String, name: String) -> Confirm {
+        Confirm {
+            title: "Stop execution".into(),
+            message: format!("Stop execution {name}? It will end as ABORTED."),
+            yes_selected: false,
+            on_yes: ConfirmAction::StopExecution {
+                execution_arn,
+                name,
+            },
+        }
+    }
+
+    pub fn redrive_execution(execution_arn: String, name: String) -> Confirm {
+        Confirm {
+            title: "Redrive execution".into(),
+            message: format!(
+                "Redrive execution {name}? It restarts from the states that did not succeed, \
+                 with the same input."
+            ),
+            yes_selected: false,
+            on_yes: ConfirmAction::RedriveExecution {
+                execution_arn,
+                name,
+            },
+        }
+    }
+}
+
+/// The dialog's keys: Yes hands `on_yes` back, No and Esc close it.
+pub fn on_action(confirm: &mut Confirm, action: Action) -> Outcome {
+    let yes = match action {
+        Action::ConfirmYes => true,
+        Action::ConfirmAccept => confirm.yes_selected,
+        Action::ConfirmToggle => {
+            confirm.yes_selected = !confirm.yes_selected;
+            return Outcome::Stay;
+        }
+        Action::ConfirmNo | Action::Cancel | Action::Back => false,
+        _ => return Outcome::Stay,
+    };
+    if yes {
+        Outcome::Confirmed(confirm.on_yes.clone())
+    } else {
+        Outcome::Close
+    }
+}
 
 pub fn render(confirm: &Confirm, frame: &mut Frame, area: Rect) {
     // Short questions keep the compact dialog; long ones (a list of faces) get a wider one,

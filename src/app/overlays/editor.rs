@@ -1,9 +1,10 @@
 //! The inline input editor: a small multi-line text buffer with a cursor, used to edit a run's
-//! JSON input when there is no `$EDITOR` and to review what `$EDITOR` returned. It validates
-//! as you type; nothing is sent from here until the input parses.
+//! JSON input when there is no `$EDITOR` and to review what `$EDITOR` returned; its keys. It
+//! validates as you type; nothing is sent from here until the input parses.
 
-use crate::app::flows::runs::RunDraft;
-use crate::domain::test_case::{JsonProblem, validate_input};
+use super::Outcome;
+use crate::domain::test_case::{JsonProblem, RunDraft, compact, validate_input};
+use crate::keymap::action::Action;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputEditor {
@@ -155,10 +156,69 @@ impl InputEditor {
     }
 }
 
+/// The editor's keys at `page` lines a page. Editing stays inside; Enter hands back the run
+/// with the edited input (only once it parses: else the cursor goes to the problem),
+/// `ctrl-s` the input to save as a test case, `ctrl-e` the draft to edit in `$EDITOR`.
+pub fn on_action(editor: &mut InputEditor, action: Action, page: usize) -> Outcome {
+    match action {
+        Action::Newline => editor.newline(),
+        Action::DeleteChar => editor.backspace(),
+        Action::DeleteForward => editor.delete_forward(),
+        Action::CursorLeft => editor.left(),
+        Action::CursorRight => editor.right(),
+        Action::Up => editor.move_lines(-1),
+        Action::Down => editor.move_lines(1),
+        Action::PageUp => editor.move_lines(-(page as isize)),
+        Action::PageDown => editor.move_lines(page as isize),
+        Action::Top => editor.move_lines(isize::MIN),
+        Action::Bottom => editor.move_lines(isize::MAX),
+        Action::LineStart => editor.line_start(),
+        Action::LineEnd => editor.line_end(),
+        Action::Cancel | Action::Back => return Outcome::Close,
+        Action::Submit => {
+            if !editor.revalidate() {
+                editor.jump_to_problem();
+                return Outcome::Stay; // the problem is on screen; nothing is sent
+            }
+            return Outcome::Run(edited_draft(editor));
+        }
+        Action::SaveTestCase => {
+            if !editor.revalidate() {
+                editor.jump_to_problem();
+                return Outcome::Stay;
+            }
+            return Outcome::SaveInput(edited_draft(editor).input);
+        }
+        Action::OpenInEditor => {
+            let mut draft = editor.draft.clone();
+            draft.input = editor.text();
+            return Outcome::EditExternally(draft);
+        }
+        _ => {}
+    }
+    Outcome::Stay
+}
+
+/// The editor's draft with the edited (valid) text, compacted for sending.
+fn edited_draft(editor: &InputEditor) -> RunDraft {
+    let text = editor.text();
+    let input = validate_input(&text).map_or(text, |v| compact(&v));
+    let changed = validate_input(&editor.draft.input).ok() != validate_input(&input).ok();
+    RunDraft {
+        input,
+        note: if changed {
+            Some("edited".into())
+        } else {
+            editor.draft.note.clone()
+        },
+        ..editor.draft.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::flows::runs::Origin;
+    use crate::domain::test_case::Origin;
 
     fn editor(text: &str) -> InputEditor {
         let draft = RunDraft {

@@ -1,9 +1,12 @@
 //! The help overlay: the bindings of the current context and the global ones, generated from
-//! the keymap's descriptions (keys of one action grouped), plus start-up problems.
+//! the keymap's descriptions (keys of one action grouped), plus start-up problems; its
+//! scrolling keys.
 
-use crate::app::App;
+use super::Outcome;
+use crate::app::options::AppOptions;
 use crate::app::widgets::theme;
-use crate::keymap::{Binding, Context, format_keys};
+use crate::keymap::action::Action;
+use crate::keymap::{Binding, Context, Keymap, format_keys};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -30,20 +33,23 @@ fn section(title: &str, bindings: &[Binding]) -> Vec<Line<'static>> {
 }
 
 /// The bindings of `context` shown in help: read-only mode hides those it would refuse.
-fn offered(app: &App, context: Context) -> Vec<Binding> {
-    app.keymap
+fn offered(keymap: &Keymap, options: &AppOptions, context: Context) -> Vec<Binding> {
+    keymap
         .bindings(context)
         .iter()
-        .filter(|b| crate::app::safety::offered(app, b.action))
+        .filter(|b| crate::app::safety::offered(options, b.action))
         .cloned()
         .collect()
 }
 
-pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
-    let mut lines = section(context.name(), &offered(app, context));
+pub fn lines(keymap: &Keymap, options: &AppOptions, context: Context) -> Vec<Line<'static>> {
+    let mut lines = section(context.name(), &offered(keymap, options, context));
     lines.push(Line::from(""));
-    lines.extend(section("global", &offered(app, Context::Global)));
-    let problems = &app.options.startup_problems;
+    lines.extend(section(
+        "global",
+        &offered(keymap, options, Context::Global),
+    ));
+    let problems = &options.startup_problems;
     if !problems.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("keymap problems", theme::error())));
@@ -54,7 +60,28 @@ pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render(app: &App, context: Context, scroll: usize, frame: &mut Frame, area: Rect) {
+/// Help's keys: scrolling, and the ways out.
+pub fn on_action(scroll: &mut usize, action: Action) -> Outcome {
+    match action {
+        Action::Back | Action::Cancel | Action::Help => return Outcome::Close,
+        Action::Down => *scroll += 1,
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll += 10,
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::Top => *scroll = 0,
+        _ => {}
+    }
+    Outcome::Stay
+}
+
+pub fn render(
+    keymap: &Keymap,
+    options: &AppOptions,
+    context: Context,
+    scroll: usize,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let popup = crate::app::widgets::text::centered(area, 72, area.height);
     frame.render_widget(Clear, popup);
     let block = Block::default()
@@ -62,7 +89,7 @@ pub fn render(app: &App, context: Context, scroll: usize, frame: &mut Frame, are
         .border_style(theme::dim())
         .title(Span::styled(" help — keys ", theme::title()))
         .title_bottom(Span::styled(" Esc/? close · j/k scroll ", theme::dim()));
-    let all = lines(app, context);
+    let all = lines(keymap, options, context);
     let visible = popup.height.saturating_sub(2) as usize;
     let scroll = scroll.min(all.len().saturating_sub(visible));
     let shown: Vec<Line> = all.into_iter().skip(scroll).collect();

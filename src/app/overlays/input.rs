@@ -1,11 +1,84 @@
-//! The one-line text input of `/` (list filter, events search) and of the rerun's user id,
-//! drawn above the hint bar.
+//! The one-line text input of `/` (list filter, events search, faces and thumbnails filters)
+//! and of the rerun's user id, drawn above the hint bar: its state, keys and view.
 
-use crate::app::overlays::{InputPurpose, TextInput};
+use super::Outcome;
 use crate::app::widgets::theme;
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// `/` in the executions list: filters as you type.
+    ListFilter,
+    /// `/` in the events tab: jumps to matches as you type.
+    EventSearch,
+    /// `/` in the faces list.
+    FacesFilter,
+    /// `/` in the thumbnails list.
+    ThumbnailsFilter,
+    /// `u`: the rider id to rerun the same photo as; Enter starts the run.
+    RerunAsUser,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextInput {
+    pub purpose: InputPurpose,
+    pub text: String,
+    /// The value before editing, restored by Esc.
+    pub previous: String,
+}
+
+impl TextInput {
+    /// An input for `purpose` starting from (and restoring on Esc) `current`.
+    pub fn new(purpose: InputPurpose, current: String) -> Self {
+        TextInput {
+            purpose,
+            text: current.clone(),
+            previous: current,
+        }
+    }
+}
+
+/// An input's keys. Filters and searches act as you type, so every change of the text is
+/// an `Outcome::Input` for the owner; Esc restores the text the input started from.
+pub fn on_action(input: &mut TextInput, action: Action) -> Outcome {
+    match action {
+        Action::Submit if input.purpose == InputPurpose::RerunAsUser => {
+            Outcome::Submit(input.text.clone())
+        }
+        Action::Submit => Outcome::Close,
+        Action::Cancel | Action::Back => Outcome::Input {
+            purpose: input.purpose,
+            text: input.previous.clone(),
+            close: true,
+        },
+        Action::DeleteChar => {
+            input.text.pop();
+            changed(input)
+        }
+        Action::ClearInput => {
+            input.text.clear();
+            changed(input)
+        }
+        _ => Outcome::Stay,
+    }
+}
+
+/// A typed character.
+pub fn type_char(input: &mut TextInput, c: char) -> Outcome {
+    input.text.push(c);
+    changed(input)
+}
+
+fn changed(input: &TextInput) -> Outcome {
+    Outcome::Input {
+        purpose: input.purpose,
+        text: input.text.clone(),
+        close: false,
+    }
+}
 
 pub fn render(input: &TextInput, frame: &mut Frame, area: Rect) {
     let (label, prompt, keys) = match input.purpose {

@@ -1,7 +1,8 @@
 //! Things drawn over the current view and taking its keys: help, the command palette (its
-//! commands live in `palette.rs`), the confirm dialog, the state machine and test-case
+//! commands live in `app/commands.rs`), the confirm dialog, the state machine and test-case
 //! pickers, the inline input editor and the one-line text inputs (list filter, events
-//! search, user id).
+//! search, user id). An overlay knows no screen: its keys return an `Outcome` that the shell
+//! hands to whoever opened it.
 
 pub mod confirm;
 pub mod editor;
@@ -12,10 +13,14 @@ pub mod palette;
 pub mod picker;
 pub mod test_cases;
 
-use crate::app::overlays::editor::InputEditor;
+use crate::domain::test_case::RunDraft;
 use crate::keymap::Context;
+use crate::keymap::action::Action;
+use editor::InputEditor;
 
-pub use crate::app::commands::{Command, Palette, status_filter_words};
+pub use confirm::{Confirm, ConfirmAction};
+pub use input::{InputPurpose, TextInput};
+pub use palette::Palette;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
@@ -52,82 +57,49 @@ impl Overlay {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputPurpose {
-    /// `/` in the executions list: filters as you type.
-    ListFilter,
-    /// `/` in the events tab: jumps to matches as you type.
-    EventSearch,
-    /// `/` in the faces list.
-    FacesFilter,
-    /// `/` in the thumbnails list.
-    ThumbnailsFilter,
-    /// `u`: the rider id to rerun the same photo as; Enter starts the run.
-    RerunAsUser,
-}
-
+/// What an overlay's keys mean for whoever opened it. The shell closes the overlay for every
+/// outcome but `Stay` (and an `Input` that keeps it open) and hands the rest to the owner:
+/// overlays know no screen.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TextInput {
-    pub purpose: InputPurpose,
-    pub text: String,
-    /// The value before editing, restored by Esc.
-    pub previous: String,
+pub enum Outcome {
+    /// Nothing for the owner; the overlay stays open.
+    Stay,
+    /// Closed without an answer.
+    Close,
+    /// Yes in the confirm dialog.
+    Confirmed(ConfirmAction),
+    /// The text of an input changed (as you type), or was restored by Esc (`close`).
+    Input {
+        purpose: InputPurpose,
+        text: String,
+        close: bool,
+    },
+    /// Enter on a text: the palette's command line, the rerun's user id.
+    Submit(String),
+    /// Enter in the input editor: the run with the edited (valid) input.
+    Run(RunDraft),
+    /// `ctrl-s` in the input editor: save this (valid) input as a test case; the editor
+    /// stays open.
+    SaveInput(String),
+    /// `ctrl-e` in the input editor: continue in `$EDITOR` with this draft.
+    EditExternally(RunDraft),
+    /// A picker's row chosen (its index), and with which key's action: `Open` / `Submit`,
+    /// or what else the picker offers (`EditAndRun`, `RerunAsUser` for test cases).
+    Chosen(usize, Action),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConfirmAction {
-    StopExecution {
-        execution_arn: String,
-        name: String,
-    },
-    RedriveExecution {
-        execution_arn: String,
-        name: String,
-    },
-    DeleteFaces {
-        collection: String,
-        faces: Vec<crate::domain::faces::Face>,
-    },
-    DeleteObject {
-        bucket: String,
-        object: crate::domain::objects::ObjectInfo,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub title: String,
-    pub message: String,
-    /// The highlighted button; No by default so that Enter is the safe answer.
-    pub yes_selected: bool,
-    pub on_yes: ConfirmAction,
-}
-
-impl Confirm {
-    pub fn stop_execution(execution_arn: String, name: String) -> Confirm {
-        Confirm {
-            title: "Stop execution".into(),
-            message: format!("Stop execution {name}? It will end as ABORTED."),
-            yes_selected: false,
-            on_yes: ConfirmAction::StopExecution {
-                execution_arn,
-                name,
-            },
-        }
-    }
-
-    pub fn redrive_execution(execution_arn: String, name: String) -> Confirm {
-        Confirm {
-            title: "Redrive execution".into(),
-            message: format!(
-                "Redrive execution {name}? It restarts from the states that did not succeed, \
-                 with the same input."
-            ),
-            yes_selected: false,
-            on_yes: ConfirmAction::RedriveExecution {
-                execution_arn,
-                name,
-            },
+impl Outcome {
+    /// Whether the overlay closes with this outcome.
+    pub fn closes(&self) -> bool {
+        match self {
+            Outcome::Stay | Outcome::SaveInput(_) => false,
+            Outcome::Input { close, .. } => *close,
+            Outcome::Close
+            | Outcome::Confirmed(_)
+            | Outcome::Submit(_)
+            | Outcome::Run(_)
+            | Outcome::EditExternally(_)
+            | Outcome::Chosen(..) => true,
         }
     }
 }

@@ -1,8 +1,9 @@
-//! The command palette (`:`): the typed command and its completions.
+//! The command palette (`:`): the typed line, the highlighted completion, its keys and view.
+//! The completions are handed in by the shell (`commands.rs` knows the commands).
 
-use crate::app::App;
-use crate::app::overlays::Palette;
+use super::Outcome;
 use crate::app::widgets::theme;
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,8 +11,50 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const MAX_SUGGESTIONS: usize = 8;
 
-pub fn render(app: &App, palette: &Palette, frame: &mut Frame, area: Rect) {
-    let completions = palette.completions(app);
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    pub text: String,
+    /// Highlighted completion.
+    pub selected: usize,
+}
+
+/// The palette's keys over the current `completions`; Enter hands the line to the shell.
+pub fn on_action(palette: &mut Palette, action: Action, completions: &[String]) -> Outcome {
+    match action {
+        Action::Cancel | Action::Back => return Outcome::Close,
+        Action::DeleteChar => {
+            palette.text.pop();
+            palette.selected = 0;
+        }
+        Action::ClearInput => {
+            palette.text.clear();
+            palette.selected = 0;
+        }
+        Action::Down if !completions.is_empty() => {
+            palette.selected = (palette.selected + 1) % completions.len();
+        }
+        Action::Up if !completions.is_empty() => {
+            palette.selected = (palette.selected + completions.len() - 1) % completions.len();
+        }
+        Action::Complete => {
+            if let Some(c) = completions.get(palette.selected.min(completions.len().max(1) - 1)) {
+                palette.text = c.clone();
+                palette.selected = 0;
+            }
+        }
+        Action::Submit => return Outcome::Submit(palette.text.clone()),
+        _ => {}
+    }
+    Outcome::Stay
+}
+
+/// A typed character.
+pub fn type_char(palette: &mut Palette, c: char) {
+    palette.text.push(c);
+    palette.selected = 0;
+}
+
+pub fn render(palette: &Palette, completions: &[String], frame: &mut Frame, area: Rect) {
     let shown = completions.len().min(MAX_SUGGESTIONS);
     let width = area.width.min(64);
     let height = (shown as u16 + 3).min(area.height);

@@ -1,25 +1,51 @@
 //! The test-case picker (`s`): each case's name and what it runs (photo and rider), the
-//! highlighted case's input, and the state machine it will start on.
+//! highlighted case's input, and the state machine it will start on; its keys and view.
 
-use crate::app::App;
+use super::Outcome;
 use crate::app::list::scroll_to;
 use crate::app::widgets::text::{centered, truncate};
 use crate::app::widgets::theme;
 use crate::domain::execution::input_label;
-use crate::domain::test_case::pretty;
+use crate::domain::test_case::{TestCase, pretty};
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn render(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
-    let cases = &app.runs.test_cases;
+/// The picker's keys over `count` test cases at `page` rows a page: Enter starts the one
+/// under the cursor, `e` edits it first, `u` runs it as another user.
+pub fn on_action(cursor: &mut usize, count: usize, page: usize, action: Action) -> Outcome {
+    let last = count.saturating_sub(1);
+    match action {
+        Action::Down => *cursor = (*cursor + 1).min(last),
+        Action::Up => *cursor = cursor.saturating_sub(1),
+        Action::PageDown => *cursor = (*cursor + page).min(last),
+        Action::PageUp => *cursor = cursor.saturating_sub(page),
+        Action::Top => *cursor = 0,
+        Action::Bottom => *cursor = last,
+        Action::Cancel | Action::Back => return Outcome::Close,
+        Action::Open | Action::Submit | Action::EditAndRun | Action::RerunAsUser => {
+            return Outcome::Chosen(*cursor, action);
+        }
+        _ => {}
+    }
+    Outcome::Stay
+}
+
+/// The test cases, `cursor` highlighted, to start on `state_machine` (its name).
+pub fn render(
+    cases: &[TestCase],
+    state_machine: Option<&str>,
+    cursor: usize,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let list_height = cases.len().min(12) as u16;
     let popup = centered(area, 76, list_height + 8);
     frame.render_widget(Clear, popup);
-    let target = app
-        .state_machine()
-        .map(|s| format!("on {} ", s.name))
+    let target = state_machine
+        .map(|name| format!("on {name} "))
         .unwrap_or_default();
     let block = Block::default()
         .borders(Borders::ALL)

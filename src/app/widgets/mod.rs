@@ -3,5 +3,6 @@
 
 pub mod gantt;
 pub mod json;
+pub mod table;
 pub mod text;
 pub mod theme;

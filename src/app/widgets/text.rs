@@ -1,7 +1,12 @@
 //! Text helpers the views share: counts with thousands separators, singular/plural nouns,
-//! truncation with an ellipsis, a centred rectangle for dialogs.
+//! truncation with an ellipsis, a centred rectangle for dialogs, the missing-permission line
+//! and how to ask again.
 
+use crate::app::widgets::theme;
+use crate::keymap::action::Action;
+use crate::keymap::{Context, Keymap, format_keys};
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -44,6 +49,21 @@ pub fn truncate(text: &str, width: usize) -> String {
     let mut out: String = text.chars().take(width - 1).collect();
     out.push('…');
     out
+}
+
+/// `⚠ missing permission states:GetExecutionHistory — timeline unavailable`.
+pub fn missing_permission(action: &str, unavailable: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        format!(" ⚠ missing permission {action} — {unavailable} unavailable"),
+        theme::error(),
+    ))
+}
+
+/// How to ask again: the refresh key of `context` (the view's), else the palette command.
+pub fn retry_hint(keymap: &Keymap, context: Context) -> String {
+    keymap
+        .key_for(context, Action::Refresh)
+        .map_or_else(|| ":refresh".to_string(), format_keys)
 }
 
 #[cfg(test)]

@@ -1,20 +1,27 @@
 //! The Events tab: every history event in a virtualised table (only the rows on screen are
 //! built), with the count against the 25,000-event limit and the search matches.
 
-use crate::app::App;
+use super::{HISTORY_EVENT_LIMIT, State};
+use crate::app::ctx::Ctx;
+use crate::app::ctx::View;
+use crate::app::effect::Effect;
+use crate::app::list::moved;
 use crate::app::list::scroll_to;
-use crate::app::screens::execution::{ExecutionView, HISTORY_EVENT_LIMIT};
+use crate::app::notice::NoticeLevel;
+use crate::app::overlays::Overlay;
+use crate::app::overlays::input::{InputPurpose, TextInput};
 use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
 use crate::domain::history::HistoryEvent;
 use crate::domain::time::{format_clock, format_duration};
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let mut spans = vec![Span::styled(
         format!(
@@ -39,16 +46,11 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
             theme::dim(),
         ));
     }
-    if let Some(action) = view.history_denied.as_deref() {
+    if let Some(action) = view.history.denied.as_deref() {
         spans.push(Span::raw(" "));
-        spans.extend(
-            crate::app::screens::execution::view::missing_permission(action, "events").spans,
-        );
+        spans.extend(crate::app::widgets::text::missing_permission(action, "events").spans);
         spans.push(Span::styled(
-            format!(
-                "  {} asks again",
-                crate::app::screens::execution::view::retry_hint(app)
-            ),
+            format!("  {} asks again", cx.retry_hint()),
             theme::dim(),
         ));
     } else if !view.history_loaded {
@@ -73,7 +75,6 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let _ = app;
     let widths = [
         Constraint::Length(6),
         Constraint::Length(8),
@@ -89,12 +90,7 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn event_row(
-    view: &ExecutionView,
-    event: &HistoryEvent,
-    matched: bool,
-    cursor: bool,
-) -> Row<'static> {
+fn event_row(view: &State, event: &HistoryEvent, matched: bool, cursor: bool) -> Row<'static> {
     let kind = event.event_type.as_str().to_string();
     let style = if event.event_type.is_failure() {
         Style::default().fg(theme::FAILED)
@@ -127,4 +123,46 @@ fn event_row(
         Cell::from(Span::styled(kind, style)),
         Cell::from(event.summary()),
     ])
+}
+
+/// The Events tab's keys: moving, `/` search (as you type), next and previous match.
+pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
+    let page = cx.page_rows();
+    if let Some(target) = moved(action, s.events_view.cursor, page) {
+        s.move_events(target, page);
+        return Vec::new();
+    }
+    match action {
+        Action::Search => {
+            let current = s.events_view.search.clone();
+            cx.open(Overlay::Input(TextInput::new(
+                InputPurpose::EventSearch,
+                current,
+            )));
+        }
+        Action::NextMatch | Action::PrevMatch => {
+            if s.events_view.search.is_empty() {
+                cx.notify(NoticeLevel::Info, "no search: press / to search the events");
+            } else {
+                match s.find_match(action == Action::NextMatch, false) {
+                    Some(i) => s.move_events(i, page),
+                    None => {
+                        let text = format!("no event matches `{}`", s.events_view.search);
+                        cx.notify(NoticeLevel::Info, text);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The search as typed: the cursor jumps to the first match at or after it.
+pub fn apply_search(s: &mut State, cx: &Ctx, text: String) {
+    s.events_view.search = text;
+    s.recompute_matches();
+    if let Some(i) = s.find_match(true, true) {
+        s.move_events(i, cx.page_rows());
+    }
 }

@@ -5,11 +5,13 @@
 
 pub mod events;
 pub mod io;
+pub mod keys;
 pub mod timeline;
+pub mod update;
 pub mod view;
 
+use crate::app::fetch::Fetch;
 use crate::app::list::scroll_to;
-use crate::app::msg::Generation;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 use crate::domain::history::HistoryEvent;
@@ -78,31 +80,31 @@ pub struct EventsState {
     pub cursor: usize,
     pub offset: usize,
     pub search: String,
-    /// Indices into `ExecutionView::events` matching `search`.
+    /// Indices into `State::events` matching `search`.
     pub matches: Vec<usize>,
 }
 
+/// The open execution (the executions screen drilled in).
 #[derive(Debug, Clone)]
-pub struct ExecutionView {
+pub struct State {
     pub arn: String,
     /// The list row it was opened from (the header until the description arrives).
     pub summary: ExecutionSummary,
     pub detail: Option<ExecutionDetail>,
-    pub detail_in_flight: Option<Generation>,
-    /// When the last DescribeExecution went out (it is polled while the history is denied).
-    pub last_detail_request_at: Option<Millis>,
+    /// DescribeExecution: asked at open, after the history saw the end, and polled while the
+    /// history is denied.
+    pub describe: Fetch,
     pub builder: TimelineBuilder,
     /// Every event received, in id order (the Events tab).
     pub events: Vec<HistoryEvent>,
-    pub history_in_flight: Option<Generation>,
+    /// GetExecutionHistory, polled for new events while the execution runs. When it is
+    /// refused (`denied`), the history is no longer polled and the view shows the
+    /// description only.
+    pub history: Fetch,
     pub history_loaded: bool,
-    pub last_history_request_at: Option<Millis>,
-    /// The IAM action refused when reading the history (`states:GetExecutionHistory`): the
-    /// history is then no longer polled, and the view shows the description only.
-    pub history_denied: Option<String>,
     /// State inputs/outputs by event id, filled by one fetch with execution data.
     pub payloads: HashMap<i64, EventPayload>,
-    pub payload_in_flight: Option<Generation>,
+    pub payload: Fetch,
     /// Highest event id the payload fetch covered (0 = never fetched).
     pub payloads_through: i64,
     /// The last error loading this execution.
@@ -113,23 +115,20 @@ pub struct ExecutionView {
     pub io_scroll: usize,
 }
 
-impl ExecutionView {
+impl State {
     pub fn new(summary: ExecutionSummary) -> Self {
         let running = summary.status == ExecutionStatus::Running;
-        ExecutionView {
+        State {
             arn: summary.arn.clone(),
             summary,
             detail: None,
-            detail_in_flight: None,
-            last_detail_request_at: None,
+            describe: Fetch::default(),
             builder: TimelineBuilder::new(),
             events: Vec::new(),
-            history_in_flight: None,
+            history: Fetch::default(),
             history_loaded: false,
-            last_history_request_at: None,
-            history_denied: None,
             payloads: HashMap::new(),
-            payload_in_flight: None,
+            payload: Fetch::default(),
             payloads_through: 0,
             error: None,
             tab: Tab::Timeline,
@@ -272,7 +271,7 @@ impl ExecutionView {
 
     /// Whether opening this span's details needs a payload fetch.
     pub fn needs_payloads_for(&self, span: &Span) -> bool {
-        self.payload_in_flight.is_none()
+        !self.payload.busy()
             && span.input.is_none()
             && span.entered_event_id > self.payloads_through
     }

@@ -2,33 +2,38 @@
 //! details pane of the selected state: type, status, times, attempts with their errors and
 //! backoff gaps, error/cause and the state's input/output.
 
-use crate::app::App;
+use super::State;
+use crate::app::ctx::Ctx;
+use crate::app::ctx::View;
+use crate::app::effect::Effect;
+use crate::app::list::moved;
 use crate::app::list::scroll_to;
-use crate::app::screens::execution::ExecutionView;
+use crate::app::notice::NoticeLevel;
 use crate::app::widgets::gantt::Gantt;
 use crate::app::widgets::json::json_lines;
 use crate::app::widgets::theme;
 use crate::domain::Millis;
 use crate::domain::time::{format_clock, format_duration};
 use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
+use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [status_line, main] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    if let Some(action) = view.history_denied.as_deref()
+    if let Some(action) = view.history.denied.as_deref()
         && view.timeline.rows.is_empty()
     {
         // No time window to speak of: the whole tab is the description.
-        let lines = crate::app::screens::execution::view::description_only(app, view, action);
+        let lines = super::view::description_only(view, cx, action);
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    frame.render_widget(window_line(app, view), status_line);
+    frame.render_widget(window_line(view, cx), status_line);
     if view.timeline.rows.is_empty() {
         let text = if view.history_loaded {
             "no states entered yet"
@@ -53,14 +58,14 @@ pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
         (a, Some(b))
     };
-    render_chart(app, view, frame, chart);
+    render_chart(view, cx, frame, chart);
     if let Some(pane) = pane {
-        render_details(app, view, frame, pane);
+        render_details(view, cx, frame, pane);
     }
 }
 
-fn window_line(app: &App, view: &ExecutionView) -> Line<'static> {
-    let (from, to) = view.window(app.now);
+fn window_line(view: &State, cx: &View) -> Line<'static> {
+    let (from, to) = view.window(cx.now);
     let mut spans = vec![
         Span::styled(" window ", theme::dim()),
         Span::raw(format!(
@@ -90,14 +95,14 @@ fn window_line(app: &App, view: &ExecutionView) -> Line<'static> {
     Line::from(spans)
 }
 
-fn render_chart(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+fn render_chart(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let rows_height = area.height.saturating_sub(1) as usize;
     let offset = scroll_to(view.timeline.offset, view.timeline.selected, rows_height);
     let gantt = Gantt {
         timeline: view.timeline(),
         rows: &view.timeline.rows,
-        now: app.now,
-        window: view.window(app.now),
+        now: cx.now,
+        window: view.window(cx.now),
         selected: Some(view.timeline.selected),
         offset,
         name_width: (area.width / 3).clamp(12, 36),
@@ -105,7 +110,7 @@ fn render_chart(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) 
     frame.render_widget(gantt, area);
 }
 
-fn render_details(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+fn render_details(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::dim())
@@ -119,7 +124,7 @@ fn render_details(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect
         .map(|r| &r.kind)
     {
         Some(RowKind::Span(id)) => match view.timeline().spans.get(*id) {
-            Some(span) => span_details(app, view, span),
+            Some(span) => span_details(view, cx, span),
             None => Vec::new(),
         },
         Some(RowKind::Lane { segment, .. }) => vec![Line::from(vec![
@@ -138,7 +143,7 @@ fn field(name: &str, value: impl Into<String>) -> Line<'static> {
     ])
 }
 
-fn relative(view: &ExecutionView, at: Millis) -> String {
+fn relative(view: &State, at: Millis) -> String {
     format!(
         "{} (+{})",
         format_clock(at),
@@ -146,7 +151,7 @@ fn relative(view: &ExecutionView, at: Millis) -> String {
     )
 }
 
-fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'static>> {
+fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
@@ -172,7 +177,7 @@ fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'
             span.end
                 .map_or_else(|| "running".to_string(), |e| relative(view, e)),
         ),
-        field("duration", format_duration(span.duration(app.now))),
+        field("duration", format_duration(span.duration(cx.now))),
     ];
     if !span.path.is_empty() {
         let path: Vec<String> = span.path.iter().map(|p| p.label()).collect();
@@ -194,7 +199,7 @@ fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'
                 AttemptStatus::Failed => ("failed", theme::FAILED),
                 AttemptStatus::TimedOut => ("timed out", theme::FAILED),
             };
-            let took = format_duration(attempt.end.unwrap_or(app.now) - attempt.scheduled);
+            let took = format_duration(attempt.end.unwrap_or(cx.now) - attempt.scheduled);
             let mut parts = vec![
                 Span::raw(format!(" #{} ", i + 1)),
                 Span::styled(status.0, Style::default().fg(status.1)),
@@ -218,7 +223,7 @@ fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'
     if let Some(cause) = span.cause.as_ref().filter(|_| ended_badly) {
         lines.push(field("cause", cause.clone()));
     }
-    let pending = view.payload_in_flight.is_some();
+    let pending = view.payload.busy();
     let missing = if pending { "loading…" } else { "(none)" };
     lines.push(Line::from(Span::styled("input", theme::title())));
     match view.span_input(span) {
@@ -234,4 +239,44 @@ fn span_details(app: &App, view: &ExecutionView, span: &StateSpan) -> Vec<Line<'
         None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
     }
     lines
+}
+
+/// The Timeline tab's keys: moving the selection, the details pane (fetching the state's
+/// payloads when it needs them), zoom, pan, fit and follow.
+pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
+    let page = cx.page_rows();
+    let now = cx.now;
+    if let Some(target) = moved(action, s.timeline.selected, page) {
+        s.move_timeline(target, page);
+        return Vec::new();
+    }
+    match action {
+        Action::ToggleDetails | Action::Open => {
+            s.timeline.details = !s.timeline.details;
+            let wants_payloads = s.timeline.details
+                && s.selected_span()
+                    .is_some_and(|span| s.needs_payloads_for(span));
+            if wants_payloads {
+                return super::update::request_payloads(s, cx);
+            }
+        }
+        Action::ZoomIn => s.zoom(true, now),
+        Action::ZoomOut => s.zoom(false, now),
+        Action::PanLeft => s.pan(false, now),
+        Action::PanRight => s.pan(true, now),
+        Action::Fit => s.fit(),
+        Action::Follow => toggle_follow(s, cx),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn toggle_follow(s: &mut State, cx: &mut Ctx) {
+    if s.timeline.follow {
+        s.timeline.follow = false;
+    } else if s.is_running() {
+        s.timeline.follow = true;
+    } else {
+        cx.notify(NoticeLevel::Info, "follow applies to running executions");
+    }
 }

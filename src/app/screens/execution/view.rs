@@ -2,36 +2,35 @@
 //! and the selected tab (timeline, events, input/output); with the history denied, the line
 //! naming the missing permission and the description alone.
 
+use super::{State, Tab};
 use super::{events, io, timeline};
-use crate::app::App;
-use crate::app::screens::execution::{ExecutionView, Tab};
+use crate::app::ctx::View;
+use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
 use crate::domain::time::{format_duration, format_rfc3339};
-use crate::keymap::action::Action;
-use crate::keymap::format_keys;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-pub fn render(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [head, tabs, body] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
     .areas(area);
-    render_head(app, view, frame, head);
+    render_head(view, cx, frame, head);
     render_tabs(view, frame, tabs);
     match view.tab {
-        Tab::Timeline => timeline::render(app, view, frame, body),
-        Tab::Events => events::render(app, view, frame, body),
+        Tab::Timeline => timeline::render(view, cx, frame, body),
+        Tab::Events => events::render(view, cx, frame, body),
         Tab::Io => io::render(view, frame, body),
     }
 }
 
-fn render_head(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
+fn render_head(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let status = view.status();
     let mut first = vec![
         Span::styled(" ", Style::default()),
@@ -43,7 +42,7 @@ fn render_head(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
         Span::styled(
             format!(
                 "{} {}",
-                theme::status_symbol(status, app.now),
+                theme::status_symbol(status, cx.now),
                 status.as_str()
             ),
             theme::status_style(status),
@@ -56,7 +55,7 @@ fn render_head(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
             theme::outcome_style(&outcome),
         ));
     }
-    let duration = format_duration(view.duration(app.now));
+    let duration = format_duration(view.duration(cx.now));
     let live = if view.is_running() { " (running)" } else { "" };
     let mut second = vec![
         Span::styled(" started ", theme::dim()),
@@ -85,7 +84,7 @@ fn render_head(app: &App, view: &ExecutionView, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(second), b);
 }
 
-fn render_tabs(view: &ExecutionView, frame: &mut Frame, area: Rect) {
+fn render_tabs(view: &State, frame: &mut Frame, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
     for (i, tab) in Tab::ALL.iter().enumerate() {
         if i > 0 {
@@ -101,24 +100,9 @@ fn render_tabs(view: &ExecutionView, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-/// `⚠ missing permission states:GetExecutionHistory — timeline unavailable`.
-pub fn missing_permission(action: &str, unavailable: &str) -> Line<'static> {
-    Line::from(Span::styled(
-        format!(" ⚠ missing permission {action} — {unavailable} unavailable"),
-        theme::error(),
-    ))
-}
-
-/// How to ask again: the refresh key of the current view, else the palette command.
-pub fn retry_hint(app: &App) -> String {
-    app.keymap
-        .key_for(app.view_context(), Action::Refresh)
-        .map_or_else(|| ":refresh".to_string(), format_keys)
-}
-
 /// What is known without the history: the permission line, then what DescribeExecution
 /// returned (status, start and stop, input, output, error and cause).
-pub fn description_only(app: &App, view: &ExecutionView, action: &str) -> Vec<Line<'static>> {
+pub fn description_only(view: &State, cx: &View, action: &str) -> Vec<Line<'static>> {
     let field = |name: &str, value: String| {
         Line::from(vec![
             Span::styled(format!(" {name:<9}"), theme::dim()),
@@ -136,7 +120,7 @@ pub fn description_only(app: &App, view: &ExecutionView, action: &str) -> Vec<Li
         Line::from(Span::styled(
             format!(
                 "   showing what DescribeExecution returns{refreshed}; {} asks for the history again",
-                retry_hint(app)
+                cx.retry_hint()
             ),
             theme::dim(),
         )),
@@ -151,7 +135,7 @@ pub fn description_only(app: &App, view: &ExecutionView, action: &str) -> Vec<Li
             view.end()
                 .map_or_else(|| "(running)".to_string(), format_rfc3339),
         ),
-        field("duration", format_duration(view.duration(app.now))),
+        field("duration", format_duration(view.duration(cx.now))),
         Line::from(""),
     ];
     lines.extend(io::sections(view, false));

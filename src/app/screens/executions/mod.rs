@@ -1,13 +1,18 @@
-//! The executions list: rows in server order, the client-side text filter and sort, the
-//! cursor (kept on the same execution across refreshes), pagination and the live refresh state.
+//! The executions screen's state: the state machines, rows in server order, the client-side
+//! text filter and sort, the cursor (kept on the same execution across refreshes), pagination
+//! and the live refresh state.
 
+pub mod keys;
+pub mod machines;
+pub mod update;
 pub mod view;
 
-use crate::app::list::{ColumnSort, Cursor, scroll_to};
-use crate::app::msg::Generation;
+use crate::app::fetch::Fetch;
+use crate::app::list::{ColumnSort, Keyed, List};
 use crate::backend::Page;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
+use machines::Machines;
 use std::collections::{HashMap, HashSet};
 
 /// Executions asked for per page.
@@ -50,39 +55,36 @@ impl SortColumn {
 
 pub type Sort = ColumnSort<SortColumn>;
 
+impl Keyed for ExecutionSummary {
+    fn key(&self) -> &str {
+        &self.arn
+    }
+}
+
+/// The executions screen: the state machines, the listing of the selected one, and the
+/// descriptions that fill in what the listing leaves out.
 #[derive(Debug, Clone, Default)]
-pub struct ExecutionsList {
-    /// Rows in server order (newest first), across the pages loaded so far.
-    pub rows: Vec<ExecutionSummary>,
+pub struct State {
+    /// Rows in server order (newest first), across the pages loaded so far; the list's
+    /// filter matches name, input label, outcome and status.
+    pub list: List<ExecutionSummary, SortColumn>,
+    pub machines: Machines,
     /// Token of the next page; None when everything is loaded.
     pub next_token: Option<String>,
     /// Server-side filter (None = all statuses).
     pub status_filter: Option<ExecutionStatus>,
-    /// Client-side filter on name / input label / outcome (case-insensitive).
-    pub text_filter: String,
-    /// None keeps the server order (newest first).
-    pub sort: Option<Sort>,
-    /// Indices into `rows` after filtering and sorting: what the table shows.
-    pub visible: Vec<usize>,
-    /// Index into `visible`.
-    pub cursor: usize,
-    /// First row on screen (index into `visible`).
-    pub offset: usize,
-    /// The execution under the cursor, so that refreshes and re-sorts keep it selected.
-    pub cursor_arn: Option<String>,
     /// A first page arrived for the current list generation.
     pub loaded: bool,
-    pub refresh_in_flight: Option<Generation>,
-    pub page_in_flight: Option<Generation>,
-    /// When the last refresh request went out: the next one is due an interval later.
-    pub last_request_at: Option<Millis>,
+    /// The first page, asked for again every refresh interval. A refused listing
+    /// (`states:ListExecutions`) is not refreshed on its own until a manual refresh (or a
+    /// new listing) succeeds.
+    pub refresh: Fetch,
+    /// The next page, asked for as the cursor nears the end.
+    pub page: Fetch,
     /// Time of the last successful refresh (the LIVE badge).
     pub last_refresh: Option<Millis>,
     /// The last refresh error and when it happened; the last good rows stay on screen.
     pub error: Option<(String, Millis)>,
-    /// The IAM action refused when listing (`states:ListExecutions`): the list is then not
-    /// refreshed on its own until a manual refresh (or a new listing) succeeds.
-    pub denied: Option<String>,
     /// Descriptions of rows, by execution ARN (kept across listings: an ARN's input never
     /// changes, nor does a finished run's outcome).
     pub row_details: HashMap<String, RowDetail>,
@@ -92,22 +94,22 @@ pub struct ExecutionsList {
     pub describe_denied: bool,
 }
 
-impl ExecutionsList {
+impl State {
     /// Forgets the rows for a new listing (other state machine or status filter); responses
     /// to earlier requests are then stale.
     pub fn reset(&mut self) {
-        let keep_text = std::mem::take(&mut self.text_filter);
-        let keep_sort = self.sort;
-        let keep_status = self.status_filter;
-        let keep_details = std::mem::take(&mut self.row_details);
-        let keep_denied = self.describe_denied;
-        *self = ExecutionsList {
-            text_filter: keep_text,
-            sort: keep_sort,
-            status_filter: keep_status,
-            row_details: keep_details,
-            describe_denied: keep_denied,
-            ..ExecutionsList::default()
+        let list = List {
+            filter: std::mem::take(&mut self.list.filter),
+            sort: self.list.sort,
+            ..List::default()
+        };
+        *self = State {
+            list,
+            machines: std::mem::take(&mut self.machines),
+            status_filter: self.status_filter,
+            row_details: std::mem::take(&mut self.row_details),
+            describe_denied: self.describe_denied,
+            ..State::default()
         };
     }
 
@@ -123,11 +125,12 @@ impl ExecutionsList {
             return Vec::new();
         }
         let budget = MAX_ROW_DESCRIBES.saturating_sub(self.describing.len());
-        self.visible
+        let list = &self.list;
+        list.visible
             .iter()
-            .skip(self.offset)
+            .skip(list.offset)
             .take(page_rows)
-            .map(|&i| &self.rows[i])
+            .map(|&i| &list.rows[i])
             .filter(|row| Self::lacks_detail(row) && !self.describing.contains(&row.arn))
             .filter(|row| {
                 self.row_details
@@ -150,7 +153,7 @@ impl ExecutionsList {
     /// Fills blank inputs from the descriptions, and outcomes where the description saw the
     /// status the row is listed with (a newer status waits for the list to catch up).
     pub fn fill_from_details(&mut self) {
-        for row in &mut self.rows {
+        for row in &mut self.list.rows {
             let Some(detail) = self.row_details.get(&row.arn) else {
                 continue;
             };
@@ -164,7 +167,7 @@ impl ExecutionsList {
     }
 
     pub fn selected(&self) -> Option<&ExecutionSummary> {
-        self.visible.get(self.cursor).map(|&i| &self.rows[i])
+        self.list.selected()
     }
 
     /// A refresh (first page): updates known rows, adds new ones at the top, keeps the pages
@@ -174,6 +177,7 @@ impl ExecutionsList {
         let fresh: std::collections::HashSet<&str> =
             page.items.iter().map(|e| e.arn.as_str()).collect();
         let kept: Vec<ExecutionSummary> = self
+            .list
             .rows
             .drain(..)
             .filter(|r| !fresh.contains(r.arn.as_str()))
@@ -190,14 +194,14 @@ impl ExecutionsList {
         if kept.is_empty() {
             self.next_token = page.next_token;
         }
-        self.rows = page.items;
-        self.rows.extend(kept);
+        self.list.rows = page.items;
+        self.list.rows.extend(kept);
         self.loaded = true;
         self.last_refresh = Some(now);
         self.error = None;
-        self.denied = None;
-        if first_load && self.cursor_arn.is_none() {
-            self.cursor = 0;
+        self.refresh.denied = None;
+        if first_load && self.list.cursor_key.is_none() {
+            self.list.cursor = 0;
         }
         self.fill_from_details();
         self.recompute(now);
@@ -205,10 +209,7 @@ impl ExecutionsList {
 
     /// A further page, appended below (rows already present are skipped).
     pub fn apply_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
-        let known: std::collections::HashSet<String> =
-            self.rows.iter().map(|r| r.arn.clone()).collect();
-        self.rows
-            .extend(page.items.into_iter().filter(|r| !known.contains(&r.arn)));
+        self.list.extend_new(page.items);
         self.next_token = page.next_token;
         self.fill_from_details();
         self.recompute(now);
@@ -228,12 +229,12 @@ impl ExecutionsList {
     /// Rebuilds `visible` after a change of rows, filter or sort, and puts the cursor back on
     /// the same execution when it is still listed.
     pub fn recompute(&mut self, now: Millis) {
-        let needle = self.text_filter.to_lowercase();
-        let rows = &self.rows;
+        let needle = self.list.needle();
+        let rows = &self.list.rows;
         let mut visible: Vec<usize> = (0..rows.len())
             .filter(|&i| Self::matches_text(&rows[i], &needle))
             .collect();
-        if let Some(sort) = self.sort {
+        if let Some(sort) = self.list.sort {
             visible.sort_by(|&a, &b| {
                 let (a, b) = (&rows[a], &rows[b]);
                 sort.directed(match sort.column {
@@ -244,58 +245,24 @@ impl ExecutionsList {
                 })
             });
         }
-        self.visible = visible;
-        let rows = &self.rows;
-        Cursor {
-            visible: &self.visible,
-            cursor: &mut self.cursor,
-            key: &mut self.cursor_arn,
-        }
-        .keep(|i| rows[i].arn.clone());
-    }
-
-    /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
-    pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
-        let rows = &self.rows;
-        Cursor {
-            visible: &self.visible,
-            cursor: &mut self.cursor,
-            key: &mut self.cursor_arn,
-        }
-        .place(position, |i| rows[i].arn.clone());
-        self.offset = scroll_to(self.offset, self.cursor, page_rows);
-    }
-
-    pub fn move_cursor(&mut self, delta: isize, page_rows: usize) {
-        let target = self.cursor.saturating_add_signed(delta);
-        self.set_cursor(target, page_rows);
+        self.list.show(visible);
     }
 
     /// Sorting by the same column again reverses the direction.
     pub fn sort_by(&mut self, column: SortColumn, now: Millis) {
         // Newest / longest first is what an operator usually wants for time columns.
         let descending_first = matches!(column, SortColumn::Start | SortColumn::Duration);
-        self.sort = Some(Sort::chosen(self.sort, column, descending_first));
+        self.list.choose_sort(column, descending_first);
         self.recompute(now);
     }
 
     /// True when the cursor nears the end and more rows exist on the server.
     pub fn wants_next_page(&self) -> bool {
         self.loaded
-            && self.denied.is_none()
+            && self.refresh.denied.is_none()
             && self.next_token.is_some()
-            && self.page_in_flight.is_none()
-            && self.cursor + PREFETCH_ROWS >= self.visible.len()
-    }
-
-    /// Rows currently on screen (indices into `rows`), for the animation decision.
-    pub fn on_screen(&self, page_rows: usize) -> impl Iterator<Item = &ExecutionSummary> {
-        let offset = scroll_to(self.offset, self.cursor, page_rows);
-        self.visible
-            .iter()
-            .skip(offset)
-            .take(page_rows)
-            .map(|&i| &self.rows[i])
+            && !self.page.busy()
+            && self.list.near_end(PREFETCH_ROWS)
     }
 }
 
@@ -316,14 +283,6 @@ pub fn next_status_filter(current: Option<ExecutionStatus>) -> Option<ExecutionS
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scrolling_moves_as_little_as_possible() {
-        assert_eq!(scroll_to(0, 3, 10), 0);
-        assert_eq!(scroll_to(0, 12, 10), 3);
-        assert_eq!(scroll_to(5, 2, 10), 2);
-        assert_eq!(scroll_to(5, 9, 0), 9);
-    }
 
     #[test]
     fn status_filter_cycles_through_all_and_back() {

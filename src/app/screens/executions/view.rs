@@ -1,10 +1,10 @@
 //! The executions view: a title line (filters, sort, counts) and a table of the visible rows
 //! only — status with a spinner while running, name, input, outcome, start and duration.
 
-use crate::app::App;
-use crate::app::list::scroll_to;
-use crate::app::screens::executions::SortColumn;
-use crate::app::widgets::text::{thousands, truncate};
+use super::{SortColumn, State};
+use crate::app::ctx::View;
+use crate::app::widgets::table::{count, placeholder, sort_header, visible_rows};
+use crate::app::widgets::text::{missing_permission, truncate};
 use crate::app::widgets::theme;
 use crate::domain::execution::ExecutionSummary;
 use crate::domain::time::{format_date_time, format_duration};
@@ -14,43 +14,35 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(s: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(title_line(app), title);
-    render_table(app, frame, table);
+    frame.render_widget(title_line(s), title);
+    render_table(s, cx, frame, table);
 }
 
-fn title_line(app: &App) -> Line<'static> {
-    let list = &app.executions;
+fn title_line(s: &State) -> Line<'static> {
+    let list = &s.list;
     let mut spans = vec![Span::styled(" Executions", theme::title())];
-    let status = list.status_filter.map_or("all", |s| s.as_str());
+    let status = s.status_filter.map_or("all", |s| s.as_str());
     spans.push(Span::styled("  status: ", theme::dim()));
     spans.push(Span::raw(status.to_string()));
-    if !list.text_filter.is_empty() {
+    if !list.filter.is_empty() {
         spans.push(Span::styled("  filter: ", theme::dim()));
-        spans.push(Span::styled(format!("/{}", list.text_filter), theme::key()));
+        spans.push(Span::styled(format!("/{}", list.filter), theme::key()));
     }
     if let Some(sort) = list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
         spans.push(Span::styled("  sort: ", theme::dim()));
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
     }
-    let count = if list.text_filter.is_empty() {
-        thousands(list.rows.len())
-    } else {
-        format!(
-            "{} of {}",
-            thousands(list.visible.len()),
-            thousands(list.rows.len())
-        )
-    };
-    let more = if list.next_token.is_some() { "+" } else { "" };
+    let count = count(list);
+    let more = if s.next_token.is_some() { "+" } else { "" };
     let rows = crate::app::widgets::text::noun(list.rows.len(), "row", "rows");
     spans.push(Span::styled(
         format!("  {count}{more} {rows}"),
         theme::dim(),
     ));
-    if list.page_in_flight.is_some() {
+    if s.page.busy() {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)
@@ -70,33 +62,19 @@ fn columns_for(width: u16) -> Columns {
     }
 }
 
-fn header_cell(app: &App, column: Option<SortColumn>, title: &'static str) -> Cell<'static> {
-    let marker = match (app.executions.sort, column) {
-        (Some(sort), Some(c)) if sort.column == c => {
-            if sort.descending {
-                " ↓"
-            } else {
-                " ↑"
-            }
-        }
-        _ => "",
-    };
-    Cell::from(format!("{title}{marker}"))
-}
-
-fn render_table(app: &App, frame: &mut Frame, area: Rect) {
-    let list = &app.executions;
+fn render_table(s: &State, cx: &View, frame: &mut Frame, area: Rect) {
+    let list = &s.list;
     if area.height < 2 {
         return;
     }
     if list.visible.is_empty() {
-        if let Some(action) = list.denied.as_deref() {
+        if let Some(action) = s.refresh.denied.as_deref() {
             let lines = vec![
-                crate::app::screens::execution::view::missing_permission(action, "executions list"),
+                missing_permission(action, "executions list"),
                 Line::from(Span::styled(
                     format!(
                         "   not refreshed until it is allowed; {} asks again",
-                        crate::app::screens::execution::view::retry_hint(app)
+                        cx.retry_hint()
                     ),
                     theme::dim(),
                 )),
@@ -104,11 +82,11 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
             frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
             return;
         }
-        if let (Some(problem), false) = (&app.state_machines_problem, list.loaded) {
+        if let (Some(problem), false) = (&s.machines.problem, s.loaded) {
             let next = if problem.retried {
                 format!(
                     "   asked again every few seconds; {} asks now",
-                    crate::app::screens::execution::view::retry_hint(app)
+                    cx.retry_hint()
                 )
             } else {
                 "   not asked again on its own".to_string()
@@ -124,8 +102,8 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
             );
             return;
         }
-        let text = if !list.loaded {
-            if app.state_machines_loaded && app.state_machines.is_empty() {
+        let text = if !s.loaded {
+            if s.machines.loaded && s.machines.all.is_empty() {
                 "no state machines"
             } else {
                 "loading executions…"
@@ -135,33 +113,18 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             "no execution matches the filter"
         };
-        frame.render_widget(
-            Line::from(Span::styled(format!("  {text}"), theme::dim())),
-            area,
-        );
+        frame.render_widget(placeholder(text, theme::dim()), area);
         return;
     }
     let columns = columns_for(area.width);
     let height = area.height.saturating_sub(1) as usize;
-    let offset = scroll_to(list.offset, list.cursor, height);
-    let now = app.now;
-    let rows: Vec<Row> = list.visible[offset..list.visible.len().min(offset + height)]
-        .iter()
-        .enumerate()
-        .map(|(i, &index)| {
-            let selected = offset + i == list.cursor;
-            let row = execution_row(&list.rows[index], now, &columns, selected);
-            if selected {
-                row.style(theme::selected())
-            } else {
-                row
-            }
-        })
-        .collect();
+    let rows = visible_rows(list, height, |row, selected| {
+        execution_row(row, cx.now, &columns, selected)
+    });
     let mut widths = vec![Constraint::Length(13), Constraint::Fill(2)];
     let mut header = vec![
-        header_cell(app, Some(SortColumn::Status), "STATUS"),
-        header_cell(app, Some(SortColumn::Name), "NAME"),
+        sort_header(list.sort, Some(SortColumn::Status), "STATUS"),
+        sort_header(list.sort, Some(SortColumn::Name), "NAME"),
     ];
     if columns.input {
         widths.push(Constraint::Fill(2));
@@ -173,10 +136,14 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     }
     if columns.start {
         widths.push(Constraint::Length(14));
-        header.push(header_cell(app, Some(SortColumn::Start), "STARTED"));
+        header.push(sort_header(list.sort, Some(SortColumn::Start), "STARTED"));
     }
     widths.push(Constraint::Length(10));
-    header.push(header_cell(app, Some(SortColumn::Duration), "DURATION"));
+    header.push(sort_header(
+        list.sort,
+        Some(SortColumn::Duration),
+        "DURATION",
+    ));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
         .column_spacing(1);

@@ -1,0 +1,57 @@
+//! `AppOptions`: the start-up choices that shape the console, from the command line and the
+//! settings file (and, after `:profile` / `:region`, from the new connection's settings).
+
+/// Start-up choices that shape the app (from the CLI and the settings file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppOptions {
+    /// State machine to open first (name or ARN); the first listed one otherwise.
+    pub state_machine: Option<String>,
+    /// Floor of the list refresh interval.
+    pub refresh_interval_ms: i64,
+    /// Problems found while loading the keymap/settings, shown on screen at start.
+    pub startup_problems: Vec<String>,
+    /// Face collection of the faces screen.
+    pub collection: String,
+    /// Bucket of the thumbnails screen; found among the buckets when None.
+    pub thumbnail_bucket: Option<String>,
+    /// Deletion journal (JSON lines); deleting is refused without one.
+    pub journal_path: Option<std::path::PathBuf>,
+    /// Refuse every mutating action (`--read-only`, `read_only = true`).
+    pub read_only: bool,
+    /// The test-case library offered by `s` and `:run`.
+    pub test_cases: Vec<crate::domain::test_case::TestCase>,
+    /// The settings file "save as test case" appends to; None: saving is unavailable.
+    pub settings_path: Option<std::path::PathBuf>,
+    /// The AWS profile and region connected to; None on the local sandbox.
+    pub aws_target: Option<crate::backend::AwsTarget>,
+    /// Profiles of the AWS config files, offered by `:profile`.
+    pub aws_profiles: Vec<String>,
+    /// The built-in test cases need the photo bucket, to be found among the buckets.
+    pub find_photo_bucket: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            state_machine: None,
+            refresh_interval_ms: 2_000,
+            startup_problems: Vec::new(),
+            collection: crate::settings::DEFAULT_COLLECTION.to_string(),
+            thumbnail_bucket: None,
+            journal_path: None,
+            read_only: false,
+            test_cases: Vec::new(),
+            settings_path: None,
+            aws_target: None,
+            aws_profiles: Vec::new(),
+            find_photo_bucket: false,
+        }
+    }
+}
+
+impl AppOptions {
+    /// The list refresh interval, with its floor.
+    pub fn refresh_interval(&self) -> crate::domain::Millis {
+        self.refresh_interval_ms.max(250)
+    }
+}

@@ -1,0 +1,29 @@
+//! The keys the open execution's three tabs share (back, tab switch, refresh), then the
+//! selected tab's own (in `timeline.rs`, `events.rs`, `io.rs`). Stop, redrive, reruns and the
+//! face jump cross screens and are routed to `flows/` by the shell.
+
+use super::{State, Tab, events, io, timeline, update};
+use crate::app::ctx::Ctx;
+use crate::app::effect::Effect;
+use crate::keymap::action::Action;
+
+pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back if s.tab == Tab::Timeline && s.timeline.details => {
+            s.timeline.details = false;
+        }
+        Action::Back => cx.close = true,
+        Action::NextTab => s.tab = s.tab.next(),
+        Action::PrevTab => s.tab = s.tab.prev(),
+        // Describe again and ask for new events (also the way back after a refused history).
+        Action::Refresh => return update::refresh(s, cx),
+        _ => {
+            return match s.tab {
+                Tab::Timeline => timeline::on_action(s, cx, action),
+                Tab::Events => events::on_action(s, cx, action),
+                Tab::Io => io::on_action(s, cx, action),
+            };
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,199 @@
+//! The executions screen's requests and their answers: the refresh of the first page on an
+//! interval, the next page as the cursor nears the end, and descriptions of the rows on
+//! screen (AWS lists neither input nor outcome).
+
+use super::{PAGE_SIZE, RowDetail, State};
+use crate::app::ctx::Ctx;
+use crate::app::effect::Effect;
+use crate::app::msg::Generation;
+use crate::app::notice::NoticeLevel;
+use crate::backend::{BackendError, ListExecutionsRequest, Page};
+use crate::domain::Millis;
+use crate::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, input_label, outcome_from_description,
+};
+
+/// When the next refresh is due, while the list is shown and a state machine is selected.
+pub fn refresh_due_at(s: &State, now: Millis, interval: Millis) -> Option<Millis> {
+    s.machines.current()?;
+    // A denied listing is not retried on its own (refresh asks again).
+    s.refresh.due(now, interval)
+}
+
+fn request(s: &State, next_token: Option<String>) -> Option<ListExecutionsRequest> {
+    let sm = s.machines.current()?;
+    Some(ListExecutionsRequest {
+        state_machine_arn: sm.arn.clone(),
+        status: s.status_filter,
+        next_token,
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// A list request for the first page (refresh) of the current listing.
+pub fn request_refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let Some(request) = request(s, None) else {
+        return Vec::new();
+    };
+    let generation = cx.next_generation();
+    s.refresh.begin(generation, cx.now, ());
+    vec![Effect::LoadExecutions {
+        generation,
+        append: false,
+        request,
+    }]
+}
+
+pub fn next_page_if_needed(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if !s.wants_next_page() {
+        return Vec::new();
+    }
+    let Some(request) = request(s, s.next_token.clone()) else {
+        return Vec::new();
+    };
+    let generation = cx.next_generation();
+    s.page.begin(generation, cx.now, ());
+    vec![Effect::LoadExecutions {
+        generation,
+        append: true,
+        request,
+    }]
+}
+
+/// A new listing (state machine or status filter changed): old responses become stale.
+pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    s.reset();
+    request_refresh(s, cx)
+}
+
+/// Selects the state machine at `index` and lists its executions (again, if it is another
+/// one or its list never loaded).
+pub fn select_machine(s: &mut State, cx: &mut Ctx, index: usize) -> Vec<Effect> {
+    if index >= s.machines.all.len() {
+        return Vec::new();
+    }
+    let changed = s.machines.selected != Some(index);
+    s.machines.selected = Some(index);
+    if changed || !s.loaded {
+        s.list.cursor_key = None;
+        reload(s, cx)
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn set_status_filter(
+    s: &mut State,
+    cx: &mut Ctx,
+    status: Option<ExecutionStatus>,
+) -> Vec<Effect> {
+    s.status_filter = status;
+    reload(s, cx)
+}
+
+/// The text filter as typed: the list filters as you type (and may need the next page).
+pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
+    s.list.filter = text;
+    s.recompute(cx.now);
+    let cursor = s.list.cursor;
+    s.list.set_cursor(cursor, cx.page_rows());
+    next_page_if_needed(s, cx)
+}
+
+/// Refresh now (the refresh key): the state machines when there are none to list from (e.g.
+/// after a network drop), else the first page unless one is on its way.
+pub fn refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if s.machines.current().is_none() {
+        s.machines.reload()
+    } else if !s.refresh.busy() {
+        request_refresh(s, cx)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A page of the listing arrived (a refresh, or a further page when `append`). Returns the
+/// next page's request when the page was taken (the shell then describes the rows now on
+/// screen), None when it was stale or an error.
+pub fn on_page(
+    s: &mut State,
+    cx: &mut Ctx,
+    generation: Generation,
+    append: bool,
+    result: Result<Page<ExecutionSummary>, BackendError>,
+) -> Option<Vec<Effect>> {
+    let fetch = if append { &mut s.page } else { &mut s.refresh };
+    fetch.accept(generation)?; // None: stale, the listing changed since the request
+    match result {
+        Ok(page) if append => s.apply_page(page, cx.now),
+        Ok(page) => s.apply_refresh(page, cx.now),
+        Err(e) => {
+            // Denied: say which permission (short enough for the header badge) and stop
+            // refreshing on our own.
+            let text = match e {
+                BackendError::AccessDenied { action, .. } => {
+                    let text = format!("missing permission {action}");
+                    s.refresh.denied = Some(action);
+                    text
+                }
+                e => e.to_string(),
+            };
+            s.error = Some((text, cx.now));
+            return None;
+        }
+    }
+    let cursor = s.list.cursor;
+    s.list.set_cursor(cursor, cx.page_rows());
+    Some(next_page_if_needed(s, cx))
+}
+
+/// Describes the rows on screen that the listing left blank, a few at a time. The shell
+/// calls it only while the list is shown.
+pub fn describe_visible_rows(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let wanted = s.rows_to_describe(cx.page_rows());
+    wanted
+        .into_iter()
+        .map(|(execution_arn, listed_status)| {
+            s.describing.insert(execution_arn.clone());
+            Effect::DescribeRow {
+                execution_arn,
+                listed_status,
+            }
+        })
+        .collect()
+}
+
+/// A row's description arrived: it fills in the row's input and outcome.
+pub fn on_row_described(
+    s: &mut State,
+    cx: &mut Ctx,
+    execution_arn: String,
+    listed_status: ExecutionStatus,
+    result: Result<ExecutionDetail, BackendError>,
+) {
+    let detail = match result {
+        Ok(detail) => RowDetail {
+            described_for: listed_status,
+            status: detail.summary.status,
+            input_label: detail.input.as_deref().and_then(input_label),
+            outcome: outcome_from_description(&detail),
+        },
+        Err(error) => {
+            // Not asked again for this status: a failing row must not become a loop.
+            if let BackendError::AccessDenied { action, .. } = &error {
+                s.describe_denied = true;
+                cx.notify(
+                    NoticeLevel::Info,
+                    format!("missing permission {action}: the list shows no inputs"),
+                );
+            }
+            RowDetail {
+                described_for: listed_status,
+                status: listed_status,
+                input_label: None,
+                outcome: None,
+            }
+        }
+    };
+    s.apply_row_detail(execution_arn, detail, cx.now);
+}

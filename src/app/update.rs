@@ -1,0 +1,180 @@
+//! `update`: routes every `Msg` to the screen or flow it concerns, one line each, and passes
+//! every effect through the read-only gate on its way out (the gate's only call site).
+
+use crate::app::effect::Effect;
+use crate::app::flows::{control, face_jump, runs, target};
+use crate::app::msg::Msg;
+use crate::app::screens::{execution, executions};
+use crate::app::{App, NoticeLevel, keys, lend, safety};
+use crate::backend::BackendError;
+
+/// Applies `msg`; every effect passes the read-only gate on its way out.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = route(app, msg);
+    let (allowed, refused) = safety::gate(&app.options, effects);
+    if let Some(text) = refused {
+        // A refused start must not be followed as if it had been sent.
+        app.runs.pending_starts.clear();
+        app.notify(NoticeLevel::Error, text);
+    }
+    allowed
+}
+
+fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(event) => {
+            let mut effects = keys::on_key(app, event);
+            // Scrolling, filtering or coming back to the list brings other rows on screen.
+            effects.extend(app.describe_visible_rows());
+            effects
+        }
+        Msg::Resize(width, height) => {
+            app.viewport = (width, height);
+            app.thumbnails_resized();
+            app.describe_visible_rows()
+        }
+        Msg::Tick(now) => app.on_tick(now),
+        Msg::BackendNotice(notice) => {
+            // Shown as it comes; the views keep their last good data and its age meanwhile.
+            app.notify(NoticeLevel::Info, notice.to_string());
+            Vec::new()
+        }
+        Msg::BackendInfo(info) => {
+            app.backend = Some(info);
+            Vec::new()
+        }
+        Msg::RowDescribed {
+            execution_arn,
+            listed_status,
+            result,
+        } => {
+            let (s, mut cx) = lend!(app, executions);
+            executions::update::on_row_described(s, &mut cx, execution_arn, listed_status, result);
+            app.describe_visible_rows()
+        }
+        Msg::CallerIdentity(result) => {
+            on_caller_identity(app, result);
+            Vec::new()
+        }
+        Msg::Reconnected(result) => target::on_reconnected(app, result),
+        Msg::ChoiceRemembered(result) => target::on_choice_remembered(app, result),
+        Msg::StateMachines(result) => {
+            let (s, mut cx) = lend!(app, executions);
+            match executions::machines::on_listed(&mut s.machines, &mut cx, result) {
+                Some(index) => app.select_state_machine(index),
+                None => Vec::new(),
+            }
+        }
+        Msg::Executions {
+            generation,
+            append,
+            result,
+        } => {
+            let (s, mut cx) = lend!(app, executions);
+            match executions::update::on_page(s, &mut cx, generation, append, result) {
+                Some(mut effects) => {
+                    effects.extend(app.describe_visible_rows());
+                    effects
+                }
+                None => Vec::new(),
+            }
+        }
+        Msg::Execution { generation, result } => {
+            if let Some(s) = app.execution.as_mut() {
+                execution::update::on_detail(s, generation, result);
+            }
+            Vec::new()
+        }
+        Msg::History {
+            generation,
+            include_data,
+            result,
+        } => {
+            let (open, mut cx) = lend!(app, execution);
+            match open {
+                Some(s) => {
+                    execution::update::on_history(s, &mut cx, generation, include_data, result)
+                }
+                None => Vec::new(),
+            }
+        }
+        Msg::Started(result) => runs::on_started(app, result),
+        Msg::InputLoaded { generation, result } => {
+            if face_jump::awaits_input(app, generation) {
+                face_jump::on_input_loaded(app, result)
+            } else {
+                runs::on_input_loaded(app, generation, result)
+            }
+        }
+        Msg::EditedExternally(outcome) => runs::on_edited_externally(app, outcome),
+        Msg::TestCaseSaved(result) => {
+            runs::on_test_case_saved(app, result);
+            Vec::new()
+        }
+        Msg::Redriven {
+            execution_arn,
+            result,
+        } => control::on_redriven(app, execution_arn, result),
+        Msg::Stopped {
+            execution_arn,
+            result,
+        } => control::on_stopped(app, execution_arn, result),
+        Msg::Copied(result) => {
+            match result {
+                Ok(what) => {
+                    app.notify(NoticeLevel::Info, format!("copied {what} to the clipboard"))
+                }
+                Err(e) => app.notify(NoticeLevel::Error, format!("copy failed: {e}")),
+            }
+            Vec::new()
+        }
+        Msg::Faces { generation, result } => app.on_faces_page(generation, result),
+        Msg::FaceMatches {
+            generation,
+            face_id,
+            result,
+        } => app.on_face_matches(generation, face_id, result),
+        Msg::FacesByImage { generation, result } => {
+            face_jump::on_faces_by_image(app, generation, result)
+        }
+        Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
+        Msg::JournalWritten { generation, result } => {
+            if app.faces_journal_generation() == Some(generation) {
+                app.on_faces_journal_written(result)
+            } else if app.thumbnails_journal_generation() == Some(generation) {
+                app.on_thumbnails_journal_written(result)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Buckets { generation, result } => app.on_buckets(generation, result),
+        Msg::Objects { generation, result } => app.on_objects(generation, result),
+        Msg::Preview {
+            generation,
+            key,
+            result,
+        } => app.on_preview(generation, key, result),
+        Msg::ObjectDeleted { generation, result } => app.on_object_deleted(generation, result),
+    }
+}
+
+fn on_caller_identity(
+    app: &mut App,
+    result: Result<Option<crate::backend::CallerIdentity>, BackendError>,
+) {
+    match result {
+        Ok(caller) => app.caller = caller,
+        // Expired or missing credentials, or an unreachable region, show up here first,
+        // before any view asks.
+        Err(error) => {
+            let text = match &error {
+                BackendError::Credentials(_) => format!("the credentials do not work: {error}"),
+                BackendError::Network(_) => {
+                    format!("AWS cannot be reached (unknown region or endpoint?): {error}")
+                }
+                _ => format!("cannot tell whose credentials these are: {error}"),
+            };
+            app.notify(NoticeLevel::Error, text)
+        }
+    }
+}
