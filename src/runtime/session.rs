@@ -129,3 +129,89 @@ impl Session {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(refresh: Option<f64>, read_only: bool) -> Session {
+        Session {
+            refresh,
+            read_only,
+            endpoint_url: None,
+            settings_path: Some(PathBuf::from("/tmp/stepdeck/config.toml")),
+        }
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            state_machine: Some("FromSettings".into()),
+            refresh_seconds: Some(5.0),
+            collection: Some("settings-faces".into()),
+            thumbnail_bucket: Some("settings-thumbs".into()),
+            read_only: Some(false),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn command_line_picks_and_flags_win_over_the_settings() {
+        let picks = Picks {
+            state_machine: Some("FromCli".into()),
+            collection: Some("cli-faces".into()),
+            thumbnail_bucket: None,
+        };
+        let problems = vec!["a problem".to_string()];
+        let options =
+            session(Some(3.0), true).app_options(&settings(), &picks, problems, None, None);
+        assert_eq!(options.state_machine.as_deref(), Some("FromCli"));
+        assert_eq!(options.collection, "cli-faces");
+        assert_eq!(options.thumbnail_bucket.as_deref(), Some("settings-thumbs"));
+        assert_eq!(options.refresh_interval_ms, 3_000);
+        assert!(options.read_only);
+        assert_eq!(options.startup_problems, ["a problem"]);
+        assert_eq!(
+            options.settings_path,
+            Some(PathBuf::from("/tmp/stepdeck/config.toml"))
+        );
+    }
+
+    #[test]
+    fn without_picks_the_settings_apply() {
+        let options =
+            session(None, false).app_options(&settings(), &Picks::default(), vec![], None, None);
+        assert_eq!(options.state_machine.as_deref(), Some("FromSettings"));
+        assert_eq!(options.collection, "settings-faces");
+        assert_eq!(options.refresh_interval_ms, 5_000);
+        assert!(!options.read_only);
+        assert!(!options.find_photo_bucket, "not on the sandbox");
+    }
+
+    #[test]
+    fn on_aws_the_photo_bucket_is_found_unless_set_or_the_builtins_are_off() {
+        let target = AwsTarget {
+            profile: "prod".into(),
+            region: "eu-west-1".into(),
+        };
+        let find = |settings: &Settings| {
+            session(None, false)
+                .app_options(
+                    settings,
+                    &Picks::default(),
+                    vec![],
+                    Some(target.clone()),
+                    None,
+                )
+                .find_photo_bucket
+        };
+        assert!(find(&Settings::default()));
+        assert!(!find(&Settings {
+            photo_bucket: Some("photos".into()),
+            ..Settings::default()
+        }));
+        assert!(!find(&Settings {
+            builtin_test_cases: Some(false),
+            ..Settings::default()
+        }));
+    }
+}
