@@ -1,18 +1,19 @@
 //! Entry point: parses the command line, loads settings and keymap, picks the backend and
-//! starts the console (or runs a headless subcommand).
+//! starts the console (or runs a headless subcommand). The options and AWS connections of a
+//! session, for a profile and region, are `runtime::session`.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use stepdeck::app::{App, AppOptions};
-use stepdeck::backend::aws::{AwsBackend, AwsOptions};
+use stepdeck::app::App;
+use stepdeck::backend::Backend;
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
-use stepdeck::backend::{AwsTarget, Backend, BackendError};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
+use stepdeck::runtime::session::{Picks, Session};
 use stepdeck::settings::{self, Settings};
 
 /// Terminal operations console for the rider-photo Step Functions pipeline.
@@ -190,126 +191,6 @@ fn main() -> ExitCode {
             eprintln!("stepdeck: terminal error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// What the command line fixes for the whole session, whatever the profile and region.
-#[derive(Clone)]
-struct Session {
-    refresh: Option<f64>,
-    read_only: bool,
-    endpoint_url: Option<String>,
-    settings_path: Option<PathBuf>,
-}
-
-/// Names given on the command line for the starting profile and region only (after `:profile`
-/// or `:region` the settings for the new target apply).
-#[derive(Default)]
-struct Picks {
-    state_machine: Option<String>,
-    collection: Option<String>,
-    thumbnail_bucket: Option<String>,
-}
-
-impl Session {
-    /// The app's options from `settings` (already resolved for the target) and the picks.
-    fn app_options(
-        &self,
-        settings: &Settings,
-        picks: &Picks,
-        startup_problems: Vec<String>,
-        aws_target: Option<AwsTarget>,
-        default_photo_bucket: Option<&str>,
-    ) -> AppOptions {
-        let refresh = Settings {
-            refresh_seconds: self.refresh.or(settings.refresh_seconds),
-            ..Settings::default()
-        };
-        AppOptions {
-            state_machine: picks
-                .state_machine
-                .clone()
-                .or(settings.state_machine.clone()),
-            refresh_interval_ms: refresh.refresh_interval_ms(),
-            startup_problems,
-            collection: picks
-                .collection
-                .clone()
-                .unwrap_or_else(|| settings.collection()),
-            thumbnail_bucket: picks
-                .thumbnail_bucket
-                .clone()
-                .or(settings.thumbnail_bucket.clone()),
-            journal_path: settings.journal_path(),
-            read_only: self.read_only || settings.read_only.unwrap_or(false),
-            test_cases: settings.test_case_library(default_photo_bucket),
-            settings_path: self.settings_path.clone(),
-            // On AWS the built-in cases name the photo bucket, found by its name unless set.
-            find_photo_bucket: aws_target.is_some()
-                && settings.photo_bucket.is_none()
-                && settings.builtin_test_cases.unwrap_or(true),
-            aws_target,
-            aws_profiles: Vec::new(),
-        }
-    }
-
-    /// Connects to AWS with `profile` and `region` (None: the standard chain's).
-    async fn connect(
-        &self,
-        profile: Option<String>,
-        region: Option<String>,
-    ) -> Result<(Arc<dyn Backend>, AwsTarget), String> {
-        let options = AwsOptions {
-            profile: profile.clone(),
-            region,
-            endpoint_url: self.endpoint_url.clone(),
-        };
-        let backend = AwsBackend::connect(options)
-            .await
-            .map_err(|e| e.to_string())?;
-        // The profile the SDK uses when none is named: $AWS_PROFILE, else `default`.
-        let profile = profile
-            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
-            .unwrap_or_else(|| "default".into());
-        let target = AwsTarget {
-            profile,
-            region: backend.info().region,
-        };
-        Ok((Arc::new(backend), target))
-    }
-
-    /// What `:profile` and `:region` call: connect, then read the settings file again (the
-    /// console may have remembered choices since the start) for the new target.
-    fn connector(&self) -> runtime::Connector {
-        let session = self.clone();
-        Arc::new(move |profile, region| {
-            let session = session.clone();
-            Box::pin(async move {
-                let (backend, target) = session.connect(Some(profile), region).await?;
-                // Credentials that do not work (expired SSO, a typo in the profile) keep the
-                // current connection instead of replacing it with one that only shows errors.
-                backend.caller_identity().await.map_err(|e| match e {
-                    BackendError::Credentials(_) => format!("the credentials do not work ({e})"),
-                    BackendError::Network(_) => {
-                        format!("AWS cannot be reached there (unknown region or endpoint? {e})")
-                    }
-                    e => format!("sts:GetCallerIdentity failed ({e})"),
-                })?;
-                let (settings, problems) = match &session.settings_path {
-                    Some(path) => settings::load_settings(path),
-                    None => (Settings::default(), Vec::new()),
-                };
-                let mut options = session.app_options(
-                    &settings.for_target(&target),
-                    &Picks::default(),
-                    problems,
-                    Some(target),
-                    None,
-                );
-                options.aws_profiles = stepdeck::backend::aws::profiles::profile_names().await;
-                Ok(runtime::Connected { backend, options })
-            })
-        })
     }
 }
 

@@ -73,7 +73,6 @@ impl EffectRunner {
     /// Starts the effect; backend calls run concurrently and report through the inbox.
     pub fn run(&mut self, effect: Effect) -> LoopAction {
         let backend = Arc::clone(&self.backend);
-        let inbox = self.inbox.clone();
         match effect {
             Effect::Quit => return LoopAction::Quit,
             Effect::Suspend => return LoopAction::Suspend,
@@ -90,155 +89,128 @@ impl EffectRunner {
             } => {
                 // A few lines of a local file: done at once.
                 let result = crate::settings::remember_choice(&path, &target, choice, &value);
-                let _ = inbox.send(Msg::ChoiceRemembered(result));
+                let _ = self.inbox.send(Msg::ChoiceRemembered(result));
             }
             Effect::LoadInput {
                 generation,
                 execution_arn,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.describe_execution(&execution_arn).await;
-                    let _ = inbox.send(Msg::InputLoaded { generation, result });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::InputLoaded { generation, result }
+            }),
             Effect::SaveTestCase { path, test_case } => {
                 // A few hundred bytes appended to a local file: done at once.
                 let result = crate::settings::append_test_case(&path, &test_case)
                     .map(|()| (test_case, path.display().to_string()));
-                let _ = inbox.send(Msg::TestCaseSaved(result));
+                let _ = self.inbox.send(Msg::TestCaseSaved(result));
             }
             Effect::DescribeRow {
                 execution_arn,
                 listed_status,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.describe_execution(&execution_arn).await;
-                    let _ = inbox.send(Msg::RowDescribed {
-                        execution_arn,
-                        listed_status,
-                        result,
-                    });
-                });
-            }
-            Effect::LoadCallerIdentity => {
-                tokio::spawn(async move {
-                    let result = backend.caller_identity().await;
-                    let _ = inbox.send(Msg::CallerIdentity(result));
-                });
-            }
-            Effect::LoadStateMachines => {
-                tokio::spawn(async move {
-                    let result = backend.list_state_machines().await;
-                    let _ = inbox.send(Msg::StateMachines(result));
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::RowDescribed {
+                    execution_arn,
+                    listed_status,
+                    result,
+                }
+            }),
+            Effect::LoadCallerIdentity => self.spawn(None, async move {
+                Msg::CallerIdentity(backend.caller_identity().await)
+            }),
+            Effect::LoadStateMachines => self.spawn(None, async move {
+                Msg::StateMachines(backend.list_state_machines().await)
+            }),
             Effect::LoadExecutions {
                 generation,
                 append,
                 request,
             } => {
-                let task = tokio::spawn(async move {
+                // Appending a page must not cancel the refresh of the first page and vice versa.
+                let kind = (!append).then_some(RequestKind::ExecutionsRefresh);
+                self.spawn(kind, async move {
                     let result = backend.list_executions(request).await;
-                    let _ = inbox.send(Msg::Executions {
+                    Msg::Executions {
                         generation,
                         append,
                         result,
-                    });
-                });
-                // Appending a page must not cancel the refresh of the first page and vice versa.
-                if !append {
-                    self.replace(RequestKind::ExecutionsRefresh, task);
-                }
+                    }
+                })
             }
             Effect::LoadExecution {
                 generation,
                 execution_arn,
-            } => {
-                let task = tokio::spawn(async move {
-                    let result = backend.describe_execution(&execution_arn).await;
-                    let _ = inbox.send(Msg::Execution { generation, result });
-                });
-                self.replace(RequestKind::Execution, task);
-            }
+            } => self.spawn(Some(RequestKind::Execution), async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::Execution { generation, result }
+            }),
             Effect::LoadHistory {
                 generation,
                 request,
             } => {
                 let include_data = request.include_data;
-                let task = tokio::spawn(async move {
+                // A payload fetch (include_data) must not cancel the incremental poll.
+                let kind = (!include_data).then_some(RequestKind::History);
+                self.spawn(kind, async move {
                     let result = backend.get_execution_history(request).await;
-                    let _ = inbox.send(Msg::History {
+                    Msg::History {
                         generation,
                         include_data,
                         result,
-                    });
-                });
-                // A payload fetch (include_data) must not cancel the incremental poll.
-                if !include_data {
-                    self.replace(RequestKind::History, task);
-                }
+                    }
+                })
             }
-            Effect::StartExecution(request) => {
-                tokio::spawn(async move {
-                    let result = backend.start_execution(request).await;
-                    let _ = inbox.send(Msg::Started(result));
-                });
-            }
+            Effect::StartExecution(request) => self.spawn(None, async move {
+                Msg::Started(backend.start_execution(request).await)
+            }),
             Effect::LoadFaces {
                 generation,
                 collection,
                 next_token,
                 page_size,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.list_faces(&collection, next_token, page_size).await;
-                    let _ = inbox.send(Msg::Faces { generation, result });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.list_faces(&collection, next_token, page_size).await;
+                Msg::Faces { generation, result }
+            }),
             Effect::SearchFacesByImage {
                 generation,
                 collection,
                 bucket,
                 key,
                 threshold,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend
-                        .search_faces_by_image(&collection, &bucket, &key, threshold)
-                        .await;
-                    let _ = inbox.send(Msg::FacesByImage { generation, result });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend
+                    .search_faces_by_image(&collection, &bucket, &key, threshold)
+                    .await;
+                Msg::FacesByImage { generation, result }
+            }),
             Effect::SearchFaces {
                 generation,
                 collection,
                 face_id,
                 threshold,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.search_faces(&collection, &face_id, threshold).await;
-                    let _ = inbox.send(Msg::FaceMatches {
-                        generation,
-                        face_id,
-                        result,
-                    });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.search_faces(&collection, &face_id, threshold).await;
+                Msg::FaceMatches {
+                    generation,
+                    face_id,
+                    result,
+                }
+            }),
             Effect::DeleteFaces {
                 generation,
                 collection,
                 face_ids,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.delete_faces(&collection, &face_ids).await;
-                    let _ = inbox.send(Msg::FacesDeleted { generation, result });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.delete_faces(&collection, &face_ids).await;
+                Msg::FacesDeleted { generation, result }
+            }),
             Effect::AppendJournal {
                 generation,
                 path,
                 lines,
             } => {
+                let inbox = self.inbox.clone();
                 tokio::task::spawn_blocking(move || {
                     let result = super::journal::append_lines(&path, &lines)
                         .map(|()| path.display().to_string())
@@ -246,25 +218,21 @@ impl EffectRunner {
                     let _ = inbox.send(Msg::JournalWritten { generation, result });
                 });
             }
-            Effect::LoadBuckets { generation } => {
-                tokio::spawn(async move {
-                    let result = backend.list_buckets().await;
-                    let _ = inbox.send(Msg::Buckets { generation, result });
-                });
-            }
+            Effect::LoadBuckets { generation } => self.spawn(None, async move {
+                let result = backend.list_buckets().await;
+                Msg::Buckets { generation, result }
+            }),
             Effect::LoadObjects {
                 generation,
                 bucket,
                 continuation,
                 page_size,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend
-                        .list_objects(&bucket, None, continuation, page_size)
-                        .await;
-                    let _ = inbox.send(Msg::Objects { generation, result });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend
+                    .list_objects(&bucket, None, continuation, page_size)
+                    .await;
+                Msg::Objects { generation, result }
+            }),
             Effect::LoadPreview {
                 generation,
                 bucket,
@@ -272,7 +240,7 @@ impl EffectRunner {
                 cells,
             } => {
                 let picker = Arc::clone(&self.picker);
-                let task = tokio::spawn(async move {
+                self.spawn(Some(RequestKind::Preview), async move {
                     let result = match backend.get_object(&bucket, &key).await {
                         Ok(body) => tokio::task::spawn_blocking(move || {
                             super::preview::encode(&picker, &body.bytes, cells)
@@ -287,50 +255,60 @@ impl EffectRunner {
                             message: format!("cannot fetch: {e}"),
                         }),
                     };
-                    let _ = inbox.send(Msg::Preview {
+                    Msg::Preview {
                         generation,
                         key,
                         result,
-                    });
-                });
-                self.replace(RequestKind::Preview, task);
+                    }
+                })
             }
             Effect::DeleteObject {
                 generation,
                 bucket,
                 key,
-            } => {
-                tokio::spawn(async move {
-                    let result = backend.delete_object(&bucket, &key).await;
-                    let _ = inbox.send(Msg::ObjectDeleted { generation, result });
-                });
-            }
-            Effect::RedriveExecution { execution_arn } => {
-                tokio::spawn(async move {
-                    let result = backend.redrive_execution(&execution_arn).await;
-                    let _ = inbox.send(Msg::Redriven {
-                        execution_arn,
-                        result,
-                    });
-                });
-            }
-            Effect::StopExecution { execution_arn } => {
-                tokio::spawn(async move {
-                    let result = backend
-                        .stop_execution(
-                            &execution_arn,
-                            Some("stepdeck.Stopped".into()),
-                            Some("Stopped from the stepdeck console".into()),
-                        )
-                        .await;
-                    let _ = inbox.send(Msg::Stopped {
-                        execution_arn,
-                        result,
-                    });
-                });
-            }
+            } => self.spawn(None, async move {
+                let result = backend.delete_object(&bucket, &key).await;
+                Msg::ObjectDeleted { generation, result }
+            }),
+            Effect::RedriveExecution { execution_arn } => self.spawn(None, async move {
+                let result = backend.redrive_execution(&execution_arn).await;
+                Msg::Redriven {
+                    execution_arn,
+                    result,
+                }
+            }),
+            Effect::StopExecution { execution_arn } => self.spawn(None, async move {
+                let result = backend
+                    .stop_execution(
+                        &execution_arn,
+                        Some("stepdeck.Stopped".into()),
+                        Some("Stopped from the stepdeck console".into()),
+                    )
+                    .await;
+                Msg::Stopped {
+                    execution_arn,
+                    result,
+                }
+            }),
         }
         LoopAction::None
+    }
+
+    /// Runs `answer` (a backend call and the `Msg` it becomes) on a task of its own and sends
+    /// that message to the inbox. With a `kind`, the task supersedes the one of that kind still
+    /// in flight.
+    fn spawn(
+        &mut self,
+        kind: Option<RequestKind>,
+        answer: impl Future<Output = Msg> + Send + 'static,
+    ) {
+        let inbox = self.inbox.clone();
+        let task = tokio::spawn(async move {
+            let _ = inbox.send(answer.await);
+        });
+        if let Some(kind) = kind {
+            self.replace(kind, task);
+        }
     }
 
     fn replace(&mut self, kind: RequestKind, task: JoinHandle<()>) {

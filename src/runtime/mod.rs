@@ -7,6 +7,7 @@ pub mod editor;
 pub mod effects;
 pub mod journal;
 pub mod preview;
+pub mod session;
 pub mod terminal;
 
 use crate::app::frame;

@@ -1,0 +1,808 @@
+//! TimelineBuilder: history events → the span tree, incrementally (branches recovered by
+//! `previousEventId`, Map iterations, retries, redrives). The core algorithm, kept whole.
+//!
+//! Every applied event gets a small `EventContext`: the lane it happened in (the top level, a
+//! Parallel branch or a Map iteration) and the span it belongs to. A new event inherits the
+//! context of its `previousEventId`, which is how interleaved Parallel branches are told apart
+//! without any branch index in the events. Everything is found through ids (event id -> context,
+//! span id -> state, lane id -> lane): applying an event never scans the spans.
+
+use super::{
+    Attempt, AttemptStatus, ExecutionSpan, PathSegment, Span, SpanId, SpanStatus, StateType,
+    Timeline,
+};
+use crate::domain::Millis;
+use crate::domain::execution::ExecutionStatus;
+use crate::domain::history::HistoryEvent;
+
+/// Index into `TimelineBuilder::lanes`. Lane 0 is the top level of the execution.
+type LaneId = usize;
+const TOP_LEVEL: LaneId = 0;
+
+/// States that run one after another: the top level, one Parallel branch or one Map iteration.
+#[derive(Debug, Clone)]
+struct Lane {
+    /// The Parallel/Map span this lane belongs to (None for the top level).
+    owner: Option<SpanId>,
+    path: Vec<PathSegment>,
+    /// The span running in this lane, if any (a lane runs one state at a time).
+    open: Option<SpanId>,
+    /// Spans entered in this lane so far: places the owner's next child without a scan.
+    span_count: usize,
+    /// Position among the owner's lanes: branch number or iteration index.
+    order: u32,
+}
+
+/// Builder-side facts about a span that the public `Span` does not carry.
+#[derive(Debug, Clone)]
+struct SpanState {
+    lane: LaneId,
+    /// Lanes of a Parallel/Map span, sorted by `Lane::order`.
+    lanes: Vec<LaneId>,
+    /// The Parallel/Map run ended (`ParallelStateSucceeded/Failed/Aborted`, `MapState…`).
+    run_closed: bool,
+    /// The latest thing that happened to the state was an error (a failed attempt, a failed
+    /// branch, a Fail state): an exit now means a Catch routed it, an end of the run means it
+    /// failed.
+    in_error: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EventContext {
+    lane: LaneId,
+    span: Option<SpanId>,
+    /// `ParallelStateStarted`: a state entered right after it opens a new branch.
+    forks: bool,
+}
+
+const TOP_CONTEXT: EventContext = EventContext {
+    lane: TOP_LEVEL,
+    span: None,
+    forks: false,
+};
+
+/// Event id -> context. AWS numbers events 1, 2, 3, … so a vector indexed by id is the fast
+/// path; ids that are not small positive numbers (hand-made histories) go to a map.
+#[derive(Debug, Clone, Default)]
+struct EventIndex {
+    dense: Vec<Option<EventContext>>,
+    sparse: std::collections::HashMap<i64, EventContext>,
+}
+
+/// Largest id kept in the dense vector (well above the 25,000-event history limit).
+const DENSE_ID_LIMIT: i64 = 1 << 22;
+
+impl EventIndex {
+    fn get(&self, id: i64) -> Option<EventContext> {
+        if (0..DENSE_ID_LIMIT).contains(&id) {
+            self.dense.get(id as usize).copied().flatten()
+        } else {
+            self.sparse.get(&id).copied()
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: i64, context: EventContext) {
+        if (0..DENSE_ID_LIMIT).contains(&id) {
+            let slot = id as usize;
+            if slot >= self.dense.len() {
+                self.dense.resize(slot + 1, None);
+            }
+            self.dense[slot] = Some(context);
+        } else {
+            self.sparse.insert(id, context);
+        }
+    }
+}
+
+/// How a span that is still open is ended by something around it (its Parallel/Map run
+/// closing, or the execution ending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EndKind {
+    Succeeded,
+    Failed,
+    Aborted,
+    TimedOut,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ending<'a> {
+    kind: EndKind,
+    at: Millis,
+    /// Error/cause given to failed spans that have none of their own (a Fail state learns its
+    /// error from `ExecutionFailed`).
+    error: Option<&'a str>,
+    cause: Option<&'a str>,
+}
+
+impl EndKind {
+    /// Status of a span cut short by this ending.
+    fn status_for(self, in_error: bool) -> SpanStatus {
+        match self {
+            EndKind::Succeeded | EndKind::Failed if in_error => SpanStatus::Failed,
+            EndKind::Succeeded => SpanStatus::Succeeded,
+            // A sibling branch failed (or the execution failed elsewhere): this state did not
+            // fail itself, it was stopped.
+            EndKind::Failed | EndKind::Aborted => SpanStatus::Aborted,
+            EndKind::TimedOut => SpanStatus::TimedOut,
+        }
+    }
+}
+
+/// Builds and incrementally extends a `Timeline` from history events.
+#[derive(Debug, Clone)]
+pub struct TimelineBuilder {
+    /// `build()` takes it whole at the end.
+    pub(super) timeline: Timeline,
+    /// Parallel to `timeline.spans`.
+    states: Vec<SpanState>,
+    lanes: Vec<Lane>,
+    events: EventIndex,
+    last_event_id: i64,
+}
+
+impl Default for TimelineBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TimelineBuilder {
+    pub fn new() -> Self {
+        TimelineBuilder {
+            timeline: Timeline {
+                execution: ExecutionSpan {
+                    status: ExecutionStatus::Running,
+                    start: 0,
+                    end: None,
+                    input: None,
+                    output: None,
+                    error: None,
+                    cause: None,
+                },
+                spans: Vec::new(),
+                roots: Vec::new(),
+                event_count: 0,
+            },
+            states: Vec::new(),
+            lanes: vec![Lane {
+                owner: None,
+                path: Vec::new(),
+                open: None,
+                span_count: 0,
+                order: 0,
+            }],
+            events: EventIndex::default(),
+            last_event_id: 0,
+        }
+    }
+
+    /// Applies one event. Events already applied (same id) are ignored; events may arrive in
+    /// any order within one call of `extend` (some endpoints ignore `reverseOrder`).
+    pub fn push(&mut self, event: &HistoryEvent) {
+        if self.events.contains(event.id) {
+            return;
+        }
+        // An unknown previous event (the first event, or a gap in what was fetched) falls back
+        // to the top level rather than losing the event.
+        let previous = self
+            .events
+            .get(event.previous_event_id)
+            .unwrap_or(TOP_CONTEXT);
+        let context = self.apply(event, previous);
+        self.events.insert(event.id, context);
+        self.timeline.event_count += 1;
+        self.last_event_id = self.last_event_id.max(event.id);
+    }
+
+    /// Applies a batch of events (sorted by id first; ids already applied are skipped).
+    pub fn extend(&mut self, events: &[HistoryEvent]) {
+        self.reserve(events.len());
+        if events.is_sorted_by_key(|e| e.id) {
+            for e in events {
+                self.push(e);
+            }
+        } else {
+            let mut sorted: Vec<&HistoryEvent> = events.iter().collect();
+            sorted.sort_by_key(|e| e.id);
+            for e in sorted {
+                self.push(e);
+            }
+        }
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Makes room for `additional_events` more events up front (growth stays amortised: the
+    /// vectors at least double when they grow), so applying a page never reallocates midway.
+    pub fn reserve(&mut self, additional_events: usize) {
+        self.events.dense.reserve(additional_events);
+        // A state takes at least two events (entered + exited or closed by its parent).
+        self.timeline.spans.reserve(additional_events / 2 + 1);
+        self.states.reserve(additional_events / 2 + 1);
+    }
+
+    /// Highest event id applied so far (0 when none): the next poll asks only for newer ones.
+    pub fn last_event_id(&self) -> i64 {
+        self.last_event_id
+    }
+
+    fn apply(&mut self, event: &HistoryEvent, previous: EventContext) -> EventContext {
+        use crate::domain::history::EventType as E;
+        let here = EventContext {
+            forks: false,
+            ..previous
+        };
+        let at = event.timestamp;
+        let d = &event.details;
+        match &event.event_type {
+            E::ExecutionStarted => {
+                let exec = &mut self.timeline.execution;
+                exec.start = at;
+                exec.status = ExecutionStatus::Running;
+                exec.input = d.input.clone();
+                TOP_CONTEXT
+            }
+            E::ExecutionRedriven => {
+                let exec = &mut self.timeline.execution;
+                exec.status = ExecutionStatus::Running;
+                exec.end = None;
+                exec.error = None;
+                exec.cause = None;
+                TOP_CONTEXT
+            }
+            E::ExecutionSucceeded => {
+                self.end_execution(ExecutionStatus::Succeeded, EndKind::Succeeded, event);
+                TOP_CONTEXT
+            }
+            E::ExecutionFailed => {
+                self.end_execution(ExecutionStatus::Failed, EndKind::Failed, event);
+                TOP_CONTEXT
+            }
+            E::ExecutionAborted => {
+                self.end_execution(ExecutionStatus::Aborted, EndKind::Aborted, event);
+                TOP_CONTEXT
+            }
+            E::ExecutionTimedOut => {
+                self.end_execution(ExecutionStatus::TimedOut, EndKind::TimedOut, event);
+                TOP_CONTEXT
+            }
+            t if t.is_state_entered() => {
+                let lane = match previous {
+                    EventContext {
+                        forks: true,
+                        span: Some(parallel),
+                        ..
+                    } => self.open_branch(parallel),
+                    _ => here.lane,
+                };
+                let span = self.enter(lane, event);
+                EventContext {
+                    lane,
+                    span: Some(span),
+                    forks: false,
+                }
+            }
+            t if t.is_state_exited() => match self.exiting_span(here, d.name.as_deref()) {
+                Some(span) => {
+                    self.exit(span, event);
+                    EventContext {
+                        lane: self.states[span].lane,
+                        span: Some(span),
+                        forks: false,
+                    }
+                }
+                None => here,
+            },
+            E::TaskScheduled | E::LambdaFunctionScheduled | E::ActivityScheduled => {
+                if let Some(span) = here.span {
+                    self.schedule_attempt(span, event);
+                }
+                here
+            }
+            E::TaskStarted | E::LambdaFunctionStarted | E::ActivityStarted => {
+                if let Some(span) = here.span
+                    && let Some(attempt) = self.timeline.spans[span].attempts.last_mut()
+                    && attempt.started.is_none()
+                {
+                    attempt.started = Some(at);
+                }
+                here
+            }
+            E::TaskSucceeded | E::LambdaFunctionSucceeded | E::ActivitySucceeded => {
+                if let Some(span) = here.span {
+                    self.end_attempt(span, AttemptStatus::Succeeded, event);
+                }
+                here
+            }
+            E::TaskFailed
+            | E::TaskStartFailed
+            | E::TaskSubmitFailed
+            | E::LambdaFunctionFailed
+            | E::LambdaFunctionStartFailed
+            | E::LambdaFunctionScheduleFailed
+            | E::ActivityFailed
+            | E::ActivityScheduleFailed => {
+                if let Some(span) = here.span {
+                    self.end_attempt(span, AttemptStatus::Failed, event);
+                }
+                here
+            }
+            E::TaskTimedOut | E::LambdaFunctionTimedOut | E::ActivityTimedOut => {
+                if let Some(span) = here.span {
+                    self.end_attempt(span, AttemptStatus::TimedOut, event);
+                }
+                here
+            }
+            E::TaskStateAborted | E::WaitStateAborted => {
+                if let Some(span) = here.span {
+                    self.close_span(span, self.plain_ending(EndKind::Aborted, at));
+                }
+                here
+            }
+            E::ParallelStateStarted => EventContext {
+                forks: here.span.is_some(),
+                ..here
+            },
+            E::ParallelStateSucceeded | E::ParallelStateFailed | E::ParallelStateAborted => {
+                self.close_run_event(here, StateType::Parallel, event)
+            }
+            E::MapStateSucceeded | E::MapStateFailed | E::MapStateAborted => {
+                self.close_run_event(here, StateType::Map, event)
+            }
+            E::MapStateStarted => {
+                if let Some(span) = here.span
+                    && self.timeline.spans[span].state_type == StateType::Map
+                {
+                    self.timeline.spans[span].iterations = d.length;
+                }
+                here
+            }
+            E::MapIterationStarted => {
+                match self.enclosing_run(here, StateType::Map, d.name.as_deref()) {
+                    Some(map) => {
+                        let index = d.index.unwrap_or(self.states[map].lanes.len() as u32);
+                        let lane = self.iteration_lane(map, index);
+                        EventContext {
+                            lane,
+                            span: None,
+                            forks: false,
+                        }
+                    }
+                    None => here,
+                }
+            }
+            E::MapIterationSucceeded | E::MapIterationFailed | E::MapIterationAborted => {
+                let Some(map) = self.enclosing_run(here, StateType::Map, d.name.as_deref()) else {
+                    return here;
+                };
+                let kind = match event.event_type {
+                    E::MapIterationSucceeded => EndKind::Succeeded,
+                    E::MapIterationFailed => EndKind::Failed,
+                    _ => EndKind::Aborted,
+                };
+                if let Some(lane) = d.index.and_then(|i| self.find_lane(map, i)) {
+                    self.close_lane(lane, self.plain_ending(kind, at));
+                }
+                self.context_of(map)
+            }
+            E::EvaluationFailed | E::MapRunFailed | E::MapRunAborted => {
+                if let Some(span) = here.span {
+                    self.states[span].in_error = true;
+                    self.record_error(span, d.error.as_deref(), d.cause.as_deref());
+                }
+                here
+            }
+            _ => here,
+        }
+    }
+
+    fn plain_ending(&self, kind: EndKind, at: Millis) -> Ending<'static> {
+        Ending {
+            kind,
+            at,
+            error: None,
+            cause: None,
+        }
+    }
+
+    /// The context of events that belong to a span itself (not to one of its lanes).
+    fn context_of(&self, span: SpanId) -> EventContext {
+        EventContext {
+            lane: self.states[span].lane,
+            span: Some(span),
+            forks: false,
+        }
+    }
+
+    fn enter(&mut self, lane: LaneId, event: &HistoryEvent) -> SpanId {
+        let id = self.timeline.spans.len();
+        let state_type = state_type_of(&event.event_type);
+        let owner = self.lanes[lane].owner;
+        self.timeline.spans.push(Span {
+            id,
+            parent: owner,
+            children: Vec::new(),
+            name: event.details.name.clone().unwrap_or_default(),
+            state_type,
+            status: SpanStatus::Running,
+            start: event.timestamp,
+            end: None,
+            attempts: Vec::new(),
+            path: self.lanes[lane].path.clone(),
+            entered_event_id: event.id,
+            exited_event_id: None,
+            input: event.details.input.clone(),
+            output: None,
+            error: None,
+            cause: None,
+            resource_type: None,
+            iterations: None,
+        });
+        self.states.push(SpanState {
+            lane,
+            lanes: Vec::new(),
+            run_closed: false,
+            // A Fail state has no exit: it is the error.
+            in_error: state_type == StateType::Fail,
+        });
+        match owner {
+            None => self.timeline.roots.push(id),
+            Some(owner) => self.insert_child(owner, lane, id),
+        }
+        self.lanes[lane].open = Some(id);
+        self.lanes[lane].span_count += 1;
+        id
+    }
+
+    /// Children are kept grouped by lane, lanes in order: the new child goes at the end of its
+    /// lane's group. Counting back from the end keeps this O(1) when the latest lanes are the
+    /// busy ones (in-order Map iterations, the few branches of a Parallel).
+    fn insert_child(&mut self, owner: SpanId, lane: LaneId, child: SpanId) {
+        let mut after = 0;
+        for &other in self.states[owner].lanes.iter().rev() {
+            if other == lane {
+                break;
+            }
+            after += self.lanes[other].span_count;
+        }
+        let children = &mut self.timeline.spans[owner].children;
+        let at = children.len() - after.min(children.len());
+        children.insert(at, child);
+    }
+
+    fn exit(&mut self, span: SpanId, event: &HistoryEvent) {
+        if self.timeline.spans[span].end.is_some() {
+            return;
+        }
+        // A Parallel/Map that exits without a closure event: its lanes end with it.
+        if !self.states[span].run_closed
+            && matches!(
+                self.timeline.spans[span].state_type,
+                StateType::Parallel | StateType::Map
+            )
+        {
+            self.close_run(span, self.plain_ending(EndKind::Succeeded, event.timestamp));
+        }
+        let in_error = self.states[span].in_error;
+        let s = &mut self.timeline.spans[span];
+        s.end = Some(event.timestamp);
+        s.exited_event_id = Some(event.id);
+        s.output = event.details.output.clone();
+        s.status = if in_error {
+            SpanStatus::Caught
+        } else {
+            SpanStatus::Succeeded
+        };
+        let lane = self.states[span].lane;
+        if self.lanes[lane].open == Some(span) {
+            self.lanes[lane].open = None;
+        }
+    }
+
+    fn schedule_attempt(&mut self, span: SpanId, event: &HistoryEvent) {
+        use crate::domain::history::EventType as E;
+        // The previous attempt's error is being retried, not propagated.
+        self.states[span].in_error = false;
+        let s = &mut self.timeline.spans[span];
+        s.attempts.push(Attempt {
+            scheduled: event.timestamp,
+            started: None,
+            end: None,
+            status: AttemptStatus::Running,
+            error: None,
+            cause: None,
+        });
+        if s.resource_type.is_none() {
+            s.resource_type = match &event.event_type {
+                _ if event.details.resource_type.is_some() => event.details.resource_type.clone(),
+                E::LambdaFunctionScheduled => Some("lambda".into()),
+                E::ActivityScheduled => Some("activity".into()),
+                _ => None,
+            };
+        }
+    }
+
+    fn end_attempt(&mut self, span: SpanId, status: AttemptStatus, event: &HistoryEvent) {
+        let at = event.timestamp;
+        let s = &mut self.timeline.spans[span];
+        let needs_new = s
+            .attempts
+            .last()
+            .is_none_or(|a| a.status != AttemptStatus::Running);
+        if needs_new {
+            // e.g. `LambdaFunctionScheduleFailed`: the attempt failed before being scheduled.
+            s.attempts.push(Attempt {
+                scheduled: at,
+                started: None,
+                end: None,
+                status: AttemptStatus::Running,
+                error: None,
+                cause: None,
+            });
+        }
+        let attempt = s.attempts.last_mut().expect("an attempt was just ensured");
+        attempt.end = Some(at);
+        attempt.status = status;
+        if status == AttemptStatus::Succeeded {
+            self.states[span].in_error = false;
+            return;
+        }
+        let error = match (&event.details.error, status) {
+            (Some(e), _) => Some(e.clone()),
+            (None, AttemptStatus::TimedOut) => Some("States.Timeout".to_string()),
+            (None, _) => None,
+        };
+        attempt.error = error.clone();
+        attempt.cause = event.details.cause.clone();
+        self.states[span].in_error = true;
+        self.record_error(span, error.as_deref(), event.details.cause.as_deref());
+    }
+
+    fn record_error(&mut self, span: SpanId, error: Option<&str>, cause: Option<&str>) {
+        let s = &mut self.timeline.spans[span];
+        if error.is_some() || cause.is_some() {
+            s.error = error.map(str::to_string);
+            s.cause = cause.map(str::to_string);
+        }
+    }
+
+    /// The Parallel (or Map) run an event closes: the event's own span if it is one, else the
+    /// nearest enclosing one still running, walking up lane owners.
+    fn enclosing_run(
+        &self,
+        here: EventContext,
+        state_type: StateType,
+        name: Option<&str>,
+    ) -> Option<SpanId> {
+        let fits = |span: SpanId| {
+            let s = &self.timeline.spans[span];
+            s.state_type == state_type
+                && !self.states[span].run_closed
+                && s.end.is_none()
+                && name.is_none_or(|n| s.name == n)
+        };
+        if let Some(span) = here.span
+            && fits(span)
+        {
+            return Some(span);
+        }
+        let mut lane = here.lane;
+        loop {
+            let owner = self.lanes[lane].owner?;
+            if fits(owner) {
+                return Some(owner);
+            }
+            lane = self.states[owner].lane;
+        }
+    }
+
+    /// The span a `…StateExited` event closes: the one of the event it chains to when the
+    /// names agree, else the enclosing open state of that name (moto chains a Parallel's exit
+    /// to a branch's last event, not to `ParallelStateSucceeded` as AWS does).
+    fn exiting_span(&self, here: EventContext, name: Option<&str>) -> Option<SpanId> {
+        let named = |span: SpanId| name.is_none_or(|n| self.timeline.spans[span].name == n);
+        let span = here.span?;
+        if named(span) {
+            return Some(span);
+        }
+        let mut lane = self.states[span].lane;
+        while let Some(owner) = self.lanes[lane].owner {
+            if named(owner) && self.timeline.spans[owner].end.is_none() {
+                return Some(owner);
+            }
+            lane = self.states[owner].lane;
+        }
+        Some(span)
+    }
+
+    /// `ParallelState{Succeeded,Failed,Aborted}` and `MapState{…}`: they chain to the last event
+    /// of some branch/iteration but belong to the Parallel/Map span itself.
+    fn close_run_event(
+        &mut self,
+        here: EventContext,
+        state_type: StateType,
+        event: &HistoryEvent,
+    ) -> EventContext {
+        use crate::domain::history::EventType as E;
+        let Some(owner) = self.enclosing_run(here, state_type, None) else {
+            return here;
+        };
+        let at = event.timestamp;
+        match event.event_type {
+            E::ParallelStateSucceeded | E::MapStateSucceeded => {
+                self.states[owner].in_error = false;
+                self.close_run(owner, self.plain_ending(EndKind::Succeeded, at));
+            }
+            E::ParallelStateFailed | E::MapStateFailed => {
+                self.states[owner].in_error = true;
+                // AWS gives these events no details: the error is the failing child's, which
+                // is the span of the event this one chains to.
+                let (error, cause) = match (&event.details.error, here.span) {
+                    (Some(_), _) | (None, None) => {
+                        (event.details.error.clone(), event.details.cause.clone())
+                    }
+                    (None, Some(child)) => {
+                        let c = &self.timeline.spans[child];
+                        (c.error.clone(), c.cause.clone())
+                    }
+                };
+                self.record_error(owner, error.as_deref(), cause.as_deref());
+                self.close_run(owner, self.plain_ending(EndKind::Failed, at));
+            }
+            _ => self.close_span(owner, self.plain_ending(EndKind::Aborted, at)),
+        }
+        self.context_of(owner)
+    }
+
+    /// Ends every lane of a Parallel/Map span (spans still open in them get `ending`).
+    fn close_run(&mut self, owner: SpanId, ending: Ending<'_>) {
+        if self.states[owner].run_closed {
+            return;
+        }
+        self.states[owner].run_closed = true;
+        for i in 0..self.states[owner].lanes.len() {
+            let lane = self.states[owner].lanes[i];
+            self.close_lane(lane, ending);
+        }
+    }
+
+    fn close_lane(&mut self, lane: LaneId, ending: Ending<'_>) {
+        if let Some(span) = self.lanes[lane].open {
+            self.close_span(span, ending);
+        }
+    }
+
+    /// Ends a span that is still open, and anything still running inside it.
+    fn close_span(&mut self, span: SpanId, ending: Ending<'_>) {
+        let lane = self.states[span].lane;
+        if self.lanes[lane].open == Some(span) {
+            self.lanes[lane].open = None;
+        }
+        if self.timeline.spans[span].end.is_some() {
+            return;
+        }
+        if matches!(
+            self.timeline.spans[span].state_type,
+            StateType::Parallel | StateType::Map
+        ) {
+            self.close_run(span, ending);
+        }
+        let in_error = self.states[span].in_error;
+        let s = &mut self.timeline.spans[span];
+        s.end = Some(ending.at);
+        s.status = ending.kind.status_for(in_error);
+        if s.status == SpanStatus::Failed && s.error.is_none() {
+            s.error = ending.error.map(str::to_string);
+            s.cause = ending.cause.map(str::to_string);
+        }
+        if let Some(attempt) = s.attempts.last_mut()
+            && attempt.status == AttemptStatus::Running
+        {
+            attempt.end = Some(ending.at);
+            attempt.status = match ending.kind {
+                EndKind::TimedOut => AttemptStatus::TimedOut,
+                _ => AttemptStatus::Failed,
+            };
+        }
+    }
+
+    fn end_execution(&mut self, status: ExecutionStatus, kind: EndKind, event: &HistoryEvent) {
+        let d = &event.details;
+        let exec = &mut self.timeline.execution;
+        exec.status = status;
+        exec.end = Some(event.timestamp);
+        if d.output.is_some() {
+            exec.output = d.output.clone();
+        }
+        exec.error = d.error.clone();
+        exec.cause = d.cause.clone();
+        let ending = Ending {
+            kind,
+            at: event.timestamp,
+            error: d.error.as_deref(),
+            cause: d.cause.as_deref(),
+        };
+        self.close_lane(TOP_LEVEL, ending);
+    }
+
+    /// A state entered right after `ParallelStateStarted` starts the Parallel's next branch.
+    fn open_branch(&mut self, parallel: SpanId) -> LaneId {
+        let index = self.states[parallel].lanes.len();
+        let segment = PathSegment::Branch {
+            parallel: self.timeline.spans[parallel].name.clone(),
+            index,
+        };
+        let lane = self.new_lane(parallel, segment, index as u32);
+        self.states[parallel].lanes.push(lane);
+        lane
+    }
+
+    /// The lane of iteration `index` of a Map span, created on first use.
+    fn iteration_lane(&mut self, map: SpanId, index: u32) -> LaneId {
+        if let Some(lane) = self.find_lane(map, index) {
+            return lane;
+        }
+        let segment = PathSegment::Iteration {
+            map: self.timeline.spans[map].name.clone(),
+            index,
+        };
+        let lane = self.new_lane(map, segment, index);
+        let lanes = &self.states[map].lanes;
+        let at = lanes.partition_point(|&l| self.lanes[l].order < index);
+        self.states[map].lanes.insert(at, lane);
+        lane
+    }
+
+    fn find_lane(&self, owner: SpanId, order: u32) -> Option<LaneId> {
+        let lanes = &self.states[owner].lanes;
+        // Iterations usually start in order: check the newest lane before searching.
+        if let Some(&last) = lanes.last()
+            && self.lanes[last].order == order
+        {
+            return Some(last);
+        }
+        lanes
+            .binary_search_by_key(&order, |&l| self.lanes[l].order)
+            .ok()
+            .map(|i| lanes[i])
+    }
+
+    fn new_lane(&mut self, owner: SpanId, segment: PathSegment, order: u32) -> LaneId {
+        let mut path = Vec::with_capacity(self.timeline.spans[owner].path.len() + 1);
+        path.extend_from_slice(&self.timeline.spans[owner].path);
+        path.push(segment);
+        self.lanes.push(Lane {
+            owner: Some(owner),
+            path,
+            open: None,
+            span_count: 0,
+            order,
+        });
+        self.lanes.len() - 1
+    }
+}
+
+/// The state type named by a `*StateEntered` event type (unknown future types count as Task).
+fn state_type_of(event_type: &crate::domain::history::EventType) -> StateType {
+    use crate::domain::history::EventType as E;
+    match event_type {
+        E::ParallelStateEntered => StateType::Parallel,
+        E::MapStateEntered => StateType::Map,
+        E::PassStateEntered => StateType::Pass,
+        E::ChoiceStateEntered => StateType::Choice,
+        E::WaitStateEntered => StateType::Wait,
+        E::SucceedStateEntered => StateType::Succeed,
+        E::FailStateEntered => StateType::Fail,
+        _ => StateType::Task,
+    }
+}
+
+#[cfg(test)]
+#[path = "builder_tests.rs"]
+mod tests;

@@ -1,0 +1,217 @@
+//! A session's connection logic, from `main`: the app's options for a profile and region
+//! (settings resolved for that target, overridden by the command line's picks) and the AWS
+//! backend for them, including the connector `:profile` / `:region` call to switch.
+
+use super::{Connected, Connector};
+use crate::app::AppOptions;
+use crate::backend::aws::{AwsBackend, AwsOptions};
+use crate::backend::{AwsTarget, Backend, BackendError};
+use crate::settings::{self, Settings};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the command line fixes for the whole session, whatever the profile and region.
+#[derive(Clone)]
+pub struct Session {
+    pub refresh: Option<f64>,
+    pub read_only: bool,
+    pub endpoint_url: Option<String>,
+    pub settings_path: Option<PathBuf>,
+}
+
+/// Names given on the command line for the starting profile and region only (after `:profile`
+/// or `:region` the settings for the new target apply).
+#[derive(Default)]
+pub struct Picks {
+    pub state_machine: Option<String>,
+    pub collection: Option<String>,
+    pub thumbnail_bucket: Option<String>,
+}
+
+impl Session {
+    /// The app's options from `settings` (already resolved for the target) and the picks.
+    pub fn app_options(
+        &self,
+        settings: &Settings,
+        picks: &Picks,
+        startup_problems: Vec<String>,
+        aws_target: Option<AwsTarget>,
+        default_photo_bucket: Option<&str>,
+    ) -> AppOptions {
+        let refresh = Settings {
+            refresh_seconds: self.refresh.or(settings.refresh_seconds),
+            ..Settings::default()
+        };
+        AppOptions {
+            state_machine: picks
+                .state_machine
+                .clone()
+                .or(settings.state_machine.clone()),
+            refresh_interval_ms: refresh.refresh_interval_ms(),
+            startup_problems,
+            collection: picks
+                .collection
+                .clone()
+                .unwrap_or_else(|| settings.collection()),
+            thumbnail_bucket: picks
+                .thumbnail_bucket
+                .clone()
+                .or(settings.thumbnail_bucket.clone()),
+            journal_path: settings.journal_path(),
+            read_only: self.read_only || settings.read_only.unwrap_or(false),
+            test_cases: settings.test_case_library(default_photo_bucket),
+            settings_path: self.settings_path.clone(),
+            // On AWS the built-in cases name the photo bucket, found by its name unless set.
+            find_photo_bucket: aws_target.is_some()
+                && settings.photo_bucket.is_none()
+                && settings.builtin_test_cases.unwrap_or(true),
+            aws_target,
+            aws_profiles: Vec::new(),
+        }
+    }
+
+    /// Connects to AWS with `profile` and `region` (None: the standard chain's).
+    pub async fn connect(
+        &self,
+        profile: Option<String>,
+        region: Option<String>,
+    ) -> Result<(Arc<dyn Backend>, AwsTarget), String> {
+        let options = AwsOptions {
+            profile: profile.clone(),
+            region,
+            endpoint_url: self.endpoint_url.clone(),
+        };
+        let backend = AwsBackend::connect(options)
+            .await
+            .map_err(|e| e.to_string())?;
+        // The profile the SDK uses when none is named: $AWS_PROFILE, else `default`.
+        let profile = profile
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+            .unwrap_or_else(|| "default".into());
+        let target = AwsTarget {
+            profile,
+            region: backend.info().region,
+        };
+        Ok((Arc::new(backend), target))
+    }
+
+    /// What `:profile` and `:region` call: connect, then read the settings file again (the
+    /// console may have remembered choices since the start) for the new target.
+    pub fn connector(&self) -> Connector {
+        let session = self.clone();
+        Arc::new(move |profile, region| {
+            let session = session.clone();
+            Box::pin(async move {
+                let (backend, target) = session.connect(Some(profile), region).await?;
+                // Credentials that do not work (expired SSO, a typo in the profile) keep the
+                // current connection instead of replacing it with one that only shows errors.
+                backend.caller_identity().await.map_err(|e| match e {
+                    BackendError::Credentials(_) => format!("the credentials do not work ({e})"),
+                    BackendError::Network(_) => {
+                        format!("AWS cannot be reached there (unknown region or endpoint? {e})")
+                    }
+                    e => format!("sts:GetCallerIdentity failed ({e})"),
+                })?;
+                let (settings, problems) = match &session.settings_path {
+                    Some(path) => settings::load_settings(path),
+                    None => (Settings::default(), Vec::new()),
+                };
+                let mut options = session.app_options(
+                    &settings.for_target(&target),
+                    &Picks::default(),
+                    problems,
+                    Some(target),
+                    None,
+                );
+                options.aws_profiles = crate::backend::aws::profiles::profile_names().await;
+                Ok(Connected { backend, options })
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(refresh: Option<f64>, read_only: bool) -> Session {
+        Session {
+            refresh,
+            read_only,
+            endpoint_url: None,
+            settings_path: Some(PathBuf::from("/tmp/stepdeck/config.toml")),
+        }
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            state_machine: Some("FromSettings".into()),
+            refresh_seconds: Some(5.0),
+            collection: Some("settings-faces".into()),
+            thumbnail_bucket: Some("settings-thumbs".into()),
+            read_only: Some(false),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn command_line_picks_and_flags_win_over_the_settings() {
+        let picks = Picks {
+            state_machine: Some("FromCli".into()),
+            collection: Some("cli-faces".into()),
+            thumbnail_bucket: None,
+        };
+        let problems = vec!["a problem".to_string()];
+        let options =
+            session(Some(3.0), true).app_options(&settings(), &picks, problems, None, None);
+        assert_eq!(options.state_machine.as_deref(), Some("FromCli"));
+        assert_eq!(options.collection, "cli-faces");
+        assert_eq!(options.thumbnail_bucket.as_deref(), Some("settings-thumbs"));
+        assert_eq!(options.refresh_interval_ms, 3_000);
+        assert!(options.read_only);
+        assert_eq!(options.startup_problems, ["a problem"]);
+        assert_eq!(
+            options.settings_path,
+            Some(PathBuf::from("/tmp/stepdeck/config.toml"))
+        );
+    }
+
+    #[test]
+    fn without_picks_the_settings_apply() {
+        let options =
+            session(None, false).app_options(&settings(), &Picks::default(), vec![], None, None);
+        assert_eq!(options.state_machine.as_deref(), Some("FromSettings"));
+        assert_eq!(options.collection, "settings-faces");
+        assert_eq!(options.refresh_interval_ms, 5_000);
+        assert!(!options.read_only);
+        assert!(!options.find_photo_bucket, "not on the sandbox");
+    }
+
+    #[test]
+    fn on_aws_the_photo_bucket_is_found_unless_set_or_the_builtins_are_off() {
+        let target = AwsTarget {
+            profile: "prod".into(),
+            region: "eu-west-1".into(),
+        };
+        let find = |settings: &Settings| {
+            session(None, false)
+                .app_options(
+                    settings,
+                    &Picks::default(),
+                    vec![],
+                    Some(target.clone()),
+                    None,
+                )
+                .find_photo_bucket
+        };
+        assert!(find(&Settings::default()));
+        assert!(!find(&Settings {
+            photo_bucket: Some("photos".into()),
+            ..Settings::default()
+        }));
+        assert!(!find(&Settings {
+            builtin_test_cases: Some(false),
+            ..Settings::default()
+        }));
+    }
+}
