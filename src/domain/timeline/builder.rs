@@ -1,5 +1,7 @@
 //! TimelineBuilder: history events → the span tree, incrementally (branches recovered by
-//! `previousEventId`, Map iterations, retries, redrives). The core algorithm, kept whole.
+//! `previousEventId`, Map iterations, retries, redrives). The core algorithm: applying an
+//! event is here; how runs, lanes and spans end is in `builder/ends.rs`, finding and opening
+//! lanes in `builder/lanes.rs` (both `impl TimelineBuilder`, over the same private state).
 //!
 //! Every applied event gets a small `EventContext`: the lane it happened in (the top level, a
 //! Parallel branch or a Map iteration) and the span it belongs to. A new event inherits the
@@ -14,6 +16,9 @@ use super::{
 use crate::domain::Millis;
 use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
+
+mod ends;
+mod lanes;
 
 /// Index into `TimelineBuilder::lanes`. Lane 0 is the top level of the execution.
 type LaneId = usize;
@@ -570,221 +575,6 @@ impl TimelineBuilder {
             s.error = error.map(str::to_string);
             s.cause = cause.map(str::to_string);
         }
-    }
-
-    /// The Parallel (or Map) run an event closes: the event's own span if it is one, else the
-    /// nearest enclosing one still running, walking up lane owners.
-    fn enclosing_run(
-        &self,
-        here: EventContext,
-        state_type: StateType,
-        name: Option<&str>,
-    ) -> Option<SpanId> {
-        let fits = |span: SpanId| {
-            let s = &self.timeline.spans[span];
-            s.state_type == state_type
-                && !self.states[span].run_closed
-                && s.end.is_none()
-                && name.is_none_or(|n| s.name == n)
-        };
-        if let Some(span) = here.span
-            && fits(span)
-        {
-            return Some(span);
-        }
-        let mut lane = here.lane;
-        loop {
-            let owner = self.lanes[lane].owner?;
-            if fits(owner) {
-                return Some(owner);
-            }
-            lane = self.states[owner].lane;
-        }
-    }
-
-    /// The span a `…StateExited` event closes: the one of the event it chains to when the
-    /// names agree, else the enclosing open state of that name (moto chains a Parallel's exit
-    /// to a branch's last event, not to `ParallelStateSucceeded` as AWS does).
-    fn exiting_span(&self, here: EventContext, name: Option<&str>) -> Option<SpanId> {
-        let named = |span: SpanId| name.is_none_or(|n| self.timeline.spans[span].name == n);
-        let span = here.span?;
-        if named(span) {
-            return Some(span);
-        }
-        let mut lane = self.states[span].lane;
-        while let Some(owner) = self.lanes[lane].owner {
-            if named(owner) && self.timeline.spans[owner].end.is_none() {
-                return Some(owner);
-            }
-            lane = self.states[owner].lane;
-        }
-        Some(span)
-    }
-
-    /// `ParallelState{Succeeded,Failed,Aborted}` and `MapState{…}`: they chain to the last event
-    /// of some branch/iteration but belong to the Parallel/Map span itself.
-    fn close_run_event(
-        &mut self,
-        here: EventContext,
-        state_type: StateType,
-        event: &HistoryEvent,
-    ) -> EventContext {
-        use crate::domain::history::EventType as E;
-        let Some(owner) = self.enclosing_run(here, state_type, None) else {
-            return here;
-        };
-        let at = event.timestamp;
-        match event.event_type {
-            E::ParallelStateSucceeded | E::MapStateSucceeded => {
-                self.states[owner].in_error = false;
-                self.close_run(owner, self.plain_ending(EndKind::Succeeded, at));
-            }
-            E::ParallelStateFailed | E::MapStateFailed => {
-                self.states[owner].in_error = true;
-                // AWS gives these events no details: the error is the failing child's, which
-                // is the span of the event this one chains to.
-                let (error, cause) = match (&event.details.error, here.span) {
-                    (Some(_), _) | (None, None) => {
-                        (event.details.error.clone(), event.details.cause.clone())
-                    }
-                    (None, Some(child)) => {
-                        let c = &self.timeline.spans[child];
-                        (c.error.clone(), c.cause.clone())
-                    }
-                };
-                self.record_error(owner, error.as_deref(), cause.as_deref());
-                self.close_run(owner, self.plain_ending(EndKind::Failed, at));
-            }
-            _ => self.close_span(owner, self.plain_ending(EndKind::Aborted, at)),
-        }
-        self.context_of(owner)
-    }
-
-    /// Ends every lane of a Parallel/Map span (spans still open in them get `ending`).
-    fn close_run(&mut self, owner: SpanId, ending: Ending<'_>) {
-        if self.states[owner].run_closed {
-            return;
-        }
-        self.states[owner].run_closed = true;
-        for i in 0..self.states[owner].lanes.len() {
-            let lane = self.states[owner].lanes[i];
-            self.close_lane(lane, ending);
-        }
-    }
-
-    fn close_lane(&mut self, lane: LaneId, ending: Ending<'_>) {
-        if let Some(span) = self.lanes[lane].open {
-            self.close_span(span, ending);
-        }
-    }
-
-    /// Ends a span that is still open, and anything still running inside it.
-    fn close_span(&mut self, span: SpanId, ending: Ending<'_>) {
-        let lane = self.states[span].lane;
-        if self.lanes[lane].open == Some(span) {
-            self.lanes[lane].open = None;
-        }
-        if self.timeline.spans[span].end.is_some() {
-            return;
-        }
-        if matches!(
-            self.timeline.spans[span].state_type,
-            StateType::Parallel | StateType::Map
-        ) {
-            self.close_run(span, ending);
-        }
-        let in_error = self.states[span].in_error;
-        let s = &mut self.timeline.spans[span];
-        s.end = Some(ending.at);
-        s.status = ending.kind.status_for(in_error);
-        if s.status == SpanStatus::Failed && s.error.is_none() {
-            s.error = ending.error.map(str::to_string);
-            s.cause = ending.cause.map(str::to_string);
-        }
-        if let Some(attempt) = s.attempts.last_mut()
-            && attempt.status == AttemptStatus::Running
-        {
-            attempt.end = Some(ending.at);
-            attempt.status = match ending.kind {
-                EndKind::TimedOut => AttemptStatus::TimedOut,
-                _ => AttemptStatus::Failed,
-            };
-        }
-    }
-
-    fn end_execution(&mut self, status: ExecutionStatus, kind: EndKind, event: &HistoryEvent) {
-        let d = &event.details;
-        let exec = &mut self.timeline.execution;
-        exec.status = status;
-        exec.end = Some(event.timestamp);
-        if d.output.is_some() {
-            exec.output = d.output.clone();
-        }
-        exec.error = d.error.clone();
-        exec.cause = d.cause.clone();
-        let ending = Ending {
-            kind,
-            at: event.timestamp,
-            error: d.error.as_deref(),
-            cause: d.cause.as_deref(),
-        };
-        self.close_lane(TOP_LEVEL, ending);
-    }
-
-    /// A state entered right after `ParallelStateStarted` starts the Parallel's next branch.
-    fn open_branch(&mut self, parallel: SpanId) -> LaneId {
-        let index = self.states[parallel].lanes.len();
-        let segment = PathSegment::Branch {
-            parallel: self.timeline.spans[parallel].name.clone(),
-            index,
-        };
-        let lane = self.new_lane(parallel, segment, index as u32);
-        self.states[parallel].lanes.push(lane);
-        lane
-    }
-
-    /// The lane of iteration `index` of a Map span, created on first use.
-    fn iteration_lane(&mut self, map: SpanId, index: u32) -> LaneId {
-        if let Some(lane) = self.find_lane(map, index) {
-            return lane;
-        }
-        let segment = PathSegment::Iteration {
-            map: self.timeline.spans[map].name.clone(),
-            index,
-        };
-        let lane = self.new_lane(map, segment, index);
-        let lanes = &self.states[map].lanes;
-        let at = lanes.partition_point(|&l| self.lanes[l].order < index);
-        self.states[map].lanes.insert(at, lane);
-        lane
-    }
-
-    fn find_lane(&self, owner: SpanId, order: u32) -> Option<LaneId> {
-        let lanes = &self.states[owner].lanes;
-        // Iterations usually start in order: check the newest lane before searching.
-        if let Some(&last) = lanes.last()
-            && self.lanes[last].order == order
-        {
-            return Some(last);
-        }
-        lanes
-            .binary_search_by_key(&order, |&l| self.lanes[l].order)
-            .ok()
-            .map(|i| lanes[i])
-    }
-
-    fn new_lane(&mut self, owner: SpanId, segment: PathSegment, order: u32) -> LaneId {
-        let mut path = Vec::with_capacity(self.timeline.spans[owner].path.len() + 1);
-        path.extend_from_slice(&self.timeline.spans[owner].path);
-        path.push(segment);
-        self.lanes.push(Lane {
-            owner: Some(owner),
-            path,
-            open: None,
-            span_count: 0,
-            order,
-        });
-        self.lanes.len() - 1
     }
 }
 
