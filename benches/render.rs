@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 use stepdeck::domain::execution::ExecutionStatus;
 
 const WIDTH: u16 = 200;

@@ -8,7 +8,7 @@ use app_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screens::execution::Tab;
-use stepdeck::app::{App, AppOptions, NoticeLevel, update};
+use stepdeck::app::{App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::{BackendError, Page};
 use stepdeck::domain::execution::{ExecutionDetail, ExecutionStatus};
 use stepdeck::keymap::Keymap;

@@ -8,7 +8,7 @@ use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screens::execution::Tab;
-use stepdeck::app::{ANIMATION_MS, App, AppOptions, NoticeLevel, update};
+use stepdeck::app::{ANIMATION_MS, App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::{BackendError, HistoryRequest, Page};
 use stepdeck::domain::execution::ExecutionStatus;
 use stepdeck::keymap::Keymap;

@@ -12,7 +12,7 @@ use faces_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::{NoticeLevel, update};
+use stepdeck::app::{NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 
 fn search_of(effects: &[Effect]) -> (String, String, String, f32) {

@@ -14,7 +14,7 @@ use stepdeck::app::msg::PreviewFailure;
 use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screen::Screen;
 use stepdeck::app::screens::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewState};
-use stepdeck::app::{App, AppOptions, NoticeLevel, update};
+use stepdeck::app::{App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::faces::{
     DeleteFacesResult, DuplicateKind, FaceMatch, UnsuccessfulFaceDeletion,

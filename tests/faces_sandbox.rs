@@ -18,7 +18,7 @@ use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screen::Screen;
 use stepdeck::app::screens::thumbnails::PreviewState;
-use stepdeck::app::{App, AppOptions, update};
+use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::Backend;
 use stepdeck::backend::local::{COLLECTION_ID, LocalSandbox, THUMBNAIL_BUCKET};
 use stepdeck::domain::execution::{ExecutionStatus, Outcome};

@@ -11,7 +11,7 @@ use faces_support::*;
 use ratatui_image::picker::Picker;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 use stepdeck::domain::faces::{DeleteFacesResult, UnsuccessfulFaceDeletion};
 
 /// Answers the pending preview request with `bytes` encoded as half-blocks (deterministic,

@@ -15,7 +15,7 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::overlays::editor::InputEditor;
 use stepdeck::app::overlays::{Confirm, InputPurpose, Overlay, Palette, TextInput};
 use stepdeck::app::screens::execution::Tab;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 use stepdeck::domain::test_case::{Origin, RunDraft};
 use stepdeck::keymap::{Context, format_keys};
 

@@ -7,7 +7,7 @@ use app_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screens::executions::MAX_ROW_DESCRIBES;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 use stepdeck::backend::{BackendError, Page};
 use stepdeck::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 

@@ -13,7 +13,7 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::overlays::{InputPurpose, Overlay};
 use stepdeck::app::screen::Screen;
 use stepdeck::app::screens::execution::Tab;
-use stepdeck::app::{NoticeLevel, update};
+use stepdeck::app::{NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::execution::ExecutionStatus;
 use stepdeck::domain::test_case::TestCase;

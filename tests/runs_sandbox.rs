@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, AppOptions, update};
+use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::Backend;
 use stepdeck::backend::local::{
     COLLECTION_ID, LocalSandbox, PHOTO_BUCKET, SandboxOptions, THUMBNAIL_BUCKET,

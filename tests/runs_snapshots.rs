@@ -9,7 +9,7 @@ use app_support::*;
 use runs_support::*;
 use stepdeck::app::msg::ExternalEdit;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 
 fn scenarios() -> Vec<(&'static str, App)> {
     let mut out = Vec::new();

@@ -6,7 +6,7 @@ mod app_support;
 use app_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{STATE_MACHINES_RETRY_MS, update};
+use stepdeck::app::{STATE_MACHINES_RETRY_MS, update::update};
 use stepdeck::backend::BackendError;
 
 fn asks_for_state_machines(effects: &[Effect]) -> bool {

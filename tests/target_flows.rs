@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::{App, AppOptions, NoticeLevel, update};
+use stepdeck::app::{App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::{AwsTarget, BackendInfo};
 use stepdeck::keymap::Keymap;
 use stepdeck::settings::RememberedChoice;

@@ -5,7 +5,7 @@ mod app_support;
 
 use app_support::*;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, update};
+use stepdeck::app::{App, update::update};
 use stepdeck::backend::BackendError;
 
 fn open_fixture(app: &mut App, row: &str, fixture_name: &str) {

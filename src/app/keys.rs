@@ -6,7 +6,8 @@
 use crate::app::commands;
 use crate::app::effect::Effect;
 use crate::app::flows::control::{self, Control};
-use crate::app::flows::runs::{self, Intent};
+use crate::app::flows::runs;
+use crate::app::flows::state::Intent;
 use crate::app::flows::{face_jump, target};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;

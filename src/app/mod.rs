@@ -20,12 +20,11 @@ pub mod screens;
 pub mod widgets;
 
 mod keys;
-mod update;
+pub mod update;
 
 pub use notice::{Notice, NoticeLevel};
 pub use options::AppOptions;
 pub use screens::executions::machines::STATE_MACHINES_RETRY_MS;
-pub use update::update;
 
 use crate::backend::{BackendInfo, CallerIdentity};
 use crate::domain::Millis;
@@ -63,11 +62,11 @@ pub struct App {
     pub faces: faces::FacesView,
     pub thumbnails: thumbnails::ThumbnailsView,
     /// Test cases, reruns and runs this console started.
-    pub runs: flows::runs::RunsState,
+    pub runs: flows::state::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
     pub caller: Option<CallerIdentity>,
     /// A switch of profile or region waiting for the runtime's answer.
-    pub reconnecting: Option<flows::target::Reconnecting>,
+    pub reconnecting: Option<flows::state::Reconnecting>,
     last_generation: Generation,
 }
 
@@ -100,10 +99,10 @@ impl App {
         let notice = notice::startup_notice(&options.startup_problems, now);
         let faces = faces::FacesView::new(options.collection.clone());
         let thumbnails = thumbnails::ThumbnailsView::new(options.thumbnail_bucket.clone());
-        let runs = flows::runs::RunsState {
+        let runs = flows::state::RunsState {
             test_cases: options.test_cases.clone(),
             builtins_await_photo_bucket: options.find_photo_bucket,
-            ..flows::runs::RunsState::default()
+            ..flows::state::RunsState::default()
         };
         App {
             now,

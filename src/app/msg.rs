@@ -35,7 +35,7 @@ pub enum Msg {
     CallerIdentity(Result<Option<crate::backend::CallerIdentity>, BackendError>),
     /// The answer to `Effect::Reconnect`: the options for the new profile and region (the
     /// runtime has switched backends and sent the new `BackendInfo` first), or why not.
-    Reconnected(Result<Box<crate::app::AppOptions>, String>),
+    Reconnected(Result<Box<crate::app::options::AppOptions>, String>),
     /// The answer to `Effect::RememberChoice`.
     ChoiceRemembered(Result<(), String>),
     /// The backend is doing something on its own worth showing (e.g. backing off a throttle).

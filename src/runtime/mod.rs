@@ -223,9 +223,9 @@ pub async fn run(
 /// goes first so keys and results see a fresh `now`; its effects (due polls) are returned like
 /// any other's, or the poll would stay marked in flight forever and the list would freeze.
 fn apply_batch(app: &mut App, pending: &mut Vec<Msg>, now: Millis) -> Vec<app::effect::Effect> {
-    let mut effects = app::update(app, Msg::Tick(now));
+    let mut effects = app::update::update(app, Msg::Tick(now));
     for msg in pending.drain(..) {
-        effects.extend(app::update(app, msg));
+        effects.extend(app::update::update(app, msg));
     }
     effects
 }
@@ -290,7 +290,7 @@ mod tests {
         else {
             panic!("the first listing is requested: {first:?}");
         };
-        app::update(
+        app::update::update(
             &mut app,
             Msg::Executions {
                 generation,

@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::{Generation, Msg};
-use stepdeck::app::{App, AppOptions, update};
+use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::{BackendError, BackendInfo, Page};
 use stepdeck::domain::Millis;
 use stepdeck::domain::execution::{

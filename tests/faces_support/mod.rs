@@ -5,7 +5,7 @@
 use crate::app_support::*;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::{Generation, Msg};
-use stepdeck::app::{App, AppOptions, update};
+use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::Page;
 use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
 use stepdeck::domain::faces::{BoundingBox, Face, FaceMatch};

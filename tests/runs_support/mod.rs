@@ -6,7 +6,7 @@ use crate::app_support::*;
 use std::path::PathBuf;
 use stepdeck::app::effect::Effect;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::{App, AppOptions, update};
+use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::{BackendInfo, Page, StartExecutionRequest};
 use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary};
 use stepdeck::domain::test_case::seed_test_cases;

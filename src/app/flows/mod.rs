@@ -3,4 +3,5 @@
 pub mod control;
 pub mod face_jump;
 pub mod runs;
+pub mod state;
 pub mod target;

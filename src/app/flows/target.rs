@@ -2,6 +2,7 @@
 //! `:region`), choosing the collection and thumbnail bucket (`:collection`, `:bucket`), and
 //! remembering the user's choices per profile and region in the settings file.
 
+use super::state::Reconnecting;
 use crate::app::effect::Effect;
 use crate::app::screen::Screen;
 use crate::app::screens::faces::FacesView;
@@ -41,23 +42,6 @@ pub const REGIONS: &[&str] = &[
     "me-central-1",
     "sa-east-1",
 ];
-
-/// A switch of profile or region under way (the answer is `Msg::Reconnected`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reconnecting {
-    pub profile: String,
-    /// None: the profile's own region.
-    pub region: Option<String>,
-}
-
-impl Reconnecting {
-    fn describe(&self) -> String {
-        match &self.region {
-            Some(region) => format!("profile {} in {region}", self.profile),
-            None => format!("profile {}", self.profile),
-        }
-    }
-}
 
 /// `:profile NAME`: reconnect with that profile (and its region).
 pub fn switch_profile(app: &mut App, profile: &str) -> Vec<Effect> {

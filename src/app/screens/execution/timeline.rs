@@ -2,7 +2,7 @@
 //! details pane of the selected state: type, status, times, attempts with their errors and
 //! backoff gaps, error/cause and the state's input/output.
 
-use super::State;
+use super::{State, io};
 use crate::app::ctx::Ctx;
 use crate::app::ctx::View;
 use crate::app::effect::Effect;
@@ -11,9 +11,10 @@ use crate::app::list::scroll_to;
 use crate::app::notice::NoticeLevel;
 use crate::app::widgets::gantt::Gantt;
 use crate::app::widgets::json::json_lines;
+use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::theme;
 use crate::domain::Millis;
-use crate::domain::time::{format_clock, format_duration};
+use crate::domain::time::{format_clock, format_duration, format_rfc3339};
 use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
 use crate::keymap::action::Action;
 use ratatui::Frame;
@@ -29,7 +30,7 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
         && view.timeline.rows.is_empty()
     {
         // No time window to speak of: the whole tab is the description.
-        let lines = super::view::description_only(view, cx, action);
+        let lines = description_only(view, cx, action);
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
@@ -238,6 +239,48 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
         }
         None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
     }
+    lines
+}
+
+/// What is known without the history: the permission line, then what DescribeExecution
+/// returned (status, start and stop, input, output, error and cause).
+pub fn description_only(view: &State, cx: &View, action: &str) -> Vec<Line<'static>> {
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {name:<9}"), theme::dim()),
+            Span::raw(value),
+        ])
+    };
+    let status = view.status();
+    let refreshed = if view.is_running() {
+        ", refreshed while it runs"
+    } else {
+        ""
+    };
+    let mut lines = vec![
+        missing_permission(action, "timeline"),
+        Line::from(Span::styled(
+            format!(
+                "   showing what DescribeExecution returns{refreshed}; {} asks for the history again",
+                cx.retry_hint()
+            ),
+            theme::dim(),
+        )),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(format!(" {:<9}", "status"), theme::dim()),
+            Span::styled(status.as_str(), theme::status_style(status)),
+        ]),
+        field("started", format_rfc3339(view.start())),
+        field(
+            "stopped",
+            view.end()
+                .map_or_else(|| "(running)".to_string(), format_rfc3339),
+        ),
+        field("duration", format_duration(view.duration(cx.now))),
+        Line::from(""),
+    ];
+    lines.extend(io::sections(view, false));
     lines
 }
 

@@ -5,7 +5,6 @@
 use super::{State, Tab};
 use super::{events, io, timeline};
 use crate::app::ctx::View;
-use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
 use crate::domain::time::{format_duration, format_rfc3339};
@@ -98,46 +97,4 @@ fn render_tabs(view: &State, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {} ", tab.title()), style));
     }
     frame.render_widget(Line::from(spans), area);
-}
-
-/// What is known without the history: the permission line, then what DescribeExecution
-/// returned (status, start and stop, input, output, error and cause).
-pub fn description_only(view: &State, cx: &View, action: &str) -> Vec<Line<'static>> {
-    let field = |name: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!(" {name:<9}"), theme::dim()),
-            Span::raw(value),
-        ])
-    };
-    let status = view.status();
-    let refreshed = if view.is_running() {
-        ", refreshed while it runs"
-    } else {
-        ""
-    };
-    let mut lines = vec![
-        missing_permission(action, "timeline"),
-        Line::from(Span::styled(
-            format!(
-                "   showing what DescribeExecution returns{refreshed}; {} asks for the history again",
-                cx.retry_hint()
-            ),
-            theme::dim(),
-        )),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled(format!(" {:<9}", "status"), theme::dim()),
-            Span::styled(status.as_str(), theme::status_style(status)),
-        ]),
-        field("started", format_rfc3339(view.start())),
-        field(
-            "stopped",
-            view.end()
-                .map_or_else(|| "(running)".to_string(), format_rfc3339),
-        ),
-        field("duration", format_duration(view.duration(cx.now))),
-        Line::from(""),
-    ];
-    lines.extend(io::sections(view, false));
-    lines
 }
