@@ -34,7 +34,8 @@ pub struct Ctx<'a> {
     pub caller: Option<&'a CallerIdentity>,
     pub notice: &'a mut Option<Notice>,
     pub overlay: &'a mut Option<Overlay>,
-    generation: &'a mut Generation,
+    /// The app's request counter: only `next_generation` moves it (built by `lend!`).
+    pub(in crate::app) generation: &'a mut Generation,
     /// Set by a screen that wants another screen shown (e.g. `Back` from faces); the shell
     /// switches after the screen's function returns.
     pub switch_to: Option<Screen>,
@@ -43,36 +44,7 @@ pub struct Ctx<'a> {
     pub close: bool,
 }
 
-/// The parts of the shell a `Ctx` borrows (built by `App`, which owns them).
-pub struct Shell<'a> {
-    pub now: Millis,
-    pub viewport: (u16, u16),
-    pub options: &'a AppOptions,
-    pub keymap: &'a Keymap,
-    pub backend: Option<&'a BackendInfo>,
-    pub caller: Option<&'a CallerIdentity>,
-    pub notice: &'a mut Option<Notice>,
-    pub overlay: &'a mut Option<Overlay>,
-    pub generation: &'a mut Generation,
-}
-
 impl<'a> Ctx<'a> {
-    pub fn new(shell: Shell<'a>) -> Self {
-        Ctx {
-            now: shell.now,
-            viewport: shell.viewport,
-            options: shell.options,
-            keymap: shell.keymap,
-            backend: shell.backend,
-            caller: shell.caller,
-            notice: shell.notice,
-            overlay: shell.overlay,
-            generation: shell.generation,
-            switch_to: None,
-            close: false,
-        }
-    }
-
     /// A new request generation: answers carrying an older one are stale.
     pub fn next_generation(&mut self) -> Generation {
         *self.generation += 1;

@@ -78,7 +78,7 @@ macro_rules! lend {
         let app: &mut $crate::app::App = $app;
         (
             &mut app.$field,
-            $crate::app::ctx::Ctx::new($crate::app::ctx::Shell {
+            $crate::app::ctx::Ctx {
                 now: app.now,
                 viewport: app.viewport,
                 options: &app.options,
@@ -88,7 +88,9 @@ macro_rules! lend {
                 notice: &mut app.notice,
                 overlay: &mut app.overlay,
                 generation: &mut app.last_generation,
-            }),
+                switch_to: None,
+                close: false,
+            },
         )
     }};
 }

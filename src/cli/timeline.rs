@@ -201,15 +201,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::history_json::parse_history;
-
-    fn fixture(name: &str) -> Timeline {
-        let path = format!(
-            "{}/tests/fixtures/histories/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        build(&parse_history(&std::fs::read_to_string(path).unwrap()).unwrap())
-    }
+    use crate::domain::timeline::fixture;
 
     #[test]
     fn text_of_the_rejected_run() {

@@ -171,18 +171,9 @@ fn label_place(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::history_json::parse_history;
-    use crate::domain::timeline::build;
+    use crate::domain::timeline::fixture;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-
-    fn fixture(name: &str) -> Timeline {
-        let path = format!(
-            "{}/tests/fixtures/histories/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        build(&parse_history(&std::fs::read_to_string(path).unwrap()).unwrap())
-    }
 
     fn render(timeline: &Timeline, width: u16, height: u16, now: Millis) -> Terminal<TestBackend> {
         let rows = timeline.rows();

@@ -171,16 +171,7 @@ pub fn bar_end_hint(cells: &[(char, BarPart)]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::history_json::parse_history;
-    use crate::domain::timeline::{Timeline, build};
-
-    fn fixture(name: &str) -> Timeline {
-        let path = format!(
-            "{}/tests/fixtures/histories/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        build(&parse_history(&std::fs::read_to_string(path).unwrap()).unwrap())
-    }
+    use crate::domain::timeline::fixture;
 
     #[test]
     fn bars_have_sub_cell_edges_and_at_least_one_cell() {

@@ -236,6 +236,17 @@ impl Timeline {
     }
 }
 
+/// The timeline of a history fixture in `tests/fixtures/histories/`, for unit tests.
+#[cfg(test)]
+pub fn fixture(name: &str) -> Timeline {
+    let path = format!(
+        "{}/tests/fixtures/histories/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    build(&crate::domain::history_json::parse_history(&text).unwrap())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
