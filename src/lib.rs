@@ -1,5 +1,7 @@
 //! stepdeck: a terminal operations console for the rider-photo Step Functions pipeline.
-//! Layers (dependencies point downward): cli/runtime -> app/ui -> domain; backend -> domain.
+//! Layers (dependencies point downward, checked by tests/repo/architecture.rs):
+//! main -> runtime -> app -> {keymap, settings} -> backend (trait + types) -> domain;
+//! cli -> domain; backend/aws and backend/local -> backend types, domain.
 
 pub mod app;
 pub mod backend;
