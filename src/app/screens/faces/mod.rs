@@ -3,11 +3,12 @@
 //! face search), marks, and the deletion flow — confirm, delete, journal, refresh — in which
 //! a deletion is only done once its journal lines are written.
 
+pub mod jump;
 pub mod refresh;
 pub mod view;
 
 use crate::app::effect::Effect;
-use crate::app::flows::face_jump::{FaceJump, JumpRequest};
+use crate::app::flows::face_jump;
 use crate::app::list::scroll_to;
 use crate::app::list::{ColumnSort, Cursor};
 use crate::app::msg::Generation;
@@ -22,6 +23,7 @@ use crate::domain::faces::{
 };
 use crate::domain::journal::{DeletionStatus, JournalContext, face_line};
 use crate::keymap::action::Action;
+use jump::{FaceJump, JumpRequest};
 use std::collections::{BTreeSet, HashMap};
 
 /// Faces asked for per `ListFaces` call (the API allows up to 4,096).
@@ -522,7 +524,7 @@ impl App {
             Err(e) => {
                 view.reload = None;
                 view.error = Some(format!("listing faces failed: {e}"));
-                self.abandon_jump();
+                face_jump::abandon_jump(self);
                 return Vec::new();
             }
         }
@@ -532,7 +534,7 @@ impl App {
         view.recompute();
         let cursor = view.cursor;
         view.set_cursor(cursor, page_rows);
-        let mut effects = self.settle_jump();
+        let mut effects = face_jump::settle_jump(self);
         effects.extend(self.next_faces_page_if_needed());
         effects.extend(self.continue_scan());
         effects
