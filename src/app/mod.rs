@@ -60,7 +60,7 @@ pub struct App {
     pub viewport: (u16, u16),
     /// The top-level screen shown.
     pub screen: Screen,
-    pub faces: faces::FacesView,
+    pub faces: faces::State,
     pub thumbnails: thumbnails::ThumbnailsView,
     /// Test cases, reruns and runs this console started.
     pub runs: flows::runs::RunsState,
@@ -98,7 +98,7 @@ pub(crate) use lend;
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
         let notice = notice::startup_notice(&options.startup_problems, now);
-        let faces = faces::FacesView::new(options.collection.clone());
+        let faces = faces::State::new(options.collection.clone());
         let thumbnails = thumbnails::ThumbnailsView::new(options.thumbnail_bucket.clone());
         let runs = flows::runs::RunsState {
             test_cases: options.test_cases.clone(),
@@ -220,13 +220,20 @@ impl App {
             (Some(s), Screen::Executions) => execution::update::wakeup(s, self.now, interval),
             _ => None,
         };
+        let faces = (self.screen == Screen::Faces)
+            .then(|| {
+                // A confirm dialog open pauses the automatic reload.
+                let confirming = matches!(self.overlay, Some(Overlay::Confirm(_)));
+                faces::refresh::wakeup(&self.faces, &self.view(), confirming)
+            })
+            .flatten();
         [
             self.executions.machines.due_at(interval),
             list,
             open,
             animation,
             self.thumbnails_wakeup(),
-            self.faces_wakeup(),
+            faces,
         ]
         .into_iter()
         .flatten()
@@ -258,7 +265,10 @@ impl App {
                 let now = self.now;
                 self.on_tick(now)
             }
-            Screen::Faces => self.faces_shown(),
+            Screen::Faces => {
+                let (s, mut cx) = lend!(self, faces);
+                faces::update::shown(s, &mut cx)
+            }
             Screen::Thumbnails => self.thumbnails_shown(),
         }
     }
@@ -329,7 +339,10 @@ impl App {
             }
         }
         effects.extend(self.thumbnails_tick());
-        effects.extend(self.faces_tick());
+        if self.screen == Screen::Faces {
+            let (s, mut cx) = lend!(self, faces);
+            effects.extend(faces::refresh::tick(s, &mut cx));
+        }
         effects
     }
 }

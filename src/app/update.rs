@@ -3,10 +3,13 @@
 
 use crate::app::effect::Effect;
 use crate::app::flows::{control, face_jump, runs, target};
+use crate::app::msg::Generation;
 use crate::app::msg::Msg;
-use crate::app::screens::{execution, executions};
+use crate::app::screens::faces::update::Paged;
+use crate::app::screens::{execution, executions, faces};
 use crate::app::{App, NoticeLevel, keys, lend, safety};
-use crate::backend::BackendError;
+use crate::backend::{BackendError, Page};
+use crate::domain::faces::Face;
 
 /// Applies `msg`; every effect passes the read-only gate on its way out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -128,19 +131,26 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Faces { generation, result } => app.on_faces_page(generation, result),
+        Msg::Faces { generation, result } => on_faces_page(app, generation, result),
         Msg::FaceMatches {
             generation,
             face_id,
             result,
-        } => app.on_face_matches(generation, face_id, result),
+        } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::update::on_face_matches(s, &mut cx, generation, face_id, result)
+        }
         Msg::FacesByImage { generation, result } => {
             face_jump::on_faces_by_image(app, generation, result)
         }
-        Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
+        Msg::FacesDeleted { generation, result } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::delete::on_deleted(s, &mut cx, generation, result)
+        }
         Msg::JournalWritten { generation, result } => {
-            if app.faces_journal_generation() == Some(generation) {
-                app.on_faces_journal_written(result)
+            if faces::delete::journal_generation(&app.faces) == Some(generation) {
+                let (s, mut cx) = lend!(app, faces);
+                faces::delete::on_journal_written(s, &mut cx, result)
             } else if app.thumbnails_journal_generation() == Some(generation) {
                 app.on_thumbnails_journal_written(result)
             } else {
@@ -155,6 +165,29 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => app.on_preview(generation, key, result),
         Msg::ObjectDeleted { generation, result } => app.on_object_deleted(generation, result),
+    }
+}
+
+/// A page of faces: the screen takes it; a jump waiting for its faces settles (a flow: it
+/// may leave the screen's filter or ask for the next page), then the screen asks for more.
+fn on_faces_page(
+    app: &mut App,
+    generation: Generation,
+    result: Result<Page<Face>, BackendError>,
+) -> Vec<Effect> {
+    let (s, mut cx) = lend!(app, faces);
+    match faces::update::on_page(s, &mut cx, generation, result) {
+        Paged::Pending(effects) => effects,
+        Paged::Failed => {
+            face_jump::abandon_jump(app);
+            Vec::new()
+        }
+        Paged::Arrived => {
+            let mut effects = face_jump::settle_jump(app);
+            let (s, mut cx) = lend!(app, faces);
+            effects.extend(faces::update::after_page(s, &mut cx));
+            effects
+        }
     }
 }
 

@@ -7,9 +7,9 @@ use crate::app::effect::Effect;
 use crate::app::msg::Generation;
 use crate::app::screen::Screen;
 use crate::app::screens::execution;
-use crate::app::screens::faces::LOOKALIKE_THRESHOLD;
 use crate::app::screens::faces::jump::{DuplicateRejection, FaceJump, JumpRequest, JumpStage};
-use crate::app::{App, NoticeLevel};
+use crate::app::screens::faces::{self, LOOKALIKE_THRESHOLD};
+use crate::app::{App, NoticeLevel, lend};
 use crate::backend::BackendError;
 use crate::domain::execution::{ExecutionDetail, Outcome};
 use crate::domain::faces::FaceMatch;
@@ -247,10 +247,16 @@ pub fn on_faces_by_image(
         pending: true,
     });
     let mut effects = app.switch_screen(Screen::Faces);
-    let reloading = app.faces.in_flight.is_some_and(|(_, append)| !append);
+    let reloading = app
+        .faces
+        .pages
+        .in_flight
+        .as_ref()
+        .is_some_and(|&(_, append)| !append);
     if !listed && !reloading {
         // The face may be newer than the list: reload it (then look further page by page).
-        effects.extend(app.reload_faces());
+        let (s, mut cx) = lend!(app, faces);
+        effects.extend(faces::refresh::reload(s, &mut cx));
     }
     effects.extend(settle_jump(app));
     effects
@@ -270,11 +276,12 @@ pub fn settle_jump(app: &mut App) -> Vec<Effect> {
         .count();
     let complete = listed == jump.matches.len();
     if !complete && app.screen == Screen::Faces {
-        if view.in_flight.is_some() {
+        if view.pages.busy() {
             return Vec::new(); // settled when that page arrives
         }
         if view.loaded && view.next_token.is_some() {
-            return app.request_next_faces_page();
+            let (s, mut cx) = lend!(app, faces);
+            return faces::update::request_next_page(s, &mut cx);
         }
     }
     finish_jump(app)
@@ -314,17 +321,17 @@ fn finish_jump(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let best_id = best.face.face_id.clone();
-    view.cursor_face = Some(best_id.clone());
+    view.list.cursor_key = Some(best_id.clone());
     view.recompute();
     if view.selected().is_none_or(|f| f.face_id != best_id) {
         // Hidden by the filter or the duplicates mode: show every face.
-        view.filter.clear();
+        view.list.filter.clear();
         view.duplicates_only = false;
-        view.cursor_face = Some(best_id);
+        view.list.cursor_key = Some(best_id);
         view.recompute();
     }
-    let cursor = view.cursor;
-    view.set_cursor(cursor, page_rows);
+    let cursor = view.list.cursor;
+    view.list.set_cursor(cursor, page_rows);
     let user = best
         .face
         .external_image_id

@@ -4,9 +4,9 @@
 
 use crate::app::effect::Effect;
 use crate::app::screen::Screen;
-use crate::app::screens::faces::FacesView;
+use crate::app::screens::faces;
 use crate::app::screens::thumbnails::ThumbnailsView;
-use crate::app::{App, AppOptions, NoticeLevel};
+use crate::app::{App, AppOptions, NoticeLevel, lend};
 use crate::settings::RememberedChoice;
 
 /// Regions offered by `:region` completion (any other name is accepted as typed).
@@ -191,10 +191,11 @@ pub fn set_collection(app: &mut App, collection: &str) -> Vec<Effect> {
         return Vec::new();
     }
     app.options.collection = collection.to_string();
-    app.faces = FacesView::new(collection.to_string());
+    app.faces = faces::State::new(collection.to_string());
     let mut effects = remember(app, RememberedChoice::Collection, collection);
     if app.screen == Screen::Faces {
-        effects.extend(app.faces_shown());
+        let (s, mut cx) = lend!(app, faces);
+        effects.extend(faces::update::shown(s, &mut cx));
     } else {
         effects.extend(app.switch_screen(Screen::Faces));
     }

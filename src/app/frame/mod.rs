@@ -85,7 +85,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 /// A terminal too small for any view still says what it is and what it needs.
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
-        (Screen::Faces, _) => format!("{} faces", app.faces.rows.len()),
+        (Screen::Faces, _) => format!("{} faces", app.faces.list.rows.len()),
         (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.objects.len()),
         (Screen::Executions, Some(view)) => {
             format!("{} {}", view.summary.name, view.status().as_str())

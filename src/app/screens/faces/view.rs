@@ -7,7 +7,7 @@
 use crate::app::App;
 use crate::app::list::scroll_to;
 use crate::app::screens::faces::refresh::age_label;
-use crate::app::screens::faces::{DeletionReport, FaceSortColumn, FacesView};
+use crate::app::screens::faces::{DeletionReport, FaceSortColumn, State};
 use crate::app::widgets::text::{thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::Millis;
@@ -50,14 +50,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     render_table(view, frame, table);
 }
 
-fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
+fn title_line(view: &State, now: Millis) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Faces", theme::title()),
         Span::styled("  collection: ", theme::dim()),
         Span::raw(view.collection.clone()),
     ];
     let more = if view.next_token.is_some() { "+" } else { "" };
-    let (faces, users) = (view.rows.len(), user_count(&view.rows));
+    let (faces, users) = (view.list.rows.len(), user_count(&view.list.rows));
     spans.push(Span::styled(
         format!(
             "  {}{more} {} · {}{more} {}",
@@ -81,11 +81,11 @@ fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
     if view.duplicates_only {
         spans.push(Span::styled("  [duplicates only]", theme::key()));
     }
-    if !view.filter.is_empty() {
+    if !view.list.filter.is_empty() {
         spans.push(Span::styled("  filter: ", theme::dim()));
-        spans.push(Span::styled(format!("/{}", view.filter), theme::key()));
+        spans.push(Span::styled(format!("/{}", view.list.filter), theme::key()));
     }
-    if let Some(sort) = view.sort {
+    if let Some(sort) = view.list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
         spans.push(Span::styled("  sort: ", theme::dim()));
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
@@ -110,7 +110,12 @@ fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
     }
     if view.deletion.is_some() {
         spans.push(Span::styled("  deleting…", theme::error()));
-    } else if view.in_flight.is_some_and(|(_, append)| append) {
+    } else if view
+        .pages
+        .in_flight
+        .as_ref()
+        .is_some_and(|&(_, append)| append)
+    {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)
@@ -168,8 +173,8 @@ fn columns_for(width: u16) -> Columns {
     }
 }
 
-fn header_cell(view: &FacesView, column: Option<FaceSortColumn>, title: &str) -> Cell<'static> {
-    let marker = match (view.sort, column) {
+fn header_cell(view: &State, column: Option<FaceSortColumn>, title: &str) -> Cell<'static> {
+    let marker = match (view.list.sort, column) {
         (Some(sort), Some(c)) if sort.column == c => {
             if sort.descending {
                 " ↓"
@@ -182,16 +187,16 @@ fn header_cell(view: &FacesView, column: Option<FaceSortColumn>, title: &str) ->
     Cell::from(format!("{title}{marker}"))
 }
 
-fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
+fn render_table(view: &State, frame: &mut Frame, area: Rect) {
     if area.height < 2 {
         return;
     }
-    if view.visible.is_empty() {
+    if view.list.visible.is_empty() {
         let text = if let Some(error) = &view.error {
             error.clone()
         } else if !view.loaded {
             "loading faces…".to_string()
-        } else if view.rows.is_empty() {
+        } else if view.list.rows.is_empty() {
             format!("no faces in collection {}", view.collection)
         } else if view.duplicates_only && view.groups.is_empty() {
             "no duplicates among the loaded faces (D shows all faces)".to_string()
@@ -208,14 +213,14 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
     }
     let columns = columns_for(area.width);
     let height = area.height.saturating_sub(1) as usize;
-    let offset = scroll_to(view.offset, view.cursor, height);
+    let offset = scroll_to(view.list.offset, view.list.cursor, height);
     let failures = view.last_report.as_ref().map(|r| &r.unsuccessful);
-    let rows: Vec<Row> = view.visible[offset..view.visible.len().min(offset + height)]
+    let rows: Vec<Row> = view.list.visible[offset..view.list.visible.len().min(offset + height)]
         .iter()
         .enumerate()
         .map(|(i, &index)| {
-            let face = &view.rows[index];
-            let selected = offset + i == view.cursor;
+            let face = &view.list.rows[index];
+            let selected = offset + i == view.list.cursor;
             let failure = failures
                 .and_then(|list| list.iter().find(|f| f.face_id == face.face_id))
                 .map(|f| f.reasons.join(","));
@@ -262,7 +267,7 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
 }
 
 fn face_row(
-    view: &FacesView,
+    view: &State,
     face: &Face,
     columns: &Columns,
     selected: bool,

@@ -566,7 +566,10 @@ impl App {
         generation: Generation,
         result: Result<(), BackendError>,
     ) -> Vec<Effect> {
-        let context = self.journal_context();
+        let context = {
+            let (_, cx) = crate::app::lend!(self, thumbnails);
+            cx.journal_context()
+        };
         let journal_generation = self.next_generation();
         let Some(path) = self.options.journal_path.clone() else {
             return Vec::new();
