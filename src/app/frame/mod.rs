@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     header::render(app, frame, header);
     let cx = app.view();
     match (app.screen, &app.execution) {
-        (Screen::Faces, _) => faces::view::render(app, frame, body),
+        (Screen::Faces, _) => faces::view::render(&app.faces, &cx, frame, body),
         (Screen::Thumbnails, _) => thumbnails::view::render(app, frame, body),
         (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
         (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
