@@ -13,7 +13,7 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::msg::PreviewFailure;
 use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::screens::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewState};
+use stepdeck::app::screens::thumbnails::{PreviewState, preview::PREVIEW_DEBOUNCE_MS};
 use stepdeck::app::{App, AppOptions, NoticeLevel, update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::faces::{
@@ -430,7 +430,7 @@ fn the_thumbnail_bucket_is_found_listed_matched_and_previewed_after_the_cursor_r
     let view = &app.thumbnails;
     assert_eq!(view.bucket.as_deref(), Some(THUMBS));
     assert_eq!(view.photo_bucket.as_deref(), Some(PHOTOS));
-    assert_eq!(view.objects.len(), 5);
+    assert_eq!(view.list.rows.len(), 5);
     use stepdeck::app::screens::thumbnails::SourceMatch;
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
@@ -538,7 +538,7 @@ fn copy_key_or_uri_and_sort_and_filter_objects() {
     );
     press(&mut app, "/");
     type_text(&mut app, "selfie");
-    assert_eq!(app.thumbnails.visible.len(), 1);
+    assert_eq!(app.thumbnails.list.visible.len(), 1);
 }
 
 #[test]

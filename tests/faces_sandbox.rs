@@ -270,7 +270,7 @@ async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thum
     assert!(console.perform(effects).await.is_empty());
     let view = &console.app.thumbnails;
     assert_eq!(view.bucket.as_deref(), Some(THUMBNAIL_BUCKET));
-    assert_eq!(view.objects[0].key, "resized-1_happy_face.jpg");
+    assert_eq!(view.list.rows[0].key, "resized-1_happy_face.jpg");
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
         stepdeck::app::screens::thumbnails::SourceMatch::Found

@@ -61,7 +61,7 @@ pub struct App {
     /// The top-level screen shown.
     pub screen: Screen,
     pub faces: faces::State,
-    pub thumbnails: thumbnails::ThumbnailsView,
+    pub thumbnails: thumbnails::State,
     /// Test cases, reruns and runs this console started.
     pub runs: flows::runs::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
@@ -99,7 +99,7 @@ impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
         let notice = notice::startup_notice(&options.startup_problems, now);
         let faces = faces::State::new(options.collection.clone());
-        let thumbnails = thumbnails::ThumbnailsView::new(options.thumbnail_bucket.clone());
+        let thumbnails = thumbnails::State::new(options.thumbnail_bucket.clone());
         let runs = flows::runs::RunsState {
             test_cases: options.test_cases.clone(),
             builtins_await_photo_bucket: options.find_photo_bucket,
@@ -131,7 +131,8 @@ impl App {
     pub fn init(&mut self) -> Vec<Effect> {
         let mut effects = vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity];
         if self.runs.builtins_await_photo_bucket {
-            effects.extend(self.list_buckets_once());
+            let (s, mut cx) = lend!(self, thumbnails);
+            effects.extend(thumbnails::update::list_buckets_once(s, &mut cx));
         }
         effects
     }
@@ -220,6 +221,9 @@ impl App {
             (Some(s), Screen::Executions) => execution::update::wakeup(s, self.now, interval),
             _ => None,
         };
+        let thumbnails = (self.screen == Screen::Thumbnails)
+            .then(|| thumbnails::preview::wakeup(&self.thumbnails))
+            .flatten();
         let faces = (self.screen == Screen::Faces)
             .then(|| {
                 // A confirm dialog open pauses the automatic reload.
@@ -232,7 +236,7 @@ impl App {
             list,
             open,
             animation,
-            self.thumbnails_wakeup(),
+            thumbnails,
             faces,
         ]
         .into_iter()
@@ -269,7 +273,10 @@ impl App {
                 let (s, mut cx) = lend!(self, faces);
                 faces::update::shown(s, &mut cx)
             }
-            Screen::Thumbnails => self.thumbnails_shown(),
+            Screen::Thumbnails => {
+                let (s, mut cx) = lend!(self, thumbnails);
+                thumbnails::update::shown(s, &mut cx)
+            }
         }
     }
 
@@ -338,10 +345,16 @@ impl App {
                 effects.extend(execution::update::tick(s, &mut cx));
             }
         }
-        effects.extend(self.thumbnails_tick());
-        if self.screen == Screen::Faces {
-            let (s, mut cx) = lend!(self, faces);
-            effects.extend(faces::refresh::tick(s, &mut cx));
+        match self.screen {
+            Screen::Thumbnails => {
+                let (s, mut cx) = lend!(self, thumbnails);
+                effects.extend(thumbnails::preview::tick(s, &mut cx));
+            }
+            Screen::Faces => {
+                let (s, mut cx) = lend!(self, faces);
+                effects.extend(faces::refresh::tick(s, &mut cx));
+            }
+            Screen::Executions => {}
         }
         effects
     }

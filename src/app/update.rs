@@ -5,8 +5,9 @@ use crate::app::effect::Effect;
 use crate::app::flows::{control, face_jump, runs, target};
 use crate::app::msg::Generation;
 use crate::app::msg::Msg;
+use crate::app::screen::Screen;
 use crate::app::screens::faces::update::Paged;
-use crate::app::screens::{execution, executions, faces};
+use crate::app::screens::{execution, executions, faces, thumbnails};
 use crate::app::{App, NoticeLevel, keys, lend, safety};
 use crate::backend::{BackendError, Page};
 use crate::domain::faces::Face;
@@ -33,7 +34,8 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
-            app.thumbnails_resized();
+            let (s, cx) = lend!(app, thumbnails);
+            thumbnails::preview::resized(s, &cx);
             app.describe_visible_rows()
         }
         Msg::Tick(now) => app.on_tick(now),
@@ -151,20 +153,41 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             if faces::delete::journal_generation(&app.faces) == Some(generation) {
                 let (s, mut cx) = lend!(app, faces);
                 faces::delete::on_journal_written(s, &mut cx, result)
-            } else if app.thumbnails_journal_generation() == Some(generation) {
-                app.on_thumbnails_journal_written(result)
+            } else if thumbnails::delete::journal_generation(&app.thumbnails) == Some(generation) {
+                let (s, mut cx) = lend!(app, thumbnails);
+                thumbnails::delete::on_journal_written(s, &mut cx, result)
             } else {
                 Vec::new()
             }
         }
-        Msg::Buckets { generation, result } => app.on_buckets(generation, result),
-        Msg::Objects { generation, result } => app.on_objects(generation, result),
+        Msg::Buckets { generation, result } => {
+            let shown = app.screen == Screen::Thumbnails;
+            let (s, mut cx) = lend!(app, thumbnails);
+            let (effects, photos) =
+                thumbnails::update::on_buckets(s, &mut cx, generation, result, shown);
+            // The built-in test cases read their photos from the photo bucket.
+            if let Some(photos) = photos {
+                app.runs.photo_bucket_found(&photos);
+            }
+            effects
+        }
+        Msg::Objects { generation, result } => {
+            let shown = app.screen == Screen::Thumbnails;
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::update::on_objects(s, &mut cx, generation, result, shown)
+        }
         Msg::Preview {
             generation,
             key,
             result,
-        } => app.on_preview(generation, key, result),
-        Msg::ObjectDeleted { generation, result } => app.on_object_deleted(generation, result),
+        } => {
+            thumbnails::preview::on_preview(&mut app.thumbnails, generation, key, result);
+            Vec::new()
+        }
+        Msg::ObjectDeleted { generation, result } => {
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::delete::on_deleted(s, &mut cx, generation, result)
+        }
     }
 }
 

@@ -4,8 +4,7 @@
 
 use crate::app::effect::Effect;
 use crate::app::screen::Screen;
-use crate::app::screens::faces;
-use crate::app::screens::thumbnails::ThumbnailsView;
+use crate::app::screens::{faces, thumbnails};
 use crate::app::{App, AppOptions, NoticeLevel, lend};
 use crate::settings::RememberedChoice;
 
@@ -213,10 +212,11 @@ pub fn set_thumbnail_bucket(app: &mut App, bucket: &str) -> Vec<Effect> {
         return Vec::new();
     }
     app.options.thumbnail_bucket = Some(bucket.to_string());
-    app.thumbnails = ThumbnailsView::new(Some(bucket.to_string()));
+    app.thumbnails = thumbnails::State::new(Some(bucket.to_string()));
     let mut effects = remember(app, RememberedChoice::ThumbnailBucket, bucket);
     if app.screen == Screen::Thumbnails {
-        effects.extend(app.thumbnails_shown());
+        let (s, mut cx) = lend!(app, thumbnails);
+        effects.extend(thumbnails::update::shown(s, &mut cx));
     } else {
         effects.extend(app.switch_screen(Screen::Thumbnails));
     }

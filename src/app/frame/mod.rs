@@ -39,7 +39,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let cx = app.view();
     match (app.screen, &app.execution) {
         (Screen::Faces, _) => faces::view::render(&app.faces, &cx, frame, body),
-        (Screen::Thumbnails, _) => thumbnails::view::render(app, frame, body),
+        (Screen::Thumbnails, _) => thumbnails::view::render(&app.thumbnails, &cx, frame, body),
         (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
         (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
     }
@@ -86,7 +86,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
         (Screen::Faces, _) => format!("{} faces", app.faces.list.rows.len()),
-        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.objects.len()),
+        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.list.rows.len()),
         (Screen::Executions, Some(view)) => {
             format!("{} {}", view.summary.name, view.status().as_str())
         }
