@@ -8,7 +8,6 @@ use super::{Reload, State};
 use crate::app::ctx::{Ctx, View};
 use crate::app::effect::Effect;
 use crate::app::notice::NoticeLevel;
-use crate::app::options::AppOptions;
 use crate::app::overlays::Overlay;
 use crate::backend::Page;
 use crate::domain::Millis;
@@ -105,8 +104,8 @@ fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
 /// When the shown faces screen reloads next: an interval (of at least
 /// `FACES_REFRESH_FLOOR_MS`) after the last reload, never while a request is out (no reload
 /// piles on another), while a deletion is in flight or while its confirmation is asked
-/// (`confirming`: a confirm dialog is open).
-fn refresh_due_at(s: &State, options: &AppOptions, confirming: bool) -> Option<Millis> {
+/// (`confirming`: a confirm dialog is open). `refresh_interval_ms` is the settings' one.
+fn refresh_due_at(s: &State, refresh_interval_ms: Millis, confirming: bool) -> Option<Millis> {
     if s.pages.busy() || s.deletion.is_some() || confirming {
         return None;
     }
@@ -115,7 +114,7 @@ fn refresh_due_at(s: &State, options: &AppOptions, confirming: bool) -> Option<M
     let last = s
         .reload_requested_at?
         .max(s.updated_at.unwrap_or(Millis::MIN));
-    let interval = options.refresh_interval_ms.max(FACES_REFRESH_FLOOR_MS);
+    let interval = refresh_interval_ms.max(FACES_REFRESH_FLOOR_MS);
     Some(last + interval)
 }
 
@@ -123,16 +122,14 @@ fn refresh_due_at(s: &State, options: &AppOptions, confirming: bool) -> Option<M
 /// shown in its title. `confirming`: a confirm dialog is open (the reload waits for it).
 pub fn wakeup(s: &State, cx: &View, confirming: bool) -> Option<Millis> {
     let age = s.updated_at.map(|t| next_age_change(t, cx.now));
-    [refresh_due_at(s, cx.options, confirming), age]
-        .into_iter()
-        .flatten()
-        .min()
+    let due = refresh_due_at(s, cx.options.refresh_interval_ms, confirming);
+    [due, age].into_iter().flatten().min()
 }
 
 /// On a tick while the screen is shown: the automatic reload when it is due.
 pub fn tick(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let confirming = matches!(cx.overlay, Some(Overlay::Confirm(_)));
-    match refresh_due_at(s, cx.options, confirming) {
+    match refresh_due_at(s, cx.options.refresh_interval_ms, confirming) {
         Some(due) if due <= cx.now => reload(s, cx),
         _ => Vec::new(),
     }
