@@ -192,7 +192,8 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// A page of faces: the screen takes it; a jump waiting for its faces settles (a flow: it
-/// may leave the screen's filter or ask for the next page), then the screen asks for more.
+/// may ask for the next page, or select its face and clear the filter hiding it), then the
+/// screen asks for more.
 fn on_faces_page(
     app: &mut App,
     generation: Generation,
