@@ -203,7 +203,7 @@ fn a_face_not_yet_listed_is_brought_in_by_a_reload_then_further_pages() {
     let (generation, _) = faces_request(&press(&mut app, "g f"));
     let first = many_faces(100);
     answer_faces(&mut app, generation, first.clone(), Some("page-2"));
-    app.faces.filter = "user_01".into();
+    app.faces.list.filter = "user_01".into();
     app.faces.recompute();
     press(&mut app, "g e");
 
@@ -221,7 +221,10 @@ fn a_face_not_yet_listed_is_brought_in_by_a_reload_then_further_pages() {
     answer_faces(&mut app, generation, collection(), None);
     assert!(!app.faces.jump.as_ref().unwrap().pending);
     assert_eq!(selected_id(&app), face_id(3));
-    assert!(app.faces.filter.is_empty(), "the filter hid it: cleared");
+    assert!(
+        app.faces.list.filter.is_empty(),
+        "the filter hid it: cleared"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::msg::PreviewFailure;
 use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screen::Screen;
-use stepdeck::app::screens::thumbnails::{PREVIEW_DEBOUNCE_MS, PreviewState};
+use stepdeck::app::screens::thumbnails::{PreviewState, preview::PREVIEW_DEBOUNCE_MS};
 use stepdeck::app::{App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::faces::{
@@ -79,9 +79,9 @@ fn faces_load_page_by_page_as_the_cursor_nears_the_end() {
     assert_eq!(token.as_deref(), Some("page-2"));
     // A stale answer (an older generation) is dropped.
     answer_faces(&mut app, generation - 1, collection(), None);
-    assert_eq!(app.faces.rows.len(), 100);
+    assert_eq!(app.faces.list.rows.len(), 100);
     answer_faces(&mut app, generation, collection(), None);
-    assert_eq!(app.faces.rows.len(), 107);
+    assert_eq!(app.faces.list.rows.len(), 107);
     assert_eq!(app.faces.next_token, None);
 }
 
@@ -113,9 +113,10 @@ fn duplicates_are_flagged_grouped_and_jumped_between() {
     press(&mut app, "D");
     let shown: Vec<String> = app
         .faces
+        .list
         .visible
         .iter()
-        .map(|&i| app.faces.rows[i].face_id.clone())
+        .map(|&i| app.faces.list.rows[i].face_id.clone())
         .collect();
     assert_eq!(shown, vec![face_id(1), face_id(3), face_id(4), face_id(5)]);
     press(&mut app, "g g ]");
@@ -242,9 +243,9 @@ fn filter_and_sort_the_faces() {
     let mut app = faces_app();
     press(&mut app, "/");
     type_text(&mut app, "user_a");
-    assert_eq!(app.faces.visible.len(), 2);
+    assert_eq!(app.faces.list.visible.len(), 2);
     press(&mut app, "Enter Esc");
-    assert_eq!(app.faces.visible.len(), 7, "Esc clears the filter");
+    assert_eq!(app.faces.list.visible.len(), 7, "Esc clears the filter");
     press(&mut app, "4");
     assert_eq!(
         selected_id(&app),
@@ -256,9 +257,10 @@ fn filter_and_sort_the_faces() {
     press(&mut app, "1");
     let users: Vec<_> = app
         .faces
+        .list
         .visible
         .iter()
-        .map(|&i| app.faces.rows[i].external_image_id.clone().unwrap())
+        .map(|&i| app.faces.list.rows[i].external_image_id.clone().unwrap())
         .collect();
     assert_eq!(users[..2], ["user_a", "user_a"]);
 }
@@ -428,7 +430,7 @@ fn the_thumbnail_bucket_is_found_listed_matched_and_previewed_after_the_cursor_r
     let view = &app.thumbnails;
     assert_eq!(view.bucket.as_deref(), Some(THUMBS));
     assert_eq!(view.photo_bucket.as_deref(), Some(PHOTOS));
-    assert_eq!(view.objects.len(), 5);
+    assert_eq!(view.list.rows.len(), 5);
     use stepdeck::app::screens::thumbnails::SourceMatch;
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
@@ -536,7 +538,7 @@ fn copy_key_or_uri_and_sort_and_filter_objects() {
     );
     press(&mut app, "/");
     type_text(&mut app, "selfie");
-    assert_eq!(app.thumbnails.visible.len(), 1);
+    assert_eq!(app.thumbnails.list.visible.len(), 1);
 }
 
 #[test]
@@ -771,7 +773,7 @@ fn a_reload_keeps_the_cursor_and_marks_by_face_id_and_drops_marks_of_vanished_fa
             .rev(),
     );
     answer_faces(&mut app, generation, fresh, None);
-    assert_eq!(app.faces.rows.len(), 6);
+    assert_eq!(app.faces.list.rows.len(), 6);
     assert_eq!(
         selected_id(&app),
         face_id(5),
@@ -813,10 +815,10 @@ fn a_reload_gathers_as_many_faces_as_were_loaded_before_swapping_them_in() {
     };
     assert_eq!(token, "q2");
     let generation = *generation;
-    assert_eq!(app.faces.rows.len(), 7, "the old rows stay meanwhile");
+    assert_eq!(app.faces.list.rows.len(), 7, "the old rows stay meanwhile");
     assert_eq!(selected_id(&app), face_id(7));
     answer_faces(&mut app, generation, all[3..].to_vec(), None);
-    assert_eq!(app.faces.rows.len(), 7);
+    assert_eq!(app.faces.list.rows.len(), 7);
     assert_eq!(
         selected_id(&app),
         face_id(7),

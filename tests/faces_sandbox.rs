@@ -121,7 +121,7 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
         "{effects:#?}"
     );
     assert!(console.perform(effects).await.is_empty());
-    let faces = console.app.faces.rows.clone();
+    let faces = console.app.faces.list.rows.clone();
     assert_eq!(faces.len(), 1, "one face: the duplicates were rejected");
     assert_eq!(faces[0].external_image_id.as_deref(), Some("user_a"));
 
@@ -149,7 +149,7 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
         "then the reload: {effects:#?}"
     );
     assert!(console.perform(effects).await.is_empty());
-    assert!(console.app.faces.rows.is_empty());
+    assert!(console.app.faces.list.rows.is_empty());
     let notice = console.app.notice.clone().unwrap().text;
     assert!(
         notice.contains(&format!("journal: {}", journal.display())),
@@ -228,7 +228,7 @@ async fn from_the_rejected_run_to_its_face_deleted_and_the_rerun_accepted() {
         "{effects:#?}"
     );
     console.settle(effects).await;
-    assert!(console.app.faces.rows.is_empty());
+    assert!(console.app.faces.list.rows.is_empty());
     let written = std::fs::read_to_string(&journal).unwrap();
     assert!(written.contains(&face.face_id), "{written}");
 
@@ -270,7 +270,7 @@ async fn the_thumbnails_screen_finds_the_sandbox_bucket_and_previews_a_real_thum
     assert!(console.perform(effects).await.is_empty());
     let view = &console.app.thumbnails;
     assert_eq!(view.bucket.as_deref(), Some(THUMBNAIL_BUCKET));
-    assert_eq!(view.objects[0].key, "resized-1_happy_face.jpg");
+    assert_eq!(view.list.rows[0].key, "resized-1_happy_face.jpg");
     assert_eq!(
         view.source_match("resized-1_happy_face.jpg"),
         stepdeck::app::screens::thumbnails::SourceMatch::Found

@@ -12,7 +12,7 @@ use crate::app::flows::{face_jump, target};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions};
+use crate::app::screens::{execution, executions, faces, thumbnails};
 use crate::app::{App, NoticeLevel, lend};
 use crate::keymap::action::Action;
 use crate::keymap::{Context, Key, Resolution};
@@ -90,8 +90,8 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         | Context::Editor => overlay_action(app, action),
         Context::Executions => executions_action(app, action),
         Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
-        Context::Faces => crate::app::screens::faces::faces_action(app, action),
-        Context::Thumbnails => crate::app::screens::thumbnails::thumbnails_action(app, action),
+        Context::Faces => faces_action(app, action),
+        Context::Thumbnails => thumbnails_action(app, action),
         Context::Global => Vec::new(),
     }
 }
@@ -172,10 +172,12 @@ fn confirmed(app: &mut App, on_yes: ConfirmAction) -> Vec<Effect> {
             name,
         } => control::confirmed(app, Control::Redrive, execution_arn, &name),
         ConfirmAction::DeleteFaces { collection, faces } => {
-            app.delete_faces_confirmed(collection, faces)
+            let (s, mut cx) = lend!(app, faces);
+            faces::delete::confirmed(s, &mut cx, collection, faces)
         }
         ConfirmAction::DeleteObject { bucket, object } => {
-            app.delete_object_confirmed(bucket, object)
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::delete::confirmed(s, &mut cx, bucket, object)
         }
     }
 }
@@ -212,9 +214,13 @@ fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect
             }
             Vec::new()
         }
-        InputPurpose::FacesFilter => crate::app::screens::faces::apply_faces_filter(app, text),
+        InputPurpose::FacesFilter => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::update::apply_filter(s, &mut cx, text)
+        }
         InputPurpose::ThumbnailsFilter => {
-            crate::app::screens::thumbnails::apply_thumbnails_filter(app, text)
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::update::apply_filter(s, &mut cx, text)
         }
         // Nothing happens until Enter starts the run.
         InputPurpose::RerunAsUser => Vec::new(),
@@ -270,4 +276,25 @@ fn execution_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// The faces screen's keys; it may ask for another screen (`Back`), which the shell shows.
+fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let (s, mut cx) = lend!(app, faces);
+    let mut effects = faces::keys::on_action(s, &mut cx, action);
+    if let Some(screen) = cx.switch_to {
+        effects.extend(app.switch_screen(screen));
+    }
+    effects
+}
+
+/// The thumbnails screen's keys; it may ask for another screen (`Back`), which the shell
+/// shows.
+fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let (s, mut cx) = lend!(app, thumbnails);
+    let mut effects = thumbnails::keys::on_action(s, &mut cx, action);
+    if let Some(screen) = cx.switch_to {
+        effects.extend(app.switch_screen(screen));
+    }
+    effects
 }

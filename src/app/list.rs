@@ -156,38 +156,6 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
     }
 }
 
-/// A list's cursor over its visible rows (indices into the rows), remembered by the key of
-/// the row under it. Being replaced by `List` (faces and thumbnails still use it).
-pub struct Cursor<'a, K> {
-    pub visible: &'a [usize],
-    pub cursor: &'a mut usize,
-    pub key: &'a mut Option<K>,
-}
-
-impl<K: PartialEq> Cursor<'_, K> {
-    /// After `visible` was rebuilt: back on the remembered row when it is still visible, else
-    /// at the same position (clamped), remembering the row now under it.
-    pub fn keep(self, key_of_row: impl Fn(usize) -> K) {
-        let found = self
-            .key
-            .as_ref()
-            .and_then(|key| self.visible.iter().position(|&i| key_of_row(i) == *key));
-        match found {
-            Some(position) => *self.cursor = position,
-            None => {
-                let position = *self.cursor;
-                self.place(position, key_of_row)
-            }
-        }
-    }
-
-    /// Moves to `position` (clamped) and remembers the row there.
-    pub fn place(self, position: usize, key_of_row: impl Fn(usize) -> K) {
-        *self.cursor = position.min(self.visible.len().saturating_sub(1));
-        *self.key = self.visible.get(*self.cursor).map(|&i| key_of_row(i));
-    }
-}
-
 /// The scroll offset that keeps `cursor` within a window of `height` rows, moving as little
 /// as possible from `offset`. Views and the update logic share it.
 pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {

@@ -59,8 +59,8 @@ pub struct App {
     pub viewport: (u16, u16),
     /// The top-level screen shown.
     pub screen: Screen,
-    pub faces: faces::FacesView,
-    pub thumbnails: thumbnails::ThumbnailsView,
+    pub faces: faces::State,
+    pub thumbnails: thumbnails::State,
     /// Test cases, reruns and runs this console started.
     pub runs: flows::state::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
@@ -99,8 +99,8 @@ pub(crate) use lend;
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
         let notice = notice::startup_notice(&options.startup_problems, now);
-        let faces = faces::FacesView::new(options.collection.clone());
-        let thumbnails = thumbnails::ThumbnailsView::new(options.thumbnail_bucket.clone());
+        let faces = faces::State::new(options.collection.clone());
+        let thumbnails = thumbnails::State::new(options.thumbnail_bucket.clone());
         let runs = flows::state::RunsState {
             test_cases: options.test_cases.clone(),
             builtins_await_photo_bucket: options.find_photo_bucket,
@@ -132,7 +132,8 @@ impl App {
     pub fn init(&mut self) -> Vec<Effect> {
         let mut effects = vec![Effect::LoadStateMachines, Effect::LoadCallerIdentity];
         if self.runs.builtins_await_photo_bucket {
-            effects.extend(self.list_buckets_once());
+            let (s, mut cx) = lend!(self, thumbnails);
+            effects.extend(thumbnails::update::list_buckets_once(s, &mut cx));
         }
         effects
     }
@@ -221,13 +222,23 @@ impl App {
             (Some(s), Screen::Executions) => execution::update::wakeup(s, self.now, interval),
             _ => None,
         };
+        let thumbnails = (self.screen == Screen::Thumbnails)
+            .then(|| thumbnails::preview::wakeup(&self.thumbnails))
+            .flatten();
+        let faces = (self.screen == Screen::Faces)
+            .then(|| {
+                // A confirm dialog open pauses the automatic reload.
+                let confirming = matches!(self.overlay, Some(Overlay::Confirm(_)));
+                faces::refresh::wakeup(&self.faces, &self.view(), confirming)
+            })
+            .flatten();
         [
             self.executions.machines.due_at(interval),
             list,
             open,
             animation,
-            self.thumbnails_wakeup(),
-            self.faces_wakeup(),
+            thumbnails,
+            faces,
         ]
         .into_iter()
         .flatten()
@@ -259,8 +270,14 @@ impl App {
                 let now = self.now;
                 self.on_tick(now)
             }
-            Screen::Faces => self.faces_shown(),
-            Screen::Thumbnails => self.thumbnails_shown(),
+            Screen::Faces => {
+                let (s, mut cx) = lend!(self, faces);
+                faces::update::shown(s, &mut cx)
+            }
+            Screen::Thumbnails => {
+                let (s, mut cx) = lend!(self, thumbnails);
+                thumbnails::update::shown(s, &mut cx)
+            }
         }
     }
 
@@ -329,8 +346,17 @@ impl App {
                 effects.extend(execution::update::tick(s, &mut cx));
             }
         }
-        effects.extend(self.thumbnails_tick());
-        effects.extend(self.faces_tick());
+        match self.screen {
+            Screen::Thumbnails => {
+                let (s, mut cx) = lend!(self, thumbnails);
+                effects.extend(thumbnails::preview::tick(s, &mut cx));
+            }
+            Screen::Faces => {
+                let (s, mut cx) = lend!(self, faces);
+                effects.extend(faces::refresh::tick(s, &mut cx));
+            }
+            Screen::Executions => {}
+        }
         effects
     }
 }

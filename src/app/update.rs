@@ -3,10 +3,14 @@
 
 use crate::app::effect::Effect;
 use crate::app::flows::{control, face_jump, runs, target};
+use crate::app::msg::Generation;
 use crate::app::msg::Msg;
-use crate::app::screens::{execution, executions};
+use crate::app::screen::Screen;
+use crate::app::screens::faces::update::Paged;
+use crate::app::screens::{execution, executions, faces, thumbnails};
 use crate::app::{App, NoticeLevel, keys, lend, safety};
-use crate::backend::BackendError;
+use crate::backend::{BackendError, Page};
+use crate::domain::faces::Face;
 
 /// Applies `msg`; every effect passes the read-only gate on its way out.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -30,7 +34,8 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
-            app.thumbnails_resized();
+            let (s, cx) = lend!(app, thumbnails);
+            thumbnails::preview::resized(s, &cx);
             app.describe_visible_rows()
         }
         Msg::Tick(now) => app.on_tick(now),
@@ -128,33 +133,85 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Faces { generation, result } => app.on_faces_page(generation, result),
+        Msg::Faces { generation, result } => on_faces_page(app, generation, result),
         Msg::FaceMatches {
             generation,
             face_id,
             result,
-        } => app.on_face_matches(generation, face_id, result),
+        } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::update::on_face_matches(s, &mut cx, generation, face_id, result)
+        }
         Msg::FacesByImage { generation, result } => {
             face_jump::on_faces_by_image(app, generation, result)
         }
-        Msg::FacesDeleted { generation, result } => app.on_faces_deleted(generation, result),
+        Msg::FacesDeleted { generation, result } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::delete::on_deleted(s, &mut cx, generation, result)
+        }
         Msg::JournalWritten { generation, result } => {
-            if app.faces_journal_generation() == Some(generation) {
-                app.on_faces_journal_written(result)
-            } else if app.thumbnails_journal_generation() == Some(generation) {
-                app.on_thumbnails_journal_written(result)
+            if faces::delete::journal_generation(&app.faces) == Some(generation) {
+                let (s, mut cx) = lend!(app, faces);
+                faces::delete::on_journal_written(s, &mut cx, result)
+            } else if thumbnails::delete::journal_generation(&app.thumbnails) == Some(generation) {
+                let (s, mut cx) = lend!(app, thumbnails);
+                thumbnails::delete::on_journal_written(s, &mut cx, result)
             } else {
                 Vec::new()
             }
         }
-        Msg::Buckets { generation, result } => app.on_buckets(generation, result),
-        Msg::Objects { generation, result } => app.on_objects(generation, result),
+        Msg::Buckets { generation, result } => {
+            let shown = app.screen == Screen::Thumbnails;
+            let (s, mut cx) = lend!(app, thumbnails);
+            let (effects, photos) =
+                thumbnails::update::on_buckets(s, &mut cx, generation, result, shown);
+            // The built-in test cases read their photos from the photo bucket.
+            if let Some(photos) = photos {
+                app.runs.photo_bucket_found(&photos);
+            }
+            effects
+        }
+        Msg::Objects { generation, result } => {
+            let shown = app.screen == Screen::Thumbnails;
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::update::on_objects(s, &mut cx, generation, result, shown)
+        }
         Msg::Preview {
             generation,
             key,
             result,
-        } => app.on_preview(generation, key, result),
-        Msg::ObjectDeleted { generation, result } => app.on_object_deleted(generation, result),
+        } => {
+            thumbnails::preview::on_preview(&mut app.thumbnails, generation, key, result);
+            Vec::new()
+        }
+        Msg::ObjectDeleted { generation, result } => {
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::delete::on_deleted(s, &mut cx, generation, result)
+        }
+    }
+}
+
+/// A page of faces: the screen takes it; a jump waiting for its faces settles (a flow: it
+/// may ask for the next page, or select its face and clear the filter hiding it), then the
+/// screen asks for more.
+fn on_faces_page(
+    app: &mut App,
+    generation: Generation,
+    result: Result<Page<Face>, BackendError>,
+) -> Vec<Effect> {
+    let (s, mut cx) = lend!(app, faces);
+    match faces::update::on_page(s, &mut cx, generation, result) {
+        Paged::Pending(effects) => effects,
+        Paged::Failed => {
+            face_jump::abandon_jump(app);
+            Vec::new()
+        }
+        Paged::Arrived => {
+            let mut effects = face_jump::settle_jump(app);
+            let (s, mut cx) = lend!(app, faces);
+            effects.extend(faces::update::after_page(s, &mut cx));
+            effects
+        }
     }
 }
 

@@ -7,59 +7,17 @@ use crate::app::effect::Effect;
 use crate::app::msg::Generation;
 use crate::app::screen::Screen;
 use crate::app::screens::execution;
-use crate::app::screens::faces::LOOKALIKE_THRESHOLD;
-use crate::app::{App, NoticeLevel};
+use crate::app::screens::faces::jump::{DuplicateRejection, FaceJump, JumpRequest, JumpStage};
+use crate::app::screens::faces::{self, LOOKALIKE_THRESHOLD};
+use crate::app::{App, NoticeLevel, lend};
 use crate::backend::BackendError;
 use crate::domain::execution::{ExecutionDetail, Outcome};
 use crate::domain::faces::FaceMatch;
 use crate::keymap::action::Action;
 use crate::keymap::{Context, format_keys};
-use serde_json::Value;
 
 /// The error `CheckFaceDuplicate` rejects a photo with.
 pub const FACE_ALREADY_EXISTS: &str = "FaceAlreadyExistsError";
-
-/// A run rejected because its face is already indexed: the photo it searched with and the
-/// rider it ran for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DuplicateRejection {
-    pub s3_bucket: Option<String>,
-    pub s3_key: Option<String>,
-    pub user_id: Option<String>,
-}
-
-impl DuplicateRejection {
-    /// The photo and rider of a pipeline input: `{userId, s3Bucket, s3Key}`, or the S3
-    /// `Object Created` event the pipeline transforms (the rider is the key's first segment).
-    pub fn from_input(input: &str) -> Option<DuplicateRejection> {
-        let input: Value = serde_json::from_str(input).ok()?;
-        let text = |pointer: &str| {
-            input
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let s3_key = text("/s3Key").or_else(|| text("/detail/object/key"));
-        let user_id = text("/userId").or_else(|| {
-            let key = text("/detail/object/key")?;
-            key.split_once('/').map(|(user, _)| user.to_string())
-        });
-        Some(DuplicateRejection {
-            s3_bucket: text("/s3Bucket").or_else(|| text("/detail/bucket/name")),
-            s3_key,
-            user_id,
-        })
-    }
-
-    /// `1_happy_face.jpg (user_b)`: what the notices call the run.
-    fn describe(&self) -> String {
-        let photo = self.s3_key.as_deref().unwrap_or("the photo");
-        match &self.user_id {
-            Some(user) => format!("{photo} ({user})"),
-            None => photo.to_string(),
-        }
-    }
-}
 
 /// Whether the outcome is the duplicate check's rejection.
 pub fn is_duplicate_rejection(outcome: &Outcome) -> bool {
@@ -73,44 +31,6 @@ pub fn duplicate_rejection(view: &execution::State) -> Option<DuplicateRejection
         return None;
     }
     DuplicateRejection::from_input(view.input()?)
-}
-
-/// The faces a jump found, kept to flag them in the faces list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FaceJump {
-    /// The photo searched with (its key) and the rider of the rejected run.
-    pub photo: String,
-    pub rider: Option<String>,
-    /// The matching faces, most similar first.
-    pub matches: Vec<FaceMatch>,
-    /// Still bringing them into the list (a reload or further pages on the way).
-    pub pending: bool,
-}
-
-impl FaceJump {
-    /// The similarity of `face_id` to the photo, when it is one of the matches.
-    pub fn similarity(&self, face_id: &str) -> Option<f32> {
-        self.matches
-            .iter()
-            .find(|m| m.face.face_id == face_id)
-            .map(|m| m.similarity)
-    }
-}
-
-/// A jump waiting for the backend: the run's input (from the list, which does not carry
-/// it), then the search.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JumpRequest {
-    pub generation: Generation,
-    /// The execution's name, for notices.
-    pub execution: String,
-    pub stage: JumpStage,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum JumpStage {
-    ReadingInput,
-    Searching(DuplicateRejection),
 }
 
 /// The key of an action in a context, as the hint bar writes it (for notices).
@@ -327,104 +247,109 @@ pub fn on_faces_by_image(
         pending: true,
     });
     let mut effects = app.switch_screen(Screen::Faces);
-    let reloading = app.faces.in_flight.is_some_and(|(_, append)| !append);
+    let reloading = app
+        .faces
+        .pages
+        .in_flight
+        .as_ref()
+        .is_some_and(|&(_, append)| !append);
     if !listed && !reloading {
         // The face may be newer than the list: reload it (then look further page by page).
-        effects.extend(app.reload_faces());
+        let (s, mut cx) = lend!(app, faces);
+        effects.extend(faces::refresh::reload(s, &mut cx));
     }
-    effects.extend(app.settle_jump());
+    effects.extend(settle_jump(app));
     effects
 }
 
-impl App {
-    /// Brings a pending jump to its faces: selects the closest once every match is listed
-    /// (or the listing is exhausted), else asks for the next page. Called after each page.
-    pub(crate) fn settle_jump(&mut self) -> Vec<Effect> {
-        let view = &self.faces;
-        let Some(jump) = view.jump.as_ref().filter(|j| j.pending) else {
-            return Vec::new();
-        };
-        let listed = jump
-            .matches
-            .iter()
-            .filter(|m| view.face(&m.face.face_id).is_some())
-            .count();
-        let complete = listed == jump.matches.len();
-        if !complete && self.screen == Screen::Faces {
-            if view.in_flight.is_some() {
-                return Vec::new(); // settled when that page arrives
-            }
-            if view.loaded && view.next_token.is_some() {
-                return self.request_next_faces_page();
-            }
+/// Brings a pending jump to its faces: selects the closest once every match is listed
+/// (or the listing is exhausted), else asks for the next page. Called after each page.
+pub fn settle_jump(app: &mut App) -> Vec<Effect> {
+    let view = &app.faces;
+    let Some(jump) = view.jump.as_ref().filter(|j| j.pending) else {
+        return Vec::new();
+    };
+    let listed = jump
+        .matches
+        .iter()
+        .filter(|m| view.face(&m.face.face_id).is_some())
+        .count();
+    let complete = listed == jump.matches.len();
+    if !complete && app.screen == Screen::Faces {
+        if view.pages.busy() {
+            return Vec::new(); // settled when that page arrives
         }
-        self.finish_jump()
-    }
-
-    /// A page load failed: the jump stops looking (the error is on screen).
-    pub(crate) fn abandon_jump(&mut self) {
-        if let Some(jump) = self.faces.jump.as_mut() {
-            jump.pending = false;
+        if view.loaded && view.next_token.is_some() {
+            let (s, mut cx) = lend!(app, faces);
+            return faces::update::request_next_page(s, &mut cx);
         }
     }
+    finish_jump(app)
+}
 
-    /// Selects the closest listed match (showing it despite a filter) and says what matched.
-    fn finish_jump(&mut self) -> Vec<Effect> {
-        let page_rows = self.page_rows();
-        let view = &mut self.faces;
-        let Some(jump) = view.jump.as_mut() else {
-            return Vec::new();
-        };
+/// A page load failed: the jump stops looking (the error is on screen).
+pub fn abandon_jump(app: &mut App) {
+    if let Some(jump) = app.faces.jump.as_mut() {
         jump.pending = false;
-        let jump = jump.clone();
-        let listed: Vec<&FaceMatch> = jump
-            .matches
-            .iter()
-            .filter(|m| view.face(&m.face.face_id).is_some())
-            .collect();
-        let run = match &jump.rider {
-            Some(rider) => format!("{} ({rider})", jump.photo),
-            None => jump.photo.clone(),
-        };
-        let Some(best) = listed.first() else {
-            let text = format!(
-                "{run} matched {} face(s) that the list no longer shows (deleted meanwhile?)",
-                jump.matches.len()
-            );
-            self.notify(NoticeLevel::Info, text);
-            return Vec::new();
-        };
-        let best_id = best.face.face_id.clone();
-        view.cursor_face = Some(best_id.clone());
-        view.recompute();
-        if view.selected().is_none_or(|f| f.face_id != best_id) {
-            // Hidden by the filter or the duplicates mode: show every face.
-            view.filter.clear();
-            view.duplicates_only = false;
-            view.cursor_face = Some(best_id);
-            view.recompute();
-        }
-        let cursor = view.cursor;
-        view.set_cursor(cursor, page_rows);
-        let user = best
-            .face
-            .external_image_id
-            .as_deref()
-            .unwrap_or("no user id");
-        let mut text = format!(
-            "{run} was rejected for {user}'s face ({:.1}% similar): selected",
-            best.similarity
-        );
-        if listed.len() > 1 {
-            text.push_str(&format!("; {} more match(es) flagged ◆", listed.len() - 1));
-        }
-        let gone = jump.matches.len() - listed.len();
-        if gone > 0 {
-            text.push_str(&format!("; {gone} no longer listed"));
-        }
-        self.notify(NoticeLevel::Info, text);
-        Vec::new()
     }
+}
+
+/// Selects the closest listed match (showing it despite a filter) and says what matched.
+fn finish_jump(app: &mut App) -> Vec<Effect> {
+    let page_rows = app.page_rows();
+    let view = &mut app.faces;
+    let Some(jump) = view.jump.as_mut() else {
+        return Vec::new();
+    };
+    jump.pending = false;
+    let jump = jump.clone();
+    let listed: Vec<&FaceMatch> = jump
+        .matches
+        .iter()
+        .filter(|m| view.face(&m.face.face_id).is_some())
+        .collect();
+    let run = match &jump.rider {
+        Some(rider) => format!("{} ({rider})", jump.photo),
+        None => jump.photo.clone(),
+    };
+    let Some(best) = listed.first() else {
+        let text = format!(
+            "{run} matched {} face(s) that the list no longer shows (deleted meanwhile?)",
+            jump.matches.len()
+        );
+        app.notify(NoticeLevel::Info, text);
+        return Vec::new();
+    };
+    let best_id = best.face.face_id.clone();
+    view.list.cursor_key = Some(best_id.clone());
+    view.recompute();
+    if view.selected().is_none_or(|f| f.face_id != best_id) {
+        // Hidden by the filter or the duplicates mode: show every face.
+        view.list.filter.clear();
+        view.duplicates_only = false;
+        view.list.cursor_key = Some(best_id);
+        view.recompute();
+    }
+    let cursor = view.list.cursor;
+    view.list.set_cursor(cursor, page_rows);
+    let user = best
+        .face
+        .external_image_id
+        .as_deref()
+        .unwrap_or("no user id");
+    let mut text = format!(
+        "{run} was rejected for {user}'s face ({:.1}% similar): selected",
+        best.similarity
+    );
+    if listed.len() > 1 {
+        text.push_str(&format!("; {} more match(es) flagged ◆", listed.len() - 1));
+    }
+    let gone = jump.matches.len() - listed.len();
+    if gone > 0 {
+        text.push_str(&format!("; {gone} no longer listed"));
+    }
+    app.notify(NoticeLevel::Info, text);
+    Vec::new()
 }
 
 #[cfg(test)]
@@ -477,20 +402,5 @@ mod tests {
         });
         assert_eq!(duplicate_rejection(&sunglasses), None);
         assert_eq!(duplicate_rejection(&view(Outcome::Completed)), None);
-    }
-
-    #[test]
-    fn an_s3_event_input_names_the_photo_and_the_rider_of_its_key() {
-        let event =
-            r#"{"detail":{"bucket":{"name":"photos"},"object":{"key":"user_c/selfie.jpg"}}}"#;
-        assert_eq!(
-            DuplicateRejection::from_input(event),
-            Some(DuplicateRejection {
-                s3_bucket: Some("photos".into()),
-                s3_key: Some("user_c/selfie.jpg".into()),
-                user_id: Some("user_c".into()),
-            })
-        );
-        assert_eq!(DuplicateRejection::from_input("not json"), None);
     }
 }

@@ -5,9 +5,8 @@
 use super::state::Reconnecting;
 use crate::app::effect::Effect;
 use crate::app::screen::Screen;
-use crate::app::screens::faces::FacesView;
-use crate::app::screens::thumbnails::ThumbnailsView;
-use crate::app::{App, AppOptions, NoticeLevel};
+use crate::app::screens::{faces, thumbnails};
+use crate::app::{App, AppOptions, NoticeLevel, lend};
 use crate::settings::RememberedChoice;
 
 /// Regions offered by `:region` completion (any other name is accepted as typed).
@@ -175,10 +174,11 @@ pub fn set_collection(app: &mut App, collection: &str) -> Vec<Effect> {
         return Vec::new();
     }
     app.options.collection = collection.to_string();
-    app.faces = FacesView::new(collection.to_string());
+    app.faces = faces::State::new(collection.to_string());
     let mut effects = remember(app, RememberedChoice::Collection, collection);
     if app.screen == Screen::Faces {
-        effects.extend(app.faces_shown());
+        let (s, mut cx) = lend!(app, faces);
+        effects.extend(faces::update::shown(s, &mut cx));
     } else {
         effects.extend(app.switch_screen(Screen::Faces));
     }
@@ -196,10 +196,11 @@ pub fn set_thumbnail_bucket(app: &mut App, bucket: &str) -> Vec<Effect> {
         return Vec::new();
     }
     app.options.thumbnail_bucket = Some(bucket.to_string());
-    app.thumbnails = ThumbnailsView::new(Some(bucket.to_string()));
+    app.thumbnails = thumbnails::State::new(Some(bucket.to_string()));
     let mut effects = remember(app, RememberedChoice::ThumbnailBucket, bucket);
     if app.screen == Screen::Thumbnails {
-        effects.extend(app.thumbnails_shown());
+        let (s, mut cx) = lend!(app, thumbnails);
+        effects.extend(thumbnails::update::shown(s, &mut cx));
     } else {
         effects.extend(app.switch_screen(Screen::Thumbnails));
     }

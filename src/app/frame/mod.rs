@@ -38,8 +38,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     header::render(app, frame, header);
     let cx = app.view();
     match (app.screen, &app.execution) {
-        (Screen::Faces, _) => faces::view::render(app, frame, body),
-        (Screen::Thumbnails, _) => thumbnails::view::render(app, frame, body),
+        (Screen::Faces, _) => faces::view::render(&app.faces, &cx, frame, body),
+        (Screen::Thumbnails, _) => thumbnails::view::render(&app.thumbnails, &cx, frame, body),
         (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
         (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
     }
@@ -85,8 +85,8 @@ pub fn render(app: &App, frame: &mut Frame) {
 /// A terminal too small for any view still says what it is and what it needs.
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
-        (Screen::Faces, _) => format!("{} faces", app.faces.rows.len()),
-        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.objects.len()),
+        (Screen::Faces, _) => format!("{} faces", app.faces.list.rows.len()),
+        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.list.rows.len()),
         (Screen::Executions, Some(view)) => {
             format!("{} {}", view.summary.name, view.status().as_str())
         }

@@ -4,11 +4,11 @@
 //! duplicate flags, the faces a jump from a rejected run found, or the reasons a face could
 //! not be deleted.
 
-use crate::app::App;
-use crate::app::list::scroll_to;
-use crate::app::screens::faces::refresh::age_label;
-use crate::app::screens::faces::{DeletionReport, FaceSortColumn, FacesView};
-use crate::app::widgets::text::{thousands, truncate};
+use super::refresh::age_label;
+use super::{DeletionReport, FaceSortColumn, State};
+use crate::app::ctx::View;
+use crate::app::widgets::table::{placeholder, sort_header, visible_rows};
+use crate::app::widgets::text::{noun, thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::Millis;
 use crate::domain::faces::{Face, user_count};
@@ -19,20 +19,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let view = &app.faces;
-    let report_lines = view
-        .last_report
-        .as_ref()
-        .map_or(0, |r| report(r).len() as u16);
+pub fn render(s: &State, cx: &View, frame: &mut Frame, area: Rect) {
+    let report_lines = s.last_report.as_ref().map_or(0, |r| report(r).len() as u16);
     let [title, report_area, table] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(report_lines.min(area.height.saturating_sub(3))),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(title_line(view, app.now), title);
-    if let Some(r) = &view.last_report {
+    frame.render_widget(title_line(s, cx.now), title);
+    if let Some(r) = &s.last_report {
         for (i, line) in report(r)
             .into_iter()
             .enumerate()
@@ -47,70 +43,75 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             frame.render_widget(line, row);
         }
     }
-    render_table(view, frame, table);
+    render_table(s, frame, table);
 }
 
-fn title_line(view: &FacesView, now: Millis) -> Line<'static> {
+fn title_line(s: &State, now: Millis) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Faces", theme::title()),
         Span::styled("  collection: ", theme::dim()),
-        Span::raw(view.collection.clone()),
+        Span::raw(s.collection.clone()),
     ];
-    let more = if view.next_token.is_some() { "+" } else { "" };
-    let (faces, users) = (view.rows.len(), user_count(&view.rows));
+    let more = if s.next_token.is_some() { "+" } else { "" };
+    let (faces, users) = (s.list.rows.len(), user_count(&s.list.rows));
     spans.push(Span::styled(
         format!(
             "  {}{more} {} · {}{more} {}",
             thousands(faces),
-            crate::app::widgets::text::noun(faces, "face", "faces"),
+            noun(faces, "face", "faces"),
             thousands(users),
-            crate::app::widgets::text::noun(users, "user", "users"),
+            noun(users, "user", "users"),
         ),
         theme::dim(),
     ));
-    if !view.groups.is_empty() {
+    if !s.groups.is_empty() {
         spans.push(Span::styled(
             format!(
                 "  {} duplicate group(s) of {} faces",
-                view.groups.len(),
-                view.duplicate_face_count()
+                s.groups.len(),
+                s.duplicate_face_count()
             ),
             Style::default().fg(theme::REJECTED),
         ));
     }
-    if view.duplicates_only {
+    if s.duplicates_only {
         spans.push(Span::styled("  [duplicates only]", theme::key()));
     }
-    if !view.filter.is_empty() {
+    if !s.list.filter.is_empty() {
         spans.push(Span::styled("  filter: ", theme::dim()));
-        spans.push(Span::styled(format!("/{}", view.filter), theme::key()));
+        spans.push(Span::styled(format!("/{}", s.list.filter), theme::key()));
     }
-    if let Some(sort) = view.sort {
+    if let Some(sort) = s.list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
         spans.push(Span::styled("  sort: ", theme::dim()));
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
     }
-    if !view.marked.is_empty() {
+    if !s.marked.is_empty() {
         spans.push(Span::styled(
-            format!("  {} marked", view.marked.len()),
+            format!("  {} marked", s.marked.len()),
             theme::key(),
         ));
     }
-    if let Some(scan) = &view.scan {
+    if let Some(scan) = &s.scan {
         spans.push(Span::styled(
             format!("  lookalikes {}/{}…", scan.searched, scan.total),
             Style::default().fg(theme::RUNNING),
         ));
     }
-    if let Some(at) = view.updated_at {
+    if let Some(at) = s.updated_at {
         spans.push(Span::styled(
             format!("  updated {}", age_label(now - at)),
             theme::dim(),
         ));
     }
-    if view.deletion.is_some() {
+    if s.deletion.is_some() {
         spans.push(Span::styled("  deleting…", theme::error()));
-    } else if view.in_flight.is_some_and(|(_, append)| append) {
+    } else if s
+        .pages
+        .in_flight
+        .as_ref()
+        .is_some_and(|&(_, append)| append)
+    {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)
@@ -168,65 +169,39 @@ fn columns_for(width: u16) -> Columns {
     }
 }
 
-fn header_cell(view: &FacesView, column: Option<FaceSortColumn>, title: &str) -> Cell<'static> {
-    let marker = match (view.sort, column) {
-        (Some(sort), Some(c)) if sort.column == c => {
-            if sort.descending {
-                " ↓"
-            } else {
-                " ↑"
-            }
-        }
-        _ => "",
-    };
-    Cell::from(format!("{title}{marker}"))
-}
-
-fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
+fn render_table(s: &State, frame: &mut Frame, area: Rect) {
     if area.height < 2 {
         return;
     }
-    if view.visible.is_empty() {
-        let text = if let Some(error) = &view.error {
+    if s.list.visible.is_empty() {
+        let text = if let Some(error) = &s.error {
             error.clone()
-        } else if !view.loaded {
+        } else if !s.loaded {
             "loading faces…".to_string()
-        } else if view.rows.is_empty() {
-            format!("no faces in collection {}", view.collection)
-        } else if view.duplicates_only && view.groups.is_empty() {
+        } else if s.list.rows.is_empty() {
+            format!("no faces in collection {}", s.collection)
+        } else if s.duplicates_only && s.groups.is_empty() {
             "no duplicates among the loaded faces (D shows all faces)".to_string()
         } else {
             "no face matches the filter".to_string()
         };
-        let style = if view.error.is_some() {
+        let style = if s.error.is_some() {
             theme::error()
         } else {
             theme::dim()
         };
-        frame.render_widget(Line::from(Span::styled(format!("  {text}"), style)), area);
+        frame.render_widget(placeholder(&text, style), area);
         return;
     }
     let columns = columns_for(area.width);
     let height = area.height.saturating_sub(1) as usize;
-    let offset = scroll_to(view.offset, view.cursor, height);
-    let failures = view.last_report.as_ref().map(|r| &r.unsuccessful);
-    let rows: Vec<Row> = view.visible[offset..view.visible.len().min(offset + height)]
-        .iter()
-        .enumerate()
-        .map(|(i, &index)| {
-            let face = &view.rows[index];
-            let selected = offset + i == view.cursor;
-            let failure = failures
-                .and_then(|list| list.iter().find(|f| f.face_id == face.face_id))
-                .map(|f| f.reasons.join(","));
-            let row = face_row(view, face, &columns, selected, failure);
-            if selected {
-                row.style(theme::selected())
-            } else {
-                row
-            }
-        })
-        .collect();
+    let failures = s.last_report.as_ref().map(|r| &r.unsuccessful);
+    let rows = visible_rows(&s.list, height, |face, selected| {
+        let failure = failures
+            .and_then(|list| list.iter().find(|f| f.face_id == face.face_id))
+            .map(|f| f.reasons.join(","));
+        face_row(s, face, &columns, selected, failure)
+    });
     let mut widths = vec![
         Constraint::Length(3),
         Constraint::Length(36),
@@ -234,8 +209,8 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
     ];
     let mut header = vec![
         Cell::from(""),
-        header_cell(view, Some(FaceSortColumn::FaceId), "FACE ID"),
-        header_cell(view, Some(FaceSortColumn::User), "USER"),
+        sort_header(s.list.sort, Some(FaceSortColumn::FaceId), "FACE ID"),
+        sort_header(s.list.sort, Some(FaceSortColumn::User), "USER"),
     ];
     if columns.image {
         widths.push(Constraint::Length(36));
@@ -243,7 +218,11 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
     }
     if columns.confidence {
         widths.push(Constraint::Length(7));
-        header.push(header_cell(view, Some(FaceSortColumn::Confidence), "CONF"));
+        header.push(sort_header(
+            s.list.sort,
+            Some(FaceSortColumn::Confidence),
+            "CONF",
+        ));
     }
     if columns.bounding_box {
         widths.push(Constraint::Length(22));
@@ -251,7 +230,11 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
     }
     if columns.indexed {
         widths.push(Constraint::Length(15));
-        header.push(header_cell(view, Some(FaceSortColumn::Indexed), "INDEXED"));
+        header.push(sort_header(
+            s.list.sort,
+            Some(FaceSortColumn::Indexed),
+            "INDEXED",
+        ));
     }
     widths.push(Constraint::Min(18));
     header.push(Cell::from("DUPLICATE"));
@@ -262,14 +245,14 @@ fn render_table(view: &FacesView, frame: &mut Frame, area: Rect) {
 }
 
 fn face_row(
-    view: &FacesView,
+    s: &State,
     face: &Face,
     columns: &Columns,
     selected: bool,
     failure: Option<String>,
 ) -> Row<'static> {
     let cursor = if selected { "▌" } else { " " };
-    let marked = view.marked.contains(&face.face_id);
+    let marked = s.marked.contains(&face.face_id);
     let mark = Line::from(vec![
         Span::styled(cursor, theme::key()),
         if marked {
@@ -278,7 +261,7 @@ fn face_row(
             Span::raw(" ")
         },
     ]);
-    let kinds = view.duplicate_kinds(&face.face_id);
+    let kinds = s.duplicate_kinds(&face.face_id);
     let id_style = if marked {
         theme::error()
     } else {
@@ -308,7 +291,7 @@ fn face_row(
             face.indexed_at.map_or("—".into(), format_date_time),
         ));
     }
-    let matched = view.jump.as_ref().and_then(|j| j.similarity(&face.face_id));
+    let matched = s.jump.as_ref().and_then(|j| j.similarity(&face.face_id));
     let last = match (failure, matched) {
         (Some(reasons), _) => Span::styled(format!("✗ {reasons}"), theme::error()),
         (None, Some(similarity)) => Span::styled(format!("◆ match {similarity:.1}%"), theme::key()),

@@ -3,13 +3,11 @@
 //! terminals, a preview pane with the selected image (already decoded and fitted by the
 //! runtime) above its metadata, or the metadata alone when it cannot be shown.
 
-use crate::app::App;
-use crate::app::list::scroll_to;
-use crate::app::screens::thumbnails::{
-    ObjectSortColumn, PREVIEW_INFO_LINES, PreviewState, SourceMatch, ThumbnailsView,
-    preview_pane_width, s3_uri,
-};
-use crate::app::widgets::text::{thousands, truncate};
+use super::preview::{PREVIEW_INFO_LINES, preview_pane_width};
+use super::{ObjectSortColumn, PreviewState, SourceMatch, State, s3_uri};
+use crate::app::ctx::View;
+use crate::app::widgets::table::{count, placeholder, sort_header, visible_rows};
+use crate::app::widgets::text::{noun, truncate};
 use crate::app::widgets::theme;
 use crate::domain::objects::{ObjectInfo, content_type_from_key, source_key};
 use crate::domain::time::format_date_time;
@@ -20,12 +18,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use ratatui_image::Image;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let view = &app.thumbnails;
+pub fn render(s: &State, _cx: &View, frame: &mut Frame, area: Rect) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(title_line(view), title);
-    let Some(bucket) = &view.bucket else {
-        let (text, style) = match &view.bucket_problem {
+    frame.render_widget(title_line(s), title);
+    let Some(bucket) = &s.bucket else {
+        let (text, style) = match &s.bucket_problem {
             Some(problem) => (problem.clone(), theme::error()),
             None => ("finding the thumbnail bucket…".to_string(), theme::dim()),
         };
@@ -41,48 +38,45 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let [table, pane] =
                 Layout::horizontal([Constraint::Min(0), Constraint::Length(pane_width)])
                     .areas(body);
-            render_table(view, frame, table);
-            render_preview(view, bucket, frame, pane);
+            render_table(s, frame, table);
+            render_preview(s, bucket, frame, pane);
         }
-        _ => render_table(view, frame, body),
+        _ => render_table(s, frame, body),
     }
 }
 
-fn title_line(view: &ThumbnailsView) -> Line<'static> {
+fn title_line(s: &State) -> Line<'static> {
     let mut spans = vec![Span::styled(" Thumbnails", theme::title())];
-    if let Some(bucket) = &view.bucket {
+    if let Some(bucket) = &s.bucket {
         spans.push(Span::styled("  bucket: ", theme::dim()));
         spans.push(Span::raw(bucket.clone()));
-        let more = if view.next_token.is_some() { "+" } else { "" };
-        let count = if view.filter.is_empty() {
-            thousands(view.objects.len())
-        } else {
-            format!(
-                "{} of {}",
-                thousands(view.visible.len()),
-                thousands(view.objects.len())
-            )
-        };
+        let more = if s.next_token.is_some() { "+" } else { "" };
+        let count = count(&s.list);
         spans.push(Span::styled(
             format!(
                 "  {count}{more} {}",
-                crate::app::widgets::text::noun(view.objects.len(), "object", "objects")
+                noun(s.list.rows.len(), "object", "objects")
             ),
             theme::dim(),
         ));
     }
-    if !view.filter.is_empty() {
+    if !s.list.filter.is_empty() {
         spans.push(Span::styled("  filter: ", theme::dim()));
-        spans.push(Span::styled(format!("/{}", view.filter), theme::key()));
+        spans.push(Span::styled(format!("/{}", s.list.filter), theme::key()));
     }
-    if let Some(sort) = view.sort {
+    if let Some(sort) = s.list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
         spans.push(Span::styled("  sort: ", theme::dim()));
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
     }
-    if view.deletion.is_some() {
+    if s.deletion.is_some() {
         spans.push(Span::styled("  deleting…", theme::error()));
-    } else if view.in_flight.is_some_and(|(_, append)| append) {
+    } else if s
+        .pages
+        .in_flight
+        .as_ref()
+        .is_some_and(|&(_, append)| append)
+    {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)
@@ -111,8 +105,8 @@ fn content_type(object: &ObjectInfo) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn source_span(view: &ThumbnailsView, key: &str) -> Span<'static> {
-    match (view.source_match(key), source_key(key)) {
+fn source_span(s: &State, key: &str) -> Span<'static> {
+    match (s.source_match(key), source_key(key)) {
         (SourceMatch::Found, Some(source)) => {
             Span::styled(format!("✓ {source}"), Style::default().fg(theme::SUCCEEDED))
         }
@@ -130,39 +124,21 @@ struct Columns {
     source: bool,
 }
 
-fn header_cell(
-    view: &ThumbnailsView,
-    column: Option<ObjectSortColumn>,
-    title: &str,
-) -> Cell<'static> {
-    let marker = match (view.sort, column) {
-        (Some(sort), Some(c)) if sort.column == c => {
-            if sort.descending {
-                " ↓"
-            } else {
-                " ↑"
-            }
-        }
-        _ => "",
-    };
-    Cell::from(format!("{title}{marker}"))
-}
-
-fn render_table(view: &ThumbnailsView, frame: &mut Frame, area: Rect) {
+fn render_table(s: &State, frame: &mut Frame, area: Rect) {
     if area.height < 2 {
         return;
     }
-    if view.visible.is_empty() {
-        let (text, style) = if let Some(error) = &view.error {
+    if s.list.visible.is_empty() {
+        let (text, style) = if let Some(error) = &s.error {
             (error.clone(), theme::error())
-        } else if !view.loaded {
+        } else if !s.loaded {
             ("loading objects…".to_string(), theme::dim())
-        } else if view.objects.is_empty() {
+        } else if s.list.rows.is_empty() {
             ("the bucket is empty".to_string(), theme::dim())
         } else {
             ("no object matches the filter".to_string(), theme::dim())
         };
-        frame.render_widget(Line::from(Span::styled(format!("  {text}"), style)), area);
+        frame.render_widget(placeholder(&text, style), area);
         return;
     }
     let columns = Columns {
@@ -172,49 +148,37 @@ fn render_table(view: &ThumbnailsView, frame: &mut Frame, area: Rect) {
         source: area.width >= 64,
     };
     let height = area.height.saturating_sub(1) as usize;
-    let offset = scroll_to(view.offset, view.cursor, height);
-    let rows: Vec<Row> = view.visible[offset..view.visible.len().min(offset + height)]
-        .iter()
-        .enumerate()
-        .map(|(i, &index)| {
-            let object = &view.objects[index];
-            let selected = offset + i == view.cursor;
-            let mark = if selected { "▌" } else { " " };
-            let mut cells = vec![
-                Cell::from(Line::from(vec![
-                    Span::styled(mark, theme::key()),
-                    Span::raw(object.key.clone()),
-                ])),
-                Cell::from(Line::from(human_size(object.size)).right_aligned()),
-            ];
-            if columns.modified {
-                cells.push(Cell::from(
-                    object.last_modified.map_or("—".into(), format_date_time),
-                ));
-            }
-            if columns.content_type {
-                cells.push(Cell::from(Span::styled(content_type(object), theme::dim())));
-            }
-            if columns.source {
-                cells.push(Cell::from(source_span(view, &object.key)));
-            }
-            let row = Row::new(cells);
-            if selected {
-                row.style(theme::selected())
-            } else {
-                row
-            }
-        })
-        .collect();
+    let rows = visible_rows(&s.list, height, |object, selected| {
+        let mark = if selected { "▌" } else { " " };
+        let mut cells = vec![
+            Cell::from(Line::from(vec![
+                Span::styled(mark, theme::key()),
+                Span::raw(object.key.clone()),
+            ])),
+            Cell::from(Line::from(human_size(object.size)).right_aligned()),
+        ];
+        if columns.modified {
+            cells.push(Cell::from(
+                object.last_modified.map_or("—".into(), format_date_time),
+            ));
+        }
+        if columns.content_type {
+            cells.push(Cell::from(Span::styled(content_type(object), theme::dim())));
+        }
+        if columns.source {
+            cells.push(Cell::from(source_span(s, &object.key)));
+        }
+        Row::new(cells)
+    });
     let mut widths = vec![Constraint::Fill(3), Constraint::Length(10)];
     let mut header = vec![
-        header_cell(view, Some(ObjectSortColumn::Key), " KEY"),
-        header_cell(view, Some(ObjectSortColumn::Size), "SIZE"),
+        sort_header(s.list.sort, Some(ObjectSortColumn::Key), " KEY"),
+        sort_header(s.list.sort, Some(ObjectSortColumn::Size), "SIZE"),
     ];
     if columns.modified {
         widths.push(Constraint::Length(15));
-        header.push(header_cell(
-            view,
+        header.push(sort_header(
+            s.list.sort,
             Some(ObjectSortColumn::Modified),
             "MODIFIED",
         ));
@@ -233,20 +197,20 @@ fn render_table(view: &ThumbnailsView, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn render_preview(view: &ThumbnailsView, bucket: &str, frame: &mut Frame, area: Rect) {
+fn render_preview(s: &State, bucket: &str, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::dim())
         .title(Span::styled(" preview ", theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(object) = view.selected() else {
+    let Some(object) = s.selected() else {
         return;
     };
     let info_height = PREVIEW_INFO_LINES.min(inner.height);
     let [image_area, info_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(info_height)]).areas(inner);
-    let current = view.preview.as_ref().filter(|p| p.key() == object.key);
+    let current = s.preview.as_ref().filter(|p| p.key() == object.key);
     let mut dimensions = String::new();
     match current {
         Some(PreviewState::Ready { image, .. }) => {
@@ -282,9 +246,9 @@ fn render_preview(view: &ThumbnailsView, bucket: &str, frame: &mut Frame, area: 
         }
     }
     let width = info_area.width as usize;
-    let source = match (source_key(&object.key), view.photo_bucket.as_deref()) {
+    let source = match (source_key(&object.key), s.photo_bucket.as_deref()) {
         (Some(source), Some(photos)) => {
-            let mark = match view.source_match(&object.key) {
+            let mark = match s.source_match(&object.key) {
                 SourceMatch::Found => "✓",
                 SourceMatch::Missing => "✗ missing:",
                 _ => "?",

@@ -1,0 +1,204 @@
+//! The faces screen's requests and their answers: the first load on first sight, the next
+//! page as the cursor nears the end (or as the duplicates mode needs every face), the `/`
+//! filter, and the lookalike scan — one `SearchFaces` at a time over the loaded faces.
+//! A page that arrived is reported to the shell, which settles a pending jump (a flow)
+//! before `after_page` asks for more.
+
+use super::refresh::{gather_reload_page, reload};
+use super::{FACES_PAGE_SIZE, LOOKALIKE_THRESHOLD, LookalikeScan, State};
+use crate::app::ctx::Ctx;
+use crate::app::effect::Effect;
+use crate::app::msg::Generation;
+use crate::app::notice::NoticeLevel;
+use crate::backend::{BackendError, Page};
+use crate::domain::faces::{DuplicateKind, Face, FaceMatch};
+
+/// What a page answer did, for the shell to go on with.
+#[derive(Debug, PartialEq)]
+pub enum Paged {
+    /// Nothing changed on screen: a stale answer, or a reload still gathering pages (these
+    /// effects ask for its next one).
+    Pending(Vec<Effect>),
+    /// The listing failed; the error is on screen (a pending jump stops looking).
+    Failed,
+    /// The rows changed: the shell settles a pending jump, then calls `after_page`.
+    Arrived,
+}
+
+/// Entering the faces screen: the first load happens on first sight only.
+pub fn shown(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if s.loaded || s.pages.busy() {
+        return Vec::new();
+    }
+    reload(s, cx)
+}
+
+pub fn next_page_if_needed(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if !s.wants_next_page() {
+        return Vec::new();
+    }
+    request_next_page(s, cx)
+}
+
+/// Asks for the page after those loaded.
+pub fn request_next_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let generation = cx.next_generation();
+    s.pages.begin(generation, cx.now, true);
+    vec![Effect::LoadFaces {
+        generation,
+        collection: s.collection.clone(),
+        next_token: s.next_token.clone(),
+        page_size: FACES_PAGE_SIZE,
+    }]
+}
+
+/// A page of faces arrived: appended, or gathered into the reload it belongs to.
+pub fn on_page(
+    s: &mut State,
+    cx: &mut Ctx,
+    generation: Generation,
+    result: Result<Page<Face>, BackendError>,
+) -> Paged {
+    let Some(append) = s.pages.accept(generation) else {
+        return Paged::Pending(Vec::new());
+    };
+    match result {
+        Ok(page) if append => {
+            s.list.extend_new(page.items);
+            s.next_token = page.next_token;
+        }
+        Ok(page) => {
+            if let Some(next_page) = gather_reload_page(s, cx, page) {
+                return Paged::Pending(next_page);
+            }
+        }
+        Err(e) => {
+            s.reload = None;
+            s.error = Some(format!("listing faces failed: {e}"));
+            return Paged::Failed;
+        }
+    }
+    s.loaded = true;
+    s.error = None;
+    s.recompute();
+    let cursor = s.list.cursor;
+    s.list.set_cursor(cursor, cx.page_rows());
+    Paged::Arrived
+}
+
+/// After a page arrived (and a pending jump was settled): the next page if the list wants
+/// it, and the lookalike scan's next search.
+pub fn after_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let mut effects = next_page_if_needed(s, cx);
+    effects.extend(continue_scan(s, cx));
+    effects
+}
+
+/// The `/` filter of the faces list, applied as typed.
+pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
+    s.list.filter = text;
+    s.recompute();
+    let cursor = s.list.cursor;
+    s.list.set_cursor(cursor, cx.page_rows());
+    next_page_if_needed(s, cx)
+}
+
+/// Starts (or stops) searching every loaded face for lookalikes under other user ids.
+pub fn toggle_lookalike_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if s.scan.take().is_some() {
+        cx.notify(NoticeLevel::Info, "lookalike search stopped");
+        return Vec::new();
+    }
+    let queue: Vec<String> = s
+        .list
+        .visible
+        .iter()
+        .map(|&i| s.list.rows[i].face_id.clone())
+        .filter(|id| !s.lookalikes.was_searched(id))
+        .collect();
+    if queue.is_empty() {
+        cx.notify(NoticeLevel::Info, "every listed face was already searched");
+        return Vec::new();
+    }
+    s.scan = Some(LookalikeScan {
+        total: queue.len(),
+        queue,
+        searched: 0,
+        in_flight: None,
+    });
+    continue_scan(s, cx)
+}
+
+/// Sends the next search of the scan (one at a time: a bounded load on the account).
+fn continue_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let generation = cx.next_generation();
+    let Some(scan) = s.scan.as_mut() else {
+        return Vec::new();
+    };
+    if scan.in_flight.is_some() {
+        return Vec::new();
+    }
+    // Faces already in a cluster would find the same cluster again: skip them.
+    while let Some(next) = scan.queue.first() {
+        if s.lookalikes.is_clustered(next) || s.lookalikes.was_searched(next) {
+            scan.queue.remove(0);
+            scan.searched += 1;
+        } else {
+            break;
+        }
+    }
+    if scan.queue.is_empty() {
+        s.scan = None;
+        let found = s
+            .groups
+            .iter()
+            .filter(|g| g.kind == DuplicateKind::Lookalike)
+            .count();
+        cx.notify(
+            NoticeLevel::Info,
+            format!("lookalike search done: {found} group(s) of one face under several user ids"),
+        );
+        return Vec::new();
+    }
+    let face_id = scan.queue.remove(0);
+    scan.in_flight = Some(generation);
+    vec![Effect::SearchFaces {
+        generation,
+        collection: s.collection.clone(),
+        face_id,
+        threshold: LOOKALIKE_THRESHOLD,
+    }]
+}
+
+/// A search of the scan answered: its matches join the lookalike clusters.
+pub fn on_face_matches(
+    s: &mut State,
+    cx: &mut Ctx,
+    generation: Generation,
+    face_id: String,
+    result: Result<Vec<FaceMatch>, BackendError>,
+) -> Vec<Effect> {
+    let Some(scan) = s.scan.as_mut() else {
+        return Vec::new();
+    };
+    if scan.in_flight != Some(generation) {
+        return Vec::new();
+    }
+    scan.in_flight = None;
+    scan.searched += 1;
+    match result {
+        Ok(matches) => {
+            s.lookalikes.add(&face_id, &matches);
+            s.recompute();
+            continue_scan(s, cx)
+        }
+        Err(e) => {
+            s.scan = None;
+            cx.notify(
+                NoticeLevel::Error,
+                format!("face search failed, lookalike search stopped: {e}"),
+            );
+            Vec::new()
+        }
+    }
+}
