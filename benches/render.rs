@@ -1,9 +1,9 @@
 //! Rendering cost of the two largest views on a 200×50 `TestBackend`: the executions list with
 //! 10,000 rows (goal ≤ 1 ms/frame) and the timeline of a 1,000-span execution (≤ 2 ms/frame).
 
-#[path = "../tests/app_support/mod.rs"]
+#[path = "../tests/flows/app_support.rs"]
 mod app_support;
-#[path = "../tests/timeline_support/mod.rs"]
+#[path = "../tests/timeline/timeline_support.rs"]
 mod timeline_support;
 
 use app_support::*;

@@ -1,7 +1,7 @@
 //! Timeline builder benchmarks: a whole 25,000-event history (goal ≤ 5 ms) and one poll's worth
 //! of 100 new events applied to a large built timeline (goal ≤ 50 µs).
 
-#[path = "../tests/timeline_support/mod.rs"]
+#[path = "../tests/timeline/timeline_support.rs"]
 mod timeline_support;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

@@ -4,8 +4,9 @@
 //! the process's AWS environment (config file paths, no credential variables).
 //!
 //! The credentials-error part needs no server and always runs; the part that calls the
-//! test server needs `STEPDECK_TEST_ENDPOINT` (see tests/common for when a missing one fails).
+//! test server needs `STEPDECK_TEST_ENDPOINT` (see tests/aws/common.rs for when a missing one fails).
 
+#[path = "aws/common.rs"]
 mod common;
 
 use stepdeck::backend::aws::{AwsBackend, AwsOptions};

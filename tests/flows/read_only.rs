@@ -2,9 +2,9 @@
 //! context is live, produces no mutating effect (nor do the answers that follow); the same
 //! walk without read-only does reach starts and stops, so the walk can find them.
 
-mod app_support;
-mod faces_support;
-mod runs_support;
+use crate::app_support;
+use crate::faces_support;
+use crate::runs_support;
 
 use app_support::*;
 use runs_support::*;

@@ -1,7 +1,7 @@
 //! When the state machines cannot be listed at start, the list area says why and the console
 //! asks again on its own (a network drop, an outage), or not (a refused permission).
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;

@@ -1,7 +1,7 @@
 //! Filling in what `ListExecutions` leaves out (input and outcome) with `DescribeExecution`
 //! for the rows on screen: a few at a time, once per listed status, never in a loop.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;

@@ -3,8 +3,8 @@
 //! the thumbnails with a half-blocks preview, a missing bucket), and every one at tiny and odd
 //! sizes without panicking.
 
-mod app_support;
-mod faces_support;
+use crate::app_support;
+use crate::faces_support;
 
 use app_support::*;
 use faces_support::*;

@@ -2,8 +2,8 @@
 //! the inline editor showing a JSON error, the user-id prompt and the read-only header; and
 //! all of them at odd sizes without panicking.
 
-mod app_support;
-mod runs_support;
+use crate::app_support;
+use crate::runs_support;
 
 use app_support::*;
 use runs_support::*;

@@ -1,7 +1,7 @@
 //! Snapshots of every view on a `TestBackend` with a fixed clock at 120×32 and 80×24, and
 //! every view at tiny and odd sizes without panicking.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::msg::Msg;

@@ -3,9 +3,9 @@
 //! only the endpoint differs. Executions and histories, buckets and objects, faces.
 //!
 //! Needs `STEPDECK_TEST_ENDPOINT` (set by `scripts/test.sh`). Without it these tests FAIL when
-//! `CI` is set, and print why and return early on a plain `cargo test` (see tests/common).
+//! `CI` is set, and print why and return early on a plain `cargo test` (see tests/aws/common.rs).
 
-mod common;
+use crate::common;
 
 use common::{
     ROLE_ARN, backend, generated_png, pipeline_definition, pipeline_input, test_endpoint, unique,

@@ -1,7 +1,7 @@
 //! Switching AWS profile and region inside the console, and the choices remembered per profile
 //! and region: `:profile`, `:region`, `:bucket`, `:collection`, `:sm`, in update() terms.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use std::path::PathBuf;

@@ -5,8 +5,8 @@
 //! the rerun is accepted again; the same story through the jump from the rejected run to its
 //! face. Then the thumbnails screen finds the bucket and previews.
 
-mod app_support;
-mod sandbox_support;
+use crate::app_support;
+use crate::sandbox_support;
 
 use app_support::{key_event, press};
 use sandbox_support::{quiet_options, run_photo, wait_until_done};

@@ -1,7 +1,7 @@
 //! `stepdeck timeline` through its library entry point: the exact JSON format on the
 //! hand-written fixtures, the text format's header, and human errors naming the file.
 
-mod timeline_support;
+use crate::timeline_support;
 
 use serde_json::{Value, json};
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! update() flows: refresh, cursor, filter/sort, pagination, stale results, opening an
 //! execution, history polling, payloads, stop with confirmation, palette, help, wake-ups.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;

@@ -2,8 +2,8 @@
 //! another rider, with an edited input (external and inline editor, JSON errors), saving a
 //! test case, `:run`, and the started run selected and followed.
 
-mod app_support;
-mod runs_support;
+use crate::app_support;
+use crate::runs_support;
 
 use app_support::*;
 use runs_support::*;

@@ -2,7 +2,7 @@
 //! thumbnails views use them: pagination, search, partial deletion failures, missing
 //! resources, and a real thumbnail image.
 
-mod sandbox_support;
+use crate::sandbox_support;
 
 use sandbox_support::{quiet_options, run_photo};
 use std::sync::Arc;

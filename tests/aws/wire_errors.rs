@@ -4,7 +4,7 @@
 //! the adapter's request building, error reading, retry and call counting are tested through
 //! the SDK exactly as they run against AWS. Needs no emulator; always runs.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

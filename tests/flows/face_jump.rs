@@ -4,8 +4,8 @@
 //! flagged, pages loaded until the face is listed, and the notices when there is nothing to
 //! jump to.
 
-mod app_support;
-mod faces_support;
+use crate::app_support;
+use crate::faces_support;
 
 use app_support::*;
 use faces_support::*;

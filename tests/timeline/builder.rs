@@ -2,7 +2,7 @@
 //! large generated ones: spans, statuses, branch/iteration paths, retries, rows, outcome, and
 //! incremental building equal to building at once however the events are batched.
 
-mod timeline_support;
+use crate::timeline_support;
 
 use stepdeck::domain::execution::{ExecutionStatus, Outcome};
 use stepdeck::domain::history::HistoryEvent;

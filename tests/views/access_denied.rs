@@ -2,7 +2,7 @@
 //! allowed ones return, names the missing permission, and does not keep calling a denied API
 //! (no retry storm on the account). In update() terms, with snapshots of the screens.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;

@@ -4,7 +4,7 @@
 //! rerun it (rejected: the face already exists), run it for `user_b` (rejected too), delete
 //! the face through `Backend::delete_faces`, rerun (accepted again).
 
-mod app_support;
+use crate::app_support;
 
 use app_support::press;
 use std::sync::Arc;

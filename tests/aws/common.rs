@@ -7,7 +7,7 @@
 //!   the AWS path;
 //! - otherwise (a plain `cargo test` on a developer machine), each test prints why and returns
 //!   early. Run `./scripts/test.sh`, or `scripts/moto/start.sh` and then
-//!   `STEPDECK_TEST_ENDPOINT=$(cat target/moto.endpoint) cargo test --test aws_backend`.
+//!   `STEPDECK_TEST_ENDPOINT=$(cat target/moto.endpoint) cargo test --test aws`.
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 

@@ -1,12 +1,13 @@
 //! Following a running execution costs one `GetExecutionHistory` request per poll, each
 //! returning only events not seen before — counted both by the adapter and by the test
-//! server itself (moto's request recorder). Its own test binary, so that no other test's
-//! requests reach the server while it counts.
+//! server itself (moto's request recorder). The other tests of the binary run meanwhile, so
+//! both counts are of this test's own: the adapter counts per backend, and the recording is
+//! read for this execution's ARN only.
 //!
 //! Needs `STEPDECK_TEST_ENDPOINT` (set by `scripts/test.sh`). Without it this test FAILS when
-//! `CI` is set, and prints why and returns early on a plain `cargo test` (see tests/common).
+//! `CI` is set, and prints why and returns early on a plain `cargo test` (see tests/aws/common.rs).
 
-mod common;
+use crate::common;
 
 use common::{
     ROLE_ARN, backend, moto_api, pipeline_definition, pipeline_input, test_endpoint, unique,

@@ -2,8 +2,8 @@
 //! poll), lazy pages, duplicates and lookalikes, marks, mark -> confirm -> delete -> journal
 //! -> reload, and the thumbnails' bucket discovery, preview, copy and journaled delete.
 
-mod app_support;
-mod faces_support;
+use crate::app_support;
+use crate::faces_support;
 
 use app_support::*;
 use faces_support::*;

@@ -1,0 +1,17 @@
+//! update() driven by keys, no terminal: the console's flows screen by screen, the read-only
+//! walk over every binding, and the keymap.
+
+mod app_support;
+mod faces_support;
+mod runs_support;
+
+mod executions;
+mod face_jump;
+mod faces;
+mod faces_keymap;
+mod keymap;
+mod read_only;
+mod row_details;
+mod runs;
+mod startup_failures;
+mod target;

@@ -1,0 +1,5 @@
+//! Checks of the repository itself: the README's key-binding tables match `keymap.toml`, and
+//! the source tree keeps the layer rules of `design.md` (architecture).
+
+mod architecture;
+mod readme;
