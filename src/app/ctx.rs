@@ -35,7 +35,7 @@ pub struct Ctx<'a> {
     pub notice: &'a mut Option<Notice>,
     pub overlay: &'a mut Option<Overlay>,
     /// The app's request counter: only `next_generation` moves it (built by `lend!`).
-    pub(in crate::app) generation: &'a mut Generation,
+    pub(crate) generation: &'a mut Generation,
     /// Set by a screen that wants another screen shown (e.g. `Back` from faces); the shell
     /// switches after the screen's function returns.
     pub switch_to: Option<Screen>,

@@ -1,7 +1,8 @@
 //! The confirm dialog: a question and Yes/No buttons, No highlighted by default; what Yes
 //! does is handed back to whoever asked (`Outcome::Confirmed`).
 
-use super::Outcome;
+pub use super::outcome::ConfirmAction;
+use super::outcome::Outcome;
 use crate::app::widgets::text::centered;
 use crate::app::widgets::theme;
 use crate::keymap::action::Action;
@@ -10,26 +11,6 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConfirmAction {
-    StopExecution {
-        execution_arn: String,
-        name: String,
-    },
-    RedriveExecution {
-        execution_arn: String,
-        name: String,
-    },
-    DeleteFaces {
-        collection: String,
-        faces: Vec<crate::domain::faces::Face>,
-    },
-    DeleteObject {
-        bucket: String,
-        object: crate::domain::objects::ObjectInfo,
-    },
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {

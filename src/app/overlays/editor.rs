@@ -2,7 +2,7 @@
 //! JSON input when there is no `$EDITOR` and to review what `$EDITOR` returned; its keys. It
 //! validates as you type; nothing is sent from here until the input parses.
 
-use super::Outcome;
+use super::outcome::Outcome;
 use crate::domain::test_case::{JsonProblem, RunDraft, compact, validate_input};
 use crate::keymap::action::Action;
 

@@ -2,7 +2,7 @@
 //! the keymap's descriptions (keys of one action grouped), plus start-up problems; its
 //! scrolling keys.
 
-use super::Outcome;
+use super::outcome::Outcome;
 use crate::app::options::AppOptions;
 use crate::app::widgets::theme;
 use crate::keymap::action::Action;

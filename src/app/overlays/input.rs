@@ -1,26 +1,13 @@
 //! The one-line text input of `/` (list filter, events search, faces and thumbnails filters)
 //! and of the rerun's user id, drawn above the hint bar: its state, keys and view.
 
-use super::Outcome;
+pub use super::outcome::InputPurpose;
+use super::outcome::Outcome;
 use crate::app::widgets::theme;
 use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputPurpose {
-    /// `/` in the executions list: filters as you type.
-    ListFilter,
-    /// `/` in the events tab: jumps to matches as you type.
-    EventSearch,
-    /// `/` in the faces list.
-    FacesFilter,
-    /// `/` in the thumbnails list.
-    ThumbnailsFilter,
-    /// `u`: the rider id to rerun the same photo as; Enter starts the run.
-    RerunAsUser,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextInput {

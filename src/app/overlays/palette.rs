@@ -1,7 +1,7 @@
 //! The command palette (`:`): the typed line, the highlighted completion, its keys and view.
 //! The completions are handed in by the shell (`commands.rs` knows the commands).
 
-use super::Outcome;
+use super::outcome::Outcome;
 use crate::app::widgets::theme;
 use crate::keymap::action::Action;
 use ratatui::Frame;

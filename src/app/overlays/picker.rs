@@ -1,7 +1,7 @@
 //! The state machine picker: the listed state machines, the current one marked; its keys
 //! and view.
 
-use super::Outcome;
+use super::outcome::Outcome;
 use crate::app::list::scroll_to;
 use crate::app::widgets::text::centered;
 use crate::app::widgets::theme;

@@ -1,7 +1,7 @@
 //! The test-case picker (`s`): each case's name and what it runs (photo and rider), the
 //! highlighted case's input, and the state machine it will start on; its keys and view.
 
-use super::Outcome;
+use super::outcome::Outcome;
 use crate::app::list::scroll_to;
 use crate::app::widgets::text::{centered, truncate};
 use crate::app::widgets::theme;
