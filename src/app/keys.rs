@@ -127,16 +127,15 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     if outcome == Outcome::Stay {
         return Vec::new();
     }
-    let opened = if outcome.closes() {
-        app.overlay.take()
-    } else {
-        app.overlay.clone()
-    };
-    let Some(opened) = opened else {
+    // Who opened it, by its context: the overlay itself is not needed to hand the outcome on.
+    let Some(owner) = app.overlay.as_ref().map(Overlay::context) else {
         return Vec::new();
     };
-    match (opened, outcome) {
-        (Overlay::Palette(_), Outcome::Submit(typed)) => match commands::command(app, &typed) {
+    if outcome.closes() {
+        app.overlay = None;
+    }
+    match (owner, outcome) {
+        (Context::Palette, Outcome::Submit(typed)) => match commands::command(app, &typed) {
             Ok(command) => commands::run_command(app, command),
             Err(_) if typed.trim().is_empty() => Vec::new(),
             Err(e) => {
@@ -144,18 +143,14 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        (Overlay::Confirm(_), Outcome::Confirmed(on_yes)) => confirmed(app, on_yes),
-        (Overlay::Picker { .. }, Outcome::Chosen(index, _)) => {
-            target::choose_state_machine(app, index)
-        }
-        (Overlay::Input(_), Outcome::Input { purpose, text, .. }) => {
-            apply_input(app, purpose, text)
-        }
-        (Overlay::Input(_), Outcome::Submit(typed)) => runs::submit_user_id(app, &typed),
-        (Overlay::TestCases { .. }, Outcome::Chosen(index, how)) => {
+        (Context::Confirm, Outcome::Confirmed(on_yes)) => confirmed(app, on_yes),
+        (Context::Picker, Outcome::Chosen(index, _)) => target::choose_state_machine(app, index),
+        (Context::Input, Outcome::Input { purpose, text, .. }) => apply_input(app, purpose, text),
+        (Context::Input, Outcome::Submit(typed)) => runs::submit_user_id(app, &typed),
+        (Context::TestCases, Outcome::Chosen(index, how)) => {
             runs::on_test_case_chosen(app, index, how)
         }
-        (Overlay::Editor(_), outcome) => runs::on_editor_outcome(app, outcome),
+        (Context::Editor, outcome) => runs::on_editor_outcome(app, outcome),
         _ => Vec::new(),
     }
 }
