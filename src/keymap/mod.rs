@@ -4,14 +4,17 @@
 //! `parse.rs`, the actions `action.rs`.
 
 pub mod action;
+mod binding;
 mod context;
 mod key;
 mod parse;
 
+pub use binding::Binding;
 pub use context::Context;
 pub use key::{Key, format_keys};
 
 use action::Action;
+use binding::clashes;
 use parse::{apply_override, parse_file};
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,13 +22,6 @@ use std::path::Path;
 /// The repository's `keymap.toml`, the defaults.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymap.toml");
 const DEFAULT_KEYMAP_NAME: &str = "keymap.toml (built in)";
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Binding {
-    pub keys: Vec<Key>,
-    pub action: Action,
-    pub desc: String,
-}
 
 /// What a key press means in a context, given the keys already pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,11 +120,6 @@ impl Keymap {
             .find(|b| b.action == action)
             .map(|b| b.keys.as_slice())
     }
-}
-
-/// Two sequences clash when one is the other or begins it: `g` vs `g g` could never both fire.
-fn clashes(a: &[Key], b: &[Key]) -> bool {
-    a.starts_with(b) || b.starts_with(a)
 }
 
 fn effective_bindings(own: &HashMap<Context, Vec<Binding>>, context: Context) -> Vec<Binding> {

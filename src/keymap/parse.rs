@@ -3,7 +3,9 @@
 //! as `file:line: message` and the entry skipped.
 
 use super::action::Action;
-use super::{Binding, Context, Key, clashes, format_keys};
+use super::binding::{Binding, clashes};
+use super::context::Context;
+use super::key::{Key, format_keys};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;

@@ -3,7 +3,7 @@
 //! `[[test_cases]]` table appended as text). Each edit is parsed back and refused unless it
 //! reads as intended, and written through a temporary file.
 
-use super::{RememberedChoice, Settings};
+use super::model::{RememberedChoice, Settings};
 use crate::backend::AwsTarget;
 use crate::domain::test_case::TestCase;
 use std::path::Path;

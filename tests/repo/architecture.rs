@@ -20,14 +20,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     // msg.rs carries the decoded preview (`ratatui_image`'s protocol) opaque to the app; the
     // view draws it. Fix: an opaque handle type owned by runtime/preview.
     ("app/msg.rs", "ratatui-outside-views", "ratatui_image"),
-    // Parent <-> child: the parent re-exports or calls its child, the child uses the parent's
-    // types. Fix: move the shared types into a file of their own (as app/overlays/outcome.rs
-    // and app/flows/state.rs did).
-    ("backend/aws/connect.rs backend/aws/mod.rs", "cycle", "2 files"),
-    ("backend/local/mod.rs backend/local/trickle.rs", "cycle", "2 files"),
-    ("domain/timeline/builder.rs domain/timeline/mod.rs", "cycle", "2 files"),
-    ("keymap/mod.rs keymap/parse.rs", "cycle", "2 files"),
-    ("settings/edit.rs settings/mod.rs", "cycle", "2 files"),
 ];
 /// (file, rule, detail) → the line of its first occurrence (0: the whole file or a cycle).
 type Violations = BTreeMap<(String, &'static str, String), usize>;

@@ -2,13 +2,24 @@
 //! (environment, profile files, SSO, assumed roles, IMDS) with the user's `--profile`,
 //! `--region` and `--endpoint-url` on top.
 
-use super::AwsOptions;
 use crate::backend::{BackendError, BackendInfo, BackendResult};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use std::time::Duration;
+
+/// Where and as whom to connect; None means "as the AWS CLI would decide" (environment
+/// variables, the config and credentials files, SSO, IMDS, …).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwsOptions {
+    /// `--profile`: a profile of `~/.aws/config`.
+    pub profile: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint-url`: a custom endpoint for every service (LocalStack, moto).
+    pub endpoint_url: Option<String>,
+}
 
 pub(super) struct Clients {
     pub sfn: aws_sdk_sfn::Client,

@@ -26,6 +26,7 @@ use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use aws_sdk_sfn::config::http::HttpResponse;
 use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
+pub use connect::AwsOptions;
 use errors::{ApiCall, CallFailure};
 use history::{HistoryPage, HistoryPageRequest, HistoryPaging};
 use rand::rngs::SmallRng;
@@ -34,18 +35,6 @@ use retry::RetryPolicy;
 use stats::ApiCallStats;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-
-/// Where and as whom to connect; None means "as the AWS CLI would decide" (environment
-/// variables, the config and credentials files, SSO, IMDS, …).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AwsOptions {
-    /// `--profile`: a profile of `~/.aws/config`.
-    pub profile: Option<String>,
-    /// `--region`.
-    pub region: Option<String>,
-    /// `--endpoint-url`: a custom endpoint for every service (LocalStack, moto).
-    pub endpoint_url: Option<String>,
-}
 
 /// The AWS backend. Cheap to share (`Arc`); all methods take `&self`.
 pub struct AwsBackend {

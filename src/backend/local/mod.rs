@@ -193,7 +193,7 @@ impl LocalSandbox {
             sandbox.start_seed_runs();
         }
         if let Some(every) = options.trickle_every {
-            tokio::spawn(trickle::run(Arc::downgrade(&sandbox), every));
+            sandbox.start_trickle(every);
         }
         sandbox
     }

@@ -3,7 +3,8 @@
 //! (rejected), and now and then an S3 "Object Created" event instead of a direct input.
 
 use super::{
-    LocalSandbox, PHOTO_BUCKET, RIDER_PHOTO_PROCESSING, THUMBNAIL_BUCKET, photos, state_machine_arn,
+    ACCOUNT_ID, LocalSandbox, PHOTO_BUCKET, REGION, RIDER_PHOTO_PROCESSING, THUMBNAIL_BUCKET,
+    photos, state_machine_arn,
 };
 use crate::domain::time::format_rfc3339;
 use rand::Rng;
@@ -17,8 +18,16 @@ use tokio::time::MissedTickBehavior;
 /// sandbox left running for days stays bounded (their runs and faces remain).
 const MAX_TRICKLE_UPLOADS: usize = 500;
 
-/// Starts a run at once and then every `every`, until the sandbox is dropped.
-pub(super) async fn run(sandbox: Weak<LocalSandbox>, every: Duration) {
+impl LocalSandbox {
+    /// Starts the trickle: a run at once and then every `every`, until the sandbox is dropped.
+    /// A method rather than a function the parent names, so the dependency points one way: this
+    /// file extends the sandbox, the sandbox does not know the file.
+    pub(super) fn start_trickle(self: &Arc<Self>, every: Duration) {
+        tokio::spawn(run(Arc::downgrade(self), every));
+    }
+}
+
+async fn run(sandbox: Weak<LocalSandbox>, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut rider_number = 0u64;
@@ -141,16 +150,16 @@ impl LocalSandbox {
             "id": self.new_uuid(),
             "detail-type": "Object Created",
             "source": "aws.s3",
-            "account": super::ACCOUNT_ID,
+            "account": ACCOUNT_ID,
             "time": format_rfc3339(now),
-            "region": super::REGION,
+            "region": REGION,
             "resources": [format!("arn:aws:s3:::{PHOTO_BUCKET}")],
             "detail": {
                 "version": "0",
                 "bucket": {"name": PHOTO_BUCKET},
                 "object": {"key": key, "size": size},
                 "request-id": self.new_uuid(),
-                "requester": super::ACCOUNT_ID,
+                "requester": ACCOUNT_ID,
                 "reason": "PutObject"
             }
         })

@@ -9,7 +9,7 @@
 //! without any branch index in the events. Everything is found through ids (event id -> context,
 //! span id -> state, lane id -> lane): applying an event never scans the spans.
 
-use super::{
+use super::span::{
     Attempt, AttemptStatus, ExecutionSpan, PathSegment, Span, SpanId, SpanStatus, StateType,
     Timeline,
 };

@@ -5,7 +5,7 @@
 use super::{EndKind, Ending, EventContext, LaneId, TOP_LEVEL, TimelineBuilder};
 use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
-use crate::domain::timeline::{AttemptStatus, SpanId, SpanStatus, StateType};
+use crate::domain::timeline::span::{AttemptStatus, SpanId, SpanStatus, StateType};
 
 impl TimelineBuilder {
     /// The Parallel (or Map) run an event closes: the event's own span if it is one, else the

@@ -2,7 +2,7 @@
 //! (found again by its index), and new lanes under a span.
 
 use super::{Lane, LaneId, TimelineBuilder};
-use crate::domain::timeline::{PathSegment, SpanId};
+use crate::domain::timeline::span::{PathSegment, SpanId};
 
 impl TimelineBuilder {
     /// A state entered right after `ParallelStateStarted` starts the Parallel's next branch.
