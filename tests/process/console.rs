@@ -1,0 +1,1 @@
+//! `stepdeck` (the console) as a process: refused flags and environments, signals, the terminal.

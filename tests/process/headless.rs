@@ -1,0 +1,1 @@
+//! `stepdeck timeline` as a process: streams, pipes, limits and untrusted text.

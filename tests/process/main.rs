@@ -1,0 +1,6 @@
+//! The `stepdeck` binary as a process: flags, exit codes, standard streams, pipes, signals and
+//! the terminal it leaves behind. `headless` drives `stepdeck timeline`; `console` the TUI's
+//! start-up checks and its life in a terminal.
+
+mod console;
+mod headless;
