@@ -1,6 +1,7 @@
 //! `Msg`: every input to the pure update function — keys, time, and backend results tagged
 //! with the generation of the request that produced them (stale ones are dropped).
 
+pub use crate::app::widgets::image::PreviewImage;
 use crate::backend::{BackendError, BackendInfo, Page};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary, StateMachineSummary};
@@ -9,8 +10,6 @@ use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectInfo};
 use crate::domain::test_case::TestCase;
 use crossterm::event::KeyEvent;
-use std::fmt;
-use std::sync::Arc;
 
 /// Identifies a request; responses carrying an older generation than the view's current one
 /// are stale (the user navigated away) and ignored.
@@ -128,31 +127,6 @@ pub enum ExternalEdit {
     NoEditor,
     /// The editor could not be run or exited with an error.
     Failed(String),
-}
-
-/// A decoded image, fitted and encoded for the terminal's graphics protocol (kitty, sixel,
-/// iTerm2 or half-blocks). Opaque to the app: the view draws it as is.
-#[derive(Clone)]
-pub struct PreviewImage {
-    pub protocol: Arc<ratatui_image::protocol::Protocol>,
-    /// The image's own size in pixels.
-    pub width: u32,
-    pub height: u32,
-    /// `jpeg`, `png`, …
-    pub format: String,
-    /// The cells it was fitted to.
-    pub cells: (u16, u16),
-}
-
-impl fmt::Debug for PreviewImage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PreviewImage")
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .field("format", &self.format)
-            .field("cells", &self.cells)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Why there is no image to show; the metadata is shown instead.

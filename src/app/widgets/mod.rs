@@ -1,7 +1,8 @@
 //! Ratatui widgets and helpers that know no `App`: the Gantt chart, coloured JSON, text
-//! helpers and the theme.
+//! helpers, the theme and the preview image.
 
 pub mod gantt;
+pub mod image;
 pub mod json;
 pub mod table;
 pub mod text;
