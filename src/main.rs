@@ -111,8 +111,8 @@ fn main() -> ExitCode {
         .config
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("config.toml")));
-    let (settings, mut problems) = match &settings_path {
-        Some(path) => settings::load_settings(path),
+    let (settings, problems) = match &settings_path {
+        Some(path) => settings::load_settings(path, cli.config.is_some()),
         None => (Settings::default(), Vec::new()),
     };
     let keymap_path = cli
@@ -120,13 +120,13 @@ fn main() -> ExitCode {
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("keymap.toml")));
     let (keymap, keymap_problems) = load_keymap(keymap_path, cli.keymap.is_some());
-    problems.extend(keymap_problems);
 
     let session = Session {
         refresh: cli.refresh,
         read_only: cli.read_only,
         endpoint_url: cli.endpoint_url.clone(),
         settings_path: settings_path.clone(),
+        settings_named: cli.config.is_some(),
     };
     let picks = Picks {
         state_machine: cli.state_machine.clone(),
@@ -174,6 +174,8 @@ fn main() -> ExitCode {
             options.aws_profiles = stepdeck::backend::aws::profiles::profile_names().await;
             (backend, options, Some(session.connector()))
         };
+        let mut options = options;
+        options.keymap_problems = keymap_problems;
         let app = App::new(options, keymap, runtime::wall_clock_ms());
         runtime::run(backend, app, connector)
             .await

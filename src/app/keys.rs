@@ -47,7 +47,7 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
     // A new action answers the previous notice.
     app.notice = None;
     if !safety::offered(&app.options, action) {
-        app.notify(NoticeLevel::Error, safety::refusal(action));
+        app.notify(NoticeLevel::Error, safety::refusal(&app.options, action));
         return Vec::new();
     }
     match action {

@@ -98,7 +98,7 @@ pub(crate) use lend;
 
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
-        let notice = notice::startup_notice(&options.startup_problems, now);
+        let notice = notice::startup_notice(&options, now);
         let faces = faces::State::new(options.collection.clone());
         let thumbnails = thumbnails::State::new(options.thumbnail_bucket.clone());
         let runs = flows::state::RunsState {

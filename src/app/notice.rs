@@ -1,5 +1,6 @@
 //! The one-line notice under the view: results of commands, errors, start-up problems.
 
+use crate::app::options::AppOptions;
 use crate::domain::Millis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,16 +17,23 @@ pub struct Notice {
     pub at: Millis,
 }
 
-/// The notice shown at start: the first problem found in the keymap or settings, and how
-/// many more there are.
-pub fn startup_notice(problems: &[String], now: Millis) -> Option<Notice> {
+/// The notice shown at start: the first problem found in the settings or the keymap, how
+/// many more there are, and that settings problems make the console read-only.
+pub fn startup_notice(options: &AppOptions, now: Millis) -> Option<Notice> {
+    let settings = &options.settings_problems;
+    let problems: Vec<&String> = settings.iter().chain(&options.keymap_problems).collect();
     let first = problems.first()?;
     let more = match problems.len() {
         1 => String::new(),
         n => format!(" (+{} more, see ? help)", n - 1),
     };
+    let read_only = if settings.is_empty() {
+        ""
+    } else {
+        " — read-only until the settings are fixed"
+    };
     Some(Notice {
-        text: format!("{first}{more}"),
+        text: format!("{first}{read_only}{more}"),
         level: NoticeLevel::Error,
         at: now,
     })

@@ -8,16 +8,21 @@ pub struct AppOptions {
     pub state_machine: Option<String>,
     /// Floor of the list refresh interval.
     pub refresh_interval_ms: i64,
-    /// Problems found while loading the keymap/settings, shown on screen at start.
-    pub startup_problems: Vec<String>,
+    /// Problems found in the settings file, shown at start and in help. Any one of them makes
+    /// the console read-only (`ReadOnlyCause::SettingsProblems`).
+    pub settings_problems: Vec<String>,
+    /// Problems found in the keymap file (the entry is skipped), shown at start and in help.
+    pub keymap_problems: Vec<String>,
     /// Face collection of the faces screen.
     pub collection: String,
     /// Bucket of the thumbnails screen; found among the buckets when None.
     pub thumbnail_bucket: Option<String>,
     /// Deletion journal (JSON lines); deleting is refused without one.
     pub journal_path: Option<std::path::PathBuf>,
-    /// Refuse every mutating action (`--read-only`, `read_only = true`).
+    /// Refuse every mutating action (`--read-only`, `read_only = true`, a settings problem).
     pub read_only: bool,
+    /// Why `read_only` is on, for the header and the refusals.
+    pub read_only_cause: ReadOnlyCause,
     /// The test-case library offered by `s` and `:run`.
     pub test_cases: Vec<crate::domain::test_case::TestCase>,
     /// The settings file "save as test case" appends to; None: saving is unavailable.
@@ -35,16 +40,43 @@ impl Default for AppOptions {
         AppOptions {
             state_machine: None,
             refresh_interval_ms: 2_000,
-            startup_problems: Vec::new(),
+            settings_problems: Vec::new(),
+            keymap_problems: Vec::new(),
             collection: crate::settings::DEFAULT_COLLECTION.to_string(),
             thumbnail_bucket: None,
             journal_path: None,
             read_only: false,
+            read_only_cause: ReadOnlyCause::Flag,
             test_cases: Vec::new(),
             settings_path: None,
             aws_target: None,
             aws_profiles: Vec::new(),
             find_photo_bucket: false,
+        }
+    }
+}
+
+/// Why the console is read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyCause {
+    /// `--read-only` on the command line.
+    Flag,
+    /// `read_only = true` in the settings file.
+    Setting,
+    /// The settings file has a problem, so its `read_only` cannot be trusted to be off: the
+    /// console fails closed until the file is fixed.
+    SettingsProblems,
+}
+
+impl ReadOnlyCause {
+    /// How a refusal explains itself: "(started with --read-only)".
+    pub fn explain(self) -> &'static str {
+        match self {
+            ReadOnlyCause::Flag => "started with --read-only",
+            ReadOnlyCause::Setting => "read_only = true in the settings",
+            ReadOnlyCause::SettingsProblems => {
+                "the settings file has problems (see ? help); fix them and restart"
+            }
         }
     }
 }

@@ -29,8 +29,9 @@ pub fn offered(options: &AppOptions, action: Action) -> bool {
 }
 
 /// The notice for an action refused in read-only mode.
-pub fn refusal(action: Action) -> String {
-    format!("read-only: `{action}` is disabled (started with --read-only)")
+pub fn refusal(options: &AppOptions, action: Action) -> String {
+    let why = options.read_only_cause.explain();
+    format!("read-only: `{action}` is disabled ({why})")
 }
 
 /// The gate every effect passes (called once, in `update`): in read-only mode mutating
@@ -44,8 +45,9 @@ pub fn gate(options: &AppOptions, effects: Vec<Effect>) -> (Vec<Effect>, Option<
         effects.into_iter().partition(Effect::is_mutating);
     let notice = refused.first().map(|first| {
         format!(
-            "read-only: refused to {} (started with --read-only)",
-            first.refused_what()
+            "read-only: refused to {} ({})",
+            first.refused_what(),
+            options.read_only_cause.explain()
         )
     });
     (allowed, notice)

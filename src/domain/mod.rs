@@ -6,6 +6,7 @@ pub mod faces;
 pub mod history;
 pub mod history_json;
 pub mod journal;
+pub mod lines;
 pub mod objects;
 pub mod test_case;
 pub mod time;

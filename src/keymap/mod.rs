@@ -15,7 +15,7 @@ pub use key::{Key, format_keys};
 
 use action::Action;
 use binding::clashes;
-use parse::{apply_override, parse_file};
+use parse::{ContextBindings, Problems, parse_file};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -55,7 +55,7 @@ impl Keymap {
     /// Loads the defaults, then the user's file `(path, contents)` over them. Every problem
     /// (in either file) comes back as `file:line: message`; bad entries are skipped.
     pub fn load(user: Option<(&Path, &str)>) -> (Keymap, Vec<String>) {
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         let mut own = parse_file(DEFAULT_KEYMAP_NAME, DEFAULT_KEYMAP, &mut problems)
             .into_iter()
             .map(|(context, entries)| {
@@ -69,18 +69,40 @@ impl Keymap {
             .collect::<HashMap<Context, Vec<Binding>>>();
         if let Some((path, text)) = user {
             let file = path.display().to_string();
+            let mut indexed: HashMap<Context, ContextBindings> = HashMap::new();
             for (context, entries) in parse_file(&file, text, &mut problems) {
-                let bindings = own.entry(context).or_default();
+                let bindings = indexed.entry(context).or_insert_with(|| {
+                    ContextBindings::from_bindings(own.remove(&context).unwrap_or_default())
+                });
                 for entry in entries {
-                    apply_override(bindings, entry, &file, context, &mut problems);
+                    bindings.apply_override(entry, &file, context, &mut problems);
                 }
             }
+            for (context, bindings) in indexed {
+                own.insert(context, bindings.into_bindings());
+            }
         }
-        let effective = Context::ALL
+        let effective: HashMap<Context, Vec<Binding>> = Context::ALL
             .into_iter()
             .map(|context| (context, effective_bindings(&own, context)))
             .collect();
-        (Keymap { own, effective }, problems)
+        let keymap = Keymap { own, effective };
+        let mut problems = problems.into_vec();
+        // A user file can unbind every way out; say so rather than trap them.
+        if keymap.key_for(Context::Executions, Action::Quit).is_none() {
+            let palette = keymap.key_for(Context::Executions, Action::Palette);
+            problems.push(match palette {
+                Some(keys) => format!(
+                    "no key is bound to quit (`q` and `ctrl-c` are unbound): `{} quit` still \
+                     quits",
+                    format_keys(keys)
+                ),
+                None => "no key is bound to quit nor to the command palette: the console can \
+                         only be ended from outside (kill)"
+                    .to_string(),
+            });
+        }
+        (keymap, problems)
     }
 
     /// Resolves `key` after the `pending` keys of a sequence in `context`.
@@ -134,4 +156,39 @@ fn effective_bindings(own: &HashMap<Context, Vec<Binding>>, context: Context) ->
         .cloned()
         .collect::<Vec<_>>();
     mine.into_iter().chain(inherited).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_user(text: &str) -> Vec<String> {
+        Keymap::load(Some((Path::new("k.toml"), text))).1
+    }
+
+    #[test]
+    fn unbinding_every_quit_key_is_reported() {
+        let unbind_quit = "[global]\nkeymap = [\n{ on = \"q\", run = \"noop\" },\n\
+                           { on = \"ctrl-c\", run = \"noop\" },\n]\n";
+        let problems = load_user(unbind_quit);
+        assert_eq!(
+            problems,
+            ["no key is bound to quit (`q` and `ctrl-c` are unbound): `: quit` still quits"]
+        );
+        let and_the_palette =
+            unbind_quit.replace("},\n]\n", "},\n{ on = \":\", run = \"noop\" },\n]\n");
+        assert!(load_user(&and_the_palette)[0].contains("only be ended from outside"));
+        assert!(load_user("[global]\nkeymap = [{ on = \"q\", run = \"noop\" }]\n").is_empty());
+    }
+
+    #[test]
+    fn overrides_replace_unbind_and_refuse_clashes_in_place() {
+        let text = "[global]\nkeymap = [\n{ on = \"r\", run = \"help\" },\n\
+                    { on = \"g\", run = \"help\" },\n]\n";
+        let (keymap, problems) = Keymap::load(Some((Path::new("k.toml"), text)));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("k.toml:4: [global] `g` conflicts with the binding `g g`"));
+        let r = keymap.resolve(Context::Global, &[], "r".parse().unwrap());
+        assert_eq!(r, Resolution::Action(Action::Help));
+    }
 }

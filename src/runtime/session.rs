@@ -4,6 +4,7 @@
 
 use super::{Connected, Connector};
 use crate::app::AppOptions;
+use crate::app::options::ReadOnlyCause;
 use crate::backend::aws::{AwsBackend, AwsOptions};
 use crate::backend::{AwsTarget, Backend, BackendError};
 use crate::settings::{self, Settings};
@@ -17,6 +18,8 @@ pub struct Session {
     pub read_only: bool,
     pub endpoint_url: Option<String>,
     pub settings_path: Option<PathBuf>,
+    /// The settings file was named (`--config`): it must exist.
+    pub settings_named: bool,
 }
 
 /// Names given on the command line for the starting profile and region only (after `:profile`
@@ -34,7 +37,7 @@ impl Session {
         &self,
         settings: &Settings,
         picks: &Picks,
-        startup_problems: Vec<String>,
+        settings_problems: Vec<String>,
         aws_target: Option<AwsTarget>,
         default_photo_bucket: Option<&str>,
     ) -> AppOptions {
@@ -48,7 +51,19 @@ impl Session {
                 .clone()
                 .or(settings.state_machine.clone()),
             refresh_interval_ms: refresh.refresh_interval_ms(),
-            startup_problems,
+            // A settings file that could not be read with certainty fails closed.
+            read_only: self.read_only
+                || settings.read_only.unwrap_or(false)
+                || !settings_problems.is_empty(),
+            read_only_cause: if self.read_only {
+                ReadOnlyCause::Flag
+            } else if settings.read_only == Some(true) {
+                ReadOnlyCause::Setting
+            } else {
+                ReadOnlyCause::SettingsProblems
+            },
+            settings_problems,
+            keymap_problems: Vec::new(),
             collection: picks
                 .collection
                 .clone()
@@ -58,7 +73,6 @@ impl Session {
                 .clone()
                 .or(settings.thumbnail_bucket.clone()),
             journal_path: settings.journal_path(),
-            read_only: self.read_only || settings.read_only.unwrap_or(false),
             test_cases: settings.test_case_library(default_photo_bucket),
             settings_path: self.settings_path.clone(),
             // On AWS the built-in cases name the photo bucket, found by its name unless set.
@@ -113,7 +127,7 @@ impl Session {
                     e => format!("sts:GetCallerIdentity failed ({e})"),
                 })?;
                 let (settings, problems) = match &session.settings_path {
-                    Some(path) => settings::load_settings(path),
+                    Some(path) => settings::load_settings(path, session.settings_named),
                     None => (Settings::default(), Vec::new()),
                 };
                 let mut options = session.app_options(
@@ -140,6 +154,7 @@ mod tests {
             read_only,
             endpoint_url: None,
             settings_path: Some(PathBuf::from("/tmp/stepdeck/config.toml")),
+            settings_named: false,
         }
     }
 
@@ -169,7 +184,8 @@ mod tests {
         assert_eq!(options.thumbnail_bucket.as_deref(), Some("settings-thumbs"));
         assert_eq!(options.refresh_interval_ms, 3_000);
         assert!(options.read_only);
-        assert_eq!(options.startup_problems, ["a problem"]);
+        assert_eq!(options.read_only_cause, ReadOnlyCause::Flag);
+        assert_eq!(options.settings_problems, ["a problem"]);
         assert_eq!(
             options.settings_path,
             Some(PathBuf::from("/tmp/stepdeck/config.toml"))
@@ -185,6 +201,25 @@ mod tests {
         assert_eq!(options.refresh_interval_ms, 5_000);
         assert!(!options.read_only);
         assert!(!options.find_photo_bucket, "not on the sandbox");
+    }
+
+    #[test]
+    fn a_settings_problem_fails_closed_and_says_so() {
+        let problems = vec!["config.toml:2: unknown key `refresh_secs`; ignored".to_string()];
+        let options =
+            session(None, false).app_options(&settings(), &Picks::default(), problems, None, None);
+        assert!(options.read_only, "read_only = false cannot be trusted");
+        assert_eq!(options.read_only_cause, ReadOnlyCause::SettingsProblems);
+        let mut read_only_setting = settings();
+        read_only_setting.read_only = Some(true);
+        let options = session(None, false).app_options(
+            &read_only_setting,
+            &Picks::default(),
+            vec![],
+            None,
+            None,
+        );
+        assert_eq!(options.read_only_cause, ReadOnlyCause::Setting);
     }
 
     #[test]

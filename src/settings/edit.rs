@@ -227,7 +227,7 @@ mod tests {
         let case = TestCase::new("a", "{\"userId\":\"u\"}");
         append_test_case(&path, &case).unwrap();
         append_test_case(&path, &TestCase::new("b", "[]")).unwrap();
-        let (settings, problems) = load_settings(&path);
+        let (settings, problems) = load_settings(&path, false);
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<String> = settings
             .user_test_cases()
@@ -293,7 +293,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let prod = target("prod", "eu-west-1");
         remember_choice(&path, &prod, RememberedChoice::Collection, "faces").unwrap();
-        let (settings, problems) = load_settings(&path);
+        let (settings, problems) = load_settings(&path, false);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(settings.for_target(&prod).collection(), "faces");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -10,6 +10,13 @@ use std::path::PathBuf;
 /// the account's ListExecutions budget for no visible gain.
 pub const MIN_REFRESH_SECONDS: f64 = 1.0;
 pub const DEFAULT_REFRESH_SECONDS: f64 = 2.0;
+/// The largest list refresh interval: an hour is "never" for a live list, and bounding it keeps
+/// every due-time sum far from overflow.
+pub const MAX_REFRESH_SECONDS: f64 = 3_600.0;
+/// The sandbox trickle's shortest interval: below it drawing and running photos keeps a core busy.
+pub const MIN_TRICKLE_SECONDS: f64 = 0.5;
+/// The sandbox trickle's longest interval (a day).
+pub const MAX_TRICKLE_SECONDS: f64 = 86_400.0;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +132,13 @@ impl Settings {
     /// The refresh interval in milliseconds after applying the floor.
     pub fn refresh_interval_ms(&self) -> i64 {
         let seconds = self.refresh_seconds.unwrap_or(DEFAULT_REFRESH_SECONDS);
-        (seconds.max(MIN_REFRESH_SECONDS) * 1000.0) as i64
+        // `clamp` keeps NaN as NaN, and `as` turns NaN into 0: fall back to the default first.
+        let seconds = if seconds.is_finite() {
+            seconds
+        } else {
+            DEFAULT_REFRESH_SECONDS
+        };
+        (seconds.clamp(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS) * 1000.0) as i64
     }
 }
 

@@ -836,7 +836,7 @@ fn events_search_and_copy() {
 #[test]
 fn keymap_problems_are_shown_at_start() {
     let options = AppOptions {
-        startup_problems: vec![
+        keymap_problems: vec![
             "keymap.toml:3: unknown action `x`".into(),
             "keymap.toml:9: other".into(),
         ],

@@ -227,11 +227,12 @@ fn a_refused_action_says_so_and_its_keys_are_hidden() {
         "{hints:?}"
     );
     assert!(hints.iter().any(|(keys, _)| keys == "/"), "{hints:?}");
-    let help = stepdeck::app::overlays::help::lines(&app.keymap, &app.options, Context::Executions)
-        .iter()
-        .map(|l| l.to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let help =
+        stepdeck::app::overlays::help::lines(&app.keymap, &app.options, Context::Executions, 70)
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
     assert!(
         !help.contains("Stop execution") && !help.contains("Rerun"),
         "{help}"

@@ -2,6 +2,7 @@
 //! state machine, and the LIVE badge with the last refresh time or the last error and its age.
 
 use crate::app::App;
+use crate::app::options::ReadOnlyCause;
 use crate::app::screen::Screen;
 use crate::app::widgets::theme;
 use crate::domain::time::{format_clock, format_duration};
@@ -62,7 +63,11 @@ fn segments(app: &App, width: u16) -> Vec<Segment> {
             .fg(Color::Black)
             .bg(theme::KEY)
             .add_modifier(Modifier::BOLD);
-        parts.push(Segment::new(11, vec![Span::styled(" READ-ONLY ", mark)]));
+        let text = match app.options.read_only_cause {
+            ReadOnlyCause::SettingsProblems => " READ-ONLY · settings problems (?) ",
+            ReadOnlyCause::Flag | ReadOnlyCause::Setting => " READ-ONLY ",
+        };
+        parts.push(Segment::new(11, vec![Span::styled(text, mark)]));
     }
     match &app.backend {
         Some(info) => {

@@ -4,6 +4,7 @@
 
 use super::outcome::Outcome;
 use crate::app::options::AppOptions;
+use crate::app::widgets::text::wrap_words;
 use crate::app::widgets::theme;
 use crate::keymap::action::Action;
 use crate::keymap::{Binding, Context, Keymap, format_keys};
@@ -42,19 +43,44 @@ fn offered(keymap: &Keymap, options: &AppOptions, context: Context) -> Vec<Bindi
         .collect()
 }
 
-pub fn lines(keymap: &Keymap, options: &AppOptions, context: Context) -> Vec<Line<'static>> {
+/// Help's lines for a popup `width` columns wide inside its border: the problems are wrapped
+/// here so that every line is one row and scrolling reaches the last one.
+pub fn lines(
+    keymap: &Keymap,
+    options: &AppOptions,
+    context: Context,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut lines = section(context.name(), &offered(keymap, options, context));
     lines.push(Line::from(""));
     lines.extend(section(
         "global",
         &offered(keymap, options, Context::Global),
     ));
-    let problems = &options.startup_problems;
-    if !problems.is_empty() {
+    let problems = [
+        (
+            "settings problems (the console is read-only until they are fixed)",
+            &options.settings_problems,
+        ),
+        (
+            "keymap problems (those entries are skipped)",
+            &options.keymap_problems,
+        ),
+    ];
+    for (title, problems) in problems {
+        if problems.is_empty() {
+            continue;
+        }
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled("keymap problems", theme::error())));
-        for p in problems {
-            lines.push(Line::from(format!("  {p}")));
+        lines.push(Line::from(Span::styled(title, theme::error())));
+        for p in problems.iter() {
+            for (i, part) in wrap_words(p, width.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                let indent = if i == 0 { "  " } else { "    " };
+                lines.push(Line::from(format!("{indent}{part}")));
+            }
         }
     }
     lines
@@ -89,7 +115,12 @@ pub fn render(
         .border_style(theme::dim())
         .title(Span::styled(" help — keys ", theme::title()))
         .title_bottom(Span::styled(" Esc/? close · j/k scroll ", theme::dim()));
-    let all = lines(keymap, options, context);
+    let all = lines(
+        keymap,
+        options,
+        context,
+        popup.width.saturating_sub(2) as usize,
+    );
     let visible = popup.height.saturating_sub(2) as usize;
     let scroll = scroll.min(all.len().saturating_sub(visible));
     let shown: Vec<Line> = all.into_iter().skip(scroll).collect();

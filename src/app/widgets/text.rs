@@ -51,6 +51,37 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// Splits `text` into lines of at most `width` characters, at spaces where it can (a word
+/// longer than the width is cut). Views that scroll need to know how many lines a long
+/// message takes, which a wrapping `Paragraph` does not say.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        if line_len > 0 && line_len + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+            line_len = 0;
+        }
+        if line_len > 0 {
+            line.push(' ');
+            line_len += 1;
+        }
+        while line_len + word.len() > width {
+            let take = width - line_len;
+            line.extend(word.drain(..take));
+            lines.push(std::mem::take(&mut line));
+            line_len = 0;
+        }
+        line_len += word.len();
+        line.extend(word);
+    }
+    lines.push(line);
+    lines
+}
+
 /// `⚠ missing permission states:GetExecutionHistory — timeline unavailable`.
 pub fn missing_permission(action: &str, unavailable: &str) -> Line<'static> {
     Line::from(Span::styled(
