@@ -68,6 +68,25 @@ impl<'a> Ctx<'a> {
         *self.overlay = Some(overlay);
     }
 
+    /// The journal's path when a deletion may start; otherwise says why not (no location, or
+    /// one found unwritable at start) and gives None: a deletion without a record is what the
+    /// journal exists to prevent.
+    pub fn journal_ready(&mut self) -> Option<std::path::PathBuf> {
+        let Some(path) = self.options.journal_path.clone() else {
+            self.notify(
+                NoticeLevel::Error,
+                "no journal location (no data dir): set journal_path in the settings to delete",
+            );
+            return None;
+        };
+        if let Some(problem) = &self.options.journal_problem {
+            let text = format!("deleting is refused: the journal cannot be written ({problem})");
+            self.notify(NoticeLevel::Error, text);
+            return None;
+        }
+        Some(path)
+    }
+
     /// The journal lines' context: now, the profile, account and region the console is
     /// connected to.
     pub fn journal_context(&self) -> JournalContext {

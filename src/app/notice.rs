@@ -21,7 +21,14 @@ pub struct Notice {
 /// many more there are, and that settings problems make the console read-only.
 pub fn startup_notice(options: &AppOptions, now: Millis) -> Option<Notice> {
     let settings = &options.settings_problems;
-    let problems: Vec<&String> = settings.iter().chain(&options.keymap_problems).collect();
+    let journal = options.journal_problem.as_ref().map(|problem| {
+        format!("the deletion journal cannot be written ({problem}): deleting is refused")
+    });
+    let problems: Vec<&String> = settings
+        .iter()
+        .chain(&options.keymap_problems)
+        .chain(&journal)
+        .collect();
     let first = problems.first()?;
     let more = match problems.len() {
         1 => String::new(),

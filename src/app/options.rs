@@ -19,6 +19,8 @@ pub struct AppOptions {
     pub thumbnail_bucket: Option<String>,
     /// Deletion journal (JSON lines); deleting is refused without one.
     pub journal_path: Option<std::path::PathBuf>,
+    /// Why the journal cannot be written, found at start: deleting is refused.
+    pub journal_problem: Option<String>,
     /// Refuse every mutating action (`--read-only`, `read_only = true`, a settings problem).
     pub read_only: bool,
     /// Why `read_only` is on, for the header and the refusals.
@@ -45,6 +47,7 @@ impl Default for AppOptions {
             collection: crate::settings::DEFAULT_COLLECTION.to_string(),
             thumbnail_bucket: None,
             journal_path: None,
+            journal_problem: None,
             read_only: false,
             read_only_cause: ReadOnlyCause::Flag,
             test_cases: Vec::new(),

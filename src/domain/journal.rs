@@ -22,6 +22,9 @@ pub struct JournalContext {
 /// What is known about the deletion of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeletionStatus {
+    /// Written before the delete call is sent: the deletion is about to happen. A deletion
+    /// whose intent cannot be recorded is not sent, so nothing leaves without a record.
+    Intended,
     /// The service confirmed the deletion.
     Deleted,
     /// The call failed part-way (earlier batches may be deleted): recorded so that a face
@@ -32,6 +35,7 @@ pub enum DeletionStatus {
 impl DeletionStatus {
     fn as_str(self) -> &'static str {
         match self {
+            DeletionStatus::Intended => "intended",
             DeletionStatus::Deleted => "deleted",
             DeletionStatus::Unknown => "unknown",
         }

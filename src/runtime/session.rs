@@ -72,6 +72,9 @@ impl Session {
                 .thumbnail_bucket
                 .clone()
                 .or(settings.thumbnail_bucket.clone()),
+            journal_problem: settings
+                .journal_path()
+                .and_then(|path| super::journal::check_writable(&path).err()),
             journal_path: settings.journal_path(),
             test_cases: settings.test_case_library(default_photo_bucket),
             settings_path: self.settings_path.clone(),

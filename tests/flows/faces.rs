@@ -289,6 +289,7 @@ fn mark_confirm_delete_journal_then_reload() {
 
     press(&mut app, "d");
     let effects = press(&mut app, "y");
+    let effects = record_intent(&mut app, effects);
     let generation = match effects.as_slice() {
         [
             Effect::DeleteFaces {
@@ -373,6 +374,7 @@ fn a_failed_delete_call_journals_every_face_as_unknown() {
     let mut app = faces_app();
     press(&mut app, "d");
     let effects = press(&mut app, "y");
+    let effects = record_intent(&mut app, effects);
     let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
         panic!("{effects:#?}");
     };
@@ -555,6 +557,7 @@ fn an_object_delete_is_confirmed_journaled_then_reloaded() {
             .contains(&format!("s3://{THUMBS}/resized-1_happy_face.jpg"))
     );
     let effects = press(&mut app, "y");
+    let effects = record_intent(&mut app, effects);
     let [
         Effect::DeleteObject {
             generation,
@@ -724,6 +727,7 @@ fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flig
     assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 90_000))).is_empty());
     // Confirmed: no reload while the deletion and its journal are out.
     let effects = press(&mut app, "y");
+    let effects = record_intent(&mut app, effects);
     let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
         panic!("{effects:#?}");
     };
@@ -825,4 +829,48 @@ fn a_reload_gathers_as_many_faces_as_were_loaded_before_swapping_them_in() {
         "the cursor is still on face 7"
     );
     assert_eq!(app.faces.next_token, None);
+}
+
+#[test]
+fn a_deletion_whose_intent_cannot_be_journaled_is_not_sent() {
+    let mut app = faces_app();
+    press(&mut app, "Space");
+    press(&mut app, "d");
+    let effects = press(&mut app, "y");
+    let [Effect::AppendJournal { generation, .. }] = effects.as_slice() else {
+        panic!("the journal comes first: {effects:#?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Err("/full/disk/deletions.jsonl: No space left on device".into()),
+        },
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::DeleteFaces { .. })),
+        "{effects:#?}"
+    );
+    assert!(app.faces.deletion.is_none());
+    let text = notice(&app);
+    assert!(text.contains("deletion refused"), "{text}");
+    assert!(text.contains("nothing was deleted"), "{text}");
+    assert_eq!(app.faces.marked.len(), 1, "the marks stay for a retry");
+}
+
+#[test]
+fn an_unwritable_journal_found_at_start_refuses_deleting_up_front() {
+    let mut app = faces_app();
+    app.options.journal_problem =
+        Some("/dev/null/deletions.jsonl: /dev/null is not a folder".into());
+    press(&mut app, "d");
+    let effects = press(&mut app, "y");
+    assert!(effects.is_empty(), "{effects:#?}");
+    let text = notice(&app);
+    assert!(
+        text.contains("deleting is refused: the journal cannot be written"),
+        "{text}"
+    );
 }

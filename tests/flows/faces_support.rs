@@ -349,3 +349,28 @@ pub fn test_png() -> Vec<u8> {
         .unwrap();
     bytes
 }
+
+/// The write-ahead step of a confirmed deletion: `effects` (what "y" returned) must be the
+/// journal's intent lines alone, every one `intended`; they are answered as written, and what
+/// follows (the delete call) is returned.
+pub fn record_intent(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
+    let [
+        Effect::AppendJournal {
+            generation, lines, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("the intent is journaled before anything is deleted: {effects:#?}");
+    };
+    for line in lines {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["status"], "intended", "{line}");
+    }
+    update(
+        app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Ok("/tmp/journal.jsonl".into()),
+        },
+    )
+}

@@ -127,6 +127,11 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
 
     console.press("Space d");
     let effects = update(&mut console.app, Msg::Key(key_event("y")));
+    let [Effect::AppendJournal { lines, .. }] = effects.as_slice() else {
+        panic!("the intent is journaled before the delete call: {effects:#?}");
+    };
+    assert!(lines[0].contains(r#""status":"intended""#), "{lines:?}");
+    let effects = console.perform(effects).await;
     assert!(
         matches!(effects.as_slice(), [Effect::DeleteFaces { face_ids, .. }] if *face_ids == vec![faces[0].face_id.clone()]),
         "{effects:#?}"
@@ -161,7 +166,11 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(records.len(), 1);
+    // The intent, then the outcome.
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["status"], "intended");
+    assert_eq!(records[1]["status"], "deleted");
+    assert_eq!(records[0]["face_id"], records[1]["face_id"]);
     assert_eq!(records[0]["face_id"], faces[0].face_id.as_str());
     assert_eq!(records[0]["external_image_id"], "user_a");
     assert_eq!(records[0]["profile"], "sandbox");
@@ -223,6 +232,7 @@ async fn from_the_rejected_run_to_its_face_deleted_and_the_rerun_accepted() {
     // Delete it, confirmed (No is the default: `y` says yes).
     console.press("d");
     let effects = console.press("y");
+    let effects = console.perform(effects).await;
     assert!(
         matches!(effects.as_slice(), [Effect::DeleteFaces { face_ids, .. }] if *face_ids == vec![face.face_id.clone()]),
         "{effects:#?}"

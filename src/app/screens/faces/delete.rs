@@ -161,25 +161,27 @@ pub fn delete_confirm(collection: &str, faces: Vec<Face>) -> Confirm {
     }
 }
 
-/// Confirmed: sends the deletion. Refused without a journal location: a deletion without
-/// a record is what the journal exists to prevent.
+/// Confirmed: records the intent in the journal first; the delete call is sent only once
+/// that is written. Refused without a journal location or one that cannot be written: a
+/// deletion without a record is what the journal exists to prevent.
 pub fn confirmed(s: &mut State, cx: &mut Ctx, collection: String, faces: Vec<Face>) -> Vec<Effect> {
-    if cx.options.journal_path.is_none() {
-        cx.notify(
-            NoticeLevel::Error,
-            "no journal location (no data dir): set journal_path in the settings to delete",
-        );
+    let Some(path) = cx.journal_ready() else {
         return Vec::new();
-    }
+    };
     if s.deletion.is_some() {
         cx.notify(NoticeLevel::Error, "a deletion is still in progress");
         return Vec::new();
     }
     let generation = cx.next_generation();
-    let face_ids: Vec<String> = faces.iter().map(|f| f.face_id.clone()).collect();
+    let journal_generation = cx.next_generation();
+    let context = cx.journal_context();
+    let lines = faces
+        .iter()
+        .map(|f| face_line(&context, &collection, f, DeletionStatus::Intended))
+        .collect();
     cx.notify(
         NoticeLevel::Info,
-        format!("deleting {} face(s)…", face_ids.len()),
+        format!("recording {} face(s) in the journal…", faces.len()),
     );
     s.deletion = Some(FaceDeletion {
         generation,
@@ -188,10 +190,39 @@ pub fn confirmed(s: &mut State, cx: &mut Ctx, collection: String, faces: Vec<Fac
             ..DeletionReport::default()
         },
         faces,
-        stage: DeletionStage::Deleting,
+        stage: DeletionStage::Recording {
+            generation: journal_generation,
+        },
     });
+    vec![Effect::AppendJournal {
+        generation: journal_generation,
+        path,
+        lines,
+    }]
+}
+
+/// The intent is recorded: send the delete call. Not recorded: refuse, nothing was deleted.
+fn on_intent_written(s: &mut State, cx: &mut Ctx, result: Result<String, String>) -> Vec<Effect> {
+    let collection = s.collection.clone();
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
+    };
+    if let Err(e) = result {
+        s.deletion = None;
+        cx.notify(
+            NoticeLevel::Error,
+            format!("deletion refused: its journal entry could not be written first ({e}); nothing was deleted"),
+        );
+        return Vec::new();
+    }
+    deletion.stage = DeletionStage::Deleting;
+    let face_ids: Vec<String> = deletion.faces.iter().map(|f| f.face_id.clone()).collect();
+    cx.notify(
+        NoticeLevel::Info,
+        format!("deleting {} face(s)…", face_ids.len()),
+    );
     vec![Effect::DeleteFaces {
-        generation,
+        generation: deletion.generation,
         collection,
         face_ids,
     }]
@@ -257,7 +288,9 @@ pub fn on_deleted(
 /// Whether a journal answer belongs to this screen's deletion.
 pub fn journal_generation(s: &State) -> Option<Generation> {
     match s.deletion.as_ref()?.stage {
-        DeletionStage::Journaling { generation } => Some(generation),
+        DeletionStage::Recording { generation } | DeletionStage::Journaling { generation } => {
+            Some(generation)
+        }
         DeletionStage::Deleting => None,
     }
 }
@@ -268,6 +301,13 @@ pub fn on_journal_written(
     cx: &mut Ctx,
     result: Result<String, String>,
 ) -> Vec<Effect> {
+    if let Some(FaceDeletion {
+        stage: DeletionStage::Recording { .. },
+        ..
+    }) = &s.deletion
+    {
+        return on_intent_written(s, cx, result);
+    }
     if let Some(deletion) = s.deletion.as_mut() {
         deletion.report.journal = Some(result);
     }

@@ -71,6 +71,10 @@ pub struct LookalikeScan {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletionStage {
+    /// The intent lines are being written; the delete call waits for them.
+    Recording {
+        generation: Generation,
+    },
     Deleting,
     /// The delete call answered; the journal lines are being written.
     Journaling {

@@ -44,34 +44,67 @@ pub fn delete_object_confirm(bucket: &str, object: ObjectInfo) -> Confirm {
     }
 }
 
-/// Confirmed: sends the deletion. Refused without a journal location.
+/// Confirmed: records the intent in the journal first; the delete call is sent only once it
+/// is written. Refused without a journal location or one that cannot be written.
 pub fn confirmed(s: &mut State, cx: &mut Ctx, bucket: String, object: ObjectInfo) -> Vec<Effect> {
-    if cx.options.journal_path.is_none() {
-        cx.notify(
-            NoticeLevel::Error,
-            "no journal location (no data dir): set journal_path in the settings to delete",
-        );
+    let Some(path) = cx.journal_ready() else {
         return Vec::new();
-    }
+    };
     if s.deletion.is_some() {
         cx.notify(NoticeLevel::Error, "a deletion is still in progress");
         return Vec::new();
     }
     let generation = cx.next_generation();
-    let key = object.key.clone();
+    let intent_generation = cx.next_generation();
+    let line = object_line(
+        &cx.journal_context(),
+        &bucket,
+        &object,
+        DeletionStatus::Intended,
+    );
+    cx.notify(
+        NoticeLevel::Info,
+        format!("recording {} in the journal…", s3_uri(&bucket, &object.key)),
+    );
+    s.deletion = Some(ObjectDeletion {
+        generation,
+        bucket,
+        object,
+        error: None,
+        intent_generation: Some(intent_generation),
+        journal_generation: None,
+    });
+    vec![Effect::AppendJournal {
+        generation: intent_generation,
+        path,
+        lines: vec![line],
+    }]
+}
+
+/// The intent is recorded: send the delete call. Not recorded: refuse, nothing was deleted.
+fn on_intent_written(s: &mut State, cx: &mut Ctx, result: Result<String, String>) -> Vec<Effect> {
+    if let Err(e) = result {
+        s.deletion = None;
+        cx.notify(
+            NoticeLevel::Error,
+            format!(
+                "deletion refused: its journal entry could not be written first ({e}); nothing \
+                 was deleted"
+            ),
+        );
+        return Vec::new();
+    }
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
+    };
+    deletion.intent_generation = None;
+    let (bucket, key) = (deletion.bucket.clone(), deletion.object.key.clone());
     cx.notify(
         NoticeLevel::Info,
         format!("deleting {}…", s3_uri(&bucket, &key)),
     );
-    s.deletion = Some(ObjectDeletion {
-        generation,
-        bucket: bucket.clone(),
-        object,
-        error: None,
-        journal_generation: None,
-    });
     vec![Effect::DeleteObject {
-        generation,
+        generation: deletion.generation,
         bucket,
         key,
     }]
@@ -93,7 +126,10 @@ pub fn on_deleted(
     let Some(deletion) = s.deletion.as_mut() else {
         return Vec::new();
     };
-    if deletion.generation != generation || deletion.journal_generation.is_some() {
+    if deletion.generation != generation
+        || deletion.intent_generation.is_some()
+        || deletion.journal_generation.is_some()
+    {
         return Vec::new();
     }
     let status = match result {
@@ -114,7 +150,8 @@ pub fn on_deleted(
 
 /// Whether a journal answer belongs to this screen's deletion.
 pub fn journal_generation(s: &State) -> Option<Generation> {
-    s.deletion.as_ref()?.journal_generation
+    let deletion = s.deletion.as_ref()?;
+    deletion.intent_generation.or(deletion.journal_generation)
 }
 
 /// The journal line is written (or could not be): report the deletion and reload.
@@ -123,6 +160,12 @@ pub fn on_journal_written(
     cx: &mut Ctx,
     result: Result<String, String>,
 ) -> Vec<Effect> {
+    if s.deletion
+        .as_ref()
+        .is_some_and(|d| d.intent_generation.is_some())
+    {
+        return on_intent_written(s, cx, result);
+    }
     let Some(deletion) = s.deletion.take() else {
         return Vec::new();
     };

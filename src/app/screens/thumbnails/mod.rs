@@ -95,6 +95,8 @@ pub struct ObjectDeletion {
     pub bucket: String,
     pub object: ObjectInfo,
     pub error: Option<String>,
+    /// The intent line is being written; the delete call waits for it.
+    pub intent_generation: Option<Generation>,
     pub journal_generation: Option<Generation>,
 }
 
