@@ -59,6 +59,7 @@ fn scenarios(width: u16, height: u16) -> Vec<(&'static str, App)> {
     let mut report = sized(faces_app());
     press(&mut report, "Space j j Space d");
     let effects = press(&mut report, "y");
+    let effects = record_intent(&mut report, effects);
     let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
         panic!("{effects:#?}");
     };

@@ -27,11 +27,21 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let input_line = matches!(app.overlay, Some(Overlay::Input(_)));
-    let notice_line = app.notice.is_some() && !input_line;
+    // A long notice (a settings problem with its file and line) wraps onto up to three lines
+    // rather than losing its end -- where "+N more, see ? help" is -- at the screen's edge.
+    let notice_lines = match &app.notice {
+        Some(n) if !input_line => notice_text(n, area.width),
+        _ => Vec::new(),
+    };
+    let notice_height = if input_line {
+        1
+    } else {
+        notice_lines.len() as u16
+    };
     let [header, body, notice, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(u16::from(input_line || notice_line)),
+        Constraint::Length(notice_height),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -50,14 +60,11 @@ pub fn render(app: &App, frame: &mut Frame) {
             NoticeLevel::Info => Style::default().fg(theme::ACCENT),
             NoticeLevel::Error => theme::error(),
         };
-        let icon = match n.level {
-            NoticeLevel::Info => "ℹ ",
-            NoticeLevel::Error => "⚠ ",
-        };
-        frame.render_widget(
-            Line::from(Span::styled(format!(" {icon}{}", n.text), style)),
-            notice,
-        );
+        let lines: Vec<Line> = notice_lines
+            .into_iter()
+            .map(|text| Line::from(Span::styled(text, style)))
+            .collect();
+        frame.render_widget(ratatui::widgets::Paragraph::new(lines), notice);
     }
     hints::render(app, frame, hints);
     match &app.overlay {
@@ -106,4 +113,31 @@ fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
         let row = Rect::new(area.x, area.y + i as u16, area.width, 1);
         frame.render_widget(line, row);
     }
+}
+
+/// The most lines a notice takes under the view.
+const NOTICE_MAX_LINES: usize = 3;
+
+/// The notice's text with its icon, wrapped to `width` on at most `NOTICE_MAX_LINES` lines
+/// (the last one cut with `…` when it still does not fit).
+fn notice_text(notice: &crate::app::notice::Notice, width: u16) -> Vec<String> {
+    let icon = match notice.level {
+        NoticeLevel::Info => "ℹ ",
+        NoticeLevel::Error => "⚠ ",
+    };
+    let text = format!("{icon}{}", notice.text);
+    let width = usize::from(width).max(2);
+    let mut lines: Vec<String> = crate::app::widgets::text::wrap_words(&text, width - 1)
+        .into_iter()
+        .map(|line| format!(" {line}"))
+        .collect();
+    if lines.len() > NOTICE_MAX_LINES {
+        lines.truncate(NOTICE_MAX_LINES);
+        let last = &mut lines[NOTICE_MAX_LINES - 1];
+        *last = crate::app::widgets::text::truncate(&format!("{last} …"), width);
+        if !last.ends_with('…') {
+            last.push('…');
+        }
+    }
+    lines
 }
