@@ -4,6 +4,7 @@
 
 use crate::domain::Millis;
 use crate::domain::history_json::parse_history;
+use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
 use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
@@ -96,7 +97,8 @@ fn latest_time(timeline: &Timeline) -> Millis {
 /// A text Gantt `width` columns wide (longer lines only for error messages): a header with
 /// status, start and duration, a ruler, then one line per row — indented name, bar,
 /// duration, status, attempts, error. `█` time in the state, `░` failed attempts, `·` retry
-/// backoff.
+/// backoff. Text from the history (names, errors, causes) is escaped: it is untrusted and
+/// this goes to a terminal.
 pub fn to_text(timeline: &Timeline, width: usize) -> String {
     let exec = &timeline.execution;
     let now = latest_time(timeline);
@@ -114,7 +116,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         duration
     ));
     if let Some(outcome) = timeline.outcome() {
-        out.push_str(&format!("  outcome: {}", outcome.label()));
+        out.push_str(&format!("  outcome: {}", escape_control(&outcome.label())));
     }
     out.push('\n');
     if rows.is_empty() {
@@ -123,7 +125,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     }
 
     let label_of = |kind: &RowKind| match kind {
-        RowKind::Span(id) => timeline.spans[*id].name.clone(),
+        RowKind::Span(id) => escape_control(&timeline.spans[*id].name).into_owned(),
         RowKind::Lane { segment, .. } => lane_label(segment),
     };
     let name_w = rows
@@ -181,13 +183,13 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
                     SpanStatus::Failed | SpanStatus::Caught | SpanStatus::TimedOut
                 ) || span.attempts.len() > 1;
                 if show_error && let Some(error) = &span.error {
-                    line.push_str(&format!("  {error}"));
+                    line.push_str(&format!("  {}", escape_control(error)));
                     let message = span
                         .cause
                         .as_deref()
                         .and_then(crate::domain::execution::error_message_from_cause);
                     if let Some(message) = message {
-                        line.push_str(&format!(": {message}"));
+                        line.push_str(&format!(": {}", escape_control(&message)));
                     }
                 }
                 out.push_str(line.trim_end());

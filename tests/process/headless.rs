@@ -1,1 +1,103 @@
 //! `stepdeck timeline` as a process: streams, pipes, limits and untrusted text.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A directory of its own for one test's files, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("stepdeck-headless-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn timeline_command(history: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stepdeck"));
+    command.arg("timeline").arg("--history").arg(history);
+    command.args(extra);
+    command
+}
+
+/// Runs `stepdeck timeline --history <history> <extra>` to the end, stdin closed.
+fn timeline(history: &Path, extra: &[&str]) -> Output {
+    timeline_command(history, extra)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An event in the shape of `aws stepfunctions get-execution-history`.
+fn event(
+    id: i64,
+    previous: i64,
+    seconds: f64,
+    kind: &str,
+    details: Option<(&str, Value)>,
+) -> Value {
+    let mut event =
+        json!({"timestamp": seconds, "type": kind, "id": id, "previousEventId": previous});
+    if let Some((key, value)) = details {
+        event[key] = value;
+    }
+    event
+}
+
+/// A failed run whose state name, error and Lambda cause carry terminal control sequences.
+fn hostile_history() -> Value {
+    let cause = json!({"errorMessage": "\u{1b}[31mred\u{9b}2J", "errorType": "Boom"}).to_string();
+    json!({"events": [
+        event(1, 0, 1764064800.0, "ExecutionStarted", None),
+        event(2, 1, 1764064800.1, "TaskStateEntered",
+              Some(("stateEnteredEventDetails", json!({"name": "Evil\u{1b}]0;pwned\u{7}"})))),
+        event(3, 2, 1764064800.2, "TaskScheduled",
+              Some(("taskScheduledEventDetails", json!({"resourceType": "lambda"})))),
+        event(4, 3, 1764064800.3, "TaskFailed",
+              Some(("taskFailedEventDetails",
+                    json!({"error": "\u{1b}[2JBoom\u{202e}", "cause": cause})))),
+        event(5, 4, 1764064800.4, "ExecutionFailed",
+              Some(("executionFailedEventDetails",
+                    json!({"error": "\u{1b}[2JBoom", "cause": cause})))),
+    ]})
+}
+
+/// Bytes a terminal would act on: C0 controls other than the newline, DEL, C1 controls.
+fn terminal_controls(output: &str) -> Vec<char> {
+    output
+        .chars()
+        .filter(|&c| c != '\n' && c.is_control())
+        .collect()
+}
+
+#[test]
+fn untrusted_text_is_escaped_in_the_text_output() {
+    let scratch = Scratch::new("escape");
+    let history = scratch.file("hostile.json", hostile_history().to_string());
+    let output = timeline(&history, &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(terminal_controls(&stdout), [], "{stdout}");
+    assert!(stdout.contains("Evil\\x1b]0;pwned\\x07"), "{stdout}");
+    assert!(stdout.contains("\\x1b[2JBoom\\u{202e}"), "{stdout}");
+    assert!(stdout.contains("\\x1b[31mred\\u{9b}2J"), "{stdout}");
+}
