@@ -1,6 +1,7 @@
 //! `stepdeck timeline --history FILE [--format text|json]`: the timeline of a history saved
 //! with `aws stepfunctions get-execution-history`, as JSON for tools or as a text Gantt for a
-//! ticket or a CI log. Pure functions over a `Timeline`; only `run` reads the file.
+//! ticket or a CI log. Pure functions over a `Timeline`; only `run` reads the file and only
+//! `main` writes to the standard streams.
 
 use crate::domain::Millis;
 use crate::domain::history_json::parse_history;
@@ -9,7 +10,9 @@ use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
 use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
 use serde_json::{Value, json};
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -30,6 +33,45 @@ pub struct TimelineArgs {
 
 /// Width of the text chart: fits a CI log or a ticket without wrapping.
 const TEXT_WIDTH: usize = 100;
+
+/// The subcommand as a process: the timeline on stdout, problems on stderr, and the exit
+/// status (1 when the history cannot be read or the output cannot be written).
+///
+/// A reader that stops early (`stepdeck timeline … | head -1`) is not an error: like most Unix
+/// filters, this exits quietly with status 0 when stdout is a closed pipe. Status 0 rather
+/// than 141 (what dying of SIGPIPE looks like) because the reader chose to stop and what was
+/// written was right, so scripts under `set -o pipefail` do not fail on a `| head`.
+pub fn main(args: &TimelineArgs) -> ExitCode {
+    let text = match run(args) {
+        Ok(text) => text,
+        Err(message) => {
+            report(&message);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&format!("cannot write the timeline: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line on stderr. Messages quote the file (event types, field names, the path), so they
+/// are escaped like the output; a failing stderr has nowhere left to be reported.
+fn report(message: &str) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "stepdeck timeline: {}",
+        escape_control(message)
+    );
+}
 
 /// Reads the history file and returns what to print; errors name the file.
 pub fn run(args: &TimelineArgs) -> Result<String, String> {

@@ -101,3 +101,84 @@ fn untrusted_text_is_escaped_in_the_text_output() {
     assert!(stdout.contains("\\x1b[2JBoom\\u{202e}"), "{stdout}");
     assert!(stdout.contains("\\x1b[31mred\\u{9b}2J"), "{stdout}");
 }
+
+/// A successful run of `states` Pass states one after another: one output line each.
+fn long_history(states: i64) -> Value {
+    let mut events = vec![event(1, 0, 1764064800.0, "ExecutionStarted", None)];
+    for k in 0..states {
+        let (entered, exited) = (2 + 2 * k, 3 + 2 * k);
+        let name = json!({"name": format!("Step{k}")});
+        let at = 1764064800.0 + k as f64 * 0.01;
+        events.push(event(
+            entered,
+            entered - 1,
+            at,
+            "PassStateEntered",
+            Some(("stateEnteredEventDetails", name.clone())),
+        ));
+        events.push(event(
+            exited,
+            entered,
+            at + 0.005,
+            "PassStateExited",
+            Some(("stateExitedEventDetails", name)),
+        ));
+    }
+    let last = 1 + 2 * states;
+    events.push(event(
+        last + 1,
+        last,
+        1764064800.0 + states as f64 * 0.01,
+        "ExecutionSucceeded",
+        None,
+    ));
+    json!({"events": events})
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    let scratch = Scratch::new("pipe");
+    // Far more output than a pipe buffers (64 KiB on Linux): the writer must meet the closed
+    // pipe whenever the reader goes away.
+    let history = scratch.file("long.json", long_history(4_000).to_string());
+    let mut child = timeline_command(&history, &[])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -1`: one line, then the reading end is closed.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("execution SUCCEEDED"), "{first}");
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn a_failing_write_is_reported_with_status_1() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: no /dev/full on this system");
+        return;
+    }
+    let scratch = Scratch::new("full");
+    let history = scratch.file("long.json", long_history(200).to_string());
+    let output = timeline_command(&history, &[])
+        .stdin(Stdio::null())
+        .stdout(std::fs::OpenOptions::new().write(true).open(full).unwrap())
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("stepdeck timeline: cannot write the timeline:")
+            && stderr.contains("No space left on device"),
+        "{stderr}"
+    );
+}
