@@ -1,16 +1,17 @@
-//! `stepdeck timeline --history FILE [--format text|json]`: the timeline of a history saved
-//! with `aws stepfunctions get-execution-history`, as JSON for tools or as a text Gantt for a
-//! ticket or a CI log. Pure functions over a `Timeline`; only `run` reads the file and only
-//! `main` writes to the standard streams.
+//! `stepdeck timeline --history FILE|- [--format text|json] [--max-history-mb N]`: the
+//! timeline of a history saved with `aws stepfunctions get-execution-history`, as JSON for
+//! tools or as a text Gantt for a ticket or a CI log. Pure functions over a `Timeline`; only
+//! `run` reads the history (bounded in size) and only `main` writes to the standard streams.
 
 use crate::domain::Millis;
-use crate::domain::history_json::parse_history;
+use crate::domain::history::HistoryEvent;
+use crate::domain::history_json::{ReadError, read_history};
 use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
-use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
+use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build_from};
 use serde_json::{Value, json};
-use std::io::Write;
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,13 +24,32 @@ pub enum Format {
 #[derive(Debug, Clone, clap::Args)]
 pub struct TimelineArgs {
     /// JSON printed by `aws stepfunctions get-execution-history` (timestamps as ISO-8601
-    /// strings or epoch seconds).
+    /// strings or epoch seconds); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub history: PathBuf,
     /// `text`: a Gantt chart for a ticket or CI log; `json`: spans for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Refuse a history larger than this many MiB, reading no further. The default fits
+    /// Step Functions' largest history (25,000 events) at 40 KiB of data per event.
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = DEFAULT_MAX_HISTORY_MB,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_HISTORY_MB_ALLOWED)
+    )]
+    pub max_history_mb: u64,
 }
+
+/// Default of `--max-history-mb`. Each event may carry up to 256 KiB of data, so a genuine
+/// history can in theory reach 6 GiB; real ones stay far below a GiB, and memory follows the
+/// file's size, so the default keeps a stray file (or `/dev/zero`) from eating the machine.
+pub const DEFAULT_MAX_HISTORY_MB: u64 = 1024;
+
+/// Largest `--max-history-mb` (1 TiB): keeps the byte count far from overflowing.
+const MAX_HISTORY_MB_ALLOWED: u64 = 1 << 20;
+
+const MIB: u64 = 1 << 20;
 
 /// Width of the text chart: fits a CI log or a ticket without wrapping.
 const TEXT_WIDTH: usize = 100;
@@ -73,16 +93,13 @@ fn report(message: &str) {
     );
 }
 
-/// Reads the history file and returns what to print; errors name the file.
+/// Reads the history and returns what to print; errors name the file (or stdin).
 pub fn run(args: &TimelineArgs) -> Result<String, String> {
-    let path = args.history.display();
-    let text =
-        std::fs::read_to_string(&args.history).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let events = parse_history(&text).map_err(|e| format!("{path}: {e}"))?;
+    let (name, events) = read_events(args)?;
     if events.is_empty() {
-        return Err(format!("{path}: the history has no events"));
+        return Err(format!("{name}: the history has no events"));
     }
-    let timeline = build(&events);
+    let timeline = build_from(events);
     Ok(match args.format {
         Format::Json => {
             let mut out = serde_json::to_string_pretty(&to_json(&timeline))
@@ -92,6 +109,50 @@ pub fn run(args: &TimelineArgs) -> Result<String, String> {
         }
         Format::Text => to_text(&timeline, TEXT_WIDTH),
     })
+}
+
+/// The events of `--history`, read as a stream of at most `--max-history-mb` (plus one byte,
+/// to tell a source that is too large, such as a pipe or `/dev/zero`, from one that fits).
+/// Returns the name to use in messages with them.
+fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), String> {
+    let from_stdin = args.history.as_os_str() == "-";
+    let name = if from_stdin {
+        "stdin".to_string()
+    } else {
+        args.history.display().to_string()
+    };
+    let limit = args.max_history_mb.saturating_mul(MIB);
+    let too_large = || {
+        format!(
+            "{name} is larger than {} MiB, the most --max-history-mb lets stepdeck read; \
+             raise it if this is a genuine history",
+            args.max_history_mb
+        )
+    };
+    let source: Box<dyn Read> = if from_stdin {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file =
+            std::fs::File::open(&args.history).map_err(|e| format!("cannot read {name}: {e}"))?;
+        // A regular file tells its size: a big one is refused before any of it is read.
+        if let Ok(metadata) = file.metadata()
+            && metadata.is_file()
+            && metadata.len() > limit
+        {
+            return Err(too_large());
+        }
+        Box::new(file)
+    };
+    let mut bounded = source.take(limit.saturating_add(1));
+    let read = read_history(BufReader::with_capacity(64 * 1024, &mut bounded));
+    if bounded.limit() == 0 {
+        return Err(too_large());
+    }
+    match read {
+        Ok(events) => Ok((name, events)),
+        Err(ReadError::Io(error)) => Err(format!("cannot read {name}: {error}")),
+        Err(ReadError::Invalid(message)) => Err(format!("{name}: {message}")),
+    }
 }
 
 /// `{"execution": {status, start, duration_ms}, "spans": [{name, type, status, start_ms,

@@ -182,3 +182,100 @@ fn a_failing_write_is_reported_with_status_1() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_dash_reads_the_history_from_stdin() {
+    use std::io::Write;
+    let mut child = timeline_command(Path::new("-"), &["--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let history = long_history(3).to_string();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(history.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let timeline: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(timeline["execution"]["status"], "SUCCEEDED");
+    let names: Vec<&str> = timeline["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Step0", "Step1", "Step2"]);
+}
+
+#[test]
+fn a_history_over_the_size_limit_is_refused_by_name() {
+    let scratch = Scratch::new("limit");
+    // About 1.1 MiB of valid history: over a 1 MiB limit, well under the default.
+    let history = scratch.file("big.json", long_history(4_000).to_string());
+    let size = std::fs::metadata(&history).unwrap().len();
+    assert!((1 << 20..2 << 20).contains(&size), "{size} bytes");
+    let refused = timeline(&history, &["--max-history-mb", "1"]);
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("big.json is larger than 1 MiB") && stderr.contains("--max-history-mb"),
+        "{stderr}"
+    );
+    assert_eq!(refused.stdout, b"");
+    assert!(
+        timeline(&history, &["--max-history-mb", "2"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn an_endless_stream_is_read_no_further_than_the_limit() {
+    use std::io::Write;
+    let mut child = timeline_command(Path::new("-"), &["--max-history-mb", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // JSON whitespace forever (valid so far, so only the limit can stop it), until stepdeck
+    // closes its end.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let spaces = [b' '; 64 * 1024];
+        let mut written = 0usize;
+        while stdin.write_all(&spaces).is_ok() {
+            written += spaces.len();
+        }
+        written
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stdin is larger than 1 MiB"), "{stderr}");
+    // What a pipe buffers on top of what was read: nowhere near an unbounded read.
+    assert!(written < 4 << 20, "{written} bytes were written");
+}
+
+#[test]
+fn dev_zero_is_refused_at_once() {
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        eprintln!("skipped: no /dev/zero on this system");
+        return;
+    }
+    // Before, this read until memory ran out; a NUL byte is no JSON, and the limit bounds it.
+    let output = timeline(zero, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("stepdeck timeline: /dev/zero: not valid JSON"),
+        "{stderr}"
+    );
+}

@@ -20,6 +20,21 @@ pub fn build(events: &[HistoryEvent]) -> Timeline {
     b.timeline
 }
 
+/// `build` for a history handed over: each event is dropped as soon as it is applied, so a big
+/// history (the headless CLI's file) and the timeline copied from it are never both held whole.
+pub fn build_from(mut events: Vec<HistoryEvent>) -> Timeline {
+    let mut b = TimelineBuilder::new();
+    b.reserve(events.len());
+    // Stable, like `extend`: of two events with one id, the first is the one applied.
+    if !events.is_sorted_by_key(|e| e.id) {
+        events.sort_by_key(|e| e.id);
+    }
+    for event in events {
+        b.push(&event);
+    }
+    b.timeline
+}
+
 /// The timeline of a history fixture in `tests/fixtures/histories/`, for unit tests.
 #[cfg(test)]
 pub fn fixture(name: &str) -> Timeline {
