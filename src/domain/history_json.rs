@@ -239,6 +239,51 @@ mod tests {
     }
 
     #[test]
+    fn what_cannot_be_right_is_refused_by_event_and_field() {
+        let err = |json: &str| parse_history(json).unwrap_err();
+        for timestamp in [
+            r#""NaN""#,
+            r#""inf""#,
+            "1e300",
+            "-5",
+            r#""1969-07-20T20:17:40Z""#,
+        ] {
+            let json = format!(
+                r#"[{{"timestamp":1,"type":"ExecutionStarted","id":1}},
+                    {{"timestamp":{timestamp},"type":"TaskStarted","id":2,"previousEventId":1}}]"#
+            );
+            let message = err(&json);
+            assert!(
+                message.contains("event #1 (id 2): `timestamp` must be")
+                    && message.contains("from 1970 to 9999"),
+                "{timestamp}: {message}"
+            );
+        }
+        let twice = r#"[{"timestamp":1,"type":"ExecutionStarted","id":1},
+                        {"timestamp":2,"type":"PassStateEntered","id":2,"previousEventId":1},
+                        {"timestamp":3,"type":"PassStateExited","id":2,"previousEventId":1}]"#;
+        let message = err(twice);
+        assert!(
+            message.contains("event #2 (id 2): the id is used again (first by event #1)"),
+            "{message}"
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":0}]"#)
+                .contains("event #0: `id` must be a positive integer")
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":"9223372036854775808"}]"#)
+                .contains("`id` must be a positive integer")
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":3,"previousEventId":-1}]"#)
+                .contains("event #0 (id 3): `previousEventId` must be a non-negative integer")
+        );
+        let streamed = read_history(twice.as_bytes()).unwrap_err();
+        assert!(matches!(streamed, ReadError::Invalid(m) if m.contains("used again")));
+    }
+
+    #[test]
     fn details_keys_follow_the_aws_names() {
         assert_eq!(
             details_key(&EventType::FailStateEntered),

@@ -279,3 +279,41 @@ fn dev_zero_is_refused_at_once() {
         "{stderr}"
     );
 }
+
+/// Runs `stepdeck timeline` on `history` written to a file of the scratch directory.
+fn timeline_of(scratch: &Scratch, history: &Value, extra: &[&str]) -> Output {
+    timeline(&scratch.file("history.json", history.to_string()), extra)
+}
+
+#[test]
+fn impossible_timestamps_are_refused_by_event_and_field() {
+    let scratch = Scratch::new("nan");
+    for timestamp in [json!("NaN"), json!("-inf"), json!(1e300)] {
+        let mut history = long_history(2);
+        history["events"][3]["timestamp"] = timestamp.clone();
+        let output = timeline_of(&scratch, &history, &["--format", "json"]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{timestamp}: {stderr}");
+        assert!(
+            stderr.contains("history.json: event #3 (id 4): `timestamp` must be"),
+            "{timestamp}: {stderr}"
+        );
+        assert_eq!(output.stdout, b"", "{timestamp}");
+    }
+}
+
+#[test]
+fn an_event_id_used_twice_is_refused() {
+    let scratch = Scratch::new("duplicate");
+    let mut history = long_history(2);
+    // The exit of Step1 takes the id of its entry: before, the exit was dropped and Step1
+    // stayed RUNNING in a SUCCEEDED execution.
+    history["events"][4]["id"] = json!(4);
+    let output = timeline_of(&scratch, &history, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("event #4 (id 4): the id is used again (first by event #3)"),
+        "{stderr}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Reading a history from the AWS CLI's JSON straight into `HistoryEvent`s: serde visitors over
 //! the text or a stream, with no `serde_json::Value` tree in between and every string moved,
 //! not copied, into its event, so memory follows what is kept rather than a multiple of the
-//! file. Errors name the event's index, its id and the field.
+//! file. Refuses what cannot be right in an event or across events; errors name the event's
+//! index, its id and the field.
 
 use crate::domain::history::{EventDetails, EventType, HistoryEvent};
 use crate::domain::time::{millis_from_epoch_seconds, parse_timestamp_text};
@@ -34,6 +35,7 @@ impl fmt::Display for ReadError {
 /// event types this code does not know yet still keep their name, error and cause.
 pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
     let events = serde_json::from_str::<Events>(json).map_err(|e| invalid(e).to_string())?;
+    check_unique_ids(&events.0)?;
     Ok(events.0)
 }
 
@@ -41,6 +43,7 @@ pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
 /// buffered reader, bounded by the caller if the source may be endless.
 pub fn read_history(reader: impl std::io::Read) -> Result<Vec<HistoryEvent>, ReadError> {
     let events = serde_json::from_reader::<_, Events>(reader).map_err(invalid)?;
+    check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
     Ok(events.0)
 }
 
@@ -51,6 +54,22 @@ fn invalid(error: serde_json::Error) -> ReadError {
         Category::Syntax | Category::Eof => ReadError::Invalid(format!("not valid JSON: {error}")),
         // Our own messages (and serde's about shapes), with the line and column appended.
         Category::Data => ReadError::Invalid(error.to_string()),
+    }
+}
+
+/// Events are numbered once each: a second event with an id would be silently dropped by the
+/// builder (it takes a repeated id for a page fetched twice), leaving a state running inside
+/// a finished execution.
+fn check_unique_ids(events: &[HistoryEvent]) -> Result<(), String> {
+    let mut ids: Vec<(i64, usize)> = events.iter().map(|e| e.id).zip(0..).collect();
+    ids.sort_unstable();
+    match ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        None => Ok(()),
+        Some(w) => Err(format!(
+            "event #{} (id {}): the id is used again (first by event #{}); every event of a \
+             history has an id of its own",
+            w[1].1, w[1].0, w[0].1
+        )),
     }
 }
 
@@ -209,8 +228,8 @@ impl RawEvent {
         let id = match self.id {
             None => return Err(at("id", "is missing")),
             Some(value) => match value.integer() {
-                Some(id) => id,
-                None => return Err(at("id", "must be an integer")),
+                Some(id) if id >= 1 => id,
+                _ => return Err(at("id", "must be a positive integer")),
             },
         };
         // From here on the id is the more useful handle for a reader of the file.
@@ -219,8 +238,8 @@ impl RawEvent {
         let previous_event_id = match self.previous_event_id {
             None | Some(Scalar::Null) => 0,
             Some(value) => match value.integer() {
-                Some(previous) => previous,
-                None => return Err(at("previousEventId", "must be an integer")),
+                Some(previous) if previous >= 0 => previous,
+                _ => return Err(at("previousEventId", "must be a non-negative integer")),
             },
         };
         let event_type = match self.event_type {
