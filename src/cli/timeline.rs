@@ -62,16 +62,19 @@ const TEXT_WIDTH: usize = 100;
 /// than 141 (what dying of SIGPIPE looks like) because the reader chose to stop and what was
 /// written was right, so scripts under `set -o pipefail` do not fail on a `| head`.
 pub fn main(args: &TimelineArgs) -> ExitCode {
-    let text = match run(args) {
-        Ok(text) => text,
+    let rendered = match run(args) {
+        Ok(rendered) => rendered,
         Err(message) => {
             report(&message);
             return ExitCode::FAILURE;
         }
     };
+    for caveat in &rendered.caveats {
+        report(&format!("warning: {caveat}"));
+    }
     let mut stdout = std::io::stdout().lock();
     match stdout
-        .write_all(text.as_bytes())
+        .write_all(rendered.text.as_bytes())
         .and_then(|()| stdout.flush())
     {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,14 +96,26 @@ fn report(message: &str) {
     );
 }
 
+/// What `stepdeck timeline` prints: the timeline for stdout, and what it shows with a caveat
+/// (one sentence each, for stderr).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub text: String,
+    pub caveats: Vec<String>,
+}
+
 /// Reads the history and returns what to print; errors name the file (or stdin).
-pub fn run(args: &TimelineArgs) -> Result<String, String> {
+pub fn run(args: &TimelineArgs) -> Result<Rendered, String> {
     let (name, events) = read_events(args)?;
     if events.is_empty() {
         return Err(format!("{name}: the history has no events"));
     }
-    let timeline = build_from(events);
-    Ok(match args.format {
+    let (timeline, caveats) = build_from(events);
+    let caveats = caveats
+        .into_iter()
+        .map(|caveat| format!("{name}: {caveat}"))
+        .collect();
+    let text = match args.format {
         Format::Json => {
             let mut out = serde_json::to_string_pretty(&to_json(&timeline))
                 .map_err(|e| format!("cannot write JSON: {e}"))?;
@@ -108,7 +123,8 @@ pub fn run(args: &TimelineArgs) -> Result<String, String> {
             out
         }
         Format::Text => to_text(&timeline, TEXT_WIDTH),
-    })
+    };
+    Ok(Rendered { text, caveats })
 }
 
 /// The events of `--history`, read as a stream of at most `--max-history-mb` (plus one byte,
@@ -159,7 +175,7 @@ fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), Strin
 /// end_ms, attempts, path}]}`, times in ms since the execution started, spans in entry order.
 pub fn to_json(timeline: &Timeline) -> Value {
     let exec = &timeline.execution;
-    let relative = |t: Millis| t - exec.start;
+    let relative = |t: Millis| t.saturating_sub(exec.start);
     let spans: Vec<Value> = timeline
         .spans
         .iter()
@@ -209,8 +225,8 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     let mut out = String::new();
 
     let duration = match exec.end {
-        Some(end) => format_duration(end - exec.start),
-        None => format!("{} so far", format_duration(now - exec.start)),
+        Some(end) => format_duration(end.saturating_sub(exec.start)),
+        None => format!("{} so far", format_duration(now.saturating_sub(exec.start))),
     };
     out.push_str(&format!(
         "execution {}  started {}  duration {}",
@@ -240,11 +256,11 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     // Right of the bar: ` 12.3s  SUCCEEDED  x2` (duration 7, status 9, attempts 3).
     const TAIL: usize = 1 + 7 + 2 + 9 + 2 + 3;
     let bar_w = width.saturating_sub(name_w + 2 + TAIL).max(10);
-    let window = (0, (now - exec.start).max(1));
+    let window = (0, now.saturating_sub(exec.start).max(1));
 
     out.push_str(&format!("{:name_w$} |{}|\n", "", ruler(window, bar_w)));
 
-    let abs_window = (exec.start, exec.start + window.1);
+    let abs_window = (exec.start, exec.start.saturating_add(window.1));
     for row in &rows {
         let name = format!("{}{}", "  ".repeat(row.depth), label_of(&row.kind));
         let name: String = if name.chars().count() > name_w {

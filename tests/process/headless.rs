@@ -317,3 +317,30 @@ fn an_event_id_used_twice_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_history_without_its_start_is_read_with_a_warning() {
+    let scratch = Scratch::new("no-start");
+    let mut history = long_history(2);
+    history["events"].as_array_mut().unwrap().remove(0);
+    let output = timeline_of(&scratch, &history, &["--format", "json"]);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("stepdeck timeline: warning: ")
+            && first.contains("history.json: the history has no ExecutionStarted event"),
+        "{stderr}"
+    );
+    let timeline: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(timeline["execution"]["start"], "2025-11-25T10:00:00.000Z");
+    assert_eq!(timeline["execution"]["duration_ms"], 20);
+}
+
+#[test]
+fn a_well_formed_history_prints_no_warning() {
+    let scratch = Scratch::new("clean");
+    let output = timeline_of(&scratch, &long_history(3), &[]);
+    assert!(output.status.success());
+    assert_eq!(text(&output.stderr), "");
+}

@@ -14,7 +14,7 @@ fn run_json(fixture: &str) -> Value {
         format: Format::Json,
         max_history_mb: DEFAULT_MAX_HISTORY_MB,
     };
-    serde_json::from_str(&run(&args).unwrap()).unwrap()
+    serde_json::from_str(&run(&args).unwrap().text).unwrap()
 }
 
 fn span(name: &str, kind: &str, status: &str, start: i64, end: Value, path: &[&str]) -> Value {
@@ -136,7 +136,7 @@ fn text_format_starts_with_the_execution_summary() {
         format: Format::Text,
         max_history_mb: DEFAULT_MAX_HISTORY_MB,
     };
-    let text = run(&args).unwrap();
+    let text = run(&args).unwrap().text;
     let first = text.lines().next().unwrap();
     assert_eq!(
         first,

@@ -8,7 +8,7 @@ pub mod chart;
 mod rows;
 mod span;
 
-pub use builder::TimelineBuilder;
+pub use builder::{MAX_NESTING, TimelineBuilder};
 pub use span::*;
 
 use super::history::HistoryEvent;
@@ -20,9 +20,10 @@ pub fn build(events: &[HistoryEvent]) -> Timeline {
     b.timeline
 }
 
-/// `build` for a history handed over: each event is dropped as soon as it is applied, so a big
+/// `build` for a history handed over, with the builder's caveats (see
+/// `TimelineBuilder::caveats`). Each event is dropped as soon as it is applied, so a big
 /// history (the headless CLI's file) and the timeline copied from it are never both held whole.
-pub fn build_from(mut events: Vec<HistoryEvent>) -> Timeline {
+pub fn build_from(mut events: Vec<HistoryEvent>) -> (Timeline, Vec<String>) {
     let mut b = TimelineBuilder::new();
     b.reserve(events.len());
     // Stable, like `extend`: of two events with one id, the first is the one applied.
@@ -32,7 +33,8 @@ pub fn build_from(mut events: Vec<HistoryEvent>) -> Timeline {
     for event in events {
         b.push(&event);
     }
-    b.timeline
+    let caveats = b.caveats();
+    (b.timeline, caveats)
 }
 
 /// The timeline of a history fixture in `tests/fixtures/histories/`, for unit tests.
