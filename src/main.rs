@@ -89,16 +89,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Timeline(args)) = &cli.command {
-        return match stepdeck::cli::timeline::run(args) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("stepdeck timeline: {message}");
-                ExitCode::FAILURE
-            }
-        };
+        return stepdeck::cli::timeline::main(args);
     }
     if let Some(path) = &cli.log
         && let Err(message) = init_log(path)

@@ -1,14 +1,19 @@
-//! `stepdeck timeline --history FILE [--format text|json]`: the timeline of a history saved
-//! with `aws stepfunctions get-execution-history`, as JSON for tools or as a text Gantt for a
-//! ticket or a CI log. Pure functions over a `Timeline`; only `run` reads the file.
+//! `stepdeck timeline --history FILE|- [--format text|json] [--max-history-mb N]`: the
+//! timeline of a history saved with `aws stepfunctions get-execution-history`, as JSON for
+//! tools or as a text Gantt for a ticket or a CI log. Pure functions over a `Timeline`; only
+//! `run` reads the history (bounded in size) and only `main` writes to the standard streams.
 
 use crate::domain::Millis;
-use crate::domain::history_json::parse_history;
+use crate::domain::history::HistoryEvent;
+use crate::domain::history_json::{ReadError, read_history};
+use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
-use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build};
+use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build_from};
 use serde_json::{Value, json};
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -19,28 +24,98 @@ pub enum Format {
 #[derive(Debug, Clone, clap::Args)]
 pub struct TimelineArgs {
     /// JSON printed by `aws stepfunctions get-execution-history` (timestamps as ISO-8601
-    /// strings or epoch seconds).
+    /// strings or epoch seconds); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub history: PathBuf,
     /// `text`: a Gantt chart for a ticket or CI log; `json`: spans for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Refuse a history larger than this many MiB, reading no further. The default fits
+    /// Step Functions' largest history (25,000 events) at 40 KiB of data per event.
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = DEFAULT_MAX_HISTORY_MB,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_HISTORY_MB_ALLOWED)
+    )]
+    pub max_history_mb: u64,
 }
+
+/// Default of `--max-history-mb`. Each event may carry up to 256 KiB of data, so a genuine
+/// history can in theory reach 6 GiB; real ones stay far below a GiB, and memory follows the
+/// file's size, so the default keeps a stray file (or `/dev/zero`) from eating the machine.
+pub const DEFAULT_MAX_HISTORY_MB: u64 = 1024;
+
+/// Largest `--max-history-mb` (1 TiB): keeps the byte count far from overflowing.
+const MAX_HISTORY_MB_ALLOWED: u64 = 1 << 20;
+
+const MIB: u64 = 1 << 20;
 
 /// Width of the text chart: fits a CI log or a ticket without wrapping.
 const TEXT_WIDTH: usize = 100;
 
-/// Reads the history file and returns what to print; errors name the file.
-pub fn run(args: &TimelineArgs) -> Result<String, String> {
-    let path = args.history.display();
-    let text =
-        std::fs::read_to_string(&args.history).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let events = parse_history(&text).map_err(|e| format!("{path}: {e}"))?;
-    if events.is_empty() {
-        return Err(format!("{path}: the history has no events"));
+/// The subcommand as a process: the timeline on stdout, problems on stderr, and the exit
+/// status (1 when the history cannot be read or the output cannot be written).
+///
+/// A reader that stops early (`stepdeck timeline … | head -1`) is not an error: like most Unix
+/// filters, this exits quietly with status 0 when stdout is a closed pipe. Status 0 rather
+/// than 141 (what dying of SIGPIPE looks like) because the reader chose to stop and what was
+/// written was right, so scripts under `set -o pipefail` do not fail on a `| head`.
+pub fn main(args: &TimelineArgs) -> ExitCode {
+    let rendered = match run(args) {
+        Ok(rendered) => rendered,
+        Err(message) => {
+            report(&message);
+            return ExitCode::FAILURE;
+        }
+    };
+    for caveat in &rendered.caveats {
+        report(&format!("warning: {caveat}"));
     }
-    let timeline = build(&events);
-    Ok(match args.format {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(rendered.text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&format!("cannot write the timeline: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line on stderr. Messages quote the file (event types, field names, the path), so they
+/// are escaped like the output; a failing stderr has nowhere left to be reported.
+fn report(message: &str) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "stepdeck timeline: {}",
+        escape_control(message)
+    );
+}
+
+/// What `stepdeck timeline` prints: the timeline for stdout, and what it shows with a caveat
+/// (one sentence each, for stderr).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub text: String,
+    pub caveats: Vec<String>,
+}
+
+/// Reads the history and returns what to print; errors name the file (or stdin).
+pub fn run(args: &TimelineArgs) -> Result<Rendered, String> {
+    let (name, events) = read_events(args)?;
+    if events.is_empty() {
+        return Err(format!("{name}: the history has no events"));
+    }
+    let (timeline, caveats) = build_from(events);
+    let caveats = caveats
+        .into_iter()
+        .map(|caveat| format!("{name}: {caveat}"))
+        .collect();
+    let text = match args.format {
         Format::Json => {
             let mut out = serde_json::to_string_pretty(&to_json(&timeline))
                 .map_err(|e| format!("cannot write JSON: {e}"))?;
@@ -48,14 +123,59 @@ pub fn run(args: &TimelineArgs) -> Result<String, String> {
             out
         }
         Format::Text => to_text(&timeline, TEXT_WIDTH),
-    })
+    };
+    Ok(Rendered { text, caveats })
+}
+
+/// The events of `--history`, read as a stream of at most `--max-history-mb` (plus one byte,
+/// to tell a source that is too large, such as a pipe or `/dev/zero`, from one that fits).
+/// Returns the name to use in messages with them.
+fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), String> {
+    let from_stdin = args.history.as_os_str() == "-";
+    let name = if from_stdin {
+        "stdin".to_string()
+    } else {
+        args.history.display().to_string()
+    };
+    let limit = args.max_history_mb.saturating_mul(MIB);
+    let too_large = || {
+        format!(
+            "{name} is larger than {} MiB, the most --max-history-mb lets stepdeck read; \
+             raise it if this is a genuine history",
+            args.max_history_mb
+        )
+    };
+    let source: Box<dyn Read> = if from_stdin {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file =
+            std::fs::File::open(&args.history).map_err(|e| format!("cannot read {name}: {e}"))?;
+        // A regular file tells its size: a big one is refused before any of it is read.
+        if let Ok(metadata) = file.metadata()
+            && metadata.is_file()
+            && metadata.len() > limit
+        {
+            return Err(too_large());
+        }
+        Box::new(file)
+    };
+    let mut bounded = source.take(limit.saturating_add(1));
+    let read = read_history(BufReader::with_capacity(64 * 1024, &mut bounded));
+    if bounded.limit() == 0 {
+        return Err(too_large());
+    }
+    match read {
+        Ok(events) => Ok((name, events)),
+        Err(ReadError::Io(error)) => Err(format!("cannot read {name}: {error}")),
+        Err(ReadError::Invalid(message)) => Err(format!("{name}: {message}")),
+    }
 }
 
 /// `{"execution": {status, start, duration_ms}, "spans": [{name, type, status, start_ms,
 /// end_ms, attempts, path}]}`, times in ms since the execution started, spans in entry order.
 pub fn to_json(timeline: &Timeline) -> Value {
     let exec = &timeline.execution;
-    let relative = |t: Millis| t - exec.start;
+    let relative = |t: Millis| t.saturating_sub(exec.start);
     let spans: Vec<Value> = timeline
         .spans
         .iter()
@@ -96,7 +216,8 @@ fn latest_time(timeline: &Timeline) -> Millis {
 /// A text Gantt `width` columns wide (longer lines only for error messages): a header with
 /// status, start and duration, a ruler, then one line per row — indented name, bar,
 /// duration, status, attempts, error. `█` time in the state, `░` failed attempts, `·` retry
-/// backoff.
+/// backoff. Text from the history (names, errors, causes) is escaped: it is untrusted and
+/// this goes to a terminal.
 pub fn to_text(timeline: &Timeline, width: usize) -> String {
     let exec = &timeline.execution;
     let now = latest_time(timeline);
@@ -104,8 +225,8 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     let mut out = String::new();
 
     let duration = match exec.end {
-        Some(end) => format_duration(end - exec.start),
-        None => format!("{} so far", format_duration(now - exec.start)),
+        Some(end) => format_duration(end.saturating_sub(exec.start)),
+        None => format!("{} so far", format_duration(now.saturating_sub(exec.start))),
     };
     out.push_str(&format!(
         "execution {}  started {}  duration {}",
@@ -114,7 +235,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         duration
     ));
     if let Some(outcome) = timeline.outcome() {
-        out.push_str(&format!("  outcome: {}", outcome.label()));
+        out.push_str(&format!("  outcome: {}", escape_control(&outcome.label())));
     }
     out.push('\n');
     if rows.is_empty() {
@@ -123,7 +244,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     }
 
     let label_of = |kind: &RowKind| match kind {
-        RowKind::Span(id) => timeline.spans[*id].name.clone(),
+        RowKind::Span(id) => escape_control(&timeline.spans[*id].name).into_owned(),
         RowKind::Lane { segment, .. } => lane_label(segment),
     };
     let name_w = rows
@@ -135,11 +256,11 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     // Right of the bar: ` 12.3s  SUCCEEDED  x2` (duration 7, status 9, attempts 3).
     const TAIL: usize = 1 + 7 + 2 + 9 + 2 + 3;
     let bar_w = width.saturating_sub(name_w + 2 + TAIL).max(10);
-    let window = (0, (now - exec.start).max(1));
+    let window = (0, now.saturating_sub(exec.start).max(1));
 
     out.push_str(&format!("{:name_w$} |{}|\n", "", ruler(window, bar_w)));
 
-    let abs_window = (exec.start, exec.start + window.1);
+    let abs_window = (exec.start, exec.start.saturating_add(window.1));
     for row in &rows {
         let name = format!("{}{}", "  ".repeat(row.depth), label_of(&row.kind));
         let name: String = if name.chars().count() > name_w {
@@ -181,13 +302,13 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
                     SpanStatus::Failed | SpanStatus::Caught | SpanStatus::TimedOut
                 ) || span.attempts.len() > 1;
                 if show_error && let Some(error) = &span.error {
-                    line.push_str(&format!("  {error}"));
+                    line.push_str(&format!("  {}", escape_control(error)));
                     let message = span
                         .cause
                         .as_deref()
                         .and_then(crate::domain::execution::error_message_from_cause);
                     if let Some(message) = message {
-                        line.push_str(&format!(": {message}"));
+                        line.push_str(&format!(": {}", escape_control(&message)));
                     }
                 }
                 out.push_str(line.trim_end());

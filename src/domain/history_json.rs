@@ -1,143 +1,14 @@
 //! Reading and writing histories in the JSON shape of `aws stepfunctions
 //! get-execution-history` (`{"events": [...]}`, per-type `…EventDetails` objects, timestamps as
-//! ISO-8601 strings or epoch seconds).
+//! ISO-8601 strings or epoch seconds). Reading is `history_json/read.rs`; writing is here.
 
 use super::history::{EventDetails, EventType, HistoryEvent};
-use super::time::{format_rfc3339, parse_aws_timestamp};
+use super::time::format_rfc3339;
 use serde_json::{Map, Value};
 
-/// Parses the AWS CLI's JSON; errors name the event index and the field that is wrong.
-///
-/// Accepts `{"events": [...], "nextToken": ...}` (what the CLI prints) or a bare array of
-/// events. Every `…EventDetails` object of an event is folded into the flat `EventDetails`, so
-/// event types this code does not know yet still keep their name, error and cause.
-pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
-    let root: Value = serde_json::from_str(json).map_err(|e| format!("not valid JSON: {e}"))?;
-    let events = match &root {
-        Value::Array(events) => events,
-        Value::Object(map) => match map.get("events") {
-            Some(Value::Array(events)) => events,
-            Some(_) => return Err("`events` must be an array".into()),
-            None => {
-                return Err(
-                    "expected the output of `aws stepfunctions get-execution-history`: an object \
-                     with an `events` array (or a bare array of events)"
-                        .into(),
-                );
-            }
-        },
-        _ => return Err("expected an object with an `events` array or an array of events".into()),
-    };
-    events
-        .iter()
-        .enumerate()
-        .map(|(index, value)| parse_event(index, value))
-        .collect()
-}
+mod read;
 
-fn parse_event(index: usize, value: &Value) -> Result<HistoryEvent, String> {
-    let at = |field: &str, problem: &str| format!("event #{index}: `{field}` {problem}");
-    let Value::Object(map) = value else {
-        return Err(format!("event #{index}: expected an object"));
-    };
-    let id = match map.get("id") {
-        Some(v) => integer(v).ok_or_else(|| at("id", "must be an integer"))?,
-        None => return Err(at("id", "is missing")),
-    };
-    // From here on the id is the more useful handle for a reader of the file.
-    let at = |field: &str, problem: &str| format!("event #{index} (id {id}): `{field}` {problem}");
-    let previous_event_id = match map.get("previousEventId") {
-        None | Some(Value::Null) => 0,
-        Some(v) => integer(v).ok_or_else(|| at("previousEventId", "must be an integer"))?,
-    };
-    let event_type = match map.get("type") {
-        Some(Value::String(name)) => EventType::parse(name),
-        Some(_) => return Err(at("type", "must be a string")),
-        None => return Err(at("type", "is missing")),
-    };
-    let timestamp = match map.get("timestamp") {
-        Some(v) => parse_aws_timestamp(v).ok_or_else(|| {
-            at(
-                "timestamp",
-                "must be an ISO-8601 string or a number of epoch seconds",
-            )
-        })?,
-        None => return Err(at("timestamp", "is missing")),
-    };
-    let mut details = EventDetails::default();
-    for (key, value) in map {
-        if !key.ends_with("EventDetails") || value.is_null() {
-            continue;
-        }
-        let Value::Object(fields) = value else {
-            return Err(at(key, "must be an object"));
-        };
-        merge_details(&mut details, fields)
-            .map_err(|(field, problem)| at(&format!("{key}.{field}"), problem))?;
-    }
-    Ok(HistoryEvent {
-        id,
-        previous_event_id,
-        timestamp,
-        event_type,
-        details,
-    })
-}
-
-/// Ids are integers; tolerate them written as strings of digits, as some tools re-export them.
-fn integer(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-fn merge_details(
-    details: &mut EventDetails,
-    fields: &Map<String, Value>,
-) -> Result<(), (&'static str, &'static str)> {
-    let text = |name: &'static str| -> Result<Option<String>, (&'static str, &'static str)> {
-        match fields.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err((name, "must be a string")),
-        }
-    };
-    let count = |name: &'static str| -> Result<Option<u32>, (&'static str, &'static str)> {
-        match fields.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .map(Some)
-                .ok_or((name, "must be a non-negative integer")),
-        }
-    };
-    let slots: [(&'static str, &mut Option<String>); 9] = [
-        ("name", &mut details.name),
-        ("input", &mut details.input),
-        ("output", &mut details.output),
-        ("error", &mut details.error),
-        ("cause", &mut details.cause),
-        ("resourceType", &mut details.resource_type),
-        ("resource", &mut details.resource),
-        ("parameters", &mut details.parameters),
-        ("roleArn", &mut details.role_arn),
-    ];
-    for (name, slot) in slots {
-        if let Some(value) = text(name)? {
-            *slot = Some(value);
-        }
-    }
-    if let Some(index) = count("index")? {
-        details.index = Some(index);
-    }
-    if let Some(length) = count("length")? {
-        details.length = Some(length);
-    }
-    Ok(())
-}
+pub use read::{ReadError, parse_history, read_history};
 
 /// The key AWS uses for the details object of an event type: `stateEnteredEventDetails` for
 /// every `*StateEntered` (including `FailStateEntered`), `stateExitedEventDetails` for every
@@ -321,6 +192,95 @@ mod tests {
                 .unwrap_err()
                 .contains("not valid JSON")
         );
+    }
+
+    #[test]
+    fn a_stream_reads_like_the_text() {
+        let streamed = read_history(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(streamed, parse_history(SAMPLE).unwrap());
+        let err = read_history(&b"{\"events\": [{\"id\": 1"[..]).unwrap_err();
+        assert!(matches!(&err, ReadError::Invalid(m) if m.starts_with("not valid JSON")));
+    }
+
+    #[test]
+    fn shapes_that_are_not_a_history_are_named() {
+        let twice = r#"{"events": [], "events": []}"#;
+        assert!(
+            parse_history(twice)
+                .unwrap_err()
+                .contains("`events` appears twice")
+        );
+        let not_array = r#"{"events": {"id": 1}}"#;
+        assert!(
+            parse_history(not_array)
+                .unwrap_err()
+                .contains("`events` to be an array")
+        );
+        let not_object = r#"[{"timestamp":1,"type":"TaskStarted","id":1}, 5]"#;
+        assert!(
+            parse_history(not_object)
+                .unwrap_err()
+                .contains("event #1 to be an object")
+        );
+        let details =
+            r#"[{"timestamp":1,"type":"TaskFailed","id":4,"taskFailedEventDetails":[1]}]"#;
+        let err = parse_history(details).unwrap_err();
+        assert!(
+            err.contains("event #0 (id 4): `taskFailedEventDetails` must be an object"),
+            "{err}"
+        );
+        let error = r#"[{"timestamp":1,"type":"TaskFailed","id":4,
+                         "taskFailedEventDetails":{"error":{"nested":true}}}]"#;
+        let err = parse_history(error).unwrap_err();
+        assert!(
+            err.contains("`taskFailedEventDetails.error` must be a string"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_right_is_refused_by_event_and_field() {
+        let err = |json: &str| parse_history(json).unwrap_err();
+        for timestamp in [
+            r#""NaN""#,
+            r#""inf""#,
+            "1e300",
+            "-5",
+            r#""1969-07-20T20:17:40Z""#,
+        ] {
+            let json = format!(
+                r#"[{{"timestamp":1,"type":"ExecutionStarted","id":1}},
+                    {{"timestamp":{timestamp},"type":"TaskStarted","id":2,"previousEventId":1}}]"#
+            );
+            let message = err(&json);
+            assert!(
+                message.contains("event #1 (id 2): `timestamp` must be")
+                    && message.contains("from 1970 to 9999"),
+                "{timestamp}: {message}"
+            );
+        }
+        let twice = r#"[{"timestamp":1,"type":"ExecutionStarted","id":1},
+                        {"timestamp":2,"type":"PassStateEntered","id":2,"previousEventId":1},
+                        {"timestamp":3,"type":"PassStateExited","id":2,"previousEventId":1}]"#;
+        let message = err(twice);
+        assert!(
+            message.contains("event #2 (id 2): the id is used again (first by event #1)"),
+            "{message}"
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":0}]"#)
+                .contains("event #0: `id` must be a positive integer")
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":"9223372036854775808"}]"#)
+                .contains("`id` must be a positive integer")
+        );
+        assert!(
+            err(r#"[{"timestamp":1,"type":"TaskStarted","id":3,"previousEventId":-1}]"#)
+                .contains("event #0 (id 3): `previousEventId` must be a non-negative integer")
+        );
+        let streamed = read_history(twice.as_bytes()).unwrap_err();
+        assert!(matches!(streamed, ReadError::Invalid(m) if m.contains("used again")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! AWS-independent model of what the console shows: executions, AWS-shaped history events,
-//! the timeline built from them, and time helpers. Knows nothing about the SDK or the UI.
+//! the timeline built from them, time helpers and the escaping of untrusted text for terminals.
+//! Knows nothing about the SDK or the UI.
 
 pub mod execution;
 pub mod faces;
@@ -9,6 +10,7 @@ pub mod journal;
 pub mod lines;
 pub mod objects;
 pub mod test_case;
+pub mod text;
 pub mod time;
 pub mod timeline;
 

@@ -43,30 +43,45 @@ pub fn format_duration(ms: Millis) -> String {
     }
 }
 
+/// The latest instant a history may hold: the end of year 9999 (RFC 3339 has four-digit
+/// years). With timestamps in `0..=LATEST_TIMESTAMP`, differences of two never overflow.
+pub const LATEST_TIMESTAMP: Millis = 253_402_300_799_999;
+
 /// Parses a timestamp as printed by the AWS CLI / SDKs: an ISO-8601 / RFC 3339 string
 /// (`2025-11-25T10:00:00.123000+00:00`) or epoch seconds as a number (`1764064800.123`).
 pub fn parse_aws_timestamp(value: &serde_json::Value) -> Option<Millis> {
     match value {
-        serde_json::Value::Number(n) => n.as_f64().map(|secs| (secs * 1000.0).round() as Millis),
-        serde_json::Value::String(s) => {
-            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-                return Some(t.timestamp_millis());
-            }
-            // Some tools print a space instead of `T`, or omit the offset (meaning UTC).
-            let normalized = s.replacen(' ', "T", 1);
-            if let Ok(t) = DateTime::parse_from_rfc3339(&normalized) {
-                return Some(t.timestamp_millis());
-            }
-            chrono::NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|t| t.and_utc().timestamp_millis())
-                .or_else(|| {
-                    s.parse::<f64>()
-                        .ok()
-                        .map(|secs| (secs * 1000.0).round() as Millis)
-                })
-        }
+        serde_json::Value::Number(n) => n.as_f64().and_then(millis_from_epoch_seconds),
+        serde_json::Value::String(s) => parse_timestamp_text(s),
         _ => None,
+    }
+}
+
+/// Epoch seconds → ms. None unless finite and from 1970 to 9999: NaN, infinities and
+/// overflowing values (`1e300`) would otherwise become some arbitrary instant.
+pub fn millis_from_epoch_seconds(seconds: f64) -> Option<Millis> {
+    let ms = (seconds * 1000.0).round();
+    // The range check is false for NaN, so only finite values in range are cast.
+    (0.0..=LATEST_TIMESTAMP as f64)
+        .contains(&ms)
+        .then_some(ms as Millis)
+}
+
+/// An ISO-8601 / RFC 3339 string (also with a space for `T`, or without an offset, meaning
+/// UTC), or epoch seconds written as a string; None outside 1970 to 9999.
+pub fn parse_timestamp_text(text: &str) -> Option<Millis> {
+    let in_range = |ms: Millis| (0..=LATEST_TIMESTAMP).contains(&ms).then_some(ms);
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return in_range(t.timestamp_millis());
+    }
+    // Some tools print a space instead of `T`, or omit the offset (meaning UTC).
+    let normalized = text.replacen(' ', "T", 1);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&normalized) {
+        return in_range(t.timestamp_millis());
+    }
+    match chrono::NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M:%S%.f") {
+        Ok(t) => in_range(t.and_utc().timestamp_millis()),
+        Err(_) => text.parse::<f64>().ok().and_then(millis_from_epoch_seconds),
     }
 }
 
@@ -94,5 +109,35 @@ mod tests {
         assert_eq!(epoch, iso);
         assert_eq!(format_rfc3339(iso), "2025-11-25T10:00:00.123Z");
         assert_eq!(parse_aws_timestamp(&json!(true)), None);
+    }
+
+    #[test]
+    fn timestamps_that_cannot_be_right_are_refused() {
+        for text in [
+            "NaN",
+            "inf",
+            "-inf",
+            "infinity",
+            "1e300",
+            "-1",
+            "1969-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse_timestamp_text(text), None, "{text}");
+        }
+        assert_eq!(millis_from_epoch_seconds(f64::NAN), None);
+        assert_eq!(millis_from_epoch_seconds(f64::INFINITY), None);
+        assert_eq!(millis_from_epoch_seconds(9.3e18), None);
+        assert_eq!(parse_aws_timestamp(&json!(-0.5)), None);
+        assert_eq!(parse_aws_timestamp(&json!(1e300)), None);
+        assert_eq!(millis_from_epoch_seconds(0.0), Some(0));
+        assert_eq!(
+            parse_timestamp_text("9999-12-31T23:59:59.999Z"),
+            Some(LATEST_TIMESTAMP)
+        );
+        assert_eq!(parse_timestamp_text("+10000-01-01T00:00:00Z"), None);
+        assert_eq!(
+            parse_timestamp_text("1764064800.5"),
+            Some(1_764_064_800_500)
+        );
     }
 }

@@ -8,7 +8,7 @@ use stepdeck::domain::execution::{ExecutionStatus, Outcome};
 use stepdeck::domain::history::HistoryEvent;
 use stepdeck::domain::history_json::{parse_history, to_history_json};
 use stepdeck::domain::timeline::{
-    AttemptStatus, RowKind, SpanStatus, Timeline, TimelineBuilder, build,
+    AttemptStatus, RowKind, SpanStatus, Timeline, TimelineBuilder, build, build_from,
 };
 use timeline_support::*;
 
@@ -424,6 +424,16 @@ fn fixtures_survive_a_json_round_trip() {
         let events = load_fixture(name);
         let written = to_history_json(&events).to_string();
         assert_eq!(parse_history(&written).unwrap(), events, "{name}");
+    }
+}
+
+#[test]
+fn fixtures_are_read_without_caveats_and_alike_by_value() {
+    for name in FIXTURES {
+        let events = load_fixture(name);
+        let (timeline, caveats) = build_from(events.clone());
+        assert_eq!(caveats, Vec::<String>::new(), "{name}");
+        assert_eq!(timeline, build(&events), "{name}");
     }
 }
 

@@ -5,15 +5,16 @@ use crate::timeline_support;
 
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use stepdeck::cli::timeline::{Format, TimelineArgs, run};
+use stepdeck::cli::timeline::{DEFAULT_MAX_HISTORY_MB, Format, TimelineArgs, run};
 use timeline_support::fixture_path;
 
 fn run_json(fixture: &str) -> Value {
     let args = TimelineArgs {
         history: PathBuf::from(fixture_path(fixture)),
         format: Format::Json,
+        max_history_mb: DEFAULT_MAX_HISTORY_MB,
     };
-    serde_json::from_str(&run(&args).unwrap()).unwrap()
+    serde_json::from_str(&run(&args).unwrap().text).unwrap()
 }
 
 fn span(name: &str, kind: &str, status: &str, start: i64, end: Value, path: &[&str]) -> Value {
@@ -133,8 +134,9 @@ fn text_format_starts_with_the_execution_summary() {
     let args = TimelineArgs {
         history: PathBuf::from(fixture_path("rejected_sunglasses.json")),
         format: Format::Text,
+        max_history_mb: DEFAULT_MAX_HISTORY_MB,
     };
-    let text = run(&args).unwrap();
+    let text = run(&args).unwrap().text;
     let first = text.lines().next().unwrap();
     assert_eq!(
         first,
@@ -153,6 +155,7 @@ fn errors_name_the_file_and_the_problem() {
     let args = |path: &PathBuf| TimelineArgs {
         history: path.clone(),
         format: Format::Json,
+        max_history_mb: DEFAULT_MAX_HISTORY_MB,
     };
 
     let missing = dir.join("missing.json");

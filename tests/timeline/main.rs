@@ -1,7 +1,9 @@
 //! The timeline builder on hand-written and generated histories, and `stepdeck timeline`
-//! through its library entry point on the same fixtures (tests/fixtures/histories).
+//! through its library entry point on the same fixtures (tests/fixtures/histories); property
+//! tests of the history reader and the builder on arbitrary input.
 
 mod timeline_support;
 
 mod builder;
 mod cli;
+mod reader_props;

@@ -8,6 +8,11 @@
 //! context of its `previousEventId`, which is how interleaved Parallel branches are told apart
 //! without any branch index in the events. Everything is found through ids (event id -> context,
 //! span id -> state, lane id -> lane): applying an event never scans the spans.
+//!
+//! Any history is accepted (the backends' and a file's alike) and its oddities are counted as
+//! caveats for the caller to show: no `ExecutionStarted`, events after events that are not in
+//! the history, times before the start, nesting past `MAX_NESTING`. Times are only compared
+//! and subtracted with saturation, so no history makes the arithmetic wrap.
 
 use super::span::{
     Attempt, AttemptStatus, ExecutionSpan, PathSegment, Span, SpanId, SpanStatus, StateType,
@@ -16,6 +21,7 @@ use super::span::{
 use crate::domain::Millis;
 use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
+use std::sync::Arc;
 
 mod ends;
 mod lanes;
@@ -29,7 +35,8 @@ const TOP_LEVEL: LaneId = 0;
 struct Lane {
     /// The Parallel/Map span this lane belongs to (None for the top level).
     owner: Option<SpanId>,
-    path: Vec<PathSegment>,
+    /// Shared by every span of the lane (a span's `path` is this one, not a copy).
+    path: Arc<[PathSegment]>,
     /// The span running in this lane, if any (a lane runs one state at a time).
     open: Option<SpanId>,
     /// Spans entered in this lane so far: places the owner's next child without a scan.
@@ -74,16 +81,17 @@ struct EventIndex {
     sparse: std::collections::HashMap<i64, EventContext>,
 }
 
-/// Largest id kept in the dense vector (well above the 25,000-event history limit).
-const DENSE_ID_LIMIT: i64 = 1 << 22;
+/// How far past the end of the dense vector an id may land and still grow it: ids that jump
+/// further go to the map, so one event numbered 4,000,000 does not cost 128 MB of empty slots.
+const DENSE_ID_GAP: usize = 1 << 16;
 
 impl EventIndex {
     fn get(&self, id: i64) -> Option<EventContext> {
-        if (0..DENSE_ID_LIMIT).contains(&id) {
-            self.dense.get(id as usize).copied().flatten()
-        } else {
-            self.sparse.get(&id).copied()
-        }
+        let dense = usize::try_from(id)
+            .ok()
+            .and_then(|slot| self.dense.get(slot).copied().flatten());
+        // An id can be in the map while the vector has since grown past it.
+        dense.or_else(|| self.sparse.get(&id).copied())
     }
 
     fn contains(&self, id: i64) -> bool {
@@ -91,16 +99,45 @@ impl EventIndex {
     }
 
     fn insert(&mut self, id: i64, context: EventContext) {
-        if (0..DENSE_ID_LIMIT).contains(&id) {
-            let slot = id as usize;
-            if slot >= self.dense.len() {
-                self.dense.resize(slot + 1, None);
+        match usize::try_from(id) {
+            Ok(slot) if slot < self.dense.len().saturating_add(DENSE_ID_GAP) => {
+                if slot >= self.dense.len() {
+                    self.dense.resize(slot + 1, None);
+                }
+                self.dense[slot] = Some(context);
             }
-            self.dense[slot] = Some(context);
-        } else {
-            self.sparse.insert(id, context);
+            _ => {
+                self.sparse.insert(id, context);
+            }
         }
     }
+}
+
+/// Deepest nesting of Parallel branches and Map iterations followed. Real state machines nest
+/// a few levels; a history nesting thousands (5 MB of JSON) cost tens of GB in paths and
+/// walks up the lanes. States deeper than this are placed in the lane of their Parallel/Map.
+pub const MAX_NESTING: usize = 16;
+
+/// What in a history was read with a caveat, as counts and the first event concerned.
+#[derive(Debug, Clone, Default)]
+struct Oddities {
+    /// No `ExecutionStarted`: the start is the earliest event's time (id of that event).
+    start_guessed_from: Option<i64>,
+    /// Events whose `previousEventId` is not in the history: (count, first id).
+    orphans: (usize, i64),
+    /// The `previousEventId` of the first of those.
+    first_orphan_previous: i64,
+    /// Events timestamped before `ExecutionStarted`: (count, first id).
+    before_start: (usize, i64),
+    /// Branches and iterations deeper than `MAX_NESTING`: (count, first event id).
+    too_deep: (usize, i64),
+}
+
+fn count_first(counter: &mut (usize, i64), id: i64) {
+    if counter.0 == 0 {
+        counter.1 = id;
+    }
+    counter.0 = counter.0.saturating_add(1);
 }
 
 /// How a span that is still open is ended by something around it (its Parallel/Map run
@@ -147,6 +184,9 @@ pub struct TimelineBuilder {
     lanes: Vec<Lane>,
     events: EventIndex,
     last_event_id: i64,
+    /// `ExecutionStarted` was applied: its time is the start, not a guess.
+    execution_started: bool,
+    oddities: Oddities,
 }
 
 impl Default for TimelineBuilder {
@@ -175,13 +215,15 @@ impl TimelineBuilder {
             states: Vec::new(),
             lanes: vec![Lane {
                 owner: None,
-                path: Vec::new(),
+                path: Arc::from([]),
                 open: None,
                 span_count: 0,
                 order: 0,
             }],
             events: EventIndex::default(),
             last_event_id: 0,
+            execution_started: false,
+            oddities: Oddities::default(),
         }
     }
 
@@ -193,10 +235,19 @@ impl TimelineBuilder {
         }
         // An unknown previous event (the first event, or a gap in what was fetched) falls back
         // to the top level rather than losing the event.
-        let previous = self
-            .events
-            .get(event.previous_event_id)
-            .unwrap_or(TOP_CONTEXT);
+        let previous = match self.events.get(event.previous_event_id) {
+            Some(context) => context,
+            None => {
+                if event.previous_event_id != 0 {
+                    if self.oddities.orphans.0 == 0 {
+                        self.oddities.first_orphan_previous = event.previous_event_id;
+                    }
+                    count_first(&mut self.oddities.orphans, event.id);
+                }
+                TOP_CONTEXT
+            }
+        };
+        self.note_start(event);
         let context = self.apply(event, previous);
         self.events.insert(event.id, context);
         self.timeline.event_count += 1;
@@ -221,6 +272,67 @@ impl TimelineBuilder {
 
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// What the timeline shows with a caveat, one sentence each, for the caller to pass on
+    /// (the headless CLI prints them as warnings). Empty for a well-formed history.
+    pub fn caveats(&self) -> Vec<String> {
+        let odd = &self.oddities;
+        let mut caveats = Vec::new();
+        if let Some(id) = odd.start_guessed_from {
+            caveats.push(format!(
+                "the history has no ExecutionStarted event: times count from its earliest \
+                 event (id {id})"
+            ));
+        }
+        if odd.orphans.0 > 0 {
+            caveats.push(format!(
+                "{} event(s) follow an event that is not in the history (first: id {} after \
+                 id {}): they are placed at the top level",
+                odd.orphans.0, odd.orphans.1, odd.first_orphan_previous
+            ));
+        }
+        if odd.before_start.0 > 0 {
+            caveats.push(format!(
+                "{} event(s) are timestamped before the execution started (first: id {})",
+                odd.before_start.0, odd.before_start.1
+            ));
+        }
+        if odd.too_deep.0 > 0 {
+            caveats.push(format!(
+                "{} Parallel branch(es) or Map iteration(s) nest deeper than {MAX_NESTING} \
+                 levels (first: id {}): their states are drawn in the lane of their \
+                 Parallel/Map, and their status may be wrong",
+                odd.too_deep.0, odd.too_deep.1
+            ));
+        }
+        caveats
+    }
+
+    /// Keeps the execution's start right whatever the history holds: `ExecutionStarted` sets
+    /// it; until then (or without one) it is the earliest event's time, not 1970.
+    fn note_start(&mut self, event: &HistoryEvent) {
+        use crate::domain::history::EventType;
+        let at = event.timestamp;
+        if event.event_type == EventType::ExecutionStarted {
+            self.execution_started = true;
+            self.oddities.start_guessed_from = None;
+            return;
+        }
+        if self.execution_started {
+            if at < self.timeline.execution.start {
+                count_first(&mut self.oddities.before_start, event.id);
+            }
+            return;
+        }
+        let earliest = self
+            .oddities
+            .start_guessed_from
+            .is_none_or(|_| at < self.timeline.execution.start);
+        if earliest {
+            self.timeline.execution.start = at;
+            self.oddities.start_guessed_from = Some(event.id);
+        }
     }
 
     /// Makes room for `additional_events` more events up front (growth stays amortised: the
@@ -283,7 +395,7 @@ impl TimelineBuilder {
                         forks: true,
                         span: Some(parallel),
                         ..
-                    } => self.open_branch(parallel),
+                    } => self.open_branch(parallel, event.id),
                     _ => here.lane,
                 };
                 let span = self.enter(lane, event);
@@ -372,7 +484,7 @@ impl TimelineBuilder {
                 match self.enclosing_run(here, StateType::Map, d.name.as_deref()) {
                     Some(map) => {
                         let index = d.index.unwrap_or(self.states[map].lanes.len() as u32);
-                        let lane = self.iteration_lane(map, index);
+                        let lane = self.iteration_lane(map, index, event.id);
                         EventContext {
                             lane,
                             span: None,

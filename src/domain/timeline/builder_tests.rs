@@ -252,3 +252,105 @@ fn an_empty_timeline_has_no_rows_and_no_outcome() {
     assert_eq!(b.timeline().outcome(), None);
     assert_eq!(b.last_event_id(), 0);
 }
+
+#[test]
+fn a_history_without_execution_started_starts_at_its_earliest_event() {
+    let mut b = TimelineBuilder::new();
+    b.extend(&[
+        named(4, 3, 1_764_064_800_500, "TaskStateEntered", "Late"),
+        named(5, 4, 1_764_064_800_200, "TaskStateExited", "Late"),
+        event(6, 5, 1_764_064_800_900, "ExecutionSucceeded"),
+    ]);
+    let t = b.timeline();
+    assert_eq!(t.execution.start, 1_764_064_800_200, "not 1970");
+    assert_eq!(t.execution.end, Some(1_764_064_800_900));
+    let caveats = b.caveats();
+    assert_eq!(caveats.len(), 2, "{caveats:?}");
+    assert!(caveats[0].contains("no ExecutionStarted event") && caveats[0].contains("id 5"));
+    assert!(caveats[1].contains("1 event(s) follow an event that is not in the history"));
+    assert!(caveats[1].contains("first: id 4 after id 3"));
+}
+
+#[test]
+fn events_before_the_start_are_kept_with_a_caveat() {
+    let mut b = TimelineBuilder::new();
+    b.extend(&[
+        event(1, 0, 1_000, "ExecutionStarted"),
+        named(2, 1, 400, "PassStateEntered", "Early"),
+        named(3, 2, 500, "PassStateExited", "Early"),
+        event(4, 3, 900, "ExecutionSucceeded"),
+    ]);
+    assert_eq!(b.timeline().execution.start, 1_000);
+    assert_eq!(b.timeline().spans[0].duration(0), 100);
+    assert_eq!(
+        b.caveats(),
+        ["3 event(s) are timestamped before the execution started (first: id 2)"]
+    );
+}
+
+#[test]
+fn a_well_formed_history_has_no_caveats() {
+    let mut b = TimelineBuilder::new();
+    b.extend(&[
+        event(1, 0, 0, "ExecutionStarted"),
+        named(2, 1, 1, "PassStateEntered", "P"),
+        named(3, 2, 2, "PassStateExited", "P"),
+        event(4, 3, 3, "ExecutionSucceeded"),
+    ]);
+    assert_eq!(b.caveats(), Vec::<String>::new());
+}
+
+/// `depth` Parallel states, each the only branch of the one before.
+fn nested_parallels(depth: i64) -> Vec<HistoryEvent> {
+    let mut events = vec![event(1, 0, 0, "ExecutionStarted")];
+    for level in 0..depth {
+        let entered = 2 + 2 * level;
+        let name = format!("P{level}");
+        events.push(named(
+            entered,
+            entered - 1,
+            level,
+            "ParallelStateEntered",
+            &name,
+        ));
+        events.push(event(entered + 1, entered, level, "ParallelStateStarted"));
+    }
+    events
+}
+
+#[test]
+fn nesting_is_followed_to_a_bound_and_flattened_beyond_it() {
+    let depth = MAX_NESTING as i64 + 40;
+    let mut b = TimelineBuilder::new();
+    b.extend(&nested_parallels(depth));
+    let t = b.timeline();
+    assert_eq!(t.spans.len(), depth as usize);
+    assert!(t.spans.iter().all(|s| s.path.len() <= MAX_NESTING));
+    assert_eq!(t.spans[MAX_NESTING].path.len(), MAX_NESTING);
+    assert_eq!(t.spans[MAX_NESTING + 1].path.len(), MAX_NESTING);
+    assert!(t.rows().len() >= t.spans.len());
+    let caveats = b.caveats();
+    assert_eq!(caveats.len(), 1, "{caveats:?}");
+    assert!(
+        caveats[0].starts_with("39 Parallel branch(es) or Map iteration(s) nest deeper than 16"),
+        "{caveats:?}"
+    );
+}
+
+#[test]
+fn a_far_event_id_does_not_grow_the_dense_index() {
+    let mut b = TimelineBuilder::new();
+    b.push(&event(1, 0, 0, "ExecutionStarted"));
+    b.push(&named(4_000_000, 1, 1, "PassStateEntered", "Far"));
+    b.push(&named(4_000_001, 4_000_000, 2, "PassStateExited", "Far"));
+    assert!(b.events.dense.len() < 1 << 17, "{}", b.events.dense.len());
+    assert_eq!(b.timeline().spans[0].status, SpanStatus::Succeeded);
+    // An id kept in the map stays found once the vector grows past it.
+    let mut grown = TimelineBuilder::new();
+    grown.push(&event(70_000, 0, 0, "ExecutionStarted"));
+    for id in (1..=70_001).filter(|&id| id != 70_000) {
+        grown.events.insert(id, TOP_CONTEXT);
+    }
+    assert!(grown.events.dense.len() > 70_000);
+    assert!(grown.events.contains(70_000));
+}

@@ -1,6 +1,6 @@
 //! Pure Gantt geometry, shared by the console's chart widget and `stepdeck timeline`'s text:
 //! which glyph each cell of a span's bar shows on a time window, the ruler's round ticks, and
-//! lane labels.
+//! lane labels. Times are subtracted with saturation: no window or span makes it wrap.
 
 use super::{AttemptStatus, PathSegment, Span};
 use crate::domain::Millis;
@@ -34,8 +34,8 @@ pub fn bar_cells(
     if cells == 0 {
         return out;
     }
-    let scale = cells as f64 / (to - from).max(1) as f64;
-    let x = |t: Millis| (t - from) as f64 * scale;
+    let scale = cells as f64 / to.saturating_sub(from).max(1) as f64;
+    let x = |t: Millis| t.saturating_sub(from) as f64 * scale;
     let end = span.end.unwrap_or(now).max(span.start);
     let (a, b) = (x(span.start), x(end));
     if b < 0.0 || a >= cells as f64 {
@@ -104,7 +104,7 @@ pub fn tick_step(window_ms: Millis, cells: usize, min_gap: usize) -> Millis {
     STEPS
         .into_iter()
         .find(|&s| s > needed || (s == needed && window_ms % s == 0))
-        .unwrap_or(86_400_000 * (needed / 86_400_000 + 1))
+        .unwrap_or(86_400_000_i64.saturating_mul(needed / 86_400_000 + 1))
 }
 
 /// Compact tick text: `0s`, `250ms`, `1.5s`, `3m`, `1h`.
@@ -131,15 +131,24 @@ pub fn tick_label(ms: Millis) -> String {
 pub fn ruler(window: (Millis, Millis), cells: usize) -> String {
     let mut line = vec![' '; cells];
     let (from, to) = window;
-    let width = (to - from).max(1);
+    let width = to.saturating_sub(from).max(1);
     let step = tick_step(width, cells, 8);
-    let mut tick = from.div_euclid(step) * step;
-    if tick < from {
-        tick += step;
-    }
+    // The first multiple of `step` at or after `from`; checked, for windows near the ends
+    // of the i64 range.
+    let first = from.div_euclid(step).checked_mul(step).and_then(|tick| {
+        if tick < from {
+            tick.checked_add(step)
+        } else {
+            Some(tick)
+        }
+    });
+    let mut tick = match first {
+        Some(tick) => tick,
+        None => return line.into_iter().collect(),
+    };
     let mut free_from = 0;
     while tick <= to {
-        let col = ((tick - from) as f64 * cells as f64 / width as f64).round() as usize;
+        let col = (tick.saturating_sub(from) as f64 * cells as f64 / width as f64).round() as usize;
         let label = tick_label(tick);
         if col >= free_from && col + label.len() <= cells {
             for (i, ch) in label.chars().enumerate() {
@@ -147,7 +156,10 @@ pub fn ruler(window: (Millis, Millis), cells: usize) -> String {
             }
             free_from = col + label.len() + 1;
         }
-        tick += step;
+        match tick.checked_add(step) {
+            Some(next) => tick = next,
+            None => break,
+        }
     }
     line.into_iter().collect()
 }

@@ -4,6 +4,7 @@
 
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, Outcome, error_message_from_cause};
+use std::sync::Arc;
 
 /// Index of a span in `Timeline::spans`. Stable: spans are only ever appended.
 pub type SpanId = usize;
@@ -116,7 +117,8 @@ pub struct Span {
     pub end: Option<Millis>,
     /// Task attempts; empty for states that are not tasks.
     pub attempts: Vec<Attempt>,
-    pub path: Vec<PathSegment>,
+    /// Outermost first; shared with the other spans of the same lane.
+    pub path: Arc<[PathSegment]>,
     /// Id of the `*StateEntered` event; the exit event when known.
     pub entered_event_id: i64,
     pub exited_event_id: Option<i64>,
@@ -135,7 +137,7 @@ pub struct Span {
 impl Span {
     /// Duration so far (running) or in total.
     pub fn duration(&self, now: Millis) -> Millis {
-        self.end.unwrap_or(now) - self.start
+        self.end.unwrap_or(now).saturating_sub(self.start)
     }
 
     /// Number of task attempts (1 for states that are not tasks).
@@ -148,7 +150,8 @@ impl Span {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecutionSpan {
     pub status: ExecutionStatus,
-    /// Timestamp of `ExecutionStarted` (0 before any event was seen).
+    /// Timestamp of `ExecutionStarted`; without one, of the earliest event (the builder's
+    /// caveats say so); 0 before any event was seen.
     pub start: Millis,
     pub end: Option<Millis>,
     pub input: Option<String>,

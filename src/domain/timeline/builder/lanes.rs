@@ -1,12 +1,17 @@
 //! The lanes of Parallel and Map runs: a Parallel's next branch, a Map iteration's lane
-//! (found again by its index), and new lanes under a span.
+//! (found again by its index), and new lanes under a span, at most `MAX_NESTING` deep.
 
-use super::{Lane, LaneId, TimelineBuilder};
+use super::{Lane, LaneId, MAX_NESTING, TimelineBuilder, count_first};
 use crate::domain::timeline::span::{PathSegment, SpanId};
+use std::sync::Arc;
 
 impl TimelineBuilder {
-    /// A state entered right after `ParallelStateStarted` starts the Parallel's next branch.
-    pub(super) fn open_branch(&mut self, parallel: SpanId) -> LaneId {
+    /// A state entered right after `ParallelStateStarted` (event `event_id`) starts the
+    /// Parallel's next branch.
+    pub(super) fn open_branch(&mut self, parallel: SpanId, event_id: i64) -> LaneId {
+        if let Some(lane) = self.too_deep_for_a_lane(parallel, event_id) {
+            return lane;
+        }
         let index = self.states[parallel].lanes.len();
         let segment = PathSegment::Branch {
             parallel: self.timeline.spans[parallel].name.clone(),
@@ -17,9 +22,13 @@ impl TimelineBuilder {
         lane
     }
 
-    /// The lane of iteration `index` of a Map span, created on first use.
-    pub(super) fn iteration_lane(&mut self, map: SpanId, index: u32) -> LaneId {
+    /// The lane of iteration `index` of a Map span, created on first use (by event
+    /// `event_id`).
+    pub(super) fn iteration_lane(&mut self, map: SpanId, index: u32, event_id: i64) -> LaneId {
         if let Some(lane) = self.find_lane(map, index) {
+            return lane;
+        }
+        if let Some(lane) = self.too_deep_for_a_lane(map, event_id) {
             return lane;
         }
         let segment = PathSegment::Iteration {
@@ -47,10 +56,23 @@ impl TimelineBuilder {
             .map(|i| lanes[i])
     }
 
+    /// A lane under `owner` would nest deeper than `MAX_NESTING`: the owner's own lane takes
+    /// its states instead (counted as a caveat). Bounds every path and every walk up the lanes.
+    fn too_deep_for_a_lane(&mut self, owner: SpanId, event_id: i64) -> Option<LaneId> {
+        if self.timeline.spans[owner].path.len() < MAX_NESTING {
+            return None;
+        }
+        count_first(&mut self.oddities.too_deep, event_id);
+        Some(self.states[owner].lane)
+    }
+
     pub(super) fn new_lane(&mut self, owner: SpanId, segment: PathSegment, order: u32) -> LaneId {
-        let mut path = Vec::with_capacity(self.timeline.spans[owner].path.len() + 1);
-        path.extend_from_slice(&self.timeline.spans[owner].path);
-        path.push(segment);
+        let owner_path = &self.timeline.spans[owner].path;
+        let path: Arc<[PathSegment]> = owner_path
+            .iter()
+            .cloned()
+            .chain(std::iter::once(segment))
+            .collect();
         self.lanes.push(Lane {
             owner: Some(owner),
             path,

@@ -1,0 +1,575 @@
+//! Reading a history from the AWS CLI's JSON straight into `HistoryEvent`s: serde visitors over
+//! the text or a stream, with no `serde_json::Value` tree in between and every string moved,
+//! not copied, into its event, so memory follows what is kept rather than a multiple of the
+//! file. Refuses what cannot be right in an event or across events; errors name the event's
+//! index, its id and the field.
+
+use crate::domain::history::{EventDetails, EventType, HistoryEvent};
+use crate::domain::time::{millis_from_epoch_seconds, parse_timestamp_text};
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Why a history could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The stream failed (the caller knows which file or pipe it was).
+    Io(std::io::Error),
+    /// The text is not a history: not JSON, or an event that cannot be right.
+    Invalid(String),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(error) => write!(f, "{error}"),
+            ReadError::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Parses the AWS CLI's JSON; errors name the event index and the field that is wrong.
+///
+/// Accepts `{"events": [...], "nextToken": ...}` (what the CLI prints) or a bare array of
+/// events. Every `…EventDetails` object of an event is folded into the flat `EventDetails`, so
+/// event types this code does not know yet still keep their name, error and cause.
+pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
+    let events = serde_json::from_str::<Events>(json).map_err(|e| invalid(e).to_string())?;
+    check_unique_ids(&events.0)?;
+    Ok(events.0)
+}
+
+/// `parse_history` from a stream, which is read to its end but never held whole: give it a
+/// buffered reader, bounded by the caller if the source may be endless.
+pub fn read_history(reader: impl std::io::Read) -> Result<Vec<HistoryEvent>, ReadError> {
+    let events = serde_json::from_reader::<_, Events>(reader).map_err(invalid)?;
+    check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
+    Ok(events.0)
+}
+
+fn invalid(error: serde_json::Error) -> ReadError {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Io => ReadError::Io(error.into()),
+        Category::Syntax | Category::Eof => ReadError::Invalid(format!("not valid JSON: {error}")),
+        // Our own messages (and serde's about shapes), with the line and column appended.
+        Category::Data => ReadError::Invalid(error.to_string()),
+    }
+}
+
+/// Events are numbered once each: a second event with an id would be silently dropped by the
+/// builder (it takes a repeated id for a page fetched twice), leaving a state running inside
+/// a finished execution.
+fn check_unique_ids(events: &[HistoryEvent]) -> Result<(), String> {
+    let mut ids: Vec<(i64, usize)> = events.iter().map(|e| e.id).zip(0..).collect();
+    ids.sort_unstable();
+    match ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        None => Ok(()),
+        Some(w) => Err(format!(
+            "event #{} (id {}): the id is used again (first by event #{}); every event of a \
+             history has an id of its own",
+            w[1].1, w[1].0, w[0].1
+        )),
+    }
+}
+
+/// The whole document: `{"events": [...], …}` or a bare array of events.
+struct Events(Vec<HistoryEvent>);
+
+impl<'de> Deserialize<'de> for Events {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RootVisitor)
+    }
+}
+
+struct RootVisitor;
+
+impl<'de> Visitor<'de> for RootVisitor {
+    type Value = Events;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with an `events` array or an array of events")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Events, A::Error> {
+        EventListVisitor.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Events, A::Error> {
+        let mut events = None;
+        while let Some(key) = map.next_key::<RootKey>()? {
+            match key {
+                RootKey::Events if events.is_some() => {
+                    return Err(de::Error::custom("`events` appears twice"));
+                }
+                RootKey::Events => events = Some(map.next_value::<EventList>()?.0),
+                RootKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        events.map(Events).ok_or_else(|| {
+            de::Error::custom(
+                "expected the output of `aws stepfunctions get-execution-history`: an object \
+                 with an `events` array (or a bare array of events)",
+            )
+        })
+    }
+}
+
+enum RootKey {
+    Events,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RootKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RootKeyVisitor;
+        impl<'de> Visitor<'de> for RootKeyVisitor {
+            type Value = RootKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<RootKey, E> {
+                Ok(match key {
+                    "events" => RootKey::Events,
+                    _ => RootKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(RootKeyVisitor)
+    }
+}
+
+/// The value of `events`, which must be an array.
+struct EventList(Vec<HistoryEvent>);
+
+impl<'de> Deserialize<'de> for EventList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(EventList(deserializer.deserialize_any(EventListVisitor)?.0))
+    }
+}
+
+struct EventListVisitor;
+
+impl<'de> Visitor<'de> for EventListVisitor {
+    type Value = Events;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`events` to be an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Events, A::Error> {
+        let mut events = Vec::new();
+        while let Some(event) = seq.next_element_seed(EventSeed {
+            index: events.len(),
+        })? {
+            events.push(event);
+        }
+        Ok(Events(events))
+    }
+}
+
+/// One event, known by its position in the array until its id is read.
+struct EventSeed {
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for EventSeed {
+    type Value = HistoryEvent;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<HistoryEvent, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventSeed {
+    type Value = HistoryEvent;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "event #{} to be an object", self.index)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HistoryEvent, A::Error> {
+        let mut raw = RawEvent::default();
+        while let Some(key) = map.next_key::<EventKey>()? {
+            match key {
+                EventKey::Id => raw.id = Some(map.next_value()?),
+                EventKey::PreviousEventId => raw.previous_event_id = Some(map.next_value()?),
+                EventKey::Type => raw.event_type = Some(map.next_value()?),
+                EventKey::Timestamp => raw.timestamp = Some(map.next_value()?),
+                EventKey::Details(key) => raw.details.push((key, map.next_value()?)),
+                EventKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        // Fields come in any order: the event is checked once all of it is known.
+        raw.into_event(self.index).map_err(de::Error::custom)
+    }
+}
+
+/// The fields of an event as found, before they are checked.
+#[derive(Default)]
+struct RawEvent {
+    id: Option<Scalar>,
+    previous_event_id: Option<Scalar>,
+    event_type: Option<Scalar>,
+    timestamp: Option<Scalar>,
+    /// Every `…EventDetails` key, in the order of the file.
+    details: Vec<(String, RawDetails)>,
+}
+
+impl RawEvent {
+    fn into_event(self, index: usize) -> Result<HistoryEvent, String> {
+        let at = |field: &str, problem: &str| format!("event #{index}: `{field}` {problem}");
+        let id = match self.id {
+            None => return Err(at("id", "is missing")),
+            Some(value) => match value.integer() {
+                Some(id) if id >= 1 => id,
+                _ => return Err(at("id", "must be a positive integer")),
+            },
+        };
+        // From here on the id is the more useful handle for a reader of the file.
+        let at =
+            |field: &str, problem: &str| format!("event #{index} (id {id}): `{field}` {problem}");
+        let previous_event_id = match self.previous_event_id {
+            None | Some(Scalar::Null) => 0,
+            Some(value) => match value.integer() {
+                Some(previous) if previous >= 0 => previous,
+                _ => return Err(at("previousEventId", "must be a non-negative integer")),
+            },
+        };
+        let event_type = match self.event_type {
+            Some(Scalar::Text(name)) => EventType::parse(&name),
+            Some(_) => return Err(at("type", "must be a string")),
+            None => return Err(at("type", "is missing")),
+        };
+        let timestamp = match self.timestamp {
+            None => return Err(at("timestamp", "is missing")),
+            Some(value) => value.timestamp().ok_or_else(|| {
+                at(
+                    "timestamp",
+                    "must be an ISO-8601 string or a number of epoch seconds, from 1970 to 9999",
+                )
+            })?,
+        };
+        let mut details = EventDetails::default();
+        for (key, raw) in self.details {
+            match raw {
+                RawDetails::Null => {}
+                RawDetails::NotAnObject => return Err(at(&key, "must be an object")),
+                RawDetails::Fields(fields) => fields
+                    .merge_into(&mut details)
+                    .map_err(|(field, problem)| at(&format!("{key}.{field}"), problem))?,
+            }
+        }
+        Ok(HistoryEvent {
+            id,
+            previous_event_id,
+            timestamp,
+            event_type,
+            details,
+        })
+    }
+}
+
+enum EventKey {
+    Id,
+    PreviousEventId,
+    Type,
+    Timestamp,
+    Details(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for EventKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EventKeyVisitor;
+        impl<'de> Visitor<'de> for EventKeyVisitor {
+            type Value = EventKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<EventKey, E> {
+                Ok(match key {
+                    "id" => EventKey::Id,
+                    "previousEventId" => EventKey::PreviousEventId,
+                    "type" => EventKey::Type,
+                    "timestamp" => EventKey::Timestamp,
+                    key if key.ends_with("EventDetails") => EventKey::Details(key.to_string()),
+                    _ => EventKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(EventKeyVisitor)
+    }
+}
+
+/// Any JSON value, kept only when it is a scalar: the reader checks types itself so that its
+/// errors can name the event and the field. Arrays and objects are skipped, not built.
+enum Scalar {
+    Null,
+    Bool,
+    Integer(i64),
+    Unsigned(u64),
+    Float(f64),
+    Text(String),
+    Compound,
+}
+
+impl Scalar {
+    /// Ids are integers; tolerate them written as strings of digits, as some tools re-export
+    /// them.
+    fn integer(&self) -> Option<i64> {
+        match self {
+            Scalar::Integer(n) => Some(*n),
+            Scalar::Unsigned(n) => i64::try_from(*n).ok(),
+            Scalar::Text(text) => text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn count(&self) -> Option<u32> {
+        match self {
+            Scalar::Integer(n) => u32::try_from(*n).ok(),
+            Scalar::Unsigned(n) => u32::try_from(*n).ok(),
+            _ => None,
+        }
+    }
+
+    fn timestamp(&self) -> Option<crate::domain::Millis> {
+        match self {
+            Scalar::Integer(seconds) => millis_from_epoch_seconds(*seconds as f64),
+            Scalar::Unsigned(seconds) => millis_from_epoch_seconds(*seconds as f64),
+            Scalar::Float(seconds) => millis_from_epoch_seconds(*seconds),
+            Scalar::Text(text) => parse_timestamp_text(text),
+            Scalar::Null | Scalar::Bool | Scalar::Compound => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool)
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Integer(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Unsigned(n))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Float(n))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(text.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(text))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Compound)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Compound)
+    }
+}
+
+/// The text fields of `EventDetails`, by their AWS names.
+const TEXT_FIELDS: [&str; 9] = [
+    "name",
+    "input",
+    "output",
+    "error",
+    "cause",
+    "resourceType",
+    "resource",
+    "parameters",
+    "roleArn",
+];
+
+/// A `…EventDetails` value as found.
+enum RawDetails {
+    Null,
+    NotAnObject,
+    Fields(Box<DetailFields>),
+}
+
+#[derive(Default)]
+struct DetailFields {
+    /// In the order of `TEXT_FIELDS`.
+    text: [Option<Scalar>; 9],
+    index: Option<Scalar>,
+    length: Option<Scalar>,
+}
+
+impl DetailFields {
+    /// Folds these fields into `details` (later objects win, as in the file's order).
+    fn merge_into(
+        self: Box<Self>,
+        details: &mut EventDetails,
+    ) -> Result<(), (&'static str, &'static str)> {
+        let slots: [&mut Option<String>; 9] = [
+            &mut details.name,
+            &mut details.input,
+            &mut details.output,
+            &mut details.error,
+            &mut details.cause,
+            &mut details.resource_type,
+            &mut details.resource,
+            &mut details.parameters,
+            &mut details.role_arn,
+        ];
+        for ((name, slot), value) in TEXT_FIELDS.into_iter().zip(slots).zip(self.text) {
+            match value {
+                None | Some(Scalar::Null) => {}
+                Some(Scalar::Text(text)) => *slot = Some(text),
+                Some(_) => return Err((name, "must be a string")),
+            }
+        }
+        let counts = [
+            ("index", self.index, &mut details.index),
+            ("length", self.length, &mut details.length),
+        ];
+        for (name, value, slot) in counts {
+            match value {
+                None | Some(Scalar::Null) => {}
+                Some(value) => {
+                    *slot = Some(
+                        value
+                            .count()
+                            .ok_or((name, "must be a non-negative integer"))?,
+                    )
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RawDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DetailsVisitor)
+    }
+}
+
+struct DetailsVisitor;
+
+impl<'de> Visitor<'de> for DetailsVisitor {
+    type Value = RawDetails;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<RawDetails, E> {
+        Ok(RawDetails::Null)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDetails, A::Error> {
+        let mut fields = Box::<DetailFields>::default();
+        while let Some(key) = map.next_key::<DetailKey>()? {
+            let slot = match key {
+                DetailKey::Text(i) => &mut fields.text[i],
+                DetailKey::Index => &mut fields.index,
+                DetailKey::Length => &mut fields.length,
+                DetailKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(RawDetails::Fields(fields))
+    }
+
+    // Any other value is the wrong shape: skipped here, reported once the event's id is known.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawDetails, E> {
+        Ok(RawDetails::NotAnObject)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawDetails, E> {
+        Ok(RawDetails::NotAnObject)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawDetails, E> {
+        Ok(RawDetails::NotAnObject)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawDetails, E> {
+        Ok(RawDetails::NotAnObject)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawDetails, E> {
+        Ok(RawDetails::NotAnObject)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawDetails, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(RawDetails::NotAnObject)
+    }
+}
+
+enum DetailKey {
+    Text(usize),
+    Index,
+    Length,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for DetailKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DetailKeyVisitor;
+        impl<'de> Visitor<'de> for DetailKeyVisitor {
+            type Value = DetailKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<DetailKey, E> {
+                Ok(match key {
+                    "index" => DetailKey::Index,
+                    "length" => DetailKey::Length,
+                    key => TEXT_FIELDS
+                        .iter()
+                        .position(|&name| name == key)
+                        .map_or(DetailKey::Other, DetailKey::Text),
+                })
+            }
+        }
+        deserializer.deserialize_str(DetailKeyVisitor)
+    }
+}
