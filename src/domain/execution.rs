@@ -154,7 +154,8 @@ pub struct ExecutionSummary {
 impl ExecutionSummary {
     /// Duration so far (running) or in total.
     pub fn duration(&self, now: Millis) -> Millis {
-        self.stop.unwrap_or(now) - self.start
+        // Saturating: timestamps come from AWS or a file and may be anything.
+        self.stop.unwrap_or(now).saturating_sub(self.start)
     }
 }
 
