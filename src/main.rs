@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::App;
 use stepdeck::backend::Backend;
-use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
+use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
@@ -43,13 +43,13 @@ struct Cli {
     #[arg(long, value_name = "NAME|ARN")]
     state_machine: Option<String>,
 
-    /// List refresh interval in seconds (floor 1).
-    #[arg(long, value_name = "SECONDS")]
+    /// List refresh interval in seconds (1 to 86400).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_refresh_seconds)]
     refresh: Option<f64>,
 
-    /// Sandbox: start a new run every N seconds (0 = no trickle).
-    #[arg(long, value_name = "SECONDS")]
-    trickle: Option<f64>,
+    /// Sandbox: start a new run every N seconds (0 = no trickle, else 1 to 86400).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_trickle)]
+    trickle: Option<Trickle>,
 
     /// Sandbox: seed of the random durations and transient failures (for reproducible demos).
     #[arg(long)]
@@ -147,7 +147,9 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
-            let backend = LocalSandbox::start(sandbox_options(&cli, &settings));
+            let (sandbox, sandbox_problems) = sandbox_options(&cli, &settings);
+            problems.extend(sandbox_problems);
+            let backend = LocalSandbox::start(sandbox);
             // The sandbox's photo bucket backs the built-in test cases.
             let options = session.app_options(
                 &settings,
@@ -200,23 +202,60 @@ enum StartError {
     Terminal(String),
 }
 
-fn sandbox_options(cli: &Cli, settings: &Settings) -> SandboxOptions {
+/// `--refresh`: a finite number of seconds from 1 to a day. (A NaN or infinite interval made
+/// the list refresh always due.)
+fn parse_refresh_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (1.0..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err("seconds between list refreshes: a number from 1 to 86400".into()),
+    }
+}
+
+/// `--trickle`: seconds between sandbox runs, as the sandbox bounds them.
+#[derive(Debug, Clone, Copy)]
+struct Trickle(Option<Duration>);
+
+fn parse_trickle(text: &str) -> Result<Trickle, String> {
+    let seconds = text.trim().parse::<f64>().map_err(|_| {
+        "seconds between runs: 0 (no trickle) or a number from 1 to 86400".to_string()
+    })?;
+    trickle_interval(seconds).map(Trickle)
+}
+
+/// The sandbox's options from the flags and the settings, and what was wrong with the
+/// settings' numbers (their defaults are used instead). The flags were checked when parsed.
+fn sandbox_options(cli: &Cli, settings: &Settings) -> (SandboxOptions, Vec<String>) {
     let defaults = SandboxOptions::default();
-    let trickle_seconds = cli.trickle.or(settings.sandbox.trickle_seconds);
-    SandboxOptions {
+    let mut problems = Vec::new();
+    let trickle_every = match (cli.trickle, settings.sandbox.trickle_seconds) {
+        (Some(Trickle(every)), _) => every,
+        (None, Some(seconds)) => trickle_interval(seconds).unwrap_or_else(|why| {
+            problems.push(format!(
+                "settings: sandbox.trickle_seconds = {seconds}: {why}; the default is used"
+            ));
+            defaults.trickle_every
+        }),
+        (None, None) => defaults.trickle_every,
+    };
+    let transient_failure_rate = match settings.sandbox.transient_failure_rate {
+        Some(rate) if (0.0..=1.0).contains(&rate) => rate,
+        Some(rate) => {
+            problems.push(format!(
+                "settings: sandbox.transient_failure_rate = {rate}: a chance from 0 to 1; \
+                 the default is used"
+            ));
+            defaults.transient_failure_rate
+        }
+        None => defaults.transient_failure_rate,
+    };
+    let options = SandboxOptions {
         epoch_base_ms: runtime::wall_clock_ms(),
         rng_seed: cli.seed.unwrap_or_else(|| runtime::wall_clock_ms() as u64),
         seed_runs: settings.sandbox.seed_runs.unwrap_or(defaults.seed_runs),
-        trickle_every: match trickle_seconds {
-            Some(s) if s <= 0.0 => None,
-            Some(s) => Some(Duration::from_secs_f64(s)),
-            None => defaults.trickle_every,
-        },
-        transient_failure_rate: settings
-            .sandbox
-            .transient_failure_rate
-            .unwrap_or(defaults.transient_failure_rate),
-    }
+        trickle_every,
+        transient_failure_rate,
+    };
+    (options, problems)
 }
 
 /// The compiled-in keymap, overridden by the user's file. A file named explicitly with

@@ -1,1 +1,97 @@
 //! `stepdeck` (the console) as a process: refused flags and environments, signals, the terminal.
+//!
+//! Refusals happen before any connection or terminal setup, so those tests need neither a
+//! network nor a terminal.
+
+use std::borrow::BorrowMut;
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A directory of its own for one test, standing in for `$HOME` so the machine's AWS and
+/// stepdeck files play no part. Removed when dropped.
+struct Home(PathBuf);
+
+impl Home {
+    fn new() -> Home {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "stepdeck-console-test-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir_all(path.join(".aws")).unwrap();
+        Home(path)
+    }
+
+    /// The console's command with only this home's environment: no AWS variable of the
+    /// machine leaks in.
+    fn stepdeck(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_stepdeck"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.0)
+            .env("XDG_CONFIG_HOME", self.0.join(".config"))
+            .env("XDG_DATA_HOME", self.0.join(".local/share"))
+            .env("AWS_CONFIG_FILE", self.0.join(".aws/config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.0.join(".aws/credentials"),
+            )
+            .env("TERM", "xterm-256color")
+            // No graphics-protocol query: nobody answers it in a test.
+            .env("STEPDECK_IMAGES", "halfblocks");
+        command
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the console without a terminal (stdin empty, stdout and stderr captured).
+fn run(mut command: impl BorrowMut<Command>) -> Output {
+    command.borrow_mut().stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exit 2 and a message on stderr holding every one of `words`, nothing on stdout (no escape
+/// codes), no panic.
+fn assert_refused(output: &Output, words: &[&str]) {
+    let message = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    for word in words {
+        assert!(message.contains(word), "`{word}` missing from: {message}");
+    }
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(output.stdout.is_empty(), "stdout: {:?}", output.stdout);
+}
+
+#[test]
+fn numbers_that_cannot_be_used_are_refused_with_the_flag_named() {
+    let home = Home::new();
+    let cases = [
+        ("--trickle", "NaN"),
+        ("--trickle", "inf"),
+        ("--trickle", "1e20"),
+        ("--trickle", "-1"),
+        ("--trickle", "0.001"),
+        ("--refresh", "NaN"),
+        ("--refresh", "inf"),
+        ("--refresh", "1e300"),
+        ("--refresh", "0"),
+        ("--refresh", "-5"),
+    ];
+    for (flag, value) in cases {
+        let output = run(home.stepdeck(&["--local", &format!("{flag}={value}")]));
+        assert_refused(&output, &[flag, "a number from 1 to 86400"]);
+    }
+}
