@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::App;
 use stepdeck::backend::Backend;
+use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
@@ -32,11 +33,11 @@ struct Cli {
     profile: Option<String>,
 
     /// AWS: region (default: $AWS_REGION, else the profile's region).
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     region: Option<String>,
 
     /// AWS: custom endpoint for all services, e.g. http://127.0.0.1:5000 for moto or LocalStack.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     endpoint_url: Option<String>,
 
     /// State machine to open first (name or ARN).
@@ -100,6 +101,12 @@ fn main() -> ExitCode {
             }
         };
     }
+    if !cli.local
+        && let Err(message) = check_aws_environment(|name| std::env::var_os(name))
+    {
+        eprintln!("stepdeck: {message}");
+        return ExitCode::from(2);
+    }
     if let Some(path) = &cli.log
         && let Err(message) = init_log(path)
     {
@@ -160,8 +167,9 @@ fn main() -> ExitCode {
             );
             (backend, options, None)
         } else {
-            // Only a missing region fails here (credentials are checked on first use, inside
-            // the console); say so before any terminal setup.
+            // Connecting reads the profile files only (credentials are checked on first use,
+            // inside the console): an unknown profile, a missing or malformed region or
+            // endpoint are refused here, before any terminal setup.
             let (backend, target) = session
                 .connect(cli.profile.clone(), cli.region.clone())
                 .await
@@ -220,6 +228,43 @@ fn parse_trickle(text: &str) -> Result<Trickle, String> {
         "seconds between runs: 0 (no trickle) or a number from 1 to 86400".to_string()
     })?;
     trickle_interval(seconds).map(Trickle)
+}
+
+/// `--region`: non-empty and shaped like a region name.
+fn parse_region(text: &str) -> Result<String, String> {
+    check_region_name(text)?;
+    Ok(text.to_string())
+}
+
+/// `--endpoint-url`: an http(s) URL with a host.
+fn parse_endpoint_url(text: &str) -> Result<String, String> {
+    check_endpoint_url(text)?;
+    Ok(text.to_string())
+}
+
+/// The environment the AWS SDK reads without asking: endpoint variables that are set but
+/// empty or malformed (an empty one panics inside the SDK), and region variables that are set
+/// to something that is not a region. An empty region variable is left to the SDK, which
+/// treats it as unset.
+fn check_aws_environment(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<(), String> {
+    let text = |name: &str| var(name).map(|value| value.to_string_lossy().into_owned());
+    for name in ENDPOINT_VARIABLES {
+        if let Some(value) = text(name) {
+            check_endpoint_url(&value).map_err(|why| {
+                format!(
+                    "{name}={} cannot be used as an endpoint: {why}",
+                    quoted(&value)
+                )
+            })?;
+        }
+    }
+    for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if let Some(value) = text(name).filter(|value| !value.is_empty()) {
+            check_region_name(&value)
+                .map_err(|why| format!("{name}={} cannot be used: {why}", quoted(&value)))?;
+        }
+    }
+    Ok(())
 }
 
 /// The sandbox's options from the flags and the settings, and what was wrong with the

@@ -25,6 +25,12 @@ impl Home {
         Home(path)
     }
 
+    /// `~/.aws/config` with `text`.
+    fn aws_config(self, text: &str) -> Home {
+        fs::write(self.0.join(".aws/config"), text).unwrap();
+        self
+    }
+
     /// The console's command with only this home's environment: no AWS variable of the
     /// machine leaks in.
     fn stepdeck(&self, args: &[&str]) -> Command {
@@ -94,4 +100,58 @@ fn numbers_that_cannot_be_used_are_refused_with_the_flag_named() {
         let output = run(home.stepdeck(&["--local", &format!("{flag}={value}")]));
         assert_refused(&output, &[flag, "a number from 1 to 86400"]);
     }
+}
+
+#[test]
+fn an_empty_or_malformed_endpoint_is_refused_in_plain_words() {
+    let home = Home::new();
+    for (value, why) in [("", "empty"), ("notaurl", "http:// or https://")] {
+        let flag = format!("--endpoint-url={value}");
+        let output = run(home.stepdeck(&["--region", "eu-west-1", &flag]));
+        assert_refused(&output, &["--endpoint-url", why]);
+    }
+    // An unset shell variable: `AWS_ENDPOINT_URL=$ENDPOINT stepdeck`.
+    for (variable, value, why) in [
+        ("AWS_ENDPOINT_URL", "", "empty"),
+        (
+            "AWS_ENDPOINT_URL_SFN",
+            "localhost:5000",
+            "http:// or https://",
+        ),
+    ] {
+        let output = run(home
+            .stepdeck(&["--region", "eu-west-1"])
+            .env(variable, value));
+        assert_refused(&output, &[variable, why]);
+    }
+}
+
+#[test]
+fn an_empty_or_garbage_region_is_refused_wherever_it_comes_from() {
+    let home = Home::new().aws_config("[default]\nregion = moon base\n");
+    for flag in ["--region=", "--region=garbage", "--region=EU-WEST-1"] {
+        let output = run(home.stepdeck(&[flag]));
+        assert_refused(&output, &["--region"]);
+    }
+    let output = run(home.stepdeck(&[]).env("AWS_REGION", "garbage"));
+    assert_refused(&output, &["AWS_REGION", "`garbage`", "not shaped like"]);
+    // The profile's own region, read by the SDK.
+    let output = run(home.stepdeck(&[]));
+    assert_refused(&output, &["`moon base`", "region"]);
+}
+
+#[test]
+fn an_unknown_profile_is_named() {
+    let home = Home::new().aws_config("[profile prod]\nregion = eu-west-1\n");
+    let output = run(home.stepdeck(&["--profile", "doesnotexist"]));
+    assert_refused(
+        &output,
+        &[
+            "profile `doesnotexist` is not in",
+            ".aws/config",
+            ".aws/credentials",
+        ],
+    );
+    let output = run(home.stepdeck(&[]).env("AWS_PROFILE", "nope"));
+    assert_refused(&output, &["profile `nope` (from AWS_PROFILE) is not in"]);
 }
