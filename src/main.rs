@@ -154,6 +154,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
+            require_terminal()?;
             let (sandbox, sandbox_problems) = sandbox_options(&cli, &settings);
             problems.extend(sandbox_problems);
             let backend = LocalSandbox::start(sandbox);
@@ -174,6 +175,7 @@ fn main() -> ExitCode {
                 .connect(cli.profile.clone(), cli.region.clone())
                 .await
                 .map_err(StartError::Backend)?;
+            require_terminal()?;
             let mut options = session.app_options(
                 &settings.for_target(&target),
                 &picks,
@@ -197,6 +199,13 @@ fn main() -> ExitCode {
             eprintln!("stepdeck: {message}\n(or run `stepdeck --local` for the embedded sandbox)");
             ExitCode::from(2)
         }
+        Err(StartError::NotATerminal) => {
+            eprintln!(
+                "stepdeck: the console needs a terminal (standard input and output both); for \
+                 scripts, `stepdeck timeline` prints an execution's timeline as text or JSON"
+            );
+            ExitCode::from(2)
+        }
         Err(StartError::Terminal(message)) => {
             eprintln!("stepdeck: terminal error: {message}");
             ExitCode::FAILURE
@@ -207,7 +216,21 @@ fn main() -> ExitCode {
 /// Why the console could not start.
 enum StartError {
     Backend(String),
+    /// Standard input or output is not a terminal (redirected, piped, or no TTY at all).
+    NotATerminal,
     Terminal(String),
+}
+
+/// The console draws on standard output and reads keys from standard input: both must be a
+/// terminal. Checked before any terminal setup, so a redirected stdout receives no escape
+/// codes and a session without a TTY gets words instead of "No such device or address".
+fn require_terminal() -> Result<(), StartError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(StartError::NotATerminal)
+    }
 }
 
 /// `--refresh`: a finite number of seconds from 1 to a day. (A NaN or infinite interval made

@@ -9,6 +9,16 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+const SANDBOX: [&str; 7] = [
+    "--local",
+    "--seed",
+    "7",
+    "--config",
+    "/dev/null",
+    "--trickle",
+    "0",
+];
+
 /// A directory of its own for one test, standing in for `$HOME` so the machine's AWS and
 /// stepdeck files play no part. Removed when dropped.
 struct Home(PathBuf);
@@ -100,6 +110,17 @@ fn numbers_that_cannot_be_used_are_refused_with_the_flag_named() {
         let output = run(home.stepdeck(&["--local", &format!("{flag}={value}")]));
         assert_refused(&output, &[flag, "a number from 1 to 86400"]);
     }
+    // The bounds themselves pass, and the console stops only for want of a terminal.
+    for (flag, value) in [
+        ("--trickle", "0"),
+        ("--trickle", "1"),
+        ("--trickle", "86400"),
+        ("--refresh", "1"),
+        ("--refresh", "86400"),
+    ] {
+        let output = run(home.stepdeck(&["--local", flag, value]));
+        assert_refused(&output, &["needs a terminal"]);
+    }
 }
 
 #[test]
@@ -154,4 +175,14 @@ fn an_unknown_profile_is_named() {
     );
     let output = run(home.stepdeck(&[]).env("AWS_PROFILE", "nope"));
     assert_refused(&output, &["profile `nope` (from AWS_PROFILE) is not in"]);
+}
+
+#[test]
+fn without_a_terminal_the_console_says_it_needs_one() {
+    let home = Home::new().aws_config("[profile prod]\nregion = eu-west-1\n");
+    let output = run(home.stepdeck(&SANDBOX));
+    assert_refused(&output, &["needs a terminal", "stepdeck timeline"]);
+    // A known profile and region pass their checks and stop at the same place.
+    let output = run(home.stepdeck(&["--profile", "prod"]));
+    assert_refused(&output, &["needs a terminal"]);
 }
