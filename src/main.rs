@@ -101,6 +101,9 @@ fn main() -> ExitCode {
             }
         };
     }
+    // From here on the console owns the terminal: a panic on any thread must give it back
+    // and end the process, not leave a dead screen behind.
+    runtime::terminal::end_process_on_panic();
     if !cli.local
         && let Err(message) = check_aws_environment(|name| std::env::var_os(name))
     {
@@ -194,7 +197,7 @@ fn main() -> ExitCode {
     // Background tasks (sandbox runs, in-flight requests) must not hold the exit hostage.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => ExitCode::from(ending.exit_status()),
         Err(StartError::Backend(message)) => {
             eprintln!("stepdeck: {message}\n(or run `stepdeck --local` for the embedded sandbox)");
             ExitCode::from(2)

@@ -20,6 +20,8 @@ pub type Generation = u64;
 pub enum Msg {
     /// A key press (releases and repeats are filtered out by the runtime).
     Key(KeyEvent),
+    /// A remark from the runtime, shown as a notice (e.g. why ctrl-z did not suspend).
+    Notice(String),
     /// The terminal was resized (width, height).
     Resize(u16, u16),
     /// Time advanced; the only way `App::now` changes.
