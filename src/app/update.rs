@@ -32,6 +32,12 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects.extend(app.describe_visible_rows());
             effects
         }
+        Msg::Paste(text) => {
+            let mut effects = keys::on_paste(app, text);
+            // A filter that changed brings other rows on screen.
+            effects.extend(app.describe_visible_rows());
+            effects
+        }
         Msg::Notice(text) => {
             app.notify(NoticeLevel::Info, text);
             Vec::new()

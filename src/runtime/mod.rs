@@ -292,7 +292,8 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Forwards key presses and resizes; key releases/repeats (kitty protocol) are not intents.
+/// Forwards key presses, pastes and resizes; key releases/repeats (kitty protocol) are not
+/// intents.
 fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = EventStream::new();
@@ -300,6 +301,8 @@ fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHan
             let msg = match event {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                // Bracketed paste: the whole paste as one message, never as keys.
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(_) => continue,
                 Err(_) => break,
             };

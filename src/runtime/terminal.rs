@@ -1,8 +1,9 @@
-//! Owns the terminal's modes: entering raw mode and the alternate screen,
+//! Owns the terminal's modes: entering raw mode, the alternate screen and bracketed paste,
 //! leaving them on every exit path (normal return, error, signals, and any panic on any thread,
 //! which ends the process), Ctrl-Z suspension and the repaint after a resume.
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::DefaultTerminal;
 use ratatui::backend::CrosstermBackend;
@@ -42,7 +43,13 @@ fn enter_modes() -> io::Result<()> {
     let _ = crossterm::terminal::disable_raw_mode();
     crossterm::terminal::enable_raw_mode()?;
     MODES_ON.store(true, Ordering::SeqCst);
-    crossterm::execute!(io::stdout(), EnterAlternateScreen, Hide)
+    // Bracketed paste: a paste arrives as one event, never as keys.
+    crossterm::execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Hide
+    )
 }
 
 /// Gives the terminal back in the shell's modes. Every step is tried even when one fails.
@@ -50,7 +57,7 @@ fn leave_modes() -> io::Result<()> {
     // Raw mode first: it has more side effects than leaving the alternate screen.
     let raw = crossterm::terminal::disable_raw_mode();
     let mut stdout = io::stdout();
-    let screen = crossterm::execute!(stdout, LeaveAlternateScreen, Show);
+    let screen = crossterm::execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = stdout.flush();
     MODES_ON.store(false, Ordering::SeqCst);
     raw.and(screen)
@@ -76,7 +83,7 @@ impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
         enter_modes()?;
         // Built by hand rather than with `ratatui::try_init`: that installs a panic hook which
-        // restores the terminal but lets the process run on.
+        // restores the terminal but lets the process run on, and it knows no bracketed paste.
         let terminal = ratatui::Terminal::new(CrosstermBackend::new(io::stdout()));
         match terminal {
             Ok(terminal) => Ok(TerminalGuard { terminal }),

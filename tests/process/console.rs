@@ -561,3 +561,25 @@ fn a_panic_in_a_background_task_ends_the_console_with_the_terminal_restored() {
         tail(&text)
     );
 }
+
+#[test]
+fn a_paste_is_one_event_never_keys() {
+    let _one = ONE_CONSOLE.lock().unwrap_or_else(|e| e.into_inner());
+    let home = Home::new();
+    let mut console = Console::start(&home, JobControl::Default, &[]);
+    assert!(
+        console.text_since(0).contains("\x1b[?2004h"),
+        "bracketed paste is asked for"
+    );
+    let mark = console.output.len();
+    // What a terminal sends for a pasted `q` (quit, if it were read as a key) and a newline.
+    console.type_keys(b"\x1b[200~q\r\x1b[201~");
+    console.wait_for("paste ignored", mark);
+    console.type_keys(b"q");
+    let (status, text) = console.wait_exit();
+    assert_eq!(status.code(), Some(0), "{:?}", tail(&text));
+    assert!(
+        text.rfind("\x1b[?2004l") > text.rfind("\x1b[?2004h"),
+        "bracketed paste is turned off on the way out"
+    );
+}
