@@ -139,8 +139,8 @@ pub async fn run(
                         dirty = true;
                     }
                     Suspension::NoJobControl => pending.push(Msg::Notice(
-                        "ctrl-z: no job control here (SIGTSTP is ignored), so the console \
-                         keeps running"
+                        "ctrl-z: no job control here (no shell to resume a stopped console), \
+                         so it keeps running"
                             .into(),
                     )),
                 },

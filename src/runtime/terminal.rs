@@ -38,10 +38,14 @@ pub fn end_process_on_panic() {
 }
 
 fn enter_modes() -> io::Result<()> {
-    // Re-applied from scratch: after a stop the shell may have reset the terminal while
-    // crossterm still believes raw mode is on (and would then skip enabling it).
-    let _ = crossterm::terminal::disable_raw_mode();
-    crossterm::terminal::enable_raw_mode()?;
+    // After a stop the shell may have reset the terminal while crossterm still believes raw
+    // mode is on (and would skip enabling it): then forget and enable again. Only then: a
+    // round trip through cooked mode while raw is intact would turn a ctrl-z typed meanwhile
+    // into a signal or drop it.
+    if !input_is_raw() {
+        let _ = crossterm::terminal::disable_raw_mode();
+        crossterm::terminal::enable_raw_mode()?;
+    }
     MODES_ON.store(true, Ordering::SeqCst);
     // Bracketed paste: a paste arrives as one event, never as keys.
     crossterm::execute!(
@@ -69,8 +73,10 @@ pub enum Suspension {
     /// The process was stopped and has been resumed (or the stop was discarded by the kernel,
     /// for a process group no shell watches); the terminal is the console's again.
     Resumed,
-    /// SIGTSTP is ignored (started without job control, e.g. under `nohup`): stopping would
-    /// do nothing, so the console keeps the terminal and says why.
+    /// No job control: SIGTSTP is ignored (e.g. under `nohup`), or no shell could resume the
+    /// console (it runs in its session leader's process group, as under `tmux new
+    /// 'stepdeck'`, and the kernel discards the stop). The console keeps the terminal and
+    /// says why.
     NoJobControl,
 }
 
@@ -97,7 +103,7 @@ impl TerminalGuard {
     /// Ctrl-Z: give the shell back a sane terminal, stop the process with SIGTSTP (what the
     /// shell's job control expects), and re-enter the console when resumed with `fg`.
     pub fn suspend(&mut self) -> io::Result<Suspension> {
-        if stop_signal_ignored() {
+        if stop_signal_ignored() || in_session_leaders_group() {
             return Ok(Suspension::NoJobControl);
         }
         leave_modes()?;
@@ -143,6 +149,23 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Whether the terminal on stdin (the one crossterm puts in raw mode) is in raw mode now:
+/// no line editing, no echo, no signals from keys.
+#[cfg(unix)]
+fn input_is_raw() -> bool {
+    // SAFETY: a zeroed termios is valid; tcgetattr only fills it.
+    unsafe {
+        let mut modes: libc::termios = std::mem::zeroed();
+        libc::tcgetattr(libc::STDIN_FILENO, &mut modes) == 0
+            && modes.c_lflag & (libc::ICANON | libc::ECHO | libc::ISIG) == 0
+    }
+}
+
+#[cfg(not(unix))]
+fn input_is_raw() -> bool {
+    false
+}
+
 /// Whether SIGTSTP is set to be ignored, in which case raising it cannot stop the process.
 #[cfg(unix)]
 fn stop_signal_ignored() -> bool {
@@ -155,7 +178,23 @@ fn stop_signal_ignored() -> bool {
     }
 }
 
+/// Whether this process is in its session leader's process group: leading the session itself
+/// (`exec stepdeck`, `setsid`), or a child of a shell without job control (`tmux new 'cmd; …'`
+/// runs `sh -c`). A job-control shell gives every job a group of its own; in the leader's
+/// group no member's parent is in another group of the session, so the group is "orphaned",
+/// the kernel discards SIGTSTP, and nobody could resume the console anyway.
+#[cfg(unix)]
+fn in_session_leaders_group() -> bool {
+    // SAFETY: getpgrp() and getsid(0) only read this process's ids.
+    unsafe { libc::getpgrp() == libc::getsid(0) }
+}
+
 #[cfg(not(unix))]
 fn stop_signal_ignored() -> bool {
+    true
+}
+
+#[cfg(not(unix))]
+fn in_session_leaders_group() -> bool {
     true
 }

@@ -58,9 +58,28 @@ impl Home {
     /// The console's command with only this home's environment: no AWS variable of the
     /// machine leaks in.
     fn stepdeck(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_stepdeck"));
+        let mut command = self.command(env!("CARGO_BIN_EXE_stepdeck"));
+        command.args(args);
         command
-            .args(args)
+    }
+
+    /// The console started by `sh -c` as a child (not exec'd: a command follows), in the
+    /// shell's process group, as `tmux new 'stepdeck …; echo'` starts it.
+    fn stepdeck_under_sh(&self, args: &[&str]) -> Command {
+        let mut command = self.command("sh");
+        command
+            .args([
+                "-c",
+                "\"$0\" \"$@\"; exit $?",
+                env!("CARGO_BIN_EXE_stepdeck"),
+            ])
+            .args(args);
+        command
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.0)
@@ -275,6 +294,12 @@ enum JobControl {
     Default,
     /// SIGTSTP ignored, as without job control (`nohup`, some process supervisors).
     Ignored,
+    /// Leading a session of its own (`setsid`, `exec stepdeck`): no shell can resume it, and
+    /// the kernel discards SIGTSTP for its ("orphaned") process group.
+    SessionLeader,
+    /// A child of `sh -c` leading the session, in the shell's group (as under `tmux new`):
+    /// orphaned too.
+    ChildOfPlainSh,
 }
 
 /// The console running in a pseudo-terminal, and everything it has written so far.
@@ -290,7 +315,10 @@ static ONE_CONSOLE: Mutex<()> = Mutex::new(());
 impl Console {
     fn start(home: &Home, job_control: JobControl, extra_env: &[(&str, &str)]) -> Console {
         let pty = Pty::open();
-        let mut command = home.stepdeck(&SANDBOX);
+        let mut command = match job_control {
+            JobControl::ChildOfPlainSh => home.stepdeck_under_sh(&SANDBOX),
+            _ => home.stepdeck(&SANDBOX),
+        };
         command
             .envs(
                 extra_env
@@ -303,15 +331,20 @@ impl Console {
         // SAFETY: only async-signal-safe calls (setpgid, signal) between fork and exec.
         unsafe {
             command.pre_exec(move || {
-                // A process group of its own inside this test's session: a stop signal then
-                // stops it (a group whose parent is in another session would be "orphaned",
-                // and the kernel discards SIGTSTP for those), and the test sees the stop.
-                if libc::setpgid(0, 0) != 0 {
+                // Otherwise a process group of its own inside this test's session: a stop
+                // signal then stops it (a group whose parent is in another session would be
+                // "orphaned", and the kernel discards SIGTSTP for those), and the test sees
+                // the stop.
+                let grouped = match job_control {
+                    JobControl::SessionLeader | JobControl::ChildOfPlainSh => libc::setsid(),
+                    JobControl::Default | JobControl::Ignored => libc::setpgid(0, 0),
+                };
+                if grouped == -1 {
                     return Err(io::Error::last_os_error());
                 }
                 let disposition = match job_control {
-                    JobControl::Default => libc::SIG_DFL,
                     JobControl::Ignored => libc::SIG_IGN,
+                    _ => libc::SIG_DFL,
                 };
                 libc::signal(libc::SIGTSTP, disposition);
                 Ok(())
@@ -512,13 +545,19 @@ fn ctrl_z_then_fg_resumes_the_console_every_time() {
 fn ctrl_z_without_job_control_keeps_the_console_running() {
     let _one = ONE_CONSOLE.lock().unwrap_or_else(|e| e.into_inner());
     let home = Home::new();
-    let mut console = Console::start(&home, JobControl::Ignored, &[]);
-    let mark = console.output.len();
-    console.type_keys(b"\x1a");
-    console.wait_for("no job control", mark);
-    console.type_keys(b"q");
-    let (status, text) = console.wait_exit();
-    assert_eq!(status.code(), Some(0), "{:?}", tail(&text));
+    for job_control in [
+        JobControl::Ignored,
+        JobControl::SessionLeader,
+        JobControl::ChildOfPlainSh,
+    ] {
+        let mut console = Console::start(&home, job_control, &[]);
+        let mark = console.output.len();
+        console.type_keys(b"\x1a");
+        console.wait_for("no job control", mark);
+        console.type_keys(b"q");
+        let (status, text) = console.wait_exit();
+        assert_eq!(status.code(), Some(0), "{:?}", tail(&text));
+    }
 }
 
 #[test]
