@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use stepdeck::app::App;
 use stepdeck::backend::Backend;
-use stepdeck::backend::local::{LocalSandbox, SandboxOptions};
+use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
+use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
@@ -32,24 +33,24 @@ struct Cli {
     profile: Option<String>,
 
     /// AWS: region (default: $AWS_REGION, else the profile's region).
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     region: Option<String>,
 
     /// AWS: custom endpoint for all services, e.g. http://127.0.0.1:5000 for moto or LocalStack.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     endpoint_url: Option<String>,
 
     /// State machine to open first (name or ARN).
     #[arg(long, value_name = "NAME|ARN")]
     state_machine: Option<String>,
 
-    /// List refresh interval in seconds (floor 1).
-    #[arg(long, value_name = "SECONDS")]
+    /// List refresh interval in seconds (1 to 86400).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_refresh_seconds)]
     refresh: Option<f64>,
 
-    /// Sandbox: start a new run every N seconds (0 = no trickle).
-    #[arg(long, value_name = "SECONDS")]
-    trickle: Option<f64>,
+    /// Sandbox: start a new run every N seconds (0 = no trickle, else 1 to 86400).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_trickle)]
+    trickle: Option<Trickle>,
 
     /// Sandbox: seed of the random durations and transient failures (for reproducible demos).
     #[arg(long)]
@@ -90,6 +91,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Timeline(args)) = &cli.command {
         return stepdeck::cli::timeline::main(args);
+    }
+    // From here on the console owns the terminal: a panic on any thread must give it back
+    // and end the process, not leave a dead screen behind.
+    runtime::terminal::end_process_on_panic();
+    if !cli.local
+        && let Err(message) = check_aws_environment(|name| std::env::var_os(name))
+    {
+        eprintln!("stepdeck: {message}");
+        return ExitCode::from(2);
     }
     if let Some(path) = &cli.log
         && let Err(message) = init_log(path)
@@ -138,7 +148,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
-            let backend = LocalSandbox::start(sandbox_options(&cli, &settings));
+            require_terminal()?;
+            let (sandbox, sandbox_problems) = sandbox_options(&cli, &settings);
+            problems.extend(sandbox_problems);
+            let backend = LocalSandbox::start(sandbox);
             // The sandbox's photo bucket backs the built-in test cases.
             let options = session.app_options(
                 &settings,
@@ -149,12 +162,14 @@ fn main() -> ExitCode {
             );
             (backend, options, None)
         } else {
-            // Only a missing region fails here (credentials are checked on first use, inside
-            // the console); say so before any terminal setup.
+            // Connecting reads the profile files only (credentials are checked on first use,
+            // inside the console): an unknown profile, a missing or malformed region or
+            // endpoint are refused here, before any terminal setup.
             let (backend, target) = session
                 .connect(cli.profile.clone(), cli.region.clone())
                 .await
                 .map_err(StartError::Backend)?;
+            require_terminal()?;
             let mut options = session.app_options(
                 &settings.for_target(&target),
                 &picks,
@@ -175,9 +190,16 @@ fn main() -> ExitCode {
     // Background tasks (sandbox runs, in-flight requests) must not hold the exit hostage.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => ExitCode::from(ending.exit_status()),
         Err(StartError::Backend(message)) => {
             eprintln!("stepdeck: {message}\n(or run `stepdeck --local` for the embedded sandbox)");
+            ExitCode::from(2)
+        }
+        Err(StartError::NotATerminal) => {
+            eprintln!(
+                "stepdeck: the console needs a terminal (standard input and output both); for \
+                 scripts, `stepdeck timeline` prints an execution's timeline as text or JSON"
+            );
             ExitCode::from(2)
         }
         Err(StartError::Terminal(message)) => {
@@ -190,26 +212,114 @@ fn main() -> ExitCode {
 /// Why the console could not start.
 enum StartError {
     Backend(String),
+    /// Standard input or output is not a terminal (redirected, piped, or no TTY at all).
+    NotATerminal,
     Terminal(String),
 }
 
-fn sandbox_options(cli: &Cli, settings: &Settings) -> SandboxOptions {
+/// The console draws on standard output and reads keys from standard input: both must be a
+/// terminal. Checked before any terminal setup, so a redirected stdout receives no escape
+/// codes and a session without a TTY gets words instead of "No such device or address".
+fn require_terminal() -> Result<(), StartError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(StartError::NotATerminal)
+    }
+}
+
+/// `--refresh`: a finite number of seconds from 1 to a day. (A NaN or infinite interval made
+/// the list refresh always due.)
+fn parse_refresh_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (1.0..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err("seconds between list refreshes: a number from 1 to 86400".into()),
+    }
+}
+
+/// `--trickle`: seconds between sandbox runs, as the sandbox bounds them.
+#[derive(Debug, Clone, Copy)]
+struct Trickle(Option<Duration>);
+
+fn parse_trickle(text: &str) -> Result<Trickle, String> {
+    let seconds = text.trim().parse::<f64>().map_err(|_| {
+        "seconds between runs: 0 (no trickle) or a number from 1 to 86400".to_string()
+    })?;
+    trickle_interval(seconds).map(Trickle)
+}
+
+/// `--region`: non-empty and shaped like a region name.
+fn parse_region(text: &str) -> Result<String, String> {
+    check_region_name(text)?;
+    Ok(text.to_string())
+}
+
+/// `--endpoint-url`: an http(s) URL with a host.
+fn parse_endpoint_url(text: &str) -> Result<String, String> {
+    check_endpoint_url(text)?;
+    Ok(text.to_string())
+}
+
+/// The environment the AWS SDK reads without asking: endpoint variables that are set but
+/// empty or malformed (an empty one panics inside the SDK), and region variables that are set
+/// to something that is not a region. An empty region variable is left to the SDK, which
+/// treats it as unset.
+fn check_aws_environment(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<(), String> {
+    let text = |name: &str| var(name).map(|value| value.to_string_lossy().into_owned());
+    for name in ENDPOINT_VARIABLES {
+        if let Some(value) = text(name) {
+            check_endpoint_url(&value).map_err(|why| {
+                format!(
+                    "{name}={} cannot be used as an endpoint: {why}",
+                    quoted(&value)
+                )
+            })?;
+        }
+    }
+    for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if let Some(value) = text(name).filter(|value| !value.is_empty()) {
+            check_region_name(&value)
+                .map_err(|why| format!("{name}={} cannot be used: {why}", quoted(&value)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The sandbox's options from the flags and the settings, and what was wrong with the
+/// settings' numbers (their defaults are used instead). The flags were checked when parsed.
+fn sandbox_options(cli: &Cli, settings: &Settings) -> (SandboxOptions, Vec<String>) {
     let defaults = SandboxOptions::default();
-    let trickle_seconds = cli.trickle.or(settings.sandbox.trickle_seconds);
-    SandboxOptions {
+    let mut problems = Vec::new();
+    let trickle_every = match (cli.trickle, settings.sandbox.trickle_seconds) {
+        (Some(Trickle(every)), _) => every,
+        (None, Some(seconds)) => trickle_interval(seconds).unwrap_or_else(|why| {
+            problems.push(format!(
+                "settings: sandbox.trickle_seconds = {seconds}: {why}; the default is used"
+            ));
+            defaults.trickle_every
+        }),
+        (None, None) => defaults.trickle_every,
+    };
+    let transient_failure_rate = match settings.sandbox.transient_failure_rate {
+        Some(rate) if (0.0..=1.0).contains(&rate) => rate,
+        Some(rate) => {
+            problems.push(format!(
+                "settings: sandbox.transient_failure_rate = {rate}: a chance from 0 to 1; \
+                 the default is used"
+            ));
+            defaults.transient_failure_rate
+        }
+        None => defaults.transient_failure_rate,
+    };
+    let options = SandboxOptions {
         epoch_base_ms: runtime::wall_clock_ms(),
         rng_seed: cli.seed.unwrap_or_else(|| runtime::wall_clock_ms() as u64),
         seed_runs: settings.sandbox.seed_runs.unwrap_or(defaults.seed_runs),
-        trickle_every: match trickle_seconds {
-            Some(s) if s <= 0.0 => None,
-            Some(s) => Some(Duration::from_secs_f64(s)),
-            None => defaults.trickle_every,
-        },
-        transient_failure_rate: settings
-            .sandbox
-            .transient_failure_rate
-            .unwrap_or(defaults.transient_failure_rate),
-    }
+        trickle_every,
+        transient_failure_rate,
+    };
+    (options, problems)
 }
 
 /// The compiled-in keymap, overridden by the user's file. A file named explicitly with

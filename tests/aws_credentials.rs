@@ -1,6 +1,6 @@
 //! Credentials and profiles the way the AWS CLI resolves them: a profile of the config file
 //! selects region and keys; a profile without credentials (and nothing else in the chain)
-//! is a clear credentials error before anything is sent. Its own test binary because it sets
+//! is a clear credentials error before anything is sent; a profile in neither file is named. Its own test binary because it sets
 //! the process's AWS environment (config file paths, no credential variables).
 //!
 //! The credentials-error part needs no server and always runs; the part that calls the
@@ -20,6 +20,10 @@ aws_secret_access_key = stepdeck-profile-secret
 
 [profile stepdeck-empty]
 region = us-east-1
+
+[profile stepdeck-no-region]
+aws_access_key_id = AKIASTEPDECKNOREGION
+aws_secret_access_key = stepdeck-no-region-secret
 ";
 
 fn isolate_from_the_machine_aws_setup(dir: &std::path::Path) {
@@ -81,15 +85,29 @@ async fn profiles_select_region_and_credentials() {
 
     // No region from anywhere: said at connect time, before any call.
     let nowhere = AwsBackend::connect(AwsOptions {
-        profile: Some("no-such-profile".into()),
+        profile: Some("stepdeck-no-region".into()),
         region: None,
         endpoint_url: None,
     })
     .await;
     assert!(
-        matches!(&nowhere, Err(BackendError::Invalid(m)) if m.contains("--region")),
+        matches!(&nowhere, Err(BackendError::Other(m)) if m.contains("--region")),
         "{:?}",
         nowhere.err()
+    );
+
+    // A profile in neither file is named, not reported as the region it lacks.
+    let unknown = AwsBackend::connect(AwsOptions {
+        profile: Some("no-such-profile".into()),
+        region: Some("eu-west-1".into()),
+        endpoint_url: None,
+    })
+    .await;
+    assert!(
+        matches!(&unknown, Err(BackendError::Other(m))
+            if m.starts_with("profile `no-such-profile` is not in")),
+        "{:?}",
+        unknown.err()
     );
 
     // `--region` overrides the profile's region.

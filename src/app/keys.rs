@@ -195,6 +195,35 @@ fn type_char(app: &mut App, c: char) -> Vec<Effect> {
     }
 }
 
+/// A paste goes whole to the text input that has focus: the input editor, a one-line input
+/// (filter, search, user id: line breaks become spaces) or the palette. Anywhere else it is
+/// ignored, and said so: read as keys, a pasted text would run whatever its letters are bound
+/// to.
+pub(crate) fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
+    app.pending_keys.clear();
+    match app.overlay.as_mut() {
+        Some(Overlay::Input(input)) => {
+            let outcome = overlays::input::paste(input, &text);
+            settle(app, outcome)
+        }
+        Some(Overlay::Palette(palette)) => {
+            overlays::palette::paste(palette, &text);
+            Vec::new()
+        }
+        Some(Overlay::Editor(editor)) => {
+            editor.insert_text(&text);
+            Vec::new()
+        }
+        _ => {
+            app.notify(
+                NoticeLevel::Info,
+                "paste ignored: no text input is open (/ to filter, : for a command)",
+            );
+            Vec::new()
+        }
+    }
+}
+
 /// Text inputs act as you type: the list filters, the events search jumps.
 fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect> {
     match purpose {

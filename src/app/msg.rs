@@ -19,6 +19,11 @@ pub type Generation = u64;
 pub enum Msg {
     /// A key press (releases and repeats are filtered out by the runtime).
     Key(KeyEvent),
+    /// A paste (bracketed paste: the whole text at once, never read as keys), for the text
+    /// input that has focus; ignored anywhere else.
+    Paste(String),
+    /// A remark from the runtime, shown as a notice (e.g. why ctrl-z did not suspend).
+    Notice(String),
     /// The terminal was resized (width, height).
     Resize(u16, u16),
     /// Time advanced; the only way `App::now` changes.

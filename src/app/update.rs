@@ -32,6 +32,16 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects.extend(app.describe_visible_rows());
             effects
         }
+        Msg::Paste(text) => {
+            let mut effects = keys::on_paste(app, text);
+            // A filter that changed brings other rows on screen.
+            effects.extend(app.describe_visible_rows());
+            effects
+        }
+        Msg::Notice(text) => {
+            app.notify(NoticeLevel::Info, text);
+            Vec::new()
+        }
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
             let (s, cx) = lend!(app, thumbnails);

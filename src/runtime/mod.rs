@@ -8,6 +8,7 @@ pub mod effects;
 pub mod journal;
 pub mod preview;
 pub mod session;
+mod signals;
 pub mod terminal;
 
 use crate::app::frame;
@@ -19,10 +20,11 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use effects::{EffectRunner, LoopAction};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
+use signals::{SignalEvent, Signals};
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use terminal::TerminalGuard;
+use terminal::{Suspension, TerminalGuard};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -63,13 +65,33 @@ fn answers_channel(
     (answers, receiver)
 }
 
+/// How the console ended, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// A terminating signal (its number) arrived; the terminal was restored all the same.
+    Signal(i32),
+}
+
+impl Ending {
+    /// The exit status: 0 for a quit, 128 + the signal's number as shells report a process
+    /// ended by a signal (130 for SIGINT, 131 for SIGQUIT, 143 for SIGTERM).
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Ending::Quit => 0,
+            Ending::Signal(number) => u8::try_from(128 + number).unwrap_or(u8::MAX),
+        }
+    }
+}
+
 /// Runs the console until the user quits or a terminating signal arrives. `connector` makes
 /// `:profile` / `:region` work (None: the backend cannot be switched, e.g. the sandbox).
 pub async fn run(
     backend: Arc<dyn Backend>,
     mut app: App,
     connector: Option<Connector>,
-) -> io::Result<()> {
+) -> io::Result<Ending> {
     let mut guard = TerminalGuard::enter()?;
     // Ask the terminal for its graphics protocol before the input reader owns stdin.
     let picker = preview::detect_picker();
@@ -84,10 +106,7 @@ pub async fn run(
         mpsc::unbounded_channel::<(u64, Result<Connected, String>)>();
     let mut latest_connect: u64 = 0;
 
-    #[cfg(unix)]
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    #[cfg(unix)]
-    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut signals = Signals::listen()?;
 
     let size = guard.terminal.size()?;
     let mut pending = vec![
@@ -95,6 +114,7 @@ pub async fn run(
         Msg::Resize(size.width, size.height),
     ];
     let init_effects = app.init();
+    let mut ending = Ending::Quit;
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
     let mut actions: Vec<LoopAction> = init_effects.into_iter().map(|e| runner.run(e)).collect();
@@ -111,10 +131,19 @@ pub async fn run(
             match action {
                 LoopAction::None => {}
                 LoopAction::Quit => app.should_quit = true,
-                LoopAction::Suspend => {
-                    guard.suspend()?;
-                    dirty = true;
-                }
+                LoopAction::Suspend => match guard.suspend()? {
+                    Suspension::Resumed => {
+                        // The window may have changed size while the console was stopped.
+                        let size = guard.terminal.size()?;
+                        pending.push(Msg::Resize(size.width, size.height));
+                        dirty = true;
+                    }
+                    Suspension::NoJobControl => pending.push(Msg::Notice(
+                        "ctrl-z: no job control here (no shell to resume a stopped console), \
+                         so it keeps running"
+                            .into(),
+                    )),
+                },
                 LoopAction::EditExternally(text) => {
                     // The editor owns the keyboard meanwhile: stop reading input (dropping the
                     // event stream stops crossterm's reader thread), then read again.
@@ -158,6 +187,10 @@ pub async fn run(
         let draw_due = last_draw.map_or(Instant::now(), |t| t + FRAME_INTERVAL);
         if dirty && Instant::now() >= draw_due {
             guard.terminal.draw(|frame| frame::render(&app, frame))?;
+            #[cfg(debug_assertions)]
+            if last_draw.is_none() {
+                debug_panic_after_first_frame();
+            }
             last_draw = Some(Instant::now());
             dirty = false;
         }
@@ -210,13 +243,35 @@ pub async fn run(
                     pending.push(Msg::Tick(wall_clock_ms()));
                 }
             }
-            _ = recv_signal(&mut terminate) => break,
-            _ = recv_signal(&mut hangup) => break,
-            _ = tokio::signal::ctrl_c() => break,
+            event = signals.next() => match event {
+                SignalEvent::Continued => {
+                    // Stopped by someone else (`kill -STOP`, `kill -TSTP`) and resumed, or the
+                    // tail of our own Ctrl-Z: the screen may be the shell's; take it back.
+                    guard.resume()?;
+                    let size = guard.terminal.size()?;
+                    pending.push(Msg::Resize(size.width, size.height));
+                    dirty = true;
+                }
+                SignalEvent::Terminate(number) => {
+                    ending = Ending::Signal(number);
+                    break;
+                }
+            },
         }
     }
     drop(guard);
-    Ok(())
+    Ok(ending)
+}
+
+/// Debug builds only: `STEPDECK_DEBUG_PANIC=task` panics inside a tokio task once the console
+/// is on screen, so the process tests can check that a panic anywhere (tokio would otherwise
+/// swallow this one) restores the terminal and ends the process. Nothing in the console
+/// panics on purpose, so the tests need this door; release builds do not have it.
+#[cfg(debug_assertions)]
+fn debug_panic_after_first_frame() {
+    if std::env::var("STEPDECK_DEBUG_PANIC").as_deref() == Ok("task") {
+        tokio::spawn(async { panic!("STEPDECK_DEBUG_PANIC=task: a panic inside a tokio task") });
+    }
 }
 
 /// Applies a batch of messages after a clock tick at `now`, returning every effect. The tick
@@ -237,12 +292,8 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-#[cfg(unix)]
-async fn recv_signal(signal: &mut tokio::signal::unix::Signal) {
-    signal.recv().await;
-}
-
-/// Forwards key presses and resizes; key releases/repeats (kitty protocol) are not intents.
+/// Forwards key presses, pastes and resizes; key releases/repeats (kitty protocol) are not
+/// intents.
 fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = EventStream::new();
@@ -250,6 +301,8 @@ fn spawn_input_reader(inbox: mpsc::UnboundedSender<Msg>) -> tokio::task::JoinHan
             let msg = match event {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                // Bracketed paste: the whole paste as one message, never as keys.
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(_) => continue,
                 Err(_) => break,
             };

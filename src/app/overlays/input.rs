@@ -59,6 +59,32 @@ pub fn type_char(input: &mut TextInput, c: char) -> Outcome {
     changed(input)
 }
 
+/// A paste, taken whole: one change of the text (one filter pass), however long it is.
+pub fn paste(input: &mut TextInput, text: &str) -> Outcome {
+    input.text.push_str(&single_line(text));
+    changed(input)
+}
+
+/// A paste made fit for a one-line input: line breaks and tabs become spaces (a line copied
+/// with its newline does not end in a space), other control characters are dropped so none
+/// reaches the terminal when the input is drawn.
+pub fn single_line(text: &str) -> String {
+    let text = text.trim_end_matches(['\r', '\n']);
+    let mut line = String::with_capacity(text.len());
+    let mut after_cr = false;
+    for c in text.chars() {
+        match c {
+            // `\r\n` is one line break, not two spaces.
+            '\n' if after_cr => {}
+            '\r' | '\n' | '\t' => line.push(' '),
+            c if c.is_control() => {}
+            c => line.push(c),
+        }
+        after_cr = c == '\r';
+    }
+    line
+}
+
 fn changed(input: &TextInput) -> Outcome {
     Outcome::Input {
         purpose: input.purpose,
@@ -88,4 +114,30 @@ pub fn render(input: &TextInput, frame: &mut Frame, area: Rect) {
         Span::styled(format!("   {keys}"), theme::dim()),
     ]);
     frame.render_widget(line, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paste_becomes_one_line_without_control_characters() {
+        assert_eq!(single_line("user_a\n"), "user_a");
+        assert_eq!(single_line("a\r\nb\nc\rd\te"), "a b c d e");
+        assert_eq!(single_line("x\u{1b}]0;title\u{7}y"), "x]0;titley");
+    }
+
+    #[test]
+    fn a_paste_is_one_change_of_the_text() {
+        let mut input = TextInput::new(InputPurpose::ListFilter, "ab".into());
+        let outcome = paste(&mut input, "cd\nef\n");
+        assert_eq!(
+            outcome,
+            Outcome::Input {
+                purpose: InputPurpose::ListFilter,
+                text: "abcd ef".into(),
+                close: false,
+            }
+        );
+    }
 }

@@ -54,6 +54,12 @@ pub fn type_char(palette: &mut Palette, c: char) {
     palette.selected = 0;
 }
 
+/// A paste, made one line (see `input::single_line`).
+pub fn paste(palette: &mut Palette, text: &str) {
+    palette.text.push_str(&super::input::single_line(text));
+    palette.selected = 0;
+}
+
 pub fn render(palette: &Palette, completions: &[String], frame: &mut Frame, area: Rect) {
     let shown = completions.len().min(MAX_SUGGESTIONS);
     let width = area.width.min(64);

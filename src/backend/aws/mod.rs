@@ -26,7 +26,7 @@ use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use aws_sdk_sfn::config::http::HttpResponse;
 use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
-pub use connect::AwsOptions;
+pub use connect::{AwsOptions, ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use errors::{ApiCall, CallFailure};
 use history::{HistoryPage, HistoryPageRequest, HistoryPaging};
 use rand::rngs::SmallRng;

@@ -9,12 +9,14 @@ mod backend;
 pub mod cancel;
 pub mod clock;
 mod executions;
+mod options;
 pub mod photos;
 pub mod pipeline;
 pub mod stores;
 mod trickle;
 
 pub use executions::MAX_RETAINED_EXECUTIONS;
+pub use options::{MAX_TRICKLE_INTERVAL, MIN_TRICKLE_INTERVAL, SandboxOptions, trickle_interval};
 pub use stores::{
     BoundingBox, FaceMatch, FaceRecord, ImageSearchError, MetadataItem, Notification, StoredObject,
 };
@@ -35,7 +37,6 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use stores::Stores;
 use tokio::task::JoinHandle;
 
@@ -62,31 +63,6 @@ const RIDER_PHOTO_DEFINITION: &str =
 const THUMBNAIL_BACKFILL_DEFINITION: &str =
     include_str!("../../../assets/state-machines/thumbnail-backfill.asl.json");
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/stepdeck-sandbox-StateMachineRole";
-
-#[derive(Debug, Clone)]
-pub struct SandboxOptions {
-    /// Wall-clock ms at sandbox start; tests pass a fixed value.
-    pub epoch_base_ms: Millis,
-    pub rng_seed: u64,
-    /// Run the four seed test cases (and one thumbnail backfill) at start.
-    pub seed_runs: bool,
-    /// Start a new run periodically; None = off.
-    pub trickle_every: Option<Duration>,
-    /// Chance that a Lambda call throws `Lambda.ServiceException` (absorbed by the retry).
-    pub transient_failure_rate: f64,
-}
-
-impl Default for SandboxOptions {
-    fn default() -> Self {
-        SandboxOptions {
-            epoch_base_ms: chrono::Utc::now().timestamp_millis(),
-            rng_seed: 0x5eed_5a1d_b0c5,
-            seed_runs: true,
-            trickle_every: Some(Duration::from_secs(8)),
-            transient_failure_rate: 0.1,
-        }
-    }
-}
 
 /// Checks a definition the way the sandbox loads its own: every state supported, every
 /// task resource one the built-in pipeline can call.
@@ -136,6 +112,7 @@ impl LocalSandbox {
     /// Builds the sandbox (stores, drawn sample photos, state machines), starts the seed runs
     /// and the trickle as asked. Spawns its tasks on the current tokio runtime.
     pub fn start(options: SandboxOptions) -> Arc<LocalSandbox> {
+        let options = options.bounded();
         let clock = Clock::start(options.epoch_base_ms);
         let mut stores = Stores::default();
         stores.create_bucket(PHOTO_BUCKET);
