@@ -112,7 +112,7 @@ fn main() -> ExitCode {
         .config
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("config.toml")));
-    let (settings, problems) = match &settings_path {
+    let (settings, mut problems) = match &settings_path {
         Some(path) => settings::load_settings(path, cli.config.is_some()),
         None => (Settings::default(), Vec::new()),
     };

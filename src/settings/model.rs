@@ -13,8 +13,10 @@ pub const DEFAULT_REFRESH_SECONDS: f64 = 2.0;
 /// The largest list refresh interval: an hour is "never" for a live list, and bounding it keeps
 /// every due-time sum far from overflow.
 pub const MAX_REFRESH_SECONDS: f64 = 3_600.0;
-/// The sandbox trickle's shortest interval: below it drawing and running photos keeps a core busy.
-pub const MIN_TRICKLE_SECONDS: f64 = 0.5;
+/// The sandbox trickle's shortest interval: below it drawing and running photos keeps a core
+/// busy. The same floor as `--trickle` and the sandbox's own bound
+/// (`backend::local::options::MIN_TRICKLE_INTERVAL`), which settings may not import.
+pub const MIN_TRICKLE_SECONDS: f64 = 1.0;
 /// The sandbox trickle's longest interval (a day).
 pub const MAX_TRICKLE_SECONDS: f64 = 86_400.0;
 
