@@ -166,6 +166,69 @@ fn refreshes_are_spaced_by_the_interval_and_never_overlap() {
     assert!(effects.is_empty(), "{effects:#?}");
 }
 
+/// The `LoadExecutions` among `effects`.
+fn list_loads(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::LoadExecutions { .. }))
+        .count()
+}
+
+#[test]
+fn an_enormous_refresh_interval_does_not_make_every_tick_a_refresh() {
+    // A huge or infinite `refresh_seconds` reaches the app as i64::MAX milliseconds.
+    let options = AppOptions {
+        refresh_interval_ms: i64::MAX,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(options, Keymap::defaults(), NOW);
+    update(&mut app, Msg::Resize(120, 32));
+    let effects = update(
+        &mut app,
+        Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
+    );
+    answer_listing(
+        &mut app,
+        &effects,
+        Ok(Page {
+            items: seed_rows(),
+            next_token: None,
+        }),
+    );
+    // The running row animates: a tick every 150 ms for 12 s, none of them a refresh.
+    let refreshes: usize = (1..=80)
+        .map(|i| list_loads(&update(&mut app, Msg::Tick(NOW + i * ANIMATION_MS))))
+        .sum();
+    assert_eq!(refreshes, 0);
+    assert!(app.next_wakeup().is_some_and(|t| t > app.now));
+
+    // The faces screen reloads on the same interval (with its own floor).
+    let effects = press(&mut app, "g f");
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadFaces { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("the faces load when first shown");
+    update(
+        &mut app,
+        Msg::Faces {
+            generation,
+            result: Ok(Page {
+                items: Vec::new(),
+                next_token: None,
+            }),
+        },
+    );
+    let start = app.now;
+    let reloads = (1..=12)
+        .flat_map(|s| update(&mut app, Msg::Tick(start + s * 1_000)))
+        .filter(|e| matches!(e, Effect::LoadFaces { .. }))
+        .count();
+    assert_eq!(reloads, 0);
+}
+
 #[test]
 fn text_filter_and_sorting() {
     let mut app = seed_app();
