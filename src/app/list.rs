@@ -117,7 +117,22 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
     /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
     pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
         self.place(position);
-        self.offset = scroll_to(self.offset, self.cursor, page_rows);
+        self.fit(page_rows);
+    }
+
+    /// The first row on screen in a window of `page_rows`: the cursor in view, moved as
+    /// little as possible from `offset`, and never so far down that the window ends past the
+    /// last row. An offset left from a longer list or a shorter window (before a filter, a
+    /// refresh, a resize) would otherwise hide rows above while blank lines show below.
+    pub fn window_start(&self, page_rows: usize) -> usize {
+        let page_rows = page_rows.max(1);
+        scroll_to(self.offset, self.cursor, page_rows)
+            .min(self.visible.len().saturating_sub(page_rows))
+    }
+
+    /// Refits the scroll offset after the rows shown or the page's height changed.
+    pub fn fit(&mut self, page_rows: usize) {
+        self.offset = self.window_start(page_rows);
     }
 
     pub fn move_cursor(&mut self, delta: isize, page_rows: usize) {
@@ -138,7 +153,7 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
 
     /// Rows on screen at `page_rows` rows a page.
     pub fn on_screen(&self, page_rows: usize) -> impl Iterator<Item = &R> {
-        let offset = scroll_to(self.offset, self.cursor, page_rows);
+        let offset = self.window_start(page_rows);
         self.visible
             .iter()
             .skip(offset)
@@ -234,6 +249,28 @@ mod tests {
         assert_eq!(scroll_to(0, 12, 10), 3);
         assert_eq!(scroll_to(5, 2, 10), 2);
         assert_eq!(scroll_to(5, 9, 0), 9);
+    }
+
+    #[test]
+    fn the_window_never_ends_past_the_last_row() {
+        let mut list: List<&str, char> = List {
+            rows: vec!["a"; 64],
+            ..List::default()
+        };
+        list.show((0..64).collect());
+        list.set_cursor(usize::MAX, 27);
+        assert_eq!(list.offset, 37);
+        // Fewer rows (a filter): the cursor's row is the last, all of them fit on the page.
+        list.show((0..9).collect());
+        assert_eq!(list.window_start(27), 0);
+        // A shorter page scrolls to the cursor; a taller one again shows a full page.
+        list.show((0..64).collect());
+        list.set_cursor(usize::MAX, 5);
+        assert_eq!(list.offset, 59);
+        list.fit(27);
+        assert_eq!((list.offset, list.cursor), (37, 63));
+        list.show(Vec::new());
+        assert_eq!(list.window_start(27), 0);
     }
 
     #[test]

@@ -274,6 +274,64 @@ fn text_filter_and_sorting() {
     );
 }
 
+/// `count` finished runs `run-000`… newest first.
+fn numbered_rows(count: i64) -> Vec<stepdeck::domain::execution::ExecutionSummary> {
+    (0..count)
+        .map(|i| {
+            execution(
+                &format!("run-{i:03}"),
+                ExecutionStatus::Succeeded,
+                NOW - i * 1000,
+                Some(500),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_filter_after_scrolling_to_the_end_shows_every_matching_row() {
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    press(&mut app, "G");
+    assert!(app.executions.list.offset > 0);
+    press(&mut app, "/");
+    type_text(&mut app, "9");
+    press(&mut app, "Enter");
+    let shown = names(&app);
+    assert_eq!(
+        shown,
+        [
+            "run-009", "run-019", "run-029", "run-039", "run-049", "run-059"
+        ]
+    );
+    assert_eq!(app.executions.list.offset, 0, "no row hidden above");
+    let drawn = screen(&app, 120, 32);
+    assert!(drawn.contains("6 of 64"), "{drawn}");
+    for name in &shown {
+        assert!(
+            drawn.contains(name.as_str()),
+            "{name} is not drawn:\n{drawn}"
+        );
+    }
+}
+
+#[test]
+fn a_taller_terminal_shows_a_full_page_again() {
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    press(&mut app, "G");
+    let tall_page = app.page_rows();
+    // Shrunk: the list scrolls to keep the cursor's row (a refresh arrives meanwhile).
+    update(&mut app, Msg::Resize(120, 10));
+    refresh_with(&mut app, numbered_rows(64));
+    assert_eq!(app.executions.list.cursor, 63);
+    // Enlarged: the last page is full, not the few rows that fitted the small window.
+    update(&mut app, Msg::Resize(120, 32));
+    assert_eq!(app.executions.list.offset, 64 - tall_page);
+    let drawn = screen(&app, 120, 32);
+    let first = format!("run-{:03}", 64 - tall_page);
+    assert!(drawn.contains(&first), "{first} is not drawn:\n{drawn}");
+    assert!(drawn.contains("run-063"), "{drawn}");
+}
+
 #[test]
 fn pagination_appends_the_next_page_when_the_cursor_nears_the_end() {
     let rows: Vec<_> = (0..100)

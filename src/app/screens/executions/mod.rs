@@ -126,11 +126,7 @@ impl State {
         }
         let budget = MAX_ROW_DESCRIBES.saturating_sub(self.describing.len());
         let list = &self.list;
-        list.visible
-            .iter()
-            .skip(list.offset)
-            .take(page_rows)
-            .map(|&i| &list.rows[i])
+        list.on_screen(page_rows)
             .filter(|row| Self::lacks_detail(row) && !self.describing.contains(&row.arn))
             .filter(|row| {
                 self.row_details
