@@ -5,8 +5,9 @@ use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;
+use stepdeck::app::list::MAX_FILTER_CHARS;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlays::Overlay;
+use stepdeck::app::overlays::{InputPurpose, Overlay, TextInput};
 use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{ANIMATION_MS, App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::{BackendError, HistoryRequest, Page};
@@ -330,6 +331,96 @@ fn a_taller_terminal_shows_a_full_page_again() {
     let first = format!("run-{:03}", 64 - tall_page);
     assert!(drawn.contains(&first), "{first} is not drawn:\n{drawn}");
     assert!(drawn.contains("run-063"), "{drawn}");
+}
+
+/// "sunglass" then `x` up to `length` characters.
+fn long_text(length: usize) -> String {
+    "sunglass"
+        .chars()
+        .chain(std::iter::repeat('x'))
+        .take(length)
+        .collect()
+}
+
+/// The text of the one-line input on screen.
+fn input_text(app: &App) -> String {
+    match &app.overlay {
+        Some(Overlay::Input(input)) => input.text.clone(),
+        other => panic!("no input open: {other:?}"),
+    }
+}
+
+#[test]
+fn a_300_k_character_filter_is_cut_and_every_key_still_answers() {
+    let mut app = seed_app();
+    press(&mut app, "/");
+    let typed = long_text(300_000);
+    type_text(&mut app, &typed);
+    // What is kept is the first MAX_FILTER_CHARS characters, in the list and in the input
+    // (so the next key works on that, not on 300 K); nothing holds them.
+    let kept: String = typed.chars().take(MAX_FILTER_CHARS).collect();
+    assert_eq!(app.executions.list.filter, kept);
+    assert_eq!(input_text(&app), kept);
+    assert!(names(&app).is_empty());
+    assert_eq!(
+        notice(&app),
+        format!("the filter is cut to its first {MAX_FILTER_CHARS} characters")
+    );
+    // Deleting the junk key by key is answered at once: back to the matching row.
+    for _ in 0..MAX_FILTER_CHARS - "sunglass".len() {
+        press(&mut app, "Backspace");
+    }
+    assert_eq!(app.executions.list.filter, "sunglass");
+    assert_eq!(names(&app), ["run-02-sunglass"]);
+    press(&mut app, "Enter");
+    assert!(screen(&app, 120, 32).contains("1 of 6"));
+}
+
+#[test]
+fn a_long_text_reaching_the_filter_at_once_is_cut_too() {
+    // As a paste would bring it: the input already holds 300 K characters when a key edits it.
+    let mut app = seed_app();
+    let typed = long_text(300_000);
+    app.overlay = Some(Overlay::Input(TextInput::new(
+        InputPurpose::ListFilter,
+        typed.clone(),
+    )));
+    press(&mut app, "Backspace");
+    let kept: String = typed.chars().take(MAX_FILTER_CHARS).collect();
+    assert_eq!(app.executions.list.filter, kept);
+    assert_eq!(input_text(&app), kept);
+    assert!(names(&app).is_empty());
+}
+
+#[test]
+fn a_300_k_character_events_search_is_cut() {
+    let mut app = seed_app();
+    press(&mut app, "G");
+    let detail = detail_of(&seed_rows()[5], None, None);
+    open_with(&mut app, detail, fixture("happy_path.json"));
+    press(&mut app, "Tab");
+    press(&mut app, "/");
+    type_text(&mut app, "TaskStateEntered");
+    let matches = app.execution.as_ref().unwrap().events_view.matches.clone();
+    assert!(matches.len() >= 3, "{matches:?}");
+    type_text(&mut app, &long_text(300_000));
+    let view = app.execution.as_ref().unwrap();
+    assert_eq!(view.events_view.search.chars().count(), MAX_FILTER_CHARS);
+    assert!(
+        view.events_view
+            .search
+            .starts_with("TaskStateEnteredsunglassxxx")
+    );
+    assert!(view.events_view.matches.is_empty());
+    assert_eq!(input_text(&app).chars().count(), MAX_FILTER_CHARS);
+    assert_eq!(
+        notice(&app),
+        format!("the search is cut to its first {MAX_FILTER_CHARS} characters")
+    );
+    // ctrl-u clears it at once; the search is typed again from nothing.
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "TaskStateEntered");
+    assert_eq!(app.execution.as_ref().unwrap().events_view.matches, matches);
 }
 
 #[test]
