@@ -53,12 +53,13 @@ impl<T> Fetch<T> {
     }
 
     /// When the next request is due, `interval` after the last one (now if none went out);
-    /// None while one is out or the API was refused.
+    /// None while one is out or the API was refused. Saturating: a huge interval means "not
+    /// for a long time", never a time that wrapped into the past.
     pub fn due(&self, now: Millis, interval: Millis) -> Option<Millis> {
         if self.busy() || self.denied.is_some() {
             return None;
         }
-        Some(self.sent_at.map_or(now, |t| t + interval))
+        Some(self.sent_at.map_or(now, |t| t.saturating_add(interval)))
     }
 }
 
@@ -82,5 +83,13 @@ mod tests {
             None,
             "refused: not asked again on its own"
         );
+    }
+
+    #[test]
+    fn a_huge_interval_is_due_late_not_in_the_past() {
+        let mut fetch: Fetch = Fetch::default();
+        fetch.begin(1, 100, ());
+        fetch.accept(1);
+        assert_eq!(fetch.due(200, Millis::MAX), Some(Millis::MAX));
     }
 }

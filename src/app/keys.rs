@@ -9,6 +9,7 @@ use crate::app::flows::control::{self, Control};
 use crate::app::flows::runs;
 use crate::app::flows::state::Intent;
 use crate::app::flows::{face_jump, target};
+use crate::app::list::{MAX_FILTER_CHARS, bound_filter};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;
 use crate::app::screen::Screen;
@@ -145,7 +146,10 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         },
         (Context::Confirm, Outcome::Confirmed(on_yes)) => confirmed(app, on_yes),
         (Context::Picker, Outcome::Chosen(index, _)) => target::choose_state_machine(app, index),
-        (Context::Input, Outcome::Input { purpose, text, .. }) => apply_input(app, purpose, text),
+        (Context::Input, Outcome::Input { purpose, text, .. }) => {
+            let text = bound_input(app, purpose, text);
+            apply_input(app, purpose, text)
+        }
         (Context::Input, Outcome::Submit(typed)) => runs::submit_user_id(app, &typed),
         (Context::TestCases, Outcome::Chosen(index, how)) => {
             runs::on_test_case_chosen(app, index, how)
@@ -179,6 +183,12 @@ fn confirmed(app: &mut App, on_yes: ConfirmAction) -> Vec<Effect> {
 
 fn type_char(app: &mut App, c: char) -> Vec<Effect> {
     match app.overlay.as_mut() {
+        // A full input refuses the character: nothing changes, so nothing is matched again.
+        Some(Overlay::Input(input)) if is_full(&input.text) => {
+            let purpose = input.purpose;
+            say_cut(app, purpose);
+            Vec::new()
+        }
         Some(Overlay::Input(input)) => {
             let outcome = overlays::input::type_char(input, c);
             settle(app, outcome)
@@ -222,6 +232,37 @@ pub(crate) fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Whether a text input holds `MAX_FILTER_CHARS` characters already.
+fn is_full(text: &str) -> bool {
+    // Bytes first: counting the characters of a short text is not needed.
+    text.len() >= MAX_FILTER_CHARS && text.chars().count() >= MAX_FILTER_CHARS
+}
+
+/// A text input's text cut to `MAX_FILTER_CHARS`, in the input too (a paste may bring more
+/// at once than keys can): what follows then works on a bounded text. Says so when it cuts.
+fn bound_input(app: &mut App, purpose: InputPurpose, text: String) -> String {
+    let (text, cut) = bound_filter(text);
+    if cut {
+        if let Some(Overlay::Input(input)) = app.overlay.as_mut() {
+            input.text.clone_from(&text);
+        }
+        say_cut(app, purpose);
+    }
+    text
+}
+
+fn say_cut(app: &mut App, purpose: InputPurpose) {
+    let what = match purpose {
+        InputPurpose::EventSearch => "the search",
+        InputPurpose::RerunAsUser => "the user id",
+        _ => "the filter",
+    };
+    app.notify(
+        NoticeLevel::Info,
+        format!("{what} is cut to its first {MAX_FILTER_CHARS} characters"),
+    );
 }
 
 /// Text inputs act as you type: the list filters, the events search jumps.

@@ -1,10 +1,74 @@
 //! `List`: what the three lists (executions, faces, objects) share — rows, the visible
 //! subset after filter and sort, a cursor that stays on the same row (by its key) across
 //! reloads, filters and sorts, the scroll offset, a column sort that flips on a second choice
-//! — and the cursor movement every list and pane uses.
+//! — the bounded filter text and how rows are matched against it, and the cursor movement
+//! every list and pane uses.
 
 use crate::keymap::action::Action;
 use std::cmp::Ordering;
+
+/// The longest list filter or events search kept, in characters. Nothing a row holds is
+/// longer (an S3 key is at most 1,024 bytes), so a longer text could match nothing; kept
+/// whole, it cost time on every key and every row (a 300 K paste took minutes).
+pub const MAX_FILTER_CHARS: usize = 1_024;
+
+/// `text` cut to its first `MAX_FILTER_CHARS` characters, and whether it was cut.
+pub fn bound_filter(mut text: String) -> (String, bool) {
+    match text.char_indices().nth(MAX_FILTER_CHARS) {
+        Some((end, _)) => {
+            text.truncate(end);
+            (text, true)
+        }
+        None => (text, false),
+    }
+}
+
+/// A filter as rows are matched against it, ignoring case: the filter is lower-cased once,
+/// not once per row, and each text is matched in time linear in its length (a text shorter
+/// than the filter is not searched at all).
+#[derive(Debug, Clone, Default)]
+pub struct Needle {
+    lower: String,
+    /// The text being matched, lower-cased; one buffer for every row.
+    folded: String,
+}
+
+impl Needle {
+    pub fn new(filter: &str) -> Needle {
+        let mut lower = String::new();
+        fold_into(&mut lower, filter);
+        Needle {
+            lower,
+            folded: String::new(),
+        }
+    }
+
+    /// No filter: every row matches.
+    pub fn is_empty(&self) -> bool {
+        self.lower.is_empty()
+    }
+
+    /// The filter, lower-cased.
+    pub fn as_str(&self) -> &str {
+        &self.lower
+    }
+
+    /// Whether `text` contains the filter, ignoring case (an empty filter is in every text).
+    pub fn found_in(&mut self, text: &str) -> bool {
+        if self.lower.is_empty() {
+            return true;
+        }
+        fold_into(&mut self.folded, text);
+        self.folded.len() >= self.lower.len() && self.folded.contains(self.lower.as_str())
+    }
+}
+
+/// `text` lower-cased into `out` (cleared first), character by character so that the filter
+/// and the rows fold alike.
+fn fold_into(out: &mut String, text: &str) {
+    out.clear();
+    out.extend(text.chars().flat_map(char::to_lowercase));
+}
 
 /// Sorting by one column of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +148,14 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
         self.visible.get(self.cursor).map(|&i| &self.rows[i])
     }
 
-    /// The filter, lower-cased, as the screens match it.
-    pub fn needle(&self) -> String {
-        self.filter.to_lowercase()
+    /// The filter as the screens match rows against it.
+    pub fn needle(&self) -> Needle {
+        Needle::new(&self.filter)
+    }
+
+    /// Sets the filter, cut to `MAX_FILTER_CHARS`; the screen recomputes `visible` next.
+    pub fn set_filter(&mut self, text: String) {
+        self.filter = bound_filter(text).0;
     }
 
     /// Shows `visible` (indices into `rows`) and puts the cursor back on the remembered row
@@ -117,7 +186,22 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
     /// Moves the cursor to `position` (clamped) and scrolls so it stays on screen.
     pub fn set_cursor(&mut self, position: usize, page_rows: usize) {
         self.place(position);
-        self.offset = scroll_to(self.offset, self.cursor, page_rows);
+        self.fit(page_rows);
+    }
+
+    /// The first row on screen in a window of `page_rows`: the cursor in view, moved as
+    /// little as possible from `offset`, and never so far down that the window ends past the
+    /// last row. An offset left from a longer list or a shorter window (before a filter, a
+    /// refresh, a resize) would otherwise hide rows above while blank lines show below.
+    pub fn window_start(&self, page_rows: usize) -> usize {
+        let page_rows = page_rows.max(1);
+        scroll_to(self.offset, self.cursor, page_rows)
+            .min(self.visible.len().saturating_sub(page_rows))
+    }
+
+    /// Refits the scroll offset after the rows shown or the page's height changed.
+    pub fn fit(&mut self, page_rows: usize) {
+        self.offset = self.window_start(page_rows);
     }
 
     pub fn move_cursor(&mut self, delta: isize, page_rows: usize) {
@@ -138,7 +222,7 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
 
     /// Rows on screen at `page_rows` rows a page.
     pub fn on_screen(&self, page_rows: usize) -> impl Iterator<Item = &R> {
-        let offset = scroll_to(self.offset, self.cursor, page_rows);
+        let offset = self.window_start(page_rows);
         self.visible
             .iter()
             .skip(offset)
@@ -234,6 +318,42 @@ mod tests {
         assert_eq!(scroll_to(0, 12, 10), 3);
         assert_eq!(scroll_to(5, 2, 10), 2);
         assert_eq!(scroll_to(5, 9, 0), 9);
+    }
+
+    #[test]
+    fn the_window_never_ends_past_the_last_row() {
+        let mut list: List<&str, char> = List {
+            rows: vec!["a"; 64],
+            ..List::default()
+        };
+        list.show((0..64).collect());
+        list.set_cursor(usize::MAX, 27);
+        assert_eq!(list.offset, 37);
+        // Fewer rows (a filter): the cursor's row is the last, all of them fit on the page.
+        list.show((0..9).collect());
+        assert_eq!(list.window_start(27), 0);
+        // A shorter page scrolls to the cursor; a taller one again shows a full page.
+        list.show((0..64).collect());
+        list.set_cursor(usize::MAX, 5);
+        assert_eq!(list.offset, 59);
+        list.fit(27);
+        assert_eq!((list.offset, list.cursor), (37, 63));
+        list.show(Vec::new());
+        assert_eq!(list.window_start(27), 0);
+    }
+
+    #[test]
+    fn a_filter_is_bounded_and_matched_ignoring_case() {
+        let (text, cut) = bound_filter("é".repeat(MAX_FILTER_CHARS + 5));
+        assert!(cut);
+        assert_eq!(text.chars().count(), MAX_FILTER_CHARS);
+        assert_eq!(bound_filter("abc".into()), ("abc".into(), false));
+
+        let mut needle = Needle::new("SunGlass");
+        assert!(needle.found_in("Face is wearing SUNGLASSES"));
+        assert!(!needle.found_in("sun"));
+        assert!(Needle::new("ÉTÉ").found_in("un été"));
+        assert!(Needle::new("").found_in(""));
     }
 
     #[test]

@@ -213,7 +213,9 @@ impl App {
     /// Hidden screens ask for nothing.
     pub fn next_wakeup(&self) -> Option<Millis> {
         let interval = self.options.refresh_interval();
-        let animation = self.is_animating().then_some(self.now + ANIMATION_MS);
+        let animation = self
+            .is_animating()
+            .then_some(self.now.saturating_add(ANIMATION_MS));
         let list = self
             .executions_visible()
             .then(|| executions::update::refresh_due_at(&self.executions, self.now, interval))

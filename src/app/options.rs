@@ -1,12 +1,19 @@
 //! `AppOptions`: the start-up choices that shape the console, from the command line and the
 //! settings file (and, after `:profile` / `:region`, from the new connection's settings).
 
+/// The shortest list refresh interval: faster would spend the account's API budget.
+pub const MIN_REFRESH_INTERVAL_MS: crate::domain::Millis = 250;
+/// The longest list refresh interval. Whatever reaches the app (a huge or non-finite number
+/// of seconds converted to milliseconds) is brought within reach of the due-time arithmetic.
+pub const MAX_REFRESH_INTERVAL_MS: crate::domain::Millis = 3_600_000;
+
 /// Start-up choices that shape the app (from the CLI and the settings file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppOptions {
     /// State machine to open first (name or ARN); the first listed one otherwise.
     pub state_machine: Option<String>,
-    /// Floor of the list refresh interval.
+    /// The list refresh interval as given; read it through `refresh_interval`, which keeps
+    /// it within `MIN_REFRESH_INTERVAL_MS..=MAX_REFRESH_INTERVAL_MS`.
     pub refresh_interval_ms: i64,
     /// Problems found in the settings file, shown at start and in help. Any one of them makes
     /// the console read-only (`ReadOnlyCause::SettingsProblems`).
@@ -85,8 +92,26 @@ impl ReadOnlyCause {
 }
 
 impl AppOptions {
-    /// The list refresh interval, with its floor.
+    /// The list refresh interval, within `MIN_REFRESH_INTERVAL_MS..=MAX_REFRESH_INTERVAL_MS`.
     pub fn refresh_interval(&self) -> crate::domain::Millis {
-        self.refresh_interval_ms.max(250)
+        self.refresh_interval_ms
+            .clamp(MIN_REFRESH_INTERVAL_MS, MAX_REFRESH_INTERVAL_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refresh_interval_stays_within_its_range() {
+        let with = |refresh_interval_ms| AppOptions {
+            refresh_interval_ms,
+            ..AppOptions::default()
+        };
+        assert_eq!(with(2_000).refresh_interval(), 2_000);
+        assert_eq!(with(i64::MIN).refresh_interval(), MIN_REFRESH_INTERVAL_MS);
+        assert_eq!(with(0).refresh_interval(), MIN_REFRESH_INTERVAL_MS);
+        assert_eq!(with(i64::MAX).refresh_interval(), MAX_REFRESH_INTERVAL_MS);
     }
 }

@@ -44,6 +44,12 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(width, height) => {
             app.viewport = (width, height);
+            // A page of another height: each list's window is refitted, so that a taller
+            // terminal shows a full page again rather than rows kept for a shorter one.
+            let page_rows = app.page_rows();
+            app.executions.list.fit(page_rows);
+            app.faces.list.fit(page_rows);
+            app.thumbnails.list.fit(page_rows);
             let (s, cx) = lend!(app, thumbnails);
             thumbnails::preview::resized(s, &cx);
             app.describe_visible_rows()

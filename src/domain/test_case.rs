@@ -1,6 +1,7 @@
 //! Run inputs: the test-case library (the seed's four photos plus the user's own), JSON
-//! validation with line and column, generated execution names, and the `userId` swap that
-//! asks the pipeline's duplicate question ("same photo, another rider?").
+//! validation with line and column, Step Functions' 256 KiB input limit, generated execution
+//! names, and the `userId` swap that asks the pipeline's duplicate question ("same photo,
+//! another rider?").
 
 use crate::domain::Millis;
 use chrono::{TimeZone, Utc};
@@ -18,6 +19,9 @@ pub const SEED_PHOTO_KEYS: [&str; 4] = [
 ];
 /// Step Functions' limit on execution names.
 pub const MAX_EXECUTION_NAME: usize = 80;
+/// Step Functions' limit on an execution's input: 256 KiB of UTF-8 (`StartExecution`
+/// refuses a longer one).
+pub const MAX_INPUT_BYTES: usize = 262_144;
 
 /// A named input to start the pipeline with.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +106,52 @@ pub fn validate_input(text: &str) -> Result<Value, JsonProblem> {
             message,
         }
     })
+}
+
+/// An input longer than Step Functions accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputTooLarge {
+    /// Its size in UTF-8 bytes.
+    pub bytes: usize,
+}
+
+impl fmt::Display for InputTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Rounded up: an input one byte over the limit must not read "256 KiB".
+        write!(
+            f,
+            "input is {} KiB, over Step Functions' {} KiB limit",
+            self.bytes.div_ceil(1024),
+            MAX_INPUT_BYTES / 1024
+        )
+    }
+}
+
+/// Whether Step Functions would take `input` as it is sent: at most `MAX_INPUT_BYTES`.
+pub fn check_input_size(input: &str) -> Result<(), InputTooLarge> {
+    match input.len() {
+        bytes if bytes > MAX_INPUT_BYTES => Err(InputTooLarge { bytes }),
+        _ => Ok(()),
+    }
+}
+
+/// The size in bytes of `value` sent compact (what `compact` returns), without building the
+/// text.
+pub fn compact_len(value: &Value) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing a `Value` fails only when the writer does, and this one never does.
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
 }
 
 /// Two-space pretty JSON for editing; the text unchanged when it is not JSON.
@@ -323,6 +373,22 @@ mod tests {
         assert_eq!(problem.to_string(), "line 3, column 3: expected `,` or `}`");
         assert!(validate_input("").is_err());
         assert!(validate_input(r#"{"a": [1, 2]}"#).is_ok());
+    }
+
+    #[test]
+    fn inputs_over_256_kib_are_refused_and_measured_as_sent() {
+        let at_limit = format!("\"{}\"", "a".repeat(MAX_INPUT_BYTES - 2));
+        assert_eq!(check_input_size(&at_limit), Ok(()));
+        // UTF-8 bytes, not characters: 2 bytes each.
+        let over = format!("\"{}\"", "é".repeat(MAX_INPUT_BYTES / 2));
+        let problem = check_input_size(&over).unwrap_err();
+        assert_eq!(problem.bytes, MAX_INPUT_BYTES + 2);
+        assert_eq!(
+            problem.to_string(),
+            "input is 257 KiB, over Step Functions' 256 KiB limit"
+        );
+        let value = validate_input("{\n  \"userId\": \"é\",\n  \"n\": [1, 2]\n}").unwrap();
+        assert_eq!(compact_len(&value), compact(&value).len());
     }
 
     #[test]

@@ -5,8 +5,9 @@ use crate::app_support;
 
 use app_support::*;
 use stepdeck::app::effect::Effect;
+use stepdeck::app::list::MAX_FILTER_CHARS;
 use stepdeck::app::msg::Msg;
-use stepdeck::app::overlays::Overlay;
+use stepdeck::app::overlays::{InputPurpose, Overlay, TextInput};
 use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{ANIMATION_MS, App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::{BackendError, HistoryRequest, Page};
@@ -166,6 +167,69 @@ fn refreshes_are_spaced_by_the_interval_and_never_overlap() {
     assert!(effects.is_empty(), "{effects:#?}");
 }
 
+/// The `LoadExecutions` among `effects`.
+fn list_loads(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::LoadExecutions { .. }))
+        .count()
+}
+
+#[test]
+fn an_enormous_refresh_interval_does_not_make_every_tick_a_refresh() {
+    // A huge or infinite `refresh_seconds` reaches the app as i64::MAX milliseconds.
+    let options = AppOptions {
+        refresh_interval_ms: i64::MAX,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(options, Keymap::defaults(), NOW);
+    update(&mut app, Msg::Resize(120, 32));
+    let effects = update(
+        &mut app,
+        Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
+    );
+    answer_listing(
+        &mut app,
+        &effects,
+        Ok(Page {
+            items: seed_rows(),
+            next_token: None,
+        }),
+    );
+    // The running row animates: a tick every 150 ms for 12 s, none of them a refresh.
+    let refreshes: usize = (1..=80)
+        .map(|i| list_loads(&update(&mut app, Msg::Tick(NOW + i * ANIMATION_MS))))
+        .sum();
+    assert_eq!(refreshes, 0);
+    assert!(app.next_wakeup().is_some_and(|t| t > app.now));
+
+    // The faces screen reloads on the same interval (with its own floor).
+    let effects = press(&mut app, "g f");
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadFaces { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("the faces load when first shown");
+    update(
+        &mut app,
+        Msg::Faces {
+            generation,
+            result: Ok(Page {
+                items: Vec::new(),
+                next_token: None,
+            }),
+        },
+    );
+    let start = app.now;
+    let reloads = (1..=12)
+        .flat_map(|s| update(&mut app, Msg::Tick(start + s * 1_000)))
+        .filter(|e| matches!(e, Effect::LoadFaces { .. }))
+        .count();
+    assert_eq!(reloads, 0);
+}
+
 #[test]
 fn text_filter_and_sorting() {
     let mut app = seed_app();
@@ -209,6 +273,154 @@ fn text_filter_and_sorting() {
         "run-06-running",
         "RUNNING sorts before SUCCEEDED"
     );
+}
+
+/// `count` finished runs `run-000`… newest first.
+fn numbered_rows(count: i64) -> Vec<stepdeck::domain::execution::ExecutionSummary> {
+    (0..count)
+        .map(|i| {
+            execution(
+                &format!("run-{i:03}"),
+                ExecutionStatus::Succeeded,
+                NOW - i * 1000,
+                Some(500),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_filter_after_scrolling_to_the_end_shows_every_matching_row() {
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    press(&mut app, "G");
+    assert!(app.executions.list.offset > 0);
+    press(&mut app, "/");
+    type_text(&mut app, "9");
+    press(&mut app, "Enter");
+    let shown = names(&app);
+    assert_eq!(
+        shown,
+        [
+            "run-009", "run-019", "run-029", "run-039", "run-049", "run-059"
+        ]
+    );
+    assert_eq!(app.executions.list.offset, 0, "no row hidden above");
+    let drawn = screen(&app, 120, 32);
+    assert!(drawn.contains("6 of 64"), "{drawn}");
+    for name in &shown {
+        assert!(
+            drawn.contains(name.as_str()),
+            "{name} is not drawn:\n{drawn}"
+        );
+    }
+}
+
+#[test]
+fn a_taller_terminal_shows_a_full_page_again() {
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    press(&mut app, "G");
+    let tall_page = app.page_rows();
+    // Shrunk: the list scrolls to keep the cursor's row (a refresh arrives meanwhile).
+    update(&mut app, Msg::Resize(120, 10));
+    refresh_with(&mut app, numbered_rows(64));
+    assert_eq!(app.executions.list.cursor, 63);
+    // Enlarged: the last page is full, not the few rows that fitted the small window.
+    update(&mut app, Msg::Resize(120, 32));
+    assert_eq!(app.executions.list.offset, 64 - tall_page);
+    let drawn = screen(&app, 120, 32);
+    let first = format!("run-{:03}", 64 - tall_page);
+    assert!(drawn.contains(&first), "{first} is not drawn:\n{drawn}");
+    assert!(drawn.contains("run-063"), "{drawn}");
+}
+
+/// "sunglass" then `x` up to `length` characters.
+fn long_text(length: usize) -> String {
+    "sunglass"
+        .chars()
+        .chain(std::iter::repeat('x'))
+        .take(length)
+        .collect()
+}
+
+/// The text of the one-line input on screen.
+fn input_text(app: &App) -> String {
+    match &app.overlay {
+        Some(Overlay::Input(input)) => input.text.clone(),
+        other => panic!("no input open: {other:?}"),
+    }
+}
+
+#[test]
+fn a_300_k_character_filter_is_cut_and_every_key_still_answers() {
+    let mut app = seed_app();
+    press(&mut app, "/");
+    let typed = long_text(300_000);
+    type_text(&mut app, &typed);
+    // What is kept is the first MAX_FILTER_CHARS characters, in the list and in the input
+    // (so the next key works on that, not on 300 K); nothing holds them.
+    let kept: String = typed.chars().take(MAX_FILTER_CHARS).collect();
+    assert_eq!(app.executions.list.filter, kept);
+    assert_eq!(input_text(&app), kept);
+    assert!(names(&app).is_empty());
+    assert_eq!(
+        notice(&app),
+        format!("the filter is cut to its first {MAX_FILTER_CHARS} characters")
+    );
+    // Deleting the junk key by key is answered at once: back to the matching row.
+    for _ in 0..MAX_FILTER_CHARS - "sunglass".len() {
+        press(&mut app, "Backspace");
+    }
+    assert_eq!(app.executions.list.filter, "sunglass");
+    assert_eq!(names(&app), ["run-02-sunglass"]);
+    press(&mut app, "Enter");
+    assert!(screen(&app, 120, 32).contains("1 of 6"));
+}
+
+#[test]
+fn a_long_text_reaching_the_filter_at_once_is_cut_too() {
+    // As a paste would bring it: the input already holds 300 K characters when a key edits it.
+    let mut app = seed_app();
+    let typed = long_text(300_000);
+    app.overlay = Some(Overlay::Input(TextInput::new(
+        InputPurpose::ListFilter,
+        typed.clone(),
+    )));
+    press(&mut app, "Backspace");
+    let kept: String = typed.chars().take(MAX_FILTER_CHARS).collect();
+    assert_eq!(app.executions.list.filter, kept);
+    assert_eq!(input_text(&app), kept);
+    assert!(names(&app).is_empty());
+}
+
+#[test]
+fn a_300_k_character_events_search_is_cut() {
+    let mut app = seed_app();
+    press(&mut app, "G");
+    let detail = detail_of(&seed_rows()[5], None, None);
+    open_with(&mut app, detail, fixture("happy_path.json"));
+    press(&mut app, "Tab");
+    press(&mut app, "/");
+    type_text(&mut app, "TaskStateEntered");
+    let matches = app.execution.as_ref().unwrap().events_view.matches.clone();
+    assert!(matches.len() >= 3, "{matches:?}");
+    type_text(&mut app, &long_text(300_000));
+    let view = app.execution.as_ref().unwrap();
+    assert_eq!(view.events_view.search.chars().count(), MAX_FILTER_CHARS);
+    assert!(
+        view.events_view
+            .search
+            .starts_with("TaskStateEnteredsunglassxxx")
+    );
+    assert!(view.events_view.matches.is_empty());
+    assert_eq!(input_text(&app).chars().count(), MAX_FILTER_CHARS);
+    assert_eq!(
+        notice(&app),
+        format!("the search is cut to its first {MAX_FILTER_CHARS} characters")
+    );
+    // ctrl-u clears it at once; the search is typed again from nothing.
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "TaskStateEntered");
+    assert_eq!(app.execution.as_ref().unwrap().events_view.matches, matches);
 }
 
 #[test]

@@ -86,6 +86,25 @@ fn faces_load_page_by_page_as_the_cursor_nears_the_end() {
 }
 
 #[test]
+fn the_faces_filter_after_scrolling_to_the_end_shows_every_matching_face() {
+    let mut app = base_app();
+    let (generation, _) = faces_request(&press(&mut app, "g f"));
+    answer_faces(&mut app, generation, many_faces(64), None);
+    press(&mut app, "G");
+    assert!(app.faces.list.offset > 0);
+    press(&mut app, "/");
+    type_text(&mut app, "user_00");
+    press(&mut app, "Enter");
+    assert_eq!(app.faces.list.visible.len(), 10);
+    assert_eq!(app.faces.list.offset, 0, "no face hidden above");
+    let drawn = screen(&app, 120, 32);
+    for n in 0..10 {
+        let user = format!("user_{n:03}");
+        assert!(drawn.contains(&user), "{user} is not drawn:\n{drawn}");
+    }
+}
+
+#[test]
 fn duplicates_are_flagged_grouped_and_jumped_between() {
     let mut app = faces_app();
     let view = &app.faces;

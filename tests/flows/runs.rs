@@ -16,7 +16,7 @@ use stepdeck::app::screens::execution::Tab;
 use stepdeck::app::{NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::execution::ExecutionStatus;
-use stepdeck::domain::test_case::TestCase;
+use stepdeck::domain::test_case::{MAX_INPUT_BYTES, TestCase};
 
 const SM: &str = SM_ARN;
 
@@ -277,6 +277,65 @@ fn invalid_json_shows_line_and_column_and_sends_nothing() {
         request.input,
         r#"{"userId":"user_a","s3Key":"1_happy_face.jpg"}"#
     );
+}
+
+/// A photo input padded with a `note` to `bytes` (compact, as sent).
+fn input_of(bytes: usize) -> String {
+    let bare = r#"{"userId":"user_a","s3Key":"1_happy_face.jpg","note":""}"#;
+    let note = "x".repeat(bytes - bare.len());
+    format!(r#"{{"userId":"user_a","s3Key":"1_happy_face.jpg","note":"{note}"}}"#)
+}
+
+fn over_the_limit(input: &str) -> String {
+    format!(
+        "input is {} KiB, over Step Functions' 256 KiB limit: nothing sent",
+        input.len().div_ceil(1024)
+    )
+}
+
+#[test]
+fn an_input_over_256_kib_is_refused_and_nothing_is_sent() {
+    let mut app = runs_app(false);
+    let huge = input_of(MAX_INPUT_BYTES + 1);
+    app.runs.test_cases = vec![
+        TestCase::new("huge", huge.clone()),
+        TestCase::new("at-the-limit", input_of(MAX_INPUT_BYTES)),
+    ];
+    assert!(press(&mut app, "s Enter").is_empty(), "nothing is sent");
+    assert_eq!(notice(&app), over_the_limit(&huge));
+    assert_eq!(app.runs.started, 0);
+    assert!(app.runs.pending_starts.is_empty());
+    // 262,144 bytes is still within the limit.
+    let request = start_request(&press(&mut app, "s j Enter"));
+    assert_eq!(request.input.len(), MAX_INPUT_BYTES);
+}
+
+#[test]
+fn the_editor_says_an_input_is_over_256_kib_and_keeps_it_to_shorten() {
+    let mut app = runs_app(false);
+    press(&mut app, "s e");
+    // Pretty, as the editor shows it: the limit is on the compact text that would be sent.
+    let huge = input_of(300_000);
+    let pretty = stepdeck::domain::test_case::pretty(&huge);
+    update(
+        &mut app,
+        Msg::EditedExternally(ExternalEdit::Edited(pretty)),
+    );
+    let status = format!(
+        "✗ input is {} KiB, over Step Functions' 256 KiB limit — nothing will be sent",
+        huge.len().div_ceil(1024)
+    );
+    let drawn = screen(&app, 120, 32);
+    assert!(drawn.contains(&status), "{drawn}");
+    assert!(!drawn.contains("✓ valid JSON"), "{drawn}");
+    assert!(press(&mut app, "ctrl-r").is_empty(), "nothing is sent");
+    assert_eq!(notice(&app), over_the_limit(&huge));
+    // Still in the editor, with the text, to shorten it.
+    let Some(Overlay::Editor(editor)) = &app.overlay else {
+        panic!("{:#?}", app.overlay);
+    };
+    assert_eq!(editor.note.as_deref(), Some(over_the_limit(&huge).as_str()));
+    assert!(editor.text().contains(&"x".repeat(1_000)));
 }
 
 #[test]

@@ -15,6 +15,7 @@ use stepdeck::backend::{
 };
 use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
 use stepdeck::domain::history::{EventType, HistoryEvent};
+use stepdeck::domain::test_case::MAX_INPUT_BYTES;
 
 const BASE: i64 = 1_764_064_800_000;
 
@@ -637,6 +638,44 @@ async fn listing_pages_newest_first_and_filters_by_status() {
     assert!(matches!(unknown, Err(BackendError::NotFound { .. })));
     let unknown = sandbox.describe_execution("arn:nope").await;
     assert!(matches!(unknown, Err(BackendError::NotFound { .. })));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_input_over_256_kib_is_refused_as_aws_does() {
+    let sandbox = LocalSandbox::start(options(false));
+    // `photo_input` padded to `bytes` with a `note` the pipeline ignores.
+    let padded = |bytes: usize| {
+        let bare = photo_input("u", "4_no_face.jpg");
+        let pad = bytes - bare.len() - r#","note":"""#.len();
+        format!(
+            r#"{},"note":"{}"}}"#,
+            bare.trim_end_matches('}'),
+            "x".repeat(pad)
+        )
+    };
+    let request = |input: String| StartExecutionRequest {
+        state_machine_arn: riders(),
+        name: None,
+        input,
+    };
+    let over = padded(MAX_INPUT_BYTES + 1);
+    assert_eq!(over.len(), MAX_INPUT_BYTES + 1);
+    match sandbox.start_execution(request(over)).await {
+        Err(BackendError::Invalid(message)) => assert_eq!(
+            message,
+            "ValidationException: 1 validation error detected: Value at 'input' failed to \
+             satisfy constraint: Member must have length less than or equal to 262144"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        list(&sandbox, &riders(), None).await.is_empty(),
+        "nothing was started"
+    );
+    let at_limit = padded(MAX_INPUT_BYTES);
+    assert_eq!(at_limit.len(), MAX_INPUT_BYTES);
+    sandbox.start_execution(request(at_limit)).await.unwrap();
+    assert_eq!(list(&sandbox, &riders(), None).await.len(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -13,8 +13,8 @@ use crate::app::{App, NoticeLevel};
 use crate::backend::{BackendError, StartExecutionRequest};
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
 use crate::domain::test_case::{
-    Origin, RunDraft, TestCase, execution_name, next_user_id, pretty, suggested_name, unique_name,
-    user_id, validate_input, with_user_id,
+    Origin, RunDraft, TestCase, check_input_size, execution_name, next_user_id, pretty,
+    suggested_name, unique_name, user_id, validate_input, with_user_id,
 };
 use crate::keymap::action::Action;
 
@@ -312,7 +312,17 @@ pub fn submit_user_id(app: &mut App, typed: &str) -> Vec<Effect> {
 /// test case, continue in `$EDITOR`, or nothing (closed).
 pub fn on_editor_outcome(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     match outcome {
-        Outcome::Run(draft) => start(app, draft),
+        Outcome::Run(draft) => match check_input_size(&draft.input) {
+            Ok(()) => start(app, draft),
+            // Back in the editor with the edit, to shorten it, rather than losing it.
+            Err(too_large) => {
+                let text = format!("{too_large}: nothing sent");
+                let editor = InputEditor::new(draft.clone(), &pretty(&draft.input), Some(text));
+                app.overlay = Some(Overlay::Editor(Box::new(editor)));
+                app.notify(NoticeLevel::Error, format!("{too_large}: nothing sent"));
+                Vec::new()
+            }
+        },
         Outcome::SaveInput(input) => save_test_case(app, input),
         Outcome::EditExternally(draft) => begin_edit(app, draft),
         Outcome::Close => {
@@ -364,13 +374,18 @@ fn begin_edit(app: &mut App, draft: RunDraft) -> Vec<Effect> {
     vec![Effect::EditExternally { text }]
 }
 
-/// Validates the draft's input and asks for the start under a generated name.
+/// Validates the draft's input (JSON, within Step Functions' size limit) and asks for the
+/// start under a generated name.
 fn start(app: &mut App, draft: RunDraft) -> Vec<Effect> {
     if let Err(problem) = validate_input(&draft.input) {
         app.notify(
             NoticeLevel::Error,
             format!("the input is not valid JSON ({problem}): nothing sent"),
         );
+        return Vec::new();
+    }
+    if let Err(too_large) = check_input_size(&draft.input) {
+        app.notify(NoticeLevel::Error, format!("{too_large}: nothing sent"));
         return Vec::new();
     }
     app.runs.started += 1;

@@ -1,10 +1,12 @@
 //! The inline input editor: the JSON text with line numbers and the cursor, whether it
-//! parses (or the parse error at its line and column), and what the run will be.
+//! parses (or the parse error at its line and column) and fits Step Functions' 256 KiB
+//! input limit, and what the run will be.
 
 use crate::app::list::scroll_to;
 use crate::app::overlays::editor::InputEditor;
 use crate::app::widgets::text::truncate;
 use crate::app::widgets::theme;
+use crate::domain::test_case::{InputTooLarge, MAX_INPUT_BYTES, compact_len, validate_input};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -99,10 +101,30 @@ pub fn render(editor: &InputEditor, frame: &mut Frame, area: Rect) {
             ),
             theme::error(),
         )),
-        None => Line::from(Span::styled(
-            truncate(" ✓ valid JSON", status_width),
-            Style::default().fg(theme::SUCCEEDED),
-        )),
+        None => match too_large(editor) {
+            Some(too_large) => Line::from(Span::styled(
+                truncate(
+                    &format!(" ✗ {too_large} — nothing will be sent"),
+                    status_width,
+                ),
+                theme::error(),
+            )),
+            None => Line::from(Span::styled(
+                truncate(" ✓ valid JSON", status_width),
+                Style::default().fg(theme::SUCCEEDED),
+            )),
+        },
     };
     frame.render_widget(status, status_area);
+}
+
+/// Whether the input, as it would be sent (compacted), is over Step Functions' limit. The
+/// editor keeps only whether its text parses; this reads it again (the cost of one parse, as
+/// every edit already pays).
+fn too_large(editor: &InputEditor) -> Option<InputTooLarge> {
+    let value = validate_input(&editor.text()).ok()?;
+    match compact_len(&value) {
+        bytes if bytes > MAX_INPUT_BYTES => Some(InputTooLarge { bytes }),
+        _ => None,
+    }
 }

@@ -2,21 +2,22 @@
 //! on screen with the cursor's row highlighted, sortable column headers (↑/↓ on the sorted
 //! one), the "N of M" count under a filter, and the one-line placeholder of an empty table.
 
-use crate::app::list::{ColumnSort, Keyed, List, scroll_to};
+use crate::app::list::{ColumnSort, Keyed, List};
 use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-/// The rows of `list` that fit in `height` lines, scrolled to keep the cursor in view; `row`
+/// The rows of `list` that fit in `height` lines, scrolled to keep the cursor in view (and
+/// the window filled as far as there are rows, whatever offset the list kept); `row`
 /// builds one (told whether it is the cursor's), which is then highlighted.
 pub fn visible_rows<R: Keyed, C: Copy + PartialEq>(
     list: &List<R, C>,
     height: usize,
     mut row: impl FnMut(&R, bool) -> Row<'static>,
 ) -> Vec<Row<'static>> {
-    let offset = scroll_to(list.offset, list.cursor, height);
+    let offset = list.window_start(height);
     list.visible[offset..list.visible.len().min(offset + height)]
         .iter()
         .enumerate()

@@ -27,6 +27,7 @@ use crate::domain::execution::{
     ExecutionStatus, ExecutionSummary, Outcome, StateMachineKind, StateMachineSummary,
     error_message_from_cause, input_label,
 };
+use crate::domain::test_case::MAX_INPUT_BYTES;
 use asl::definition::{DefinitionError, StateMachine};
 use asl::interpreter::{EventLog, ExecutionEnd, Run, RunSpec, TaskExecutor, random_uuid};
 use clock::Clock;
@@ -223,6 +224,15 @@ impl LocalSandbox {
         name: Option<String>,
         input: String,
     ) -> BackendResult<ExecutionSummary> {
+        // As AWS: the request's lengths are validated before anything else is looked at, and
+        // an input over the limit is never read.
+        if input.len() > MAX_INPUT_BYTES {
+            return Err(BackendError::Invalid(format!(
+                "ValidationException: 1 validation error detected: Value at 'input' failed to \
+                 satisfy constraint: Member must have length less than or equal to \
+                 {MAX_INPUT_BYTES}"
+            )));
+        }
         let machine = self.machine(machine_arn)?;
         let input_value: Value = serde_json::from_str(&input)
             .map_err(|e| BackendError::Invalid(format!("input is not valid JSON: {e}")))?;

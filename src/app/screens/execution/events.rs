@@ -5,8 +5,8 @@ use super::{HISTORY_EVENT_LIMIT, State};
 use crate::app::ctx::Ctx;
 use crate::app::ctx::View;
 use crate::app::effect::Effect;
-use crate::app::list::moved;
 use crate::app::list::scroll_to;
+use crate::app::list::{bound_filter, moved};
 use crate::app::notice::NoticeLevel;
 use crate::app::overlays::Overlay;
 use crate::app::overlays::input::{InputPurpose, TextInput};
@@ -158,9 +158,10 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The search as typed: the cursor jumps to the first match at or after it.
+/// The search as typed (cut to `MAX_FILTER_CHARS`): the cursor jumps to the first match at
+/// or after it.
 pub fn apply_search(s: &mut State, cx: &Ctx, text: String) {
-    s.events_view.search = text;
+    s.events_view.search = bound_filter(text).0;
     s.recompute_matches();
     if let Some(i) = s.find_match(true, true) {
         s.move_events(i, cx.page_rows());

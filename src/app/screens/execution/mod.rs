@@ -11,7 +11,7 @@ pub mod update;
 pub mod view;
 
 use crate::app::fetch::Fetch;
-use crate::app::list::scroll_to;
+use crate::app::list::{Needle, scroll_to};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 use crate::domain::history::HistoryEvent;
@@ -353,18 +353,26 @@ impl State {
         event.timestamp - start
     }
 
+    /// The events matching the search: its text in the type or the summary (ignoring case),
+    /// or the event's id.
     pub fn recompute_matches(&mut self) {
-        let needle = self.events_view.search.to_lowercase();
+        let mut needle = Needle::new(&self.events_view.search);
         self.events_view.matches = if needle.is_empty() {
             Vec::new()
         } else {
+            // Read once, not formatted per event: an id is written without leading zeros.
+            let id = needle
+                .as_str()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| id.to_string() == needle.as_str());
             self.events
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| {
-                    e.event_type.as_str().to_lowercase().contains(&needle)
-                        || e.summary().to_lowercase().contains(&needle)
-                        || e.id.to_string() == needle
+                    Some(e.id) == id
+                        || needle.found_in(e.event_type.as_str())
+                        || needle.found_in(&e.summary())
                 })
                 .map(|(i, _)| i)
                 .collect()

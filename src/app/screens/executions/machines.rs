@@ -42,7 +42,8 @@ impl Machines {
     pub fn due_at(&self, refresh_interval: Millis) -> Option<Millis> {
         match &self.problem {
             Some(problem) if problem.retried && !self.in_flight => {
-                Some(problem.at + STATE_MACHINES_RETRY_MS.max(refresh_interval))
+                let wait = STATE_MACHINES_RETRY_MS.max(refresh_interval);
+                Some(problem.at.saturating_add(wait))
             }
             _ => None,
         }

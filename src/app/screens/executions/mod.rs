@@ -8,7 +8,7 @@ pub mod update;
 pub mod view;
 
 use crate::app::fetch::Fetch;
-use crate::app::list::{ColumnSort, Keyed, List};
+use crate::app::list::{ColumnSort, Keyed, List, Needle};
 use crate::backend::Page;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
@@ -126,11 +126,7 @@ impl State {
         }
         let budget = MAX_ROW_DESCRIBES.saturating_sub(self.describing.len());
         let list = &self.list;
-        list.visible
-            .iter()
-            .skip(list.offset)
-            .take(page_rows)
-            .map(|&i| &list.rows[i])
+        list.on_screen(page_rows)
             .filter(|row| Self::lacks_detail(row) && !self.describing.contains(&row.arn))
             .filter(|row| {
                 self.row_details
@@ -215,24 +211,29 @@ impl State {
         self.recompute(now);
     }
 
-    fn matches_text(row: &ExecutionSummary, needle: &str) -> bool {
+    fn matches_text(row: &ExecutionSummary, needle: &mut Needle) -> bool {
         if needle.is_empty() {
             return true;
         }
-        let hay = |s: &str| s.to_lowercase().contains(needle);
-        hay(&row.name)
-            || row.input_label.as_deref().is_some_and(hay)
-            || row.outcome.as_ref().is_some_and(|o| hay(&o.label()))
-            || hay(row.status.as_str())
+        needle.found_in(&row.name)
+            || row
+                .input_label
+                .as_deref()
+                .is_some_and(|l| needle.found_in(l))
+            || row
+                .outcome
+                .as_ref()
+                .is_some_and(|o| needle.found_in(&o.label()))
+            || needle.found_in(row.status.as_str())
     }
 
     /// Rebuilds `visible` after a change of rows, filter or sort, and puts the cursor back on
     /// the same execution when it is still listed.
     pub fn recompute(&mut self, now: Millis) {
-        let needle = self.list.needle();
+        let mut needle = self.list.needle();
         let rows = &self.list.rows;
         let mut visible: Vec<usize> = (0..rows.len())
-            .filter(|&i| Self::matches_text(&rows[i], &needle))
+            .filter(|&i| Self::matches_text(&rows[i], &mut needle))
             .collect();
         if let Some(sort) = self.list.sort {
             visible.sort_by(|&a, &b| {

@@ -93,7 +93,7 @@ pub fn set_status_filter(
 
 /// The text filter as typed: the list filters as you type (and may need the next page).
 pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
-    s.list.filter = text;
+    s.list.set_filter(text);
     s.recompute(cx.now);
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());

@@ -12,7 +12,7 @@ pub mod update;
 pub mod view;
 
 use crate::app::fetch::Fetch;
-use crate::app::list::{ColumnSort, Keyed, List};
+use crate::app::list::{ColumnSort, Keyed, List, Needle};
 use crate::app::msg::Generation;
 use crate::domain::Millis;
 use crate::domain::faces::{
@@ -219,14 +219,19 @@ impl State {
         self.group_index.len()
     }
 
-    fn matches_filter(face: &Face, needle: &str) -> bool {
+    fn matches_filter(face: &Face, needle: &mut Needle) -> bool {
         if needle.is_empty() {
             return true;
         }
-        let hay = |s: &str| s.to_lowercase().contains(needle);
-        hay(&face.face_id)
-            || face.external_image_id.as_deref().is_some_and(hay)
-            || face.image_id.as_deref().is_some_and(hay)
+        needle.found_in(&face.face_id)
+            || face
+                .external_image_id
+                .as_deref()
+                .is_some_and(|id| needle.found_in(id))
+            || face
+                .image_id
+                .as_deref()
+                .is_some_and(|id| needle.found_in(id))
     }
 
     /// Rebuilds groups and `visible` after a change of rows, filter, mode or sort, and puts
@@ -241,9 +246,9 @@ impl State {
                 self.group_index.entry(id.clone()).or_default().push(g);
             }
         }
-        let needle = self.list.needle();
+        let mut needle = self.list.needle();
         let mut visible: Vec<usize> = (0..rows.len())
-            .filter(|&i| Self::matches_filter(&rows[i], &needle))
+            .filter(|&i| Self::matches_filter(&rows[i], &mut needle))
             .filter(|&i| !self.duplicates_only || self.group_index.contains_key(&rows[i].face_id))
             .collect();
         if let Some(sort) = self.list.sort {

@@ -31,7 +31,7 @@ pub fn age_label(age: Millis) -> String {
 
 /// When `age_label` next changes its text.
 fn next_age_change(updated_at: Millis, now: Millis) -> Millis {
-    let age = (now - updated_at).max(0);
+    let age = now.saturating_sub(updated_at).max(0);
     let step = if age < 60_000 {
         1_000
     } else if age < 3_600_000 {
@@ -39,7 +39,7 @@ fn next_age_change(updated_at: Millis, now: Millis) -> Millis {
     } else {
         3_600_000
     };
-    updated_at + (age / step + 1) * step
+    updated_at.saturating_add((age / step + 1).saturating_mul(step))
 }
 
 /// Reloads the faces from the first page (the rows stay on screen until it is complete).
@@ -104,8 +104,9 @@ fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
 /// When the shown faces screen reloads next: an interval (of at least
 /// `FACES_REFRESH_FLOOR_MS`) after the last reload, never while a request is out (no reload
 /// piles on another), while a deletion is in flight or while its confirmation is asked
-/// (`confirming`: a confirm dialog is open). `refresh_interval_ms` is the settings' one.
-fn refresh_due_at(s: &State, refresh_interval_ms: Millis, confirming: bool) -> Option<Millis> {
+/// (`confirming`: a confirm dialog is open). `refresh_interval` is the settings' one, within
+/// its range (`AppOptions::refresh_interval`).
+fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Option<Millis> {
     if s.pages.busy() || s.deletion.is_some() || confirming {
         return None;
     }
@@ -114,22 +115,22 @@ fn refresh_due_at(s: &State, refresh_interval_ms: Millis, confirming: bool) -> O
     let last = s
         .reload_requested_at?
         .max(s.updated_at.unwrap_or(Millis::MIN));
-    let interval = refresh_interval_ms.max(FACES_REFRESH_FLOOR_MS);
-    Some(last + interval)
+    let interval = refresh_interval.max(FACES_REFRESH_FLOOR_MS);
+    Some(last.saturating_add(interval))
 }
 
 /// When the shown faces screen wants a tick: its next reload, or the next change of the age
 /// shown in its title. `confirming`: a confirm dialog is open (the reload waits for it).
 pub fn wakeup(s: &State, cx: &View, confirming: bool) -> Option<Millis> {
     let age = s.updated_at.map(|t| next_age_change(t, cx.now));
-    let due = refresh_due_at(s, cx.options.refresh_interval_ms, confirming);
+    let due = refresh_due_at(s, cx.options.refresh_interval(), confirming);
     [due, age].into_iter().flatten().min()
 }
 
 /// On a tick while the screen is shown: the automatic reload when it is due.
 pub fn tick(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let confirming = matches!(cx.overlay, Some(Overlay::Confirm(_)));
-    match refresh_due_at(s, cx.options.refresh_interval_ms, confirming) {
+    match refresh_due_at(s, cx.options.refresh_interval(), confirming) {
         Some(due) if due <= cx.now => reload(s, cx),
         _ => Vec::new(),
     }

@@ -96,7 +96,7 @@ pub fn after_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 
 /// The `/` filter of the faces list, applied as typed.
 pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
-    s.list.filter = text;
+    s.list.set_filter(text);
     s.recompute();
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());

@@ -160,10 +160,10 @@ impl State {
     /// Rebuilds `visible` after a change of rows, filter or sort, and puts the cursor back on
     /// the same object when it is still listed.
     pub fn recompute(&mut self) {
-        let needle = self.list.needle();
+        let mut needle = self.list.needle();
         let objects = &self.list.rows;
         let mut visible: Vec<usize> = (0..objects.len())
-            .filter(|&i| needle.is_empty() || objects[i].key.to_lowercase().contains(&needle))
+            .filter(|&i| needle.found_in(&objects[i].key))
             .collect();
         if let Some(sort) = self.list.sort {
             visible.sort_by(|&a, &b| {

@@ -43,7 +43,7 @@ pub fn preview_is_current(s: &State) -> bool {
 /// The cursor moved off `before`: fetch the new object's preview once it rests there.
 pub fn debounce_if_moved(s: &mut State, cx: &Ctx, before: Option<String>) {
     if s.list.cursor_key != before {
-        s.preview_due = Some(cx.now + PREVIEW_DEBOUNCE_MS);
+        s.preview_due = Some(cx.now.saturating_add(PREVIEW_DEBOUNCE_MS));
     }
 }
 
@@ -91,7 +91,7 @@ pub fn tick(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 /// The terminal changed size: refit the preview once the size settles.
 pub fn resized(s: &mut State, cx: &Ctx) {
     if matches!(s.preview, Some(PreviewState::Ready { .. })) {
-        s.preview_due = Some(cx.now + PREVIEW_DEBOUNCE_MS);
+        s.preview_due = Some(cx.now.saturating_add(PREVIEW_DEBOUNCE_MS));
     }
 }
 

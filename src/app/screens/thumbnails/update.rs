@@ -210,7 +210,7 @@ fn on_photo_page(
 /// The `/` filter of the objects list, applied as typed.
 pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
     let before = s.list.cursor_key.clone();
-    s.list.filter = text;
+    s.list.set_filter(text);
     s.recompute();
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());
