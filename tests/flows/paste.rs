@@ -7,6 +7,7 @@ use crate::runs_support;
 
 use app_support::*;
 use runs_support::*;
+use stepdeck::app::App;
 use stepdeck::app::msg::{ExternalEdit, Msg};
 use stepdeck::app::overlays::{InputPurpose, Overlay};
 use stepdeck::app::update::update;
@@ -18,16 +19,15 @@ fn padding(bytes: usize) -> String {
     format!(",\n  \"pad\": [\n{}\n  ]", items.join(",\n"))
 }
 
-#[test]
-fn a_300_kb_paste_into_the_editor_is_one_message_and_the_run_takes_it() {
+/// Opens the editor on the fourth test case and pastes `bytes` of padding into its input
+/// object, checking the paste arrived as one message.
+fn paste_into_editor(bytes: usize) -> (App, usize) {
     let mut app = runs_app(false);
     press(&mut app, "s j j j e");
     update(&mut app, Msg::EditedExternally(ExternalEdit::NoEditor));
     // After the photo's key, on the last line of the object's members.
     press(&mut app, "Down Down Down End");
-    let pasted = padding(300 * 1024);
-    assert!(pasted.len() > 300_000);
-
+    let pasted = padding(bytes);
     let effects = update(&mut app, Msg::Paste(pasted.clone()));
     assert!(effects.is_empty(), "pasting sends nothing: {effects:#?}");
     let Some(Overlay::Editor(editor)) = &app.overlay else {
@@ -41,12 +41,38 @@ fn a_300_kb_paste_into_the_editor_is_one_message_and_the_run_takes_it() {
         (3 + pasted_lines - 1, 3),
         "the cursor ends after the paste"
     );
+    (app, bytes / 102)
+}
 
+#[test]
+fn a_200_kb_paste_into_the_editor_is_one_message_and_the_run_takes_it() {
+    let (mut app, items) = paste_into_editor(200 * 1024);
     // The next key acts at once: the run starts with the pasted input.
     let request = start_request(&press(&mut app, "ctrl-r"));
     let input: serde_json::Value = serde_json::from_str(&request.input).unwrap();
-    assert_eq!(input["pad"].as_array().unwrap().len(), 300 * 1024 / 102);
+    assert_eq!(input["pad"].as_array().unwrap().len(), items);
     assert_eq!(input["s3Key"], "4_no_face.jpg");
+}
+
+#[test]
+fn a_300_kb_paste_is_taken_whole_and_its_run_refused_over_the_input_limit() {
+    let (mut app, _) = paste_into_editor(300 * 1024);
+    let effects = press(&mut app, "ctrl-r");
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, stepdeck::app::effect::Effect::StartExecution(_))),
+        "{effects:#?}"
+    );
+    assert!(
+        notice(&app).contains("over Step Functions' 256 KiB limit"),
+        "{}",
+        notice(&app)
+    );
+    assert!(
+        matches!(app.overlay, Some(Overlay::Editor(_))),
+        "the text is kept to be shortened"
+    );
 }
 
 #[test]
