@@ -275,9 +275,11 @@ fn text_filter_and_sorting() {
     );
 }
 
-/// `count` finished runs `run-000`… newest first.
-fn numbered_rows(count: i64) -> Vec<stepdeck::domain::execution::ExecutionSummary> {
-    (0..count)
+/// Finished runs `run-<i>` for `i` in `numbers`, newest first.
+fn numbered_rows(
+    numbers: std::ops::Range<i64>,
+) -> Vec<stepdeck::domain::execution::ExecutionSummary> {
+    numbers
         .map(|i| {
             execution(
                 &format!("run-{i:03}"),
@@ -291,7 +293,7 @@ fn numbered_rows(count: i64) -> Vec<stepdeck::domain::execution::ExecutionSummar
 
 #[test]
 fn a_filter_after_scrolling_to_the_end_shows_every_matching_row() {
-    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(0..64), None);
     press(&mut app, "G");
     assert!(app.executions.list.offset > 0);
     press(&mut app, "/");
@@ -317,12 +319,12 @@ fn a_filter_after_scrolling_to_the_end_shows_every_matching_row() {
 
 #[test]
 fn a_taller_terminal_shows_a_full_page_again() {
-    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(64), None);
+    let mut app = app_with(&["RiderPhotoProcessing"], numbered_rows(0..64), None);
     press(&mut app, "G");
     let tall_page = app.page_rows();
     // Shrunk: the list scrolls to keep the cursor's row (a refresh arrives meanwhile).
     update(&mut app, Msg::Resize(120, 10));
-    refresh_with(&mut app, numbered_rows(64));
+    refresh_with(&mut app, numbered_rows(0..64));
     assert_eq!(app.executions.list.cursor, 63);
     // Enlarged: the last page is full, not the few rows that fitted the small window.
     update(&mut app, Msg::Resize(120, 32));
@@ -425,16 +427,7 @@ fn a_300_k_character_events_search_is_cut() {
 
 #[test]
 fn pagination_appends_the_next_page_when_the_cursor_nears_the_end() {
-    let rows: Vec<_> = (0..100)
-        .map(|i| {
-            execution(
-                &format!("run-{i:03}"),
-                ExecutionStatus::Succeeded,
-                NOW - i * 1000,
-                Some(500),
-            )
-        })
-        .collect();
+    let rows = numbered_rows(0..100);
     let mut app = app_with(&["RiderPhotoProcessing"], rows, Some("page-2"));
     assert!(
         press(&mut app, "j").is_empty(),
@@ -451,16 +444,7 @@ fn pagination_appends_the_next_page_when_the_cursor_nears_the_end() {
     }
     // Only one page request at a time.
     assert!(press(&mut app, "k G").is_empty());
-    let more: Vec<_> = (100..150)
-        .map(|i| {
-            execution(
-                &format!("run-{i:03}"),
-                ExecutionStatus::Succeeded,
-                NOW - i * 1000,
-                Some(500),
-            )
-        })
-        .collect();
+    let more = numbered_rows(100..150);
     update(
         &mut app,
         Msg::Executions {
@@ -936,16 +920,7 @@ fn help_toggles_and_keys_quit_and_suspend() {
 
 #[test]
 fn key_sequences_and_paging() {
-    let rows: Vec<_> = (0..60)
-        .map(|i| {
-            execution(
-                &format!("run-{i:03}"),
-                ExecutionStatus::Succeeded,
-                NOW - i * 1000,
-                Some(500),
-            )
-        })
-        .collect();
+    let rows = numbered_rows(0..60);
     let mut app = app_with(&["RiderPhotoProcessing"], rows, None);
     press(&mut app, "G");
     assert_eq!(app.executions.list.cursor, 59);
