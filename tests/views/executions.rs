@@ -207,3 +207,52 @@ fn every_view_renders_at_odd_sizes_without_panicking() {
         }
     }
 }
+
+/// The header's first line.
+fn header(app: &App) -> String {
+    screen(app, 120, 30).lines().next().unwrap().to_string()
+}
+
+#[test]
+fn a_hanging_refresh_turns_live_into_stale_with_the_data_age() {
+    let mut app = seed_app();
+    assert!(header(&app).contains("● LIVE"), "{}", header(&app));
+    // The refresh goes out and no answer comes back.
+    let effects = update(&mut app, Msg::Tick(NOW + 2_000));
+    let (generation, _) = list_request(&effects);
+    update(&mut app, Msg::Tick(NOW + 3_000));
+    assert!(header(&app).contains("● LIVE"), "within twice the interval");
+    update(&mut app, Msg::Tick(NOW + 30_000));
+    let line = header(&app);
+    assert!(line.contains("◌ STALE"), "{line}");
+    assert!(line.contains("data 30.0s old"), "{line}");
+    assert!(!line.contains("LIVE"), "{line}");
+    // The answer arrives: live again.
+    let rows = app.executions.list.rows.clone();
+    update(
+        &mut app,
+        Msg::Executions {
+            generation,
+            append: false,
+            result: Ok(stepdeck::backend::Page {
+                items: rows,
+                next_token: None,
+            }),
+        },
+    );
+    assert!(header(&app).contains("● LIVE"), "{}", header(&app));
+}
+
+#[test]
+fn a_follow_whose_history_polls_go_unanswered_turns_stale() {
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-06-running", "running.json");
+    let chart = |app: &App| screen(app, 160, 45);
+    assert!(chart(&app).contains("▶ FOLLOW"), "{}", chart(&app));
+    // Polls go out; none is answered.
+    update(&mut app, Msg::Tick(NOW + 1_500));
+    update(&mut app, Msg::Tick(NOW + 12_000));
+    let text = chart(&app);
+    assert!(text.contains("◌ STALE · events 12.0s old"), "{text}");
+    assert!(!text.contains("FOLLOW"), "{text}");
+}

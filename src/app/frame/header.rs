@@ -203,7 +203,33 @@ fn live_badge(app: &App) -> Line<'static> {
             ),
         ]);
     }
+    let interval = app.options.refresh_interval();
     match list.last_refresh {
+        // A refresh that hangs must not look live: past twice the interval the data's age
+        // is what the badge says.
+        Some(t)
+            if app.execution.is_none()
+                && app.screen == Screen::Executions
+                && app.now.saturating_sub(t) > interval.saturating_mul(2) =>
+        {
+            Line::from(vec![
+                Span::styled(
+                    " ◌ STALE ",
+                    Style::default()
+                        .fg(Color::Black)
+                        .bg(theme::KEY)
+                        .add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    format!(
+                        " data {} old · {} ",
+                        format_duration(app.now - t),
+                        format_clock(t)
+                    ),
+                    theme::header_bar(),
+                ),
+            ])
+        }
         Some(t) if app.execution.is_none() && app.screen == Screen::Executions => Line::from(vec![
             Span::styled(
                 " ● LIVE ",

@@ -102,6 +102,9 @@ pub struct State {
     /// description only.
     pub history: Fetch,
     pub history_loaded: bool,
+    /// When the last good history answer arrived: FOLLOW turns STALE when it is older than
+    /// twice the poll interval (a hung or failing poll must not look live).
+    pub history_ok_at: Option<Millis>,
     /// State inputs/outputs by event id, filled by one fetch with execution data.
     pub payloads: HashMap<i64, EventPayload>,
     pub payload: Fetch,
@@ -127,6 +130,7 @@ impl State {
             events: Vec::new(),
             history: Fetch::default(),
             history_loaded: false,
+            history_ok_at: None,
             payloads: HashMap::new(),
             payload: Fetch::default(),
             payloads_through: 0,

@@ -82,12 +82,19 @@ fn window_line(view: &State, cx: &View) -> Line<'static> {
     };
     spans.push(Span::styled(format!("  {mode}"), theme::dim()));
     if view.timeline.follow && view.is_running() {
-        spans.push(Span::styled(
-            "  ▶ FOLLOW",
-            Style::default()
-                .fg(theme::RUNNING)
-                .add_modifier(Modifier::BOLD),
-        ));
+        let age = view.history_ok_at.map(|t| cx.now.saturating_sub(t));
+        match age {
+            Some(age) if age > 2 * super::HISTORY_POLL_MS => spans.push(Span::styled(
+                format!("  ◌ STALE · events {} old", format_duration(age)),
+                theme::error().add_modifier(Modifier::BOLD),
+            )),
+            _ => spans.push(Span::styled(
+                "  ▶ FOLLOW",
+                Style::default()
+                    .fg(theme::RUNNING)
+                    .add_modifier(Modifier::BOLD),
+            )),
+        }
     }
     spans.push(Span::styled(
         format!("  {} spans", view.timeline().spans.len()),

@@ -175,6 +175,7 @@ pub fn on_history(
         Ok(events) => {
             let was_running = s.is_running();
             s.apply_history(events);
+            s.history_ok_at = Some(cx.now);
             s.error = None;
             s.history.denied = None;
             // The history saw the end before the description did: describe again for the
