@@ -37,6 +37,7 @@ pub enum Command {
     Bucket(String),
     Refresh,
     Help,
+    Messages,
     Quit,
 }
 
@@ -160,6 +161,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     ),
     simple("refresh", &[], |_| Ok(Command::Refresh)),
     simple("help", &[], |_| Ok(Command::Help)),
+    simple("messages", &["log"], |_| Ok(Command::Messages)),
     simple("quit", &["q"], |_| Ok(Command::Quit)),
 ];
 
@@ -264,6 +266,10 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Quit => {
             app.should_quit = true;
             vec![Effect::Quit]
+        }
+        Command::Messages => {
+            app.overlay = Some(Overlay::Messages { scroll: 0 });
+            Vec::new()
         }
         Command::Help => {
             app.overlay = Some(Overlay::Help {

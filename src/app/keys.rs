@@ -107,7 +107,9 @@ fn overlay_action(app: &mut App, action: Action) -> Vec<Effect> {
     let machines = app.executions.machines.all.len();
     let cases = app.runs.test_cases.len();
     let outcome = match app.overlay.as_mut() {
-        Some(Overlay::Help { scroll, .. }) => overlays::help::on_action(scroll, action),
+        Some(Overlay::Help { scroll, .. }) | Some(Overlay::Messages { scroll }) => {
+            overlays::help::on_action(scroll, action)
+        }
         Some(Overlay::Palette(palette)) => {
             overlays::palette::on_action(palette, action, &completions)
         }

@@ -53,6 +53,8 @@ pub struct App {
     pub execution: Option<execution::State>,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
+    /// Every notice shown, for `:messages`.
+    pub messages: notice::MessageLog,
     /// Keys of a sequence in progress (`g` of `g g`).
     pub pending_keys: Vec<Key>,
     /// Terminal size (columns, rows), from `Msg::Resize`.
@@ -115,6 +117,13 @@ impl App {
             executions: executions::State::default(),
             execution: None,
             overlay: None,
+            messages: {
+                let mut log = notice::MessageLog::default();
+                if let Some(n) = &notice {
+                    log.record(n);
+                }
+                log
+            },
             notice,
             pending_keys: Vec::new(),
             viewport: (120, 32),

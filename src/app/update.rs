@@ -21,6 +21,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         app.runs.pending_starts.clear();
         app.notify(NoticeLevel::Error, text);
     }
+    // Every notice, whoever set it, goes to the log `:messages` shows.
+    if let Some(notice) = &app.notice {
+        app.messages.record(notice);
+    }
     allowed
 }
 

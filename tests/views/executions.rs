@@ -256,3 +256,26 @@ fn a_follow_whose_history_polls_go_unanswered_turns_stale() {
     assert!(text.contains("◌ STALE · events 12.0s old"), "{text}");
     assert!(!text.contains("FOLLOW"), "{text}");
 }
+
+#[test]
+fn messages_keeps_every_notice_newest_first_with_its_time() {
+    let mut app = seed_app();
+    app.notify(stepdeck::app::NoticeLevel::Info, "first notice");
+    update(&mut app, Msg::Tick(NOW + 1_000));
+    app.now = NOW + 5_000;
+    app.notify(
+        stepdeck::app::NoticeLevel::Error,
+        "second notice, which replaced the first",
+    );
+    update(&mut app, Msg::Tick(NOW + 5_000));
+    press(&mut app, ":");
+    type_text(&mut app, "messages");
+    press(&mut app, "Enter");
+    let text = screen(&app, 120, 30);
+    let second = text.find("10:06:05 ⚠ second notice").expect(&text);
+    let first = text.find("10:06:00 ℹ first notice").expect(&text);
+    assert!(second < first, "newest first:\n{text}");
+    assert!(text.contains("messages — 2"), "{text}");
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+}

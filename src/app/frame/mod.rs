@@ -68,6 +68,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     hints::render(app, frame, hints);
     match &app.overlay {
+        Some(Overlay::Messages { scroll }) => {
+            overlays::messages::render(&app.messages, *scroll, frame, body)
+        }
         Some(Overlay::Help { context, scroll }) => {
             overlays::help::render(&app.keymap, &app.options, *context, *scroll, frame, body)
         }

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod editor_view;
 pub mod help;
 pub mod input;
+pub mod messages;
 pub mod outcome;
 pub mod palette;
 pub mod picker;
@@ -41,6 +42,10 @@ pub enum Overlay {
     },
     /// The inline editor of a run's input.
     Editor(Box<InputEditor>),
+    /// `:messages`: every notice of the session, newest first.
+    Messages {
+        scroll: usize,
+    },
 }
 
 impl Overlay {
@@ -53,6 +58,8 @@ impl Overlay {
             Overlay::Input(_) => Context::Input,
             Overlay::TestCases { .. } => Context::TestCases,
             Overlay::Editor(_) => Context::Editor,
+            // Scrolled and closed like help, with help's keys.
+            Overlay::Messages { .. } => Context::Help,
         }
     }
 }
