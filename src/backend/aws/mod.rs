@@ -10,6 +10,7 @@ mod faces;
 pub mod history;
 mod objects;
 pub mod profiles;
+pub mod quotas;
 pub mod retry;
 pub mod stats;
 
