@@ -7,6 +7,7 @@ mod connect;
 mod convert;
 pub mod errors;
 mod faces;
+pub mod governor;
 pub mod history;
 mod objects;
 pub mod profiles;
