@@ -128,6 +128,7 @@ fn main() -> ExitCode {
         endpoint_url: cli.endpoint_url.clone(),
         settings_path: settings_path.clone(),
         settings_named: cli.config.is_some(),
+        api_budget_share: settings.api_budget_share,
     };
     let picks = Picks {
         state_machine: cli.state_machine.clone(),

@@ -72,6 +72,7 @@ async fn profiles_select_region_and_credentials() {
         profile: Some("stepdeck-empty".into()),
         region: None,
         endpoint_url: Some(closed),
+        api_budget_share: None,
     })
     .await
     .unwrap();
@@ -88,6 +89,7 @@ async fn profiles_select_region_and_credentials() {
         profile: Some("stepdeck-no-region".into()),
         region: None,
         endpoint_url: None,
+        api_budget_share: None,
     })
     .await;
     assert!(
@@ -101,6 +103,7 @@ async fn profiles_select_region_and_credentials() {
         profile: Some("no-such-profile".into()),
         region: Some("eu-west-1".into()),
         endpoint_url: None,
+        api_budget_share: None,
     })
     .await;
     assert!(
@@ -115,6 +118,7 @@ async fn profiles_select_region_and_credentials() {
         profile: Some("stepdeck-static".into()),
         region: Some("ap-southeast-2".into()),
         endpoint_url: None,
+        api_budget_share: None,
     })
     .await
     .unwrap();
@@ -127,6 +131,7 @@ async fn profiles_select_region_and_credentials() {
             profile: Some("stepdeck-static".into()),
             region: None,
             endpoint_url: Some(endpoint.clone()),
+            api_budget_share: None,
         })
         .await
         .unwrap();

@@ -60,8 +60,19 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => app.on_tick(now),
         Msg::BackendNotice(notice) => {
-            // Shown as it comes; the views keep their last good data and its age meanwhile.
-            app.notify(NoticeLevel::Info, notice.to_string());
+            // Shown as it comes; the views keep their last good data and its age meanwhile. An
+            // API that answers again ends its pause: that notice goes, any other stays.
+            if matches!(notice, crate::backend::BackendNotice::Resumed { .. }) {
+                if app
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| notice.resolves(&n.text))
+                {
+                    app.notice = None;
+                }
+            } else {
+                app.notify(NoticeLevel::Info, notice.to_string());
+            }
             Vec::new()
         }
         Msg::BackendInfo(info) => {

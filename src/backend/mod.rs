@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod local;
 
+use crate::domain::Millis;
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
@@ -59,6 +60,33 @@ pub enum BackendNotice {
         attempt: u32,
         retry_in_ms: u64,
     },
+    /// A read failed in a way that may pass (`why`: a server error, no answer); the backend
+    /// waits `retry_in_ms` and tries again.
+    Retrying {
+        operation: String,
+        why: String,
+        attempt: u32,
+        retry_in_ms: u64,
+    },
+    /// Throttled again and again, the API is paused: no call of it goes out before `until`
+    /// (wall-clock epoch milliseconds), when one tries again.
+    Paused { operation: String, until: Millis },
+    /// The paused API answered again: its calls go out again.
+    Resumed { operation: String },
+}
+
+impl BackendNotice {
+    /// Whether this notice ends the condition `shown` (a notice's text) reported: an API that
+    /// resumed ends its pause and its throttling. The console clears such a notice.
+    pub fn resolves(&self, shown: &str) -> bool {
+        match self {
+            BackendNotice::Resumed { operation } => {
+                shown.starts_with(&format!("{operation} paused "))
+                    || shown.starts_with(&format!("{operation} throttled "))
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for BackendNotice {
@@ -73,6 +101,22 @@ impl fmt::Display for BackendNotice {
                 "{operation} throttled (attempt {attempt}), retrying in {:.1} s",
                 *retry_in_ms as f64 / 1000.0
             ),
+            BackendNotice::Retrying {
+                operation,
+                why,
+                attempt,
+                retry_in_ms,
+            } => write!(
+                f,
+                "{operation} failed ({why}, attempt {attempt}), retrying in {:.1} s",
+                *retry_in_ms as f64 / 1000.0
+            ),
+            BackendNotice::Paused { operation, until } => write!(
+                f,
+                "{operation} paused after repeated throttling; trying again at {}",
+                crate::domain::time::format_clock(*until)
+            ),
+            BackendNotice::Resumed { operation } => write!(f, "{operation} answers again"),
         }
     }
 }
@@ -271,4 +315,54 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_object(&self, bucket: &str, key: &str) -> BackendResult<ObjectBody>;
 
     async fn delete_object(&self, bucket: &str, key: &str) -> BackendResult<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_says_when_the_api_tries_again_and_its_end_clears_it() {
+        let paused = BackendNotice::Paused {
+            operation: "DescribeExecution".into(),
+            // 2025-11-25 10:42:07 UTC
+            until: 1_764_067_327_000,
+        };
+        let text = paused.to_string();
+        assert_eq!(
+            text,
+            "DescribeExecution paused after repeated throttling; trying again at 10:42:07"
+        );
+        let resumed = BackendNotice::Resumed {
+            operation: "DescribeExecution".into(),
+        };
+        assert!(resumed.resolves(&text));
+        let throttled = BackendNotice::Throttled {
+            operation: "DescribeExecution".into(),
+            attempt: 2,
+            retry_in_ms: 1_600,
+        };
+        assert!(resumed.resolves(&throttled.to_string()));
+        // Another API's notices, and other notices, stay.
+        let other = BackendNotice::Resumed {
+            operation: "DescribeExecutions".into(),
+        };
+        assert!(!other.resolves(&text));
+        assert!(!resumed.resolves("DescribeExecution failed (HTTP 500, attempt 1), retrying"));
+        assert!(!paused.resolves(&text));
+    }
+
+    #[test]
+    fn a_retry_after_a_server_error_says_why() {
+        let retrying = BackendNotice::Retrying {
+            operation: "ListExecutions".into(),
+            why: "HTTP 503".into(),
+            attempt: 1,
+            retry_in_ms: 300,
+        };
+        assert_eq!(
+            retrying.to_string(),
+            "ListExecutions failed (HTTP 503, attempt 1), retrying in 0.3 s"
+        );
+    }
 }

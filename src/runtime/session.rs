@@ -20,6 +20,8 @@ pub struct Session {
     pub settings_path: Option<PathBuf>,
     /// The settings file was named (`--config`): it must exist.
     pub settings_named: bool,
+    /// `api_budget_share` of the settings read at start, for every connection.
+    pub api_budget_share: Option<f64>,
 }
 
 /// Names given on the command line for the starting profile and region only (after `:profile`
@@ -97,6 +99,7 @@ impl Session {
             profile: profile.clone(),
             region,
             endpoint_url: self.endpoint_url.clone(),
+            api_budget_share: self.api_budget_share,
         };
         let backend = AwsBackend::connect(options)
             .await
@@ -158,6 +161,7 @@ mod tests {
             endpoint_url: None,
             settings_path: Some(PathBuf::from("/tmp/stepdeck/config.toml")),
             settings_named: false,
+            api_budget_share: None,
         }
     }
 
@@ -251,5 +255,24 @@ mod tests {
             builtin_test_cases: Some(false),
             ..Settings::default()
         }));
+    }
+
+    #[test]
+    fn the_api_budget_share_is_read_from_the_settings_file_and_checked() {
+        let dir = std::env::temp_dir().join(format!("stepdeck-share-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let read = |text: &str| {
+            let path = dir.join("config.toml");
+            std::fs::write(&path, text).unwrap();
+            settings::load_settings(&path, true)
+        };
+        let (settings, problems) = read("api_budget_share = 0.05\n");
+        assert_eq!((settings.api_budget_share, problems.len()), (Some(0.05), 0));
+        for refused in ["api_budget_share = 0\n", "api_budget_share = 1.5\n"] {
+            let (settings, problems) = read(refused);
+            assert_eq!(settings.api_budget_share, None, "{refused}");
+            assert!(problems[0].contains("api_budget_share"), "{problems:?}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

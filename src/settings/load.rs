@@ -34,6 +34,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "builtin_test_cases",
     "test_cases",
     "aws",
+    "api_budget_share",
 ];
 const SANDBOX_KEYS: &[&str] = &["trickle_seconds", "seed_runs", "transient_failure_rate"];
 const TEST_CASE_KEYS: &[&str] = &["name", "input", "state_machine"];
@@ -271,6 +272,8 @@ impl Reader {
                 "builtin_test_cases" => s.builtin_test_cases = self.value(name, value),
                 "test_cases" => s.test_cases = self.test_cases(value),
                 "aws" => s.aws = self.aws_tables(value),
+                // Above 0 (a budget of nothing would send nothing); 1 is the whole quota.
+                "api_budget_share" => s.api_budget_share = self.number(name, value, 0.001, 1.0, ""),
                 _ => self.unknown_key(&key, TOP_LEVEL_KEYS, ""),
             }
         }

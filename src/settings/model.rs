@@ -44,6 +44,9 @@ pub struct Settings {
     /// The user's test cases (`[[test_cases]]` tables), after the built-in ones.
     #[serde(default)]
     pub test_cases: Vec<TestCaseSpec>,
+    /// The share (0.001 to 1, default 0.1) of each AWS API's published rate and bucket the
+    /// console allows itself, per account and region (`backend::aws::quotas`).
+    pub api_budget_share: Option<f64>,
     /// What to open per AWS profile and region (`[[aws]]` tables), over the values above. The
     /// console writes these itself when the user picks a state machine, collection or bucket.
     #[serde(default)]

@@ -13,6 +13,7 @@ use common::{
 use std::collections::HashSet;
 use std::time::Duration;
 use stepdeck::backend::aws::AwsBackend;
+use stepdeck::backend::aws::retry::RetryPolicy;
 use stepdeck::backend::{
     Backend, BackendError, HistoryRequest, ListExecutionsRequest, StartExecutionRequest,
 };
@@ -371,7 +372,10 @@ async fn an_unreachable_endpoint_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let backend = backend(&closed).await;
+    let backend = backend(&closed).await.with_retry_policy(RetryPolicy {
+        max_attempts: 3,
+        ..RetryPolicy::default()
+    });
     let result = backend.list_state_machines().await;
     assert!(
         matches!(&result, Err(BackendError::Network(m)) if m.contains("states")),
@@ -379,8 +383,24 @@ async fn an_unreachable_endpoint_is_a_network_error() {
     );
     assert_eq!(
         backend.api_calls().count("ListStateMachines"),
+        3,
+        "a read is tried again, up to the policy's attempts"
+    );
+    let result = backend
+        .stop_execution(
+            "arn:aws:states:us-east-1:123456789012:execution:P:run",
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        matches!(&result, Err(BackendError::Network(_))),
+        "{result:?}"
+    );
+    assert_eq!(
+        backend.api_calls().count("StopExecution"),
         1,
-        "not retried"
+        "a stop is not sent again: it may have been carried out"
     );
 }
 

@@ -67,6 +67,7 @@ pub async fn backend(endpoint: &str) -> AwsBackend {
         profile: None,
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint.to_string()),
+        api_budget_share: None,
     })
     .await
     .expect("connect to the test server")

@@ -6,5 +6,6 @@
 mod common;
 
 mod backend;
+mod budget;
 mod follow;
 mod wire_errors;

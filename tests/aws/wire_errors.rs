@@ -152,12 +152,15 @@ fn state_machines() -> Answer {
     )
 }
 
+/// The backend against the scripted server. With the whole quota as its budget (share 1): these
+/// tests are about the wire, and the governor's waits after a throttle stay under a second.
 async fn backend_for(server: &ScriptedServer, attempts: u32) -> AwsBackend {
     common::use_dummy_credentials();
     AwsBackend::connect(AwsOptions {
         profile: None,
         region: Some("us-east-1".into()),
         endpoint_url: Some(server.endpoint.clone()),
+        api_budget_share: Some(1.0),
     })
     .await
     .unwrap()
@@ -190,9 +193,16 @@ async fn throttling_is_retried_then_succeeds() {
                 retry_in_ms,
             } => {
                 assert_eq!(operation, "ListStateMachines");
-                assert!(*retry_in_ms <= 5, "within the policy's cap: {retry_in_ms}");
+                // The backoff is at most 5 ms, but each throttle halves the API's rate (5/s):
+                // the notice tells the whole wait, 1 token at 2.5/s, then at 1.25/s.
+                let expected = 400 * u64::from(*attempt);
+                assert!(
+                    retry_in_ms.abs_diff(expected) <= 50,
+                    "attempt {attempt}: {retry_in_ms} ms, expected about {expected}"
+                );
                 *attempt
             }
+            other => panic!("only throttling here: {other:?}"),
         })
         .collect();
     assert_eq!(attempts, vec![1, 2], "one notice per backoff, for the UI");
@@ -313,6 +323,124 @@ async fn a_run_that_cannot_be_redriven_is_refused_with_the_services_reason() {
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert_eq!(server.targets().len(), 1, "a refusal is not retried");
+}
+
+fn described_execution() -> Answer {
+    (
+        200,
+        serde_json::json!({
+            "executionArn": FAILED_RUN,
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:RiderPhotoProcessing",
+            "name": "run-05-failed",
+            "status": "FAILED",
+            "startDate": 1_764_064_800.0,
+            "stopDate": 1_764_064_805.0,
+            "input": "{}"
+        })
+        .to_string(),
+    )
+}
+
+fn server_error(status: u16) -> Answer {
+    (
+        status,
+        serde_json::json!({"__type": "com.amazonaws.swf.service.v2.model#InternalServerError", "message": "boom"})
+            .to_string(),
+    )
+}
+
+/// Records the backend's notices.
+fn notices_of(backend: &AwsBackend) -> Arc<Mutex<Vec<BackendNotice>>> {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&notices);
+    backend.set_notice_sink(Arc::new(move |notice| seen.lock().unwrap().push(notice)));
+    notices
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_of_reads_are_retried_and_said_so() {
+    let server = ScriptedServer::start(vec![
+        server_error(500),
+        server_error(503),
+        described_execution(),
+    ]);
+    let backend = backend_for(&server, 6).await;
+    let notices = notices_of(&backend);
+    let detail = backend.describe_execution(FAILED_RUN).await.unwrap();
+    assert_eq!(detail.summary.name, "run-05-failed");
+    assert_eq!(
+        server.targets(),
+        vec!["AWSStepFunctions.DescribeExecution"; 3]
+    );
+    assert_eq!(backend.api_calls().count("DescribeExecution"), 3);
+    let reasons: Vec<String> = notices
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|n| match n {
+            BackendNotice::Retrying { why, .. } => why.clone(),
+            other => panic!("a retry after a server error: {other:?}"),
+        })
+        .collect();
+    assert_eq!(reasons, ["HTTP 500", "HTTP 503"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_are_not_sent_again_after_a_server_error() {
+    let server = ScriptedServer::start(vec![server_error(500)]);
+    let backend = backend_for(&server, 6).await;
+    let result = backend.stop_execution(FAILED_RUN, None, None).await;
+    assert!(
+        matches!(&result, Err(BackendError::Other(m)) if m.contains("HTTP 500")),
+        "{result:?}"
+    );
+    assert_eq!(
+        server.targets(),
+        vec!["AWSStepFunctions.StopExecution"],
+        "whether to stop again is the caller's to decide"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_throttling_pauses_the_api_says_until_when_then_resumes() {
+    let mut answers = vec![error("ThrottlingException", "Rate exceeded"); 5];
+    answers.push(described_execution());
+    let server = ScriptedServer::start(answers);
+    let backend = backend_for(&server, 6).await;
+    let notices = notices_of(&backend);
+    let asked = std::time::Instant::now();
+    let detail = backend.describe_execution(FAILED_RUN).await.unwrap();
+    assert_eq!(detail.summary.name, "run-05-failed");
+    assert!(
+        asked.elapsed() >= Duration::from_secs(10),
+        "the sixth attempt waited for the pause to end"
+    );
+    assert_eq!(server.targets().len(), 6);
+    let notices = notices.lock().unwrap().clone();
+    let paused = notices
+        .iter()
+        .position(|n| matches!(n, BackendNotice::Paused { .. }))
+        .expect("the pause is said");
+    let BackendNotice::Paused { operation, until } = &notices[paused] else {
+        unreachable!()
+    };
+    assert_eq!(operation, "DescribeExecution");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!(
+        (now_ms - until).abs() < 3_000,
+        "until {until}, now {now_ms}"
+    );
+    assert!(notices[paused].to_string().contains("trying again at"));
+    assert_eq!(
+        notices.last(),
+        Some(&BackendNotice::Resumed {
+            operation: "DescribeExecution".into()
+        }),
+        "{notices:?}"
+    );
 }
 
 /// An STS (query protocol) error answer, as XML.

@@ -819,6 +819,37 @@ fn a_throttled_backend_says_so_and_the_rows_stay() {
 }
 
 #[test]
+fn a_paused_api_says_until_when_and_the_notice_goes_when_it_answers_again() {
+    use stepdeck::backend::BackendNotice;
+    let mut app = seed_app();
+    let resumed = |operation: &str| {
+        Msg::BackendNotice(BackendNotice::Resumed {
+            operation: operation.into(),
+        })
+    };
+    update(
+        &mut app,
+        Msg::BackendNotice(BackendNotice::Paused {
+            operation: "DescribeExecution".into(),
+            until: 1_764_067_327_000,
+        }),
+    );
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "DescribeExecution paused after repeated throttling; trying again at 10:42:07"
+    );
+    // Another API answering again does not end this pause.
+    update(&mut app, resumed("ListExecutions"));
+    assert!(app.notice.is_some());
+    update(&mut app, resumed("DescribeExecution"));
+    assert_eq!(app.notice, None);
+    // A notice about something else is not taken away by it.
+    app.notify(stepdeck::app::NoticeLevel::Info, "3 faces deleted");
+    update(&mut app, resumed("DescribeExecution"));
+    assert_eq!(app.notice.as_ref().unwrap().text, "3 faces deleted");
+}
+
+#[test]
 fn palette_commands() {
     let mut app = app_with(&["RiderPhotoProcessing", "Other"], seed_rows(), None);
     press(&mut app, ":");

@@ -19,6 +19,9 @@ pub struct AwsOptions {
     pub region: Option<String>,
     /// `--endpoint-url`: a custom endpoint for every service (LocalStack, moto).
     pub endpoint_url: Option<String>,
+    /// The share of each API's published bucket the console may use (`api_budget_share`);
+    /// None: `quotas::DEFAULT_SHARE`.
+    pub api_budget_share: Option<f64>,
 }
 
 pub(super) struct Clients {
@@ -129,8 +132,11 @@ pub(super) async fn clients(options: &AwsOptions) -> BackendResult<Clients> {
         .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        // The adapter retries throttling itself, with its own budget and call counting; a
-        // second, hidden retry layer would multiply the calls made on the user's account.
+        // The adapter retries itself, each attempt through the governor (a token of the API's
+        // budget) and counted. The SDK's retry modes would retry out of the governor's sight
+        // (standard: up to 3 attempts per call; adaptive: a rate limiter per client, not per
+        // API, that knows nothing of the account's quotas): a second, hidden retry layer would
+        // multiply the calls made on the user's account.
         .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()

@@ -37,6 +37,15 @@ impl ApiCall {
     pub fn action(&self) -> String {
         format!("{}:{}", self.service, self.operation)
     }
+
+    /// Reads (`Describe*`, `List*`, `Get*`, `Search*`) change nothing, so sending one twice is
+    /// harmless. Whether to send a start, stop, redrive or delete again after an unknown
+    /// outcome is the caller's to decide, from what it reads back.
+    pub fn is_idempotent(&self) -> bool {
+        ["Describe", "List", "Get", "Search"]
+            .iter()
+            .any(|verb| self.operation.starts_with(verb))
+    }
 }
 
 /// Why a call did not return, reduced from the SDK's error to plain data.
@@ -150,6 +159,33 @@ impl CallFailure {
     /// Throttling is the one failure worth retrying at once (with backoff).
     pub fn is_throttling(&self) -> bool {
         self.code_in(THROTTLING_CODES) || matches!(self, CallFailure::Service { status: 429, .. })
+    }
+
+    /// A failure that may pass by itself: a server error (5xx), a timeout, a connection that
+    /// failed. The request may or may not have been carried out.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CallFailure::Service { status, .. } => *status >= 500 && !self.is_throttling(),
+            CallFailure::Timeout(_) | CallFailure::Unreachable(_) => true,
+            CallFailure::Credentials(_) | CallFailure::Other(_) => false,
+        }
+    }
+
+    /// A few words on a transient failure, for the notice that says it is retried.
+    pub fn short_reason(&self) -> String {
+        match self {
+            CallFailure::Service { status, .. } => format!("HTTP {status}"),
+            CallFailure::Timeout(_) => "no answer in time".into(),
+            CallFailure::Unreachable(_) => "connection failed".into(),
+            CallFailure::Credentials(_) => "no credentials".into(),
+            CallFailure::Other(_) => "unreadable answer".into(),
+        }
+    }
+
+    /// Whether `call` is sent again after this failure: a throttled request was refused
+    /// before it was carried out, so any call is; after a transient failure only a read is.
+    pub fn is_retryable_for(&self, call: &ApiCall) -> bool {
+        self.is_throttling() || (self.is_transient() && call.is_idempotent())
     }
 
     /// The operator-facing error; `attempts` is how many tries were made.
@@ -287,6 +323,52 @@ mod tests {
                 attempts: 6
             }
         );
+    }
+
+    #[test]
+    fn only_reads_are_retried_after_server_errors_and_lost_connections() {
+        let server_error = service("InternalServerError", "boom", 500);
+        let unavailable = service("ServiceUnavailable", "", 503);
+        let lost = CallFailure::Unreachable("connection reset".into());
+        let timeout = CallFailure::Timeout("operation timeout".into());
+        let throttled = service("ThrottlingException", "Rate exceeded", 400);
+        let denied = service("AccessDeniedException", "", 400);
+        let reads = [
+            ("states", "DescribeExecution"),
+            ("states", "ListExecutions"),
+            ("states", "GetExecutionHistory"),
+            ("rekognition", "SearchFaces"),
+            ("s3", "ListBucket"),
+            ("s3", "GetObject"),
+            ("sts", "GetCallerIdentity"),
+        ];
+        let writes = [
+            ("states", "StartExecution"),
+            ("states", "StopExecution"),
+            ("states", "RedriveExecution"),
+            ("rekognition", "DeleteFaces"),
+            ("s3", "DeleteObject"),
+            ("s3", "PutObject"),
+        ];
+        for (service, operation) in reads {
+            let call = ApiCall::new(service, operation, "");
+            assert!(call.is_idempotent(), "{operation}");
+            for failure in [&server_error, &unavailable, &lost, &timeout, &throttled] {
+                assert!(failure.is_retryable_for(&call), "{operation} {failure:?}");
+            }
+            assert!(!denied.is_retryable_for(&call));
+        }
+        for (service, operation) in writes {
+            let call = ApiCall::new(service, operation, "");
+            assert!(!call.is_idempotent(), "{operation}");
+            for failure in [&server_error, &unavailable, &lost, &timeout] {
+                assert!(!failure.is_retryable_for(&call), "{operation} {failure:?}");
+            }
+            // A throttled request was never carried out: it is safe to send again.
+            assert!(throttled.is_retryable_for(&call), "{operation}");
+        }
+        // S3's SlowDown is a 503 but throttling, not a server error.
+        assert!(!service("SlowDown", "", 503).is_transient());
     }
 
     #[test]

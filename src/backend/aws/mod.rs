@@ -1,15 +1,19 @@
 //! The AWS backend: Step Functions, Rekognition and S3 (and STS for who we are) through the AWS SDK for Rust, behind the
 //! same `Backend` trait as the local sandbox. SDK types never leave this module: callers see
-//! domain types and `BackendError`s. Every call is counted (`ApiCallStats`) and retried with
-//! backoff only when throttled; histories of running executions are read incrementally.
+//! domain types and `BackendError`s. Every call waits for its API's budget (`governor`, sized
+//! from `quotas`), is counted (`ApiCallStats`), and is retried with backoff when throttled (and,
+//! for reads, after a server error or a lost connection); histories of running executions are
+//! read incrementally.
 
 mod connect;
 mod convert;
 pub mod errors;
 mod faces;
+pub mod governor;
 pub mod history;
 mod objects;
 pub mod profiles;
+pub mod quotas;
 pub mod retry;
 pub mod stats;
 
@@ -28,6 +32,7 @@ use aws_sdk_sfn::config::http::HttpResponse;
 use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
 pub use connect::{AwsOptions, ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use errors::{ApiCall, CallFailure};
+use governor::{BreakerChange, Governor, Outcome};
 use history::{HistoryPage, HistoryPageRequest, HistoryPaging};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -44,6 +49,7 @@ pub struct AwsBackend {
     sts: aws_sdk_sts::Client,
     info: BackendInfo,
     stats: Arc<ApiCallStats>,
+    governor: Governor,
     retry: RetryPolicy,
     paging: HistoryPaging,
     jitter: Mutex<SmallRng>,
@@ -59,6 +65,7 @@ impl AwsBackend {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0x5eed);
+        let governor = Governor::new(&clients.info.region, options.api_budget_share);
         Ok(AwsBackend {
             sfn: clients.sfn,
             rekognition: clients.rekognition,
@@ -66,6 +73,7 @@ impl AwsBackend {
             sts: clients.sts,
             info: clients.info,
             stats: Arc::new(ApiCallStats::new()),
+            governor,
             retry: RetryPolicy::default(),
             paging: HistoryPaging::default(),
             jitter: Mutex::new(SmallRng::seed_from_u64(seed)),
@@ -100,9 +108,10 @@ impl AwsBackend {
         rng.random::<f64>()
     }
 
-    /// Sends one operation: counts each attempt, retries throttling with backoff and jitter,
-    /// and turns SDK errors into `BackendError`s. `send` builds and sends the request anew
-    /// for each attempt.
+    /// Sends one operation: each attempt waits for a token of the API's budget, is counted,
+    /// and its outcome feeds the governor; throttling is retried with backoff and jitter (and,
+    /// for reads, server errors and lost connections), and SDK errors become `BackendError`s.
+    /// `send` builds the request anew for each attempt; it goes out once the governor allows.
     async fn call<T, E, SendRequest, SendFut>(
         &self,
         call: &ApiCall,
@@ -113,33 +122,68 @@ impl AwsBackend {
         SendFut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let throttled = std::sync::atomic::AtomicU32::new(0);
         let outcome = retry::retry(
             &self.retry,
             || self.unit_random(),
-            |delay| {
-                let attempt = throttled.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                tracing::warn!(
-                    operation = call.operation,
-                    delay_ms = delay.as_millis() as u64,
-                    "throttled, retrying"
-                );
-                self.notify(BackendNotice::Throttled {
-                    operation: call.operation.to_string(),
-                    attempt,
-                    retry_in_ms: delay.as_millis() as u64,
-                });
-                tokio::time::sleep(delay)
+            |failure: &CallFailure, attempt, backoff| {
+                // The API's budget may hold the retry longer than the backoff: say the whole wait.
+                let wait = self.governor.wait_estimate(call.operation, backoff);
+                let retry_in_ms = wait.max(backoff).as_millis() as u64;
+                let operation = call.operation.to_string();
+                let notice = if failure.is_throttling() {
+                    BackendNotice::Throttled {
+                        operation,
+                        attempt,
+                        retry_in_ms,
+                    }
+                } else {
+                    BackendNotice::Retrying {
+                        operation,
+                        why: failure.short_reason(),
+                        attempt,
+                        retry_in_ms,
+                    }
+                };
+                tracing::warn!(operation = call.operation, retry_in_ms, "{notice}");
+                self.notify(notice);
+                tokio::time::sleep(backoff)
             },
-            CallFailure::is_throttling,
+            |failure| failure.is_retryable_for(call),
             || {
-                self.stats.record(call.operation);
-                let sent = send();
-                async move { sent.await.map_err(|e| CallFailure::from_sdk(&e)) }
+                let request = send();
+                async move {
+                    let permit = self.governor.acquire(call.operation).await;
+                    self.stats.record(call.operation);
+                    let result = request.await.map_err(|e| CallFailure::from_sdk(&e));
+                    let outcome = match &result {
+                        Ok(_) => Outcome::Answered,
+                        Err(failure) if failure.is_throttling() => Outcome::Throttled,
+                        Err(CallFailure::Service { .. }) => Outcome::Answered,
+                        Err(_) => Outcome::NoAnswer,
+                    };
+                    if let Some(change) = self.governor.settle(permit, outcome) {
+                        self.on_breaker(call, change);
+                    }
+                    result
+                }
             },
         )
         .await;
         outcome.map_err(|gave_up| gave_up.error.into_backend_error(call, gave_up.attempts))
+    }
+
+    /// Tells the operator that an API was paused (and until when) or answers again.
+    fn on_breaker(&self, call: &ApiCall, change: BreakerChange) {
+        let operation = call.operation.to_string();
+        let notice = match change {
+            BreakerChange::Opened { until } => BackendNotice::Paused {
+                operation,
+                until: self.governor.wall_ms(until),
+            },
+            BreakerChange::Closed => BackendNotice::Resumed { operation },
+        };
+        tracing::warn!(operation = call.operation, "{notice}");
+        self.notify(notice);
     }
 
     async fn history_page(

@@ -61,8 +61,9 @@ pub struct GaveUp<E> {
 }
 
 /// Runs `attempt` until it succeeds, fails with an error `is_retryable` refuses, or the policy
-/// gives up. `random` yields numbers in [0, 1); `sleep` waits (tokio's sleep in the adapter, a
-/// recorder in tests).
+/// gives up. `random` yields numbers in [0, 1); `sleep` waits after the `n`-th failed attempt
+/// with its error (tokio's sleep in the adapter, which also tells the operator why; a recorder
+/// in tests).
 pub async fn retry<T, E, Attempt, AttemptFut, Sleep, SleepFut>(
     policy: &RetryPolicy,
     mut random: impl FnMut() -> f64,
@@ -73,7 +74,7 @@ pub async fn retry<T, E, Attempt, AttemptFut, Sleep, SleepFut>(
 where
     Attempt: FnMut() -> AttemptFut,
     AttemptFut: Future<Output = Result<T, E>>,
-    Sleep: FnMut(Duration) -> SleepFut,
+    Sleep: FnMut(&E, u32, Duration) -> SleepFut,
     SleepFut: Future<Output = ()>,
 {
     let mut attempts = 0;
@@ -87,7 +88,7 @@ where
             return Err(GaveUp { error, attempts });
         }
         match policy.next_delay(attempts, random()) {
-            Some(delay) => sleep(delay).await,
+            Some(delay) => sleep(&error, attempts, delay).await,
             None => return Err(GaveUp { error, attempts }),
         }
     }
@@ -159,7 +160,7 @@ mod tests {
         let result = futures_util::FutureExt::now_or_never(retry(
             &policy,
             || randoms.borrow_mut().next().unwrap(),
-            |d| {
+            |_, _, d| {
                 sleeps.borrow_mut().push(d);
                 std::future::ready(())
             },
