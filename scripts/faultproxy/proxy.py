@@ -21,14 +21,16 @@ headers including Host, so SigV4 signatures still match what the client signed; 
 
 Control API (JSON), on the same port, under /__proxy/ (no S3 bucket can be named `__proxy`):
   GET    /__proxy/health  -> {"ok": true, "upstream": URL}
-  GET    /__proxy/stats   -> {"now": T, "calls": {API: [T, ...]}, "faulted": {API: [[T, FAULT], ...]}}
+  GET    /__proxy/stats   -> {"now": T, "calls": {API: [T, ...]},
+                              "faulted": {API: [[T, FAULT], ...]}}
   POST   /__proxy/reset   -> forget calls and remove every rule
   GET    /__proxy/faults  -> the rules in force, with what is left of them
   POST   /__proxy/faults  body: [RULE, ...] replaces the rules; DELETE /__proxy/faults clears them
 RULE = {"api": "DescribeExecution" | "states:*" | "s3:*" | "*", "fault": "throttle" | "deny" |
         "5xx" | "drop_answer" | "delay" | "reset", "times": N (optional: the next N matching
         calls; default: every one), "seconds": S (optional: for S seconds from now; default:
-        until cleared), "status": 500 | 503 (5xx only), "delay": S (delay only)}
+        until cleared), "status": 500 | 503 (5xx only), "delay": S (delay only),
+        "close": "fin" | "reset" (drop_answer only: how the connection ends; default "fin")}
 The first rule in the list that matches a call and is not used up decides its fault.
 """
 
@@ -97,6 +99,9 @@ class Rule:
         self.status = int(spec.get("status", 500))
         if self.fault == "5xx" and self.status not in (500, 503):
             raise ValueError("`status` of a 5xx fault must be 500 or 503")
+        self.close = spec.get("close", "fin")
+        if self.close not in ("fin", "reset"):
+            raise ValueError("`close` must be `fin` or `reset`")
         self.delay = float(spec.get("delay", 0))
         if self.fault == "delay" and self.delay <= 0:
             raise ValueError("a delay fault needs `delay` (seconds) above 0")
@@ -114,6 +119,7 @@ class Rule:
             "seconds_left": None if self.until is None else max(0.0, self.until - now),
             "status": self.status,
             "delay": self.delay,
+            "close": self.close,
         }
 
 
@@ -277,7 +283,12 @@ JSON_ERRORS = {
     "throttle": (400, "com.amazon.coral.availability", "ThrottlingException", "Rate exceeded"),
     "deny": (400, "com.amazon.coral.service", "AccessDeniedException", None),
     500: (500, "com.amazon.coral.service", "InternalFailure", "An internal error occurred"),
-    503: (503, "com.amazon.coral.availability", "ServiceUnavailableException", "Service unavailable"),
+    503: (
+        503,
+        "com.amazon.coral.availability",
+        "ServiceUnavailableException",
+        "Service unavailable",
+    ),
 }
 
 S3_ERRORS = {
@@ -323,7 +334,8 @@ def error_answer(
         code_status, namespace, code, message = JSON_ERRORS[key]
         message = message or denied_message(service, api)
         body = json.dumps({"__type": f"{namespace}#{code}", "message": message}).encode()
-        content_type = "application/x-amz-json-1.0" if service == "states" else "application/x-amz-json-1.1"
+        version = "1.0" if service == "states" else "1.1"
+        content_type = f"application/x-amz-json-{version}"
         headers = [
             ("Content-Type", content_type),
             ("x-amzn-RequestId", request_id),
@@ -457,11 +469,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "reset":
             # Closed with a TCP reset before anything reached the service: a request that
             # certainly did not happen.
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
-            self.connection.close()  # now, before the server's orderly shutdown sends a FIN
-            self.close_connection = True
+            self.reset_connection()
             return
         if fault in ("throttle", "deny", "5xx"):
             assert rule is not None
@@ -485,14 +493,25 @@ class Handler(BaseHTTPRequestHandler):
             answer = page_history(request, answer)
 
         if fault == "drop_answer":
-            # The service did it; its answer is lost on the way back (the connection closes
-            # without a response): the client cannot know the outcome.
+            # The service did it; its answer is lost on the way back: the connection ends
+            # without a response, and the client cannot know the outcome. A client reads an
+            # orderly close (FIN) and a reset (RST, as from a load balancer) differently.
+            assert rule is not None
+            if rule.close == "reset":
+                self.reset_connection()
             self.close_connection = True
             return
         if fault == "delay":
             assert rule is not None
             time.sleep(rule.delay)
         self.answer(status, headers, answer, upstream_length=True)
+
+    def reset_connection(self) -> None:
+        """Ends the connection with a TCP reset: closed now with a zero linger, before the
+        server's orderly shutdown would send a FIN."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         host, port = self.server.upstream
