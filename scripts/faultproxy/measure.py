@@ -1,0 +1,233 @@
+"""Measures what the console costs a busy account, as issue #12's closing figures ask: the real
+`stepdeck` binary in a pseudo-terminal, against moto through the fault-injecting proxy, its
+calls counted by the proxy.
+
+Usage (moto and the proxy running, e.g. from scripts/moto/start.sh and scripts/faultproxy/
+start.sh; the moto venv's python has boto3):
+    target/moto-venv/bin/python scripts/faultproxy/measure.py idle  [--minutes 5]
+    target/moto-venv/bin/python scripts/faultproxy/measure.py storm [--before 30 --storm 60]
+    target/moto-venv/bin/python scripts/faultproxy/measure.py scroll [--rows 1000]
+Prints the figures as plain lines. Not part of the test suite: each scenario runs for minutes
+of real time, which is what the figures are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import select
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import time
+import urllib.request
+import uuid
+
+import boto3
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REGION = "us-east-1"
+ROLE = "arn:aws:iam::123456789012:role/stepdeck-measure"
+PASS_MACHINE = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+# Published refill rates per second in us-east-1 (src/backend/aws/quotas.rs; Step Functions
+# service quotas, "Quotas related to API action throttling").
+REFILL = {
+    "DescribeExecution": 15,
+    "ListExecutions": 5,
+    "GetExecutionHistory": 20,
+    "ListStateMachines": 5,
+    "DescribeStateMachine": 20,
+}
+
+
+def endpoint(name: str) -> str:
+    with open(os.path.join(ROOT, "target", name)) as f:
+        return f.read().strip()
+
+
+def proxy_call(proxy: str, method: str, path: str, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(proxy + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        text = answer.read()
+    return json.loads(text) if text else None
+
+
+def sfn(url: str):
+    return boto3.client("stepfunctions", endpoint_url=url, region_name=REGION,
+                        aws_access_key_id="AKIAMEASURE", aws_secret_access_key="measure")
+
+
+def machine_with_runs(moto: str, runs: int) -> str:
+    """A Pass state machine with `runs` finished executions; its name."""
+    client = sfn(moto)
+    name = f"Measure{uuid.uuid4().hex[:8]}"
+    arn = client.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=ROLE)[
+        "stateMachineArn"]
+    for i in range(runs):
+        client.start_execution(stateMachineArn=arn, name=f"run-{i:05d}",
+                               input=json.dumps({"userId": f"user_{i:05d}"}))
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        running = client.list_executions(stateMachineArn=arn, statusFilter="RUNNING",
+                                         maxResults=1)["executions"]
+        if not running:
+            break
+        time.sleep(0.5)
+    return name
+
+
+class Console:
+    """The stepdeck binary in a pty; its output is drained so it never blocks."""
+
+    def __init__(self, proxy: str, machine: str, cols=160, rows=45):
+        home = tempfile.mkdtemp(prefix="stepdeck-measure-")
+        binary = os.path.join(ROOT, "target", "debug", "stepdeck")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": home,
+            "TERM": "xterm-256color",
+            "AWS_ACCESS_KEY_ID": "AKIAMEASURE",
+            "AWS_SECRET_ACCESS_KEY": "measure",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.path.join(home, "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials"),
+        }
+        settings = os.path.join(home, "config.toml")
+        with open(settings, "w") as f:
+            f.write(f'journal_path = "{home}/deletions.jsonl"\n')
+        argv = [binary, "--endpoint-url", proxy, "--region", REGION,
+                "--state-machine", machine, "--config", settings]
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(binary, argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.screen = b""
+
+    def pump(self, seconds: float):
+        end = time.time() + seconds
+        while (left := end - time.time()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.2))
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    return
+                self.screen = (self.screen + chunk)[-200_000:]
+
+    def keys(self, text: str, every: float = 0.05):
+        for ch in text:
+            os.write(self.fd, ch.encode())
+            self.pump(every)
+
+    def quit(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def calls_between(stats, api: str, start: float, end: float, ok_only=False) -> int:
+    times = stats["calls"].get(api, [])
+    faulted = {t for t, _ in stats["faulted"].get(api, [])} if ok_only else set()
+    return sum(1 for t in times if start <= t < end and t not in faulted)
+
+
+def all_calls_between(stats, start: float, end: float) -> int:
+    return sum(calls_between(stats, api, start, end) for api in stats["calls"])
+
+
+def idle(args, moto, proxy):
+    machine = machine_with_runs(moto, 20)
+    proxy_call(proxy, "POST", "/__proxy/reset")
+    console = Console(proxy, machine)
+    console.pump(20)  # the start: listing, describes of the rows on screen
+    start = proxy_call(proxy, "GET", "/__proxy/stats")["now"]
+    console.pump(args.minutes * 60)
+    stats = proxy_call(proxy, "GET", "/__proxy/stats")
+    console.quit()
+    end = stats["now"]
+    last = max(start, end - 60)
+    print(f"idle console, nothing running, no key for {args.minutes} min "
+          f"(measured after a 20 s start):")
+    total = all_calls_between(stats, start, end)
+    print(f"  all APIs: {total} calls in {end - start:.0f} s = "
+          f"{total / (end - start) * 60:.1f} calls/min; in the last minute "
+          f"{all_calls_between(stats, last, end)}")
+    for api in sorted(stats["calls"]):
+        n = calls_between(stats, api, last, end)
+        refill = REFILL.get(api)
+        share = f"{n / 60 / refill * 100:.3f} % of its {refill}/s refill" if refill else ""
+        print(f"  {api}: {n} calls in the last minute {share}")
+
+
+def storm(args, moto, proxy):
+    machine = machine_with_runs(moto, 20)
+    proxy_call(proxy, "POST", "/__proxy/reset")
+    console = Console(proxy, machine)
+    console.pump(10)
+    t0 = proxy_call(proxy, "GET", "/__proxy/stats")["now"]
+    console.pump(args.before)
+    proxy_call(proxy, "POST", "/__proxy/faults",
+               [{"api": "*", "fault": "throttle", "seconds": args.storm}])
+    t1 = proxy_call(proxy, "GET", "/__proxy/stats")["now"]
+    console.pump(args.storm)
+    t2 = proxy_call(proxy, "GET", "/__proxy/stats")["now"]
+    proxy_call(proxy, "DELETE", "/__proxy/faults")
+    console.pump(30)
+    stats = proxy_call(proxy, "GET", "/__proxy/stats")
+    console.quit()
+    before = all_calls_between(stats, t0, t1) / (t1 - t0)
+    during = all_calls_between(stats, t1, t2) / (t2 - t1)
+    oks = [t for t in stats["calls"].get("ListExecutions", []) if t >= t2]
+    faulted = {t for t, _ in stats["faulted"].get("ListExecutions", [])}
+    first_ok = next((t for t in oks if t not in faulted), None)
+    print(f"throttling storm on every API for {args.storm} s:")
+    print(f"  request rate before {before:.2f}/s, during {during:.2f}/s "
+          f"= {during / before:.2f}x" if before else "  no calls before the storm")
+    print("  first answered ListExecutions after the storm: " +
+          (f"{first_ok - t2:.1f} s" if first_ok else "none within 30 s"))
+
+
+def scroll(args, moto, proxy):
+    machine = machine_with_runs(moto, args.rows)
+    proxy_call(proxy, "POST", "/__proxy/reset")
+    console = Console(proxy, machine)
+    console.pump(15)
+    start = proxy_call(proxy, "GET", "/__proxy/stats")["now"]
+    console.keys("j" * args.keys, every=args.every)
+    console.keys("G", every=0.1)
+    console.pump(10)
+    stats = proxy_call(proxy, "GET", "/__proxy/stats")
+    console.quit()
+    times = [t for t in stats["calls"].get("DescribeExecution", []) if t >= start]
+    worst = max((sum(1 for u in times if t <= u < t + 10) for t in times), default=0)
+    span = stats["now"] - start
+    print(f"scrolling {args.keys} rows down a list of {args.rows} (a key every {args.every} s), "
+          f"then G: {len(times)} DescribeExecution in {span:.0f} s; "
+          f"worst 10 s window {worst} = {worst / 10:.1f}/s")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["idle", "storm", "scroll"])
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--before", type=float, default=30)
+    parser.add_argument("--storm", type=float, default=60)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--keys", type=int, default=300)
+    parser.add_argument("--every", type=float, default=0.05)
+    args = parser.parse_args()
+    moto, proxy = endpoint("moto.endpoint"), endpoint("faultproxy.endpoint")
+    {"idle": idle, "storm": storm, "scroll": scroll}[args.scenario](args, moto, proxy)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
