@@ -150,7 +150,10 @@ pub fn on_page(
 /// Describes the rows on screen that the listing left blank, a few at a time. The shell
 /// calls it only while the list is shown.
 pub fn describe_visible_rows(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    let wanted = s.rows_to_describe(cx.page_rows());
+    // `page_rows` counts a notice line under the list; without one the table draws one row
+    // more, the bottom one, which must be described too. One row past the screen while a
+    // notice shows is the lesser harm.
+    let wanted = s.rows_to_describe(cx.page_rows() + 1);
     wanted
         .into_iter()
         .map(|(execution_arn, listed_status)| {
