@@ -38,6 +38,28 @@ pub struct RowDetail {
     pub outcome: Option<Outcome>,
 }
 
+/// What a further page of the listing is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFor {
+    /// The rows below the last one held (scrolling down, `G`, a filter searching on).
+    Bottom,
+    /// The rows between a refreshed first page and the rows held before it.
+    Gap,
+}
+
+/// Executions the list knows it lacks: a refresh's first page did not reach the rows held
+/// (more than a page started since the last one, or while the list was paused behind an
+/// open execution). They are read with the refresh's token until a page reaches them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// The first held row below the gap: the missing rows go just above it.
+    pub before: String,
+    /// The token of the page that continues the refresh.
+    pub next_token: String,
+    /// Rows filled in so far.
+    pub filled: usize,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
     Status,
@@ -83,8 +105,11 @@ pub struct State {
     /// (`states:ListExecutions`) is not refreshed on its own until a manual refresh (or a
     /// new listing) succeeds.
     pub refresh: Fetch,
-    /// The next page, asked for as the cursor nears the end.
-    pub page: Fetch,
+    /// A further page: the next one as the cursor nears the end, or one that fills a gap.
+    pub page: Fetch<PageFor>,
+    /// Executions missing between a refreshed first page and the rows held below it; the
+    /// newest gap is last and filled first.
+    pub gaps: Vec<Gap>,
     /// Time of the last successful refresh (the LIVE badge).
     pub last_refresh: Option<Millis>,
     /// The last refresh error and when it happened; the last good rows stay on screen.
@@ -179,17 +204,19 @@ impl State {
     }
 
     /// A refresh (first page): updates known rows, adds new ones at the top, keeps the pages
-    /// loaded further down.
+    /// loaded further down. A full page that reaches none of the held rows leaves a gap to
+    /// fill (see `Gap`), never a silent hole.
     pub fn apply_refresh(&mut self, page: Page<ExecutionSummary>, now: Millis) {
         let first_load = !self.loaded;
-        let fresh: std::collections::HashSet<&str> =
-            page.items.iter().map(|e| e.arn.as_str()).collect();
+        let fresh: HashSet<&str> = page.items.iter().map(|e| e.arn.as_str()).collect();
+        let held_before = self.list.rows.len();
         let kept: Vec<ExecutionSummary> = self
             .list
             .rows
             .drain(..)
             .filter(|r| !fresh.contains(r.arn.as_str()))
             .collect();
+        let overlaps = kept.len() < held_before;
         // Rows beyond the first page stay only if they are older than the page (the list is
         // newest first); if nothing was beyond it, the page's token is the one to follow.
         let oldest_fresh = page.items.iter().map(|e| e.start).min();
@@ -199,6 +226,17 @@ impl State {
             }
             _ => Vec::new(),
         };
+        // A gap whose lower edge is gone (it scrolled into the page) has nothing to fill.
+        self.gaps.retain(|g| kept.iter().any(|r| r.arn == g.before));
+        if let (false, Some(token), Some(first_kept)) =
+            (overlaps, page.next_token.as_ref(), kept.first())
+        {
+            self.gaps.push(Gap {
+                before: first_kept.arn.clone(),
+                next_token: token.clone(),
+                filled: 0,
+            });
+        }
         if kept.is_empty() {
             self.next_token = page.next_token;
         }
@@ -219,6 +257,38 @@ impl State {
     pub fn apply_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
         self.list.extend_new(page.items);
         self.next_token = page.next_token;
+        self.fill_from_details();
+        self.recompute(now);
+    }
+
+    /// A page read into the newest gap: its new rows go above the gap's lower edge; the gap
+    /// closes when the page reaches a held row or the listing ends.
+    pub fn apply_gap_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
+        let Some(mut gap) = self.gaps.pop() else {
+            return;
+        };
+        let held: HashSet<&str> = self.list.rows.iter().map(|r| r.arn.as_str()).collect();
+        let reached = page.items.iter().any(|r| held.contains(r.arn.as_str()));
+        let new: Vec<ExecutionSummary> = page
+            .items
+            .into_iter()
+            .filter(|r| !held.contains(r.arn.as_str()))
+            .collect();
+        let at = self
+            .list
+            .rows
+            .iter()
+            .position(|r| r.arn == gap.before)
+            .unwrap_or(self.list.rows.len());
+        gap.filled += new.len();
+        self.list.rows.splice(at..at, new);
+        match page.next_token {
+            Some(token) if !reached => {
+                gap.next_token = token;
+                self.gaps.push(gap);
+            }
+            _ => {}
+        }
         self.fill_from_details();
         self.recompute(now);
     }
@@ -275,6 +345,7 @@ impl State {
             && self.refresh.denied.is_none()
             && self.next_token.is_some()
             && !self.page.busy()
+            && self.gaps.is_empty()
             && self.list.near_end(PREFETCH_ROWS)
     }
 }

@@ -2,7 +2,7 @@
 //! interval, the next page as the cursor nears the end, and descriptions of the rows on
 //! screen (AWS lists neither input nor outcome).
 
-use super::{PAGE_SIZE, RowDetail, State};
+use super::{PAGE_SIZE, PageFor, RowDetail, State};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -44,15 +44,25 @@ pub fn request_refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     }]
 }
 
+/// The next page to read, if any: the newest gap first (rows the list knows it lacks), else
+/// the page below when the cursor nears the end. One at a time.
 pub fn next_page_if_needed(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    if !s.wants_next_page() {
+    if s.page.busy() || !s.loaded || s.refresh.denied.is_some() {
         return Vec::new();
     }
-    let Some(request) = request(s, s.next_token.clone()) else {
+    let (tag, token) = match s.gaps.last() {
+        Some(gap) => (PageFor::Gap, gap.next_token.clone()),
+        None if s.wants_next_page() => match s.next_token.clone() {
+            Some(token) => (PageFor::Bottom, token),
+            None => return Vec::new(),
+        },
+        None => return Vec::new(),
+    };
+    let Some(request) = request(s, Some(token)) else {
         return Vec::new();
     };
     let generation = cx.next_generation();
-    s.page.begin(generation, cx.now, ());
+    s.page.begin(generation, cx.now, tag);
     vec![Effect::LoadExecutions {
         generation,
         append: true,
@@ -122,9 +132,15 @@ pub fn on_page(
     append: bool,
     result: Result<Page<ExecutionSummary>, BackendError>,
 ) -> Option<Vec<Effect>> {
-    let fetch = if append { &mut s.page } else { &mut s.refresh };
-    fetch.accept(generation)?; // None: stale, the listing changed since the request
+    // None: stale, the listing changed since the request.
+    let tag = if append {
+        s.page.accept(generation)?
+    } else {
+        s.refresh.accept(generation)?;
+        PageFor::Bottom
+    };
     match result {
+        Ok(page) if append && tag == PageFor::Gap => s.apply_gap_page(page, cx.now),
         Ok(page) if append => s.apply_page(page, cx.now),
         Ok(page) => s.apply_refresh(page, cx.now),
         Err(e) => {

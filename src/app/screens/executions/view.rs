@@ -36,13 +36,24 @@ fn title_line(s: &State) -> Line<'static> {
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
     }
     let count = count(list);
-    let more = if s.next_token.is_some() { "+" } else { "" };
+    // "+": more exist than are held, below the last row or in a gap.
+    let more = if s.next_token.is_some() || !s.gaps.is_empty() {
+        "+"
+    } else {
+        ""
+    };
     let rows = crate::app::widgets::text::noun(list.rows.len(), "row", "rows");
     spans.push(Span::styled(
         format!("  {count}{more} {rows}"),
         theme::dim(),
     ));
-    if s.page.busy() {
+    if let Some(gap) = s.gaps.last() {
+        // Said until filled: the rows shown are not all there are between these times.
+        spans.push(Span::styled(
+            format!("  loading missed executions… {} so far", gap.filled),
+            theme::key(),
+        ));
+    } else if s.page.busy() {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)

@@ -1,0 +1,156 @@
+//! Lists that are complete: a refresh that does not reach the rows held reads on until it
+//! does, and the title says "+" and what it is loading until then.
+
+use crate::app_support;
+
+use app_support::*;
+use stepdeck::app::App;
+use stepdeck::app::effect::Effect;
+use stepdeck::backend::Page;
+use stepdeck::domain::execution::{ExecutionStatus, ExecutionSummary};
+
+/// Executions numbered `numbers`, a second apart, the highest number newest.
+fn started(numbers: std::ops::Range<i64>) -> Vec<ExecutionSummary> {
+    numbers
+        .rev()
+        .map(|i| {
+            execution(
+                &format!("exec-{i:04}"),
+                ExecutionStatus::Succeeded,
+                NOW - 1_000_000 + i * 1_000,
+                Some(500),
+            )
+        })
+        .collect()
+}
+
+/// The token of the single LoadExecutions in `effects`.
+fn token_asked(effects: &[Effect]) -> Option<String> {
+    list_request(effects);
+    effects.iter().find_map(|e| match e {
+        Effect::LoadExecutions { request, .. } => Some(request.next_token.clone()),
+        _ => None,
+    })?
+}
+
+fn page(items: Vec<ExecutionSummary>, next: Option<&str>) -> Page<ExecutionSummary> {
+    Page {
+        items,
+        next_token: next.map(str::to_string),
+    }
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.executions
+        .list
+        .rows
+        .iter()
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+fn title(app: &App) -> String {
+    screen(app, 120, 32)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// 600 executions held (0..600), then 150 more start before the next refresh.
+fn app_behind_by_150() -> (App, Vec<Effect>) {
+    let mut app = app_with(&["RiderPhotoProcessing"], started(500..600), Some("old-2"));
+    let all = started(0..600);
+    // The pages below, as scrolling to the end loads them.
+    for chunk in 1..6 {
+        let effects = press(&mut app, "G");
+        let next = (chunk < 5).then(|| format!("old-{}", chunk + 2));
+        answer_listing(
+            &mut app,
+            &effects,
+            Ok(page(
+                all[chunk * 100..chunk * 100 + 100].to_vec(),
+                next.as_deref(),
+            )),
+        );
+    }
+    assert_eq!(app.executions.list.rows.len(), 600);
+    assert!(app.executions.next_token.is_none());
+    let effects = press(&mut app, "g g ctrl-r");
+    (app, effects)
+}
+
+#[test]
+fn a_refresh_that_does_not_reach_the_held_rows_reads_on_until_it_does() {
+    let (mut app, refresh) = app_behind_by_150();
+    let newest = started(0..750);
+    let effects = answer_listing(
+        &mut app,
+        &refresh,
+        Ok(page(newest[..100].to_vec(), Some("new-2"))),
+    );
+    // The 50 between the page and the held rows are missing: said, and asked for.
+    assert_eq!(app.executions.list.rows.len(), 700);
+    let shown = title(&app);
+    assert!(shown.contains("700+ rows"), "{shown}");
+    assert!(shown.contains("loading missed executions"), "{shown}");
+    assert_eq!(token_asked(&effects).as_deref(), Some("new-2"));
+    let effects = answer_listing(
+        &mut app,
+        &effects,
+        Ok(page(newest[100..200].to_vec(), Some("new-3"))),
+    );
+    // That page reached the held rows: nothing more to read, every execution there once.
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadExecutions { .. })),
+        "{effects:#?}"
+    );
+    let expected: Vec<String> = newest.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(names(&app), expected);
+    let shown = title(&app);
+    assert!(
+        shown.contains("750 rows") && !shown.contains('+'),
+        "{shown}"
+    );
+}
+
+#[test]
+fn rows_started_while_the_list_was_behind_an_open_execution_are_all_listed() {
+    let mut app = app_with(&["RiderPhotoProcessing"], started(500..600), Some("old-2"));
+    press(&mut app, "Enter");
+    assert!(app.execution.is_some());
+    // 250 start meanwhile; the list is paused, nothing refreshes it.
+    let effects = press(&mut app, "Esc");
+    let effects = if effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadExecutions { .. }))
+    {
+        effects
+    } else {
+        press(&mut app, "ctrl-r")
+    };
+    let newest = started(500..850);
+    let mut effects = answer_listing(
+        &mut app,
+        &effects,
+        Ok(page(newest[..100].to_vec(), Some("n-2"))),
+    );
+    for (i, next) in [(1, Some("n-3")), (2, Some("n-4"))] {
+        assert_eq!(
+            token_asked(&effects).as_deref(),
+            Some(format!("n-{}", i + 1).as_str())
+        );
+        effects = answer_listing(
+            &mut app,
+            &effects,
+            Ok(page(newest[i * 100..i * 100 + 100].to_vec(), next)),
+        );
+    }
+    let expected: Vec<String> = newest.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(names(&app), expected);
+    // The old bottom token is still the one to read further down with.
+    assert_eq!(app.executions.next_token.as_deref(), Some("old-2"));
+    assert!(app.executions.gaps.is_empty());
+}
