@@ -154,3 +154,80 @@ fn rows_started_while_the_list_was_behind_an_open_execution_are_all_listed() {
     assert_eq!(app.executions.next_token.as_deref(), Some("old-2"));
     assert!(app.executions.gaps.is_empty());
 }
+
+/// Lets time pass until `until`, waking when the app asks and answering each refresh at
+/// once with the same rows; returns when each refresh went out.
+fn idle_until(app: &mut App, until: i64, rows: &[ExecutionSummary]) -> Vec<i64> {
+    let mut sent = Vec::new();
+    while let Some(at) = app.next_wakeup() {
+        if at > until {
+            break;
+        }
+        let effects = stepdeck::app::update::update(app, stepdeck::app::msg::Msg::Tick(at));
+        if effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadExecutions { append: false, .. }))
+        {
+            sent.push(at);
+            answer_listing(app, &effects, Ok(page(rows.to_vec(), None)));
+        }
+    }
+    sent
+}
+
+fn badge(app: &App) -> String {
+    screen(app, 120, 32)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn an_idle_list_refreshes_less_often_and_says_so_until_a_key_is_pressed() {
+    let rows = started(0..20);
+    let mut app = app_with(&["RiderPhotoProcessing"], rows.clone(), None);
+    let sent = idle_until(&mut app, NOW + 10 * 60_000, &rows);
+    let gaps: Vec<i64> = sent.windows(2).map(|w| w[1] - w[0]).collect();
+    // The configured 2 s for two minutes, then slower each minute, 30 s at most.
+    assert!(gaps.iter().take(50).all(|&g| g == 2_000), "{gaps:?}");
+    assert_eq!(gaps.last(), Some(&30_000), "{gaps:?}");
+    assert!(gaps.iter().all(|&g| g <= 30_000), "{gaps:?}");
+    assert!(
+        sent.len() < 60 + 4 * 15,
+        "{} refreshes in 10 min",
+        sent.len()
+    );
+    let shown = badge(&app);
+    assert!(
+        shown.contains("LIVE") && shown.contains("idle, every 30s"),
+        "{shown}"
+    );
+    // 40 s after the last answer is within twice the slowed interval: not stale.
+    app.now = sent.last().unwrap() + 40_000;
+    let shown = badge(&app);
+    assert!(
+        shown.contains("LIVE") && !shown.contains("STALE"),
+        "{shown}"
+    );
+
+    // A key: the configured pace again, at once.
+    press(&mut app, "j");
+    assert!(app.next_wakeup().unwrap() <= app.now + 2_000);
+    assert!(!badge(&app).contains("idle"), "{}", badge(&app));
+}
+
+#[test]
+fn a_running_execution_keeps_the_configured_pace() {
+    let mut rows = started(0..20);
+    rows[0].status = ExecutionStatus::Running;
+    rows[0].stop = None;
+    let mut app = app_with(&["RiderPhotoProcessing"], rows.clone(), None);
+    let sent = idle_until(&mut app, NOW + 6 * 60_000, &rows);
+    let gaps: Vec<i64> = sent.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        !gaps.is_empty() && gaps.iter().all(|&g| g == 2_000),
+        "{gaps:?}"
+    );
+    assert!(!badge(&app).contains("idle"), "{}", badge(&app));
+}

@@ -13,6 +13,24 @@ use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, input_label, outcome_from_description,
 };
 
+/// Idle time before the list refresh starts to slow down.
+pub const IDLE_AFTER_MS: Millis = 120_000;
+/// The slowest an idle list is refreshed (unless the configured interval is slower).
+pub const IDLE_MAX_INTERVAL_MS: Millis = 30_000;
+
+/// The list refresh interval after `idle` ms without a key press: the configured `base`
+/// while something runs or someone was here in the last two minutes, then doubled each
+/// further minute up to 30 s. Nobody watching a finished list needs it every 2 s, and every
+/// refresh is a ListExecutions from the account's budget of 2–5 a second.
+pub fn slowed_interval(base: Millis, idle: Millis, running: bool) -> Millis {
+    if running || idle < IDLE_AFTER_MS {
+        return base;
+    }
+    let doublings = ((idle - IDLE_AFTER_MS) / 60_000 + 1).min(16) as u32;
+    base.saturating_mul(1 << doublings)
+        .min(IDLE_MAX_INTERVAL_MS.max(base))
+}
+
 /// When the next refresh is due, while the list is shown and a state machine is selected.
 pub fn refresh_due_at(s: &State, now: Millis, interval: Millis) -> Option<Millis> {
     s.machines.current()?;
@@ -215,4 +233,24 @@ pub fn on_row_described(
         }
     };
     s.apply_row_detail(execution_arn, detail, cx.now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idle_list_slows_down_minute_by_minute_to_thirty_seconds() {
+        let at = |minutes: f64| slowed_interval(2_000, (minutes * 60_000.0) as Millis, false);
+        assert_eq!(at(0.0), 2_000);
+        assert_eq!(at(1.9), 2_000);
+        assert_eq!(at(2.0), 4_000);
+        assert_eq!(at(3.0), 8_000);
+        assert_eq!(at(4.5), 16_000);
+        assert_eq!(at(5.0), 30_000);
+        assert_eq!(at(600.0), 30_000);
+        // Something running, or a slower configured interval, is left as it is.
+        assert_eq!(slowed_interval(2_000, 600_000, true), 2_000);
+        assert_eq!(slowed_interval(60_000, 600_000, false), 60_000);
+    }
 }
