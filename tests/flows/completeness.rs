@@ -61,11 +61,11 @@ fn title(app: &App) -> String {
 fn app_behind_by_150() -> (App, Vec<Effect>) {
     let mut app = app_with(&["RiderPhotoProcessing"], started(500..600), Some("old-2"));
     let all = started(0..600);
-    // The pages below, as scrolling to the end loads them.
+    // The pages below, as `G` loads them one after the other.
+    let mut effects = press(&mut app, "G");
     for chunk in 1..6 {
-        let effects = press(&mut app, "G");
         let next = (chunk < 5).then(|| format!("old-{}", chunk + 2));
-        answer_listing(
+        effects = answer_listing(
             &mut app,
             &effects,
             Ok(page(
@@ -230,4 +230,58 @@ fn a_running_execution_keeps_the_configured_pace() {
         "{gaps:?}"
     );
     assert!(!badge(&app).contains("idle"), "{}", badge(&app));
+}
+
+#[test]
+fn g_goes_to_the_real_end_page_by_page_and_esc_stops_it() {
+    let all = started(0..500);
+    let mut app = app_with(&["RiderPhotoProcessing"], all[..100].to_vec(), Some("p-2"));
+    let mut effects = press(&mut app, "G");
+    for n in 2..4 {
+        assert_eq!(token_asked(&effects), Some(format!("p-{n}")));
+        let rows = all[(n - 1) * 100..n * 100].to_vec();
+        effects = answer_listing(
+            &mut app,
+            &effects,
+            Ok(page(rows, Some(&format!("p-{}", n + 1)))),
+        );
+        // The cursor follows the last row; the next page is asked at once, with progress.
+        assert_eq!(app.executions.list.cursor, n * 100 - 1);
+        let shown = title(&app);
+        assert!(
+            shown.contains(&format!("loading to the end… {} rows so far", n * 100)),
+            "{shown}"
+        );
+    }
+    assert_eq!(token_asked(&effects).as_deref(), Some("p-4"));
+    // Esc: the page on its way is taken, nothing more is asked.
+    press(&mut app, "Esc");
+    assert!(notice(&app).contains("stopped loading"), "{}", notice(&app));
+    let after = answer_listing(
+        &mut app,
+        &effects,
+        Ok(page(all[300..400].to_vec(), Some("p-5"))),
+    );
+    assert!(
+        !after
+            .iter()
+            .any(|e| matches!(e, Effect::LoadExecutions { .. })),
+        "{after:#?}"
+    );
+    assert_eq!(app.executions.list.cursor, 299, "stays where Esc left it");
+    // G again reads on to the real end.
+    let effects = press(&mut app, "G");
+    assert_eq!(token_asked(&effects).as_deref(), Some("p-5"));
+    let done = answer_listing(&mut app, &effects, Ok(page(all[400..].to_vec(), None)));
+    assert!(
+        !done
+            .iter()
+            .any(|e| matches!(e, Effect::LoadExecutions { .. }))
+    );
+    assert_eq!(app.executions.list.selected().unwrap().name, "exec-0000");
+    let shown = title(&app);
+    assert!(
+        shown.contains("500 rows") && !shown.contains('+') && !shown.contains("loading"),
+        "{shown}"
+    );
 }

@@ -107,6 +107,9 @@ pub struct State {
     pub refresh: Fetch,
     /// A further page: the next one as the cursor nears the end, or one that fills a gap.
     pub page: Fetch<PageFor>,
+    /// `G` was pressed with more pages on the server: every page is read (one governed
+    /// request at a time) and the cursor kept on the last row, until the end or `Esc`.
+    pub to_end: bool,
     /// Executions missing between a refreshed first page and the rows held below it; the
     /// newest gap is last and filled first.
     pub gaps: Vec<Gap>,
@@ -346,7 +349,7 @@ impl State {
             && self.next_token.is_some()
             && !self.page.busy()
             && self.gaps.is_empty()
-            && self.list.near_end(PREFETCH_ROWS)
+            && (self.to_end || self.list.near_end(PREFETCH_ROWS))
     }
 }
 

@@ -159,9 +159,18 @@ pub fn on_page(
     };
     match result {
         Ok(page) if append && tag == PageFor::Gap => s.apply_gap_page(page, cx.now),
-        Ok(page) if append => s.apply_page(page, cx.now),
+        Ok(page) if append => {
+            s.apply_page(page, cx.now);
+            if s.to_end {
+                // On to the real end: the cursor follows the last row as pages arrive.
+                s.to_end = s.next_token.is_some();
+                s.list.set_cursor(usize::MAX, cx.page_rows());
+            }
+        }
         Ok(page) => s.apply_refresh(page, cx.now),
         Err(e) => {
+            // `G` does not keep asking after a failure; pressing it again does.
+            s.to_end = false;
             // Denied: say which permission (short enough for the header badge) and stop
             // refreshing on our own.
             let text = match e {

@@ -53,6 +53,14 @@ fn title_line(s: &State) -> Line<'static> {
             format!("  loading missed executions… {} so far", gap.filled),
             theme::key(),
         ));
+    } else if s.to_end {
+        spans.push(Span::styled(
+            format!(
+                "  loading to the end… {} rows so far · Esc stops",
+                list.rows.len()
+            ),
+            theme::key(),
+        ));
     } else if s.page.busy() {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
