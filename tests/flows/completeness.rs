@@ -1,5 +1,6 @@
-//! Lists that are complete: a refresh that does not reach the rows held reads on until it
-//! does, and the title says "+" and what it is loading until then.
+//! Lists that are complete and honest about it: a refresh that does not reach the rows held
+//! reads on until it does, `G` reads to the real end, a text filter says how much it
+//! searched; and an idle list refreshes less often, saying so.
 
 use crate::app_support;
 
@@ -284,4 +285,24 @@ fn g_goes_to_the_real_end_page_by_page_and_esc_stops_it() {
         shown.contains("500 rows") && !shown.contains('+') && !shown.contains("loading"),
         "{shown}"
     );
+}
+
+#[test]
+fn a_text_filter_says_how_much_it_searched_and_how_many_inputs_it_knows() {
+    let mut rows = started(0..200);
+    for row in rows.iter_mut().skip(40) {
+        row.input_label = None;
+    }
+    let mut app = app_with(&["RiderPhotoProcessing"], rows[..100].to_vec(), Some("p-2"));
+    press(&mut app, "/");
+    let effects = type_text(&mut app, "exec-00");
+    press(&mut app, "Enter");
+    let shown = title(&app);
+    assert!(shown.contains("searched 100 · loading…"), "{shown}");
+    assert!(shown.contains("input known for 40 of 100"), "{shown}");
+    // The filter reads on through every page; then it says it searched all.
+    answer_listing(&mut app, &effects, Ok(page(rows[100..].to_vec(), None)));
+    let shown = title(&app);
+    assert!(shown.contains("searched all 200"), "{shown}");
+    assert!(shown.contains("input known for 40 of 200"), "{shown}");
 }
