@@ -69,6 +69,8 @@ pub struct App {
     pub caller: Option<CallerIdentity>,
     /// A switch of profile or region waiting for the runtime's answer.
     pub reconnecting: Option<flows::state::Reconnecting>,
+    /// When a key was last pressed (or text pasted): an idle list is refreshed less often.
+    pub last_input: Millis,
     last_generation: Generation,
 }
 
@@ -133,6 +135,7 @@ impl App {
             runs,
             caller: None,
             reconnecting: None,
+            last_input: now,
             last_generation: 0,
         }
     }
@@ -217,6 +220,23 @@ impl App {
         }
     }
 
+    /// The executions list's refresh interval now: the configured one, slower when nothing
+    /// runs (in the list or the open execution) and no key was pressed for a while.
+    pub fn list_interval(&self) -> Millis {
+        let running = self.execution.as_ref().is_some_and(|e| e.is_running())
+            || self
+                .executions
+                .list
+                .rows
+                .iter()
+                .any(|r| r.status == ExecutionStatus::Running);
+        executions::update::slowed_interval(
+            self.options.refresh_interval(),
+            self.now.saturating_sub(self.last_input),
+            running,
+        )
+    }
+
     /// When the runtime should next send `Msg::Tick` (absolute time), or None to sleep until
     /// input: animations and due polls ask for a wake-up, an idle console asks for none.
     /// Hidden screens ask for nothing.
@@ -225,9 +245,10 @@ impl App {
         let animation = self
             .is_animating()
             .then_some(self.now.saturating_add(ANIMATION_MS));
+        let list_interval = self.list_interval();
         let list = self
             .executions_visible()
-            .then(|| executions::update::refresh_due_at(&self.executions, self.now, interval))
+            .then(|| executions::update::refresh_due_at(&self.executions, self.now, list_interval))
             .flatten();
         let open = match (&self.execution, self.screen) {
             (Some(s), Screen::Executions) => execution::update::wakeup(s, self.now, interval),
@@ -345,7 +366,7 @@ impl App {
             effects.extend(self.executions.machines.reload());
         }
         if self.executions_visible()
-            && executions::update::refresh_due_at(&self.executions, now, interval)
+            && executions::update::refresh_due_at(&self.executions, now, self.list_interval())
                 .is_some_and(|t| t <= now)
         {
             let (s, mut cx) = lend!(self, executions);

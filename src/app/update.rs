@@ -31,12 +31,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => {
+            // Someone is here: the list refreshes at its configured pace again.
+            app.last_input = app.now;
             let mut effects = keys::on_key(app, event);
             // Scrolling, filtering or coming back to the list brings other rows on screen.
             effects.extend(app.describe_visible_rows());
             effects
         }
         Msg::Paste(text) => {
+            app.last_input = app.now;
             let mut effects = keys::on_paste(app, text);
             // A filter that changed brings other rows on screen.
             effects.extend(app.describe_visible_rows());

@@ -457,7 +457,11 @@ fn pagination_appends_the_next_page_when_the_cursor_nears_the_end() {
         },
     );
     assert_eq!(app.executions.list.rows.len(), 150);
-    assert_eq!(selected_name(&app), "run-099", "cursor stays where it was");
+    assert_eq!(
+        selected_name(&app),
+        "run-149",
+        "G goes to the real end: the cursor follows the page loaded"
+    );
     assert!(app.executions.next_token.is_none());
     assert!(press(&mut app, "G").is_empty(), "last page reached");
 }

@@ -5,6 +5,7 @@ mod app_support;
 mod faces_support;
 mod runs_support;
 
+mod completeness;
 mod executions;
 mod face_jump;
 mod faces;

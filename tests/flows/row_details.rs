@@ -1,5 +1,6 @@
 //! Filling in what `ListExecutions` leaves out (input and outcome) with `DescribeExecution`
-//! for the rows on screen: a few at a time, once per listed status, never in a loop.
+//! for the rows on screen: a few at a time, newest first, once per listed status, never in a
+//! loop, and never for rows scrolled away before their turn.
 
 use crate::app_support;
 
@@ -114,10 +115,10 @@ fn rows_on_screen_are_described_a_few_at_a_time_and_filled_in() {
         ExecutionStatus::Succeeded,
         Ok(description(&row, ExecutionStatus::Succeeded, rejected)),
     );
-    // One answer frees one slot: the next undescribed row on screen.
+    // One answer frees one slot: the next undescribed row on screen, newest first.
     assert_eq!(
         describes(&effects),
-        [(exec_arn("run-4"), ExecutionStatus::Succeeded)]
+        [(exec_arn("run-2"), ExecutionStatus::Succeeded)]
     );
     let filled = &app.executions.list.rows[1];
     assert_eq!(filled.input_label.as_deref(), Some("run-1.jpg (user_b)"));
@@ -199,7 +200,7 @@ fn a_row_that_ends_after_its_description_is_described_once_more() {
             next_token: None,
         }),
     );
-    // Slots are still taken by the three rows first asked for; free them to see the ask.
+    // Slots are still taken by the other rows first asked for; free them to see the ask.
     let mut asked = describes(&effects);
     for row in &aws_rows()[1..MAX_ROW_DESCRIBES] {
         asked.extend(describes(&answer(
@@ -265,4 +266,149 @@ fn nothing_is_described_while_the_list_is_hidden() {
     assert!(describes(&effects).is_empty(), "{effects:#?}");
     // Back on the list, the rest is asked for.
     assert!(!describes(&press(&mut app, "Esc")).is_empty());
+}
+
+/// `count` AWS-shaped rows a second apart, newest first.
+fn many_rows(count: usize) -> Vec<ExecutionSummary> {
+    (0..count)
+        .map(|i| ExecutionSummary {
+            start: NOW - 1_000 * i as i64 - 60_000,
+            stop: Some(NOW - 1_000 * i as i64 - 58_000),
+            ..listed(&format!("row-{i:05}"), ExecutionStatus::Succeeded, 0)
+        })
+        .collect()
+}
+
+fn app_listing(rows: Vec<ExecutionSummary>) -> (App, Vec<(String, ExecutionStatus)>) {
+    let mut app = new_app();
+    let effects = update(
+        &mut app,
+        Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
+    );
+    let effects = answer_listing(
+        &mut app,
+        &effects,
+        Ok(Page {
+            items: rows,
+            next_token: None,
+        }),
+    );
+    (app, describes(&effects))
+}
+
+/// Answers every describe as it is asked for until none is left; returns every row asked.
+fn answer_all(
+    app: &mut App,
+    rows: &[ExecutionSummary],
+    mut asked: Vec<(String, ExecutionStatus)>,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    while let Some((arn, status)) = asked.pop() {
+        let row = rows.iter().find(|r| r.arn == arn).unwrap().clone();
+        seen.push(arn);
+        asked.extend(describes(&answer(
+            app,
+            &row,
+            status,
+            Ok(description(&row, status, "{}")),
+        )));
+    }
+    seen
+}
+
+#[test]
+fn the_bottom_row_of_the_table_is_described_too() {
+    let rows = many_rows(60);
+    let (mut app, asked) = app_listing(rows.clone());
+    let seen = answer_all(&mut app, &rows, asked);
+    // 120×32 without a notice: the table draws 28 rows (row-00000 … row-00027).
+    let screen = screen(&app, 120, 32);
+    assert!(screen.contains("row-00027"), "{screen}");
+    assert!(!screen.contains("row-00028"), "{screen}");
+    assert!(seen.contains(&exec_arn("row-00027")), "{seen:#?}");
+    assert!(screen.contains("row-00027.jpg (user_b)"), "{screen}");
+    assert!(!seen.contains(&exec_arn("row-00029")), "{seen:#?}");
+}
+
+#[test]
+fn the_newest_rows_on_screen_are_described_first_whatever_the_sort() {
+    let rows = many_rows(20);
+    let (mut app, _) = app_listing(rows);
+    // Oldest first on screen: the newest rows are now at the bottom of the table.
+    let effects = press(&mut app, "3 3");
+    let top = app.executions.list.visible[0];
+    assert_eq!(app.executions.list.rows[top].name, "row-00019");
+    let mut asked = describes(&effects);
+    asked.extend(describes(&answer(
+        &mut app,
+        &many_rows(20)[0],
+        ExecutionStatus::Succeeded,
+        Ok(description(
+            &many_rows(20)[0],
+            ExecutionStatus::Succeeded,
+            "{}",
+        )),
+    )));
+    assert!(
+        asked.iter().all(|(arn, _)| *arn != exec_arn("row-00019")),
+        "the oldest row came before newer ones: {asked:#?}"
+    );
+}
+
+#[test]
+fn scrolling_through_ten_thousand_rows_leaves_no_backlog_of_rows_scrolled_away() {
+    let rows = many_rows(10_000);
+    let (mut app, first) = app_listing(rows.clone());
+    let mut outstanding = first;
+    let mut asked_total = outstanding.len();
+    // Scroll to the end a page at a time; one describe is answered every ten key presses
+    // (the governor's pace against a fast scroll).
+    for step in 0..400 {
+        let effects = press(&mut app, "PageDown");
+        let new = describes(&effects);
+        asked_total += new.len();
+        outstanding.extend(new);
+        if step % 10 == 9
+            && let Some((arn, status)) = outstanding.first().cloned()
+        {
+            outstanding.remove(0);
+            let row = rows.iter().find(|r| r.arn == arn).unwrap().clone();
+            let more = describes(&answer(
+                &mut app,
+                &row,
+                status,
+                Ok(description(&row, status, "{}")),
+            ));
+            asked_total += more.len();
+            outstanding.extend(more);
+        }
+    }
+    assert_eq!(app.executions.list.selected().unwrap().name, "row-09999");
+    // Only a handful went out, not one per row passed, and what is still to come back once
+    // the scrolling stops is at most two calls (~1.3 s of the governor's 1.5/s): nothing
+    // queued for the 9,970 rows scrolled past.
+    assert!(outstanding.len() <= 2, "{outstanding:#?}");
+    assert!(asked_total <= 42, "{asked_total} describes");
+    // Once those come back, only rows now on screen are asked for.
+    let on_screen: Vec<String> = app
+        .executions
+        .list
+        .on_screen(29)
+        .map(|r| r.arn.clone())
+        .collect();
+    let mut later = Vec::new();
+    for (arn, status) in outstanding {
+        let row = rows.iter().find(|r| r.arn == arn).unwrap().clone();
+        later.extend(describes(&answer(
+            &mut app,
+            &row,
+            status,
+            Ok(description(&row, status, "{}")),
+        )));
+    }
+    assert!(!later.is_empty());
+    assert!(
+        later.iter().all(|(arn, _)| on_screen.contains(arn)),
+        "{later:#?}"
+    );
 }

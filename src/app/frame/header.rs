@@ -183,7 +183,7 @@ fn screen_tabs(current: Screen, width: u16) -> Vec<Span<'static>> {
     spans
 }
 
-/// `● LIVE 10:00:03`, `◌ PAUSED` while the list is hidden, or the last error and its age.
+/// `● LIVE 10:00:03` (`· idle, every 16s` when slowed), `◌ PAUSED` while the list is hidden, or the last error and its age.
 fn live_badge(app: &App) -> Line<'static> {
     let list = &app.executions;
     if let Some((error, at)) = &list.error {
@@ -203,7 +203,19 @@ fn live_badge(app: &App) -> Line<'static> {
             ),
         ]);
     }
-    let interval = app.options.refresh_interval();
+    // The interval in force, slowed when idle: stale means older than twice what is asked.
+    let interval = app.list_interval();
+    // Said only when slowed: at the configured pace the badge stays as it always was.
+    let pace = if interval > app.options.refresh_interval() {
+        let every = if interval % 1_000 == 0 {
+            format!("{}s", interval / 1_000)
+        } else {
+            format_duration(interval)
+        };
+        format!("· idle, every {every} ")
+    } else {
+        String::new()
+    };
     match list.last_refresh {
         // A refresh that hangs must not look live: past twice the interval the data's age
         // is what the badge says.
@@ -238,7 +250,7 @@ fn live_badge(app: &App) -> Line<'static> {
                     .bg(theme::SUCCEEDED)
                     .add_modifier(Modifier::BOLD),
             ),
-            Span::styled(format!(" {} ", format_clock(t)), theme::header_bar()),
+            Span::styled(format!(" {} {pace}", format_clock(t)), theme::header_bar()),
         ]),
         Some(t) => Line::from(Span::styled(
             format!(" ◌ list paused · {} ", format_clock(t)),

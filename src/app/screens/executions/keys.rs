@@ -20,8 +20,24 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::Up => list.move_cursor(-1, page),
         Action::PageDown => list.move_cursor(page as isize, page),
         Action::PageUp => list.move_cursor(-(page as isize), page),
-        Action::Top => list.set_cursor(0, page),
-        Action::Bottom => list.set_cursor(usize::MAX, page),
+        Action::Top => {
+            s.to_end = false;
+            s.list.set_cursor(0, page);
+        }
+        Action::Bottom => {
+            // The real end, not the last row loaded: read on while the server has more.
+            s.to_end = s.next_token.is_some() && s.refresh.denied.is_none();
+            s.list.set_cursor(usize::MAX, page);
+        }
+        Action::Back if s.to_end => {
+            s.to_end = false;
+            let rows = s.list.rows.len();
+            cx.notify(
+                NoticeLevel::Info,
+                format!("stopped loading: {rows} rows loaded, more exist"),
+            );
+            return Vec::new();
+        }
         Action::Back if !list.filter.is_empty() => {
             return apply_filter(s, cx, String::new());
         }

@@ -19,8 +19,12 @@ use std::collections::{HashMap, HashSet};
 pub const PAGE_SIZE: u32 = 100;
 /// The next page is requested when the cursor gets this close to the end of the list.
 pub const PREFETCH_ROWS: usize = 20;
-/// Rows described at once, at most, to fill in what `ListExecutions` leaves out.
-pub const MAX_ROW_DESCRIBES: usize = 4;
+/// Rows described at once, at most, to fill in what `ListExecutions` leaves out. The
+/// governor sends DescribeExecution at its budget (1.5/s in us-east-1), so each one handed
+/// over waits its turn there: two keep the budget used (an answer takes well under the 0.7 s
+/// between tokens) while bounding what is still described for rows scrolled away after the
+/// scrolling stops. The queue proper stays here, recomputed from the rows on screen.
+pub const MAX_ROW_DESCRIBES: usize = 2;
 
 /// What a `DescribeExecution` told about a row (AWS lists neither input nor outcome).
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +36,28 @@ pub struct RowDetail {
     pub status: ExecutionStatus,
     pub input_label: Option<String>,
     pub outcome: Option<Outcome>,
+}
+
+/// What a further page of the listing is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFor {
+    /// The rows below the last one held (scrolling down, `G`, a filter searching on).
+    Bottom,
+    /// The rows between a refreshed first page and the rows held before it.
+    Gap,
+}
+
+/// Executions the list knows it lacks: a refresh's first page did not reach the rows held
+/// (more than a page started since the last one, or while the list was paused behind an
+/// open execution). They are read with the refresh's token until a page reaches them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// The first held row below the gap: the missing rows go just above it.
+    pub before: String,
+    /// The token of the page that continues the refresh.
+    pub next_token: String,
+    /// Rows filled in so far.
+    pub filled: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +105,14 @@ pub struct State {
     /// (`states:ListExecutions`) is not refreshed on its own until a manual refresh (or a
     /// new listing) succeeds.
     pub refresh: Fetch,
-    /// The next page, asked for as the cursor nears the end.
-    pub page: Fetch,
+    /// A further page: the next one as the cursor nears the end, or one that fills a gap.
+    pub page: Fetch<PageFor>,
+    /// `G` was pressed with more pages on the server: every page is read (one governed
+    /// request at a time) and the cursor kept on the last row, until the end or `Esc`.
+    pub to_end: bool,
+    /// Executions missing between a refreshed first page and the rows held below it; the
+    /// newest gap is last and filled first.
+    pub gaps: Vec<Gap>,
     /// Time of the last successful refresh (the LIVE badge).
     pub last_refresh: Option<Millis>,
     /// The last refresh error and when it happened; the last good rows stay on screen.
@@ -119,20 +151,28 @@ impl State {
     }
 
     /// Rows on screen that lack input or outcome and have not been described with their
-    /// current status, as many as the budget of describes in flight allows.
-    pub fn rows_to_describe(&self, page_rows: usize) -> Vec<(String, ExecutionStatus)> {
+    /// current status, newest first, as many as the budget of describes in flight allows.
+    /// Recomputed from what shows each time a slot frees: a row scrolled away before its
+    /// turn is never asked for.
+    pub fn rows_to_describe(&self, table_rows: usize) -> Vec<(String, ExecutionStatus)> {
         if self.describe_denied {
             return Vec::new();
         }
         let budget = MAX_ROW_DESCRIBES.saturating_sub(self.describing.len());
         let list = &self.list;
-        list.on_screen(page_rows)
+        let mut wanted: Vec<&ExecutionSummary> = list
+            .on_screen(table_rows)
             .filter(|row| Self::lacks_detail(row) && !self.describing.contains(&row.arn))
             .filter(|row| {
                 self.row_details
                     .get(&row.arn)
                     .is_none_or(|d| d.described_for != row.status && d.status != row.status)
             })
+            .collect();
+        // Whatever the sort, the newest executions are the ones an operator looks at.
+        wanted.sort_by_key(|row| std::cmp::Reverse(row.start));
+        wanted
+            .into_iter()
             .take(budget)
             .map(|row| (row.arn.clone(), row.status))
             .collect()
@@ -167,17 +207,19 @@ impl State {
     }
 
     /// A refresh (first page): updates known rows, adds new ones at the top, keeps the pages
-    /// loaded further down.
+    /// loaded further down. A full page that reaches none of the held rows leaves a gap to
+    /// fill (see `Gap`), never a silent hole.
     pub fn apply_refresh(&mut self, page: Page<ExecutionSummary>, now: Millis) {
         let first_load = !self.loaded;
-        let fresh: std::collections::HashSet<&str> =
-            page.items.iter().map(|e| e.arn.as_str()).collect();
+        let fresh: HashSet<&str> = page.items.iter().map(|e| e.arn.as_str()).collect();
+        let held_before = self.list.rows.len();
         let kept: Vec<ExecutionSummary> = self
             .list
             .rows
             .drain(..)
             .filter(|r| !fresh.contains(r.arn.as_str()))
             .collect();
+        let overlaps = kept.len() < held_before;
         // Rows beyond the first page stay only if they are older than the page (the list is
         // newest first); if nothing was beyond it, the page's token is the one to follow.
         let oldest_fresh = page.items.iter().map(|e| e.start).min();
@@ -187,6 +229,17 @@ impl State {
             }
             _ => Vec::new(),
         };
+        // A gap whose lower edge is gone (it scrolled into the page) has nothing to fill.
+        self.gaps.retain(|g| kept.iter().any(|r| r.arn == g.before));
+        if let (false, Some(token), Some(first_kept)) =
+            (overlaps, page.next_token.as_ref(), kept.first())
+        {
+            self.gaps.push(Gap {
+                before: first_kept.arn.clone(),
+                next_token: token.clone(),
+                filled: 0,
+            });
+        }
         if kept.is_empty() {
             self.next_token = page.next_token;
         }
@@ -207,6 +260,38 @@ impl State {
     pub fn apply_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
         self.list.extend_new(page.items);
         self.next_token = page.next_token;
+        self.fill_from_details();
+        self.recompute(now);
+    }
+
+    /// A page read into the newest gap: its new rows go above the gap's lower edge; the gap
+    /// closes when the page reaches a held row or the listing ends.
+    pub fn apply_gap_page(&mut self, page: Page<ExecutionSummary>, now: Millis) {
+        let Some(mut gap) = self.gaps.pop() else {
+            return;
+        };
+        let held: HashSet<&str> = self.list.rows.iter().map(|r| r.arn.as_str()).collect();
+        let reached = page.items.iter().any(|r| held.contains(r.arn.as_str()));
+        let new: Vec<ExecutionSummary> = page
+            .items
+            .into_iter()
+            .filter(|r| !held.contains(r.arn.as_str()))
+            .collect();
+        let at = self
+            .list
+            .rows
+            .iter()
+            .position(|r| r.arn == gap.before)
+            .unwrap_or(self.list.rows.len());
+        gap.filled += new.len();
+        self.list.rows.splice(at..at, new);
+        match page.next_token {
+            Some(token) if !reached => {
+                gap.next_token = token;
+                self.gaps.push(gap);
+            }
+            _ => {}
+        }
         self.fill_from_details();
         self.recompute(now);
     }
@@ -263,7 +348,8 @@ impl State {
             && self.refresh.denied.is_none()
             && self.next_token.is_some()
             && !self.page.busy()
-            && self.list.near_end(PREFETCH_ROWS)
+            && self.gaps.is_empty()
+            && (self.to_end || self.list.near_end(PREFETCH_ROWS))
     }
 }
 

@@ -2,7 +2,7 @@
 //! interval, the next page as the cursor nears the end, and descriptions of the rows on
 //! screen (AWS lists neither input nor outcome).
 
-use super::{PAGE_SIZE, RowDetail, State};
+use super::{PAGE_SIZE, PageFor, RowDetail, State};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -12,6 +12,24 @@ use crate::domain::Millis;
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, input_label, outcome_from_description,
 };
+
+/// Idle time before the list refresh starts to slow down.
+pub const IDLE_AFTER_MS: Millis = 120_000;
+/// The slowest an idle list is refreshed (unless the configured interval is slower).
+pub const IDLE_MAX_INTERVAL_MS: Millis = 30_000;
+
+/// The list refresh interval after `idle` ms without a key press: the configured `base`
+/// while something runs or someone was here in the last two minutes, then doubled each
+/// further minute up to 30 s. Nobody watching a finished list needs it every 2 s, and every
+/// refresh is a ListExecutions from the account's budget of 2–5 a second.
+pub fn slowed_interval(base: Millis, idle: Millis, running: bool) -> Millis {
+    if running || idle < IDLE_AFTER_MS {
+        return base;
+    }
+    let doublings = ((idle - IDLE_AFTER_MS) / 60_000 + 1).min(16) as u32;
+    base.saturating_mul(1 << doublings)
+        .min(IDLE_MAX_INTERVAL_MS.max(base))
+}
 
 /// When the next refresh is due, while the list is shown and a state machine is selected.
 pub fn refresh_due_at(s: &State, now: Millis, interval: Millis) -> Option<Millis> {
@@ -44,15 +62,25 @@ pub fn request_refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     }]
 }
 
+/// The next page to read, if any: the newest gap first (rows the list knows it lacks), else
+/// the page below when the cursor nears the end. One at a time.
 pub fn next_page_if_needed(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    if !s.wants_next_page() {
+    if s.page.busy() || !s.loaded || s.refresh.denied.is_some() {
         return Vec::new();
     }
-    let Some(request) = request(s, s.next_token.clone()) else {
+    let (tag, token) = match s.gaps.last() {
+        Some(gap) => (PageFor::Gap, gap.next_token.clone()),
+        None if s.wants_next_page() => match s.next_token.clone() {
+            Some(token) => (PageFor::Bottom, token),
+            None => return Vec::new(),
+        },
+        None => return Vec::new(),
+    };
+    let Some(request) = request(s, Some(token)) else {
         return Vec::new();
     };
     let generation = cx.next_generation();
-    s.page.begin(generation, cx.now, ());
+    s.page.begin(generation, cx.now, tag);
     vec![Effect::LoadExecutions {
         generation,
         append: true,
@@ -122,12 +150,27 @@ pub fn on_page(
     append: bool,
     result: Result<Page<ExecutionSummary>, BackendError>,
 ) -> Option<Vec<Effect>> {
-    let fetch = if append { &mut s.page } else { &mut s.refresh };
-    fetch.accept(generation)?; // None: stale, the listing changed since the request
+    // None: stale, the listing changed since the request.
+    let tag = if append {
+        s.page.accept(generation)?
+    } else {
+        s.refresh.accept(generation)?;
+        PageFor::Bottom
+    };
     match result {
-        Ok(page) if append => s.apply_page(page, cx.now),
+        Ok(page) if append && tag == PageFor::Gap => s.apply_gap_page(page, cx.now),
+        Ok(page) if append => {
+            s.apply_page(page, cx.now);
+            if s.to_end {
+                // On to the real end: the cursor follows the last row as pages arrive.
+                s.to_end = s.next_token.is_some();
+                s.list.set_cursor(usize::MAX, cx.page_rows());
+            }
+        }
         Ok(page) => s.apply_refresh(page, cx.now),
         Err(e) => {
+            // `G` does not keep asking after a failure; pressing it again does.
+            s.to_end = false;
             // Denied: say which permission (short enough for the header badge) and stop
             // refreshing on our own.
             let text = match e {
@@ -150,7 +193,10 @@ pub fn on_page(
 /// Describes the rows on screen that the listing left blank, a few at a time. The shell
 /// calls it only while the list is shown.
 pub fn describe_visible_rows(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    let wanted = s.rows_to_describe(cx.page_rows());
+    // `page_rows` counts a notice line under the list; without one the table draws one row
+    // more, the bottom one, which must be described too. One row past the screen while a
+    // notice shows is the lesser harm.
+    let wanted = s.rows_to_describe(cx.page_rows() + 1);
     wanted
         .into_iter()
         .map(|(execution_arn, listed_status)| {
@@ -196,4 +242,24 @@ pub fn on_row_described(
         }
     };
     s.apply_row_detail(execution_arn, detail, cx.now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idle_list_slows_down_minute_by_minute_to_thirty_seconds() {
+        let at = |minutes: f64| slowed_interval(2_000, (minutes * 60_000.0) as Millis, false);
+        assert_eq!(at(0.0), 2_000);
+        assert_eq!(at(1.9), 2_000);
+        assert_eq!(at(2.0), 4_000);
+        assert_eq!(at(3.0), 8_000);
+        assert_eq!(at(4.5), 16_000);
+        assert_eq!(at(5.0), 30_000);
+        assert_eq!(at(600.0), 30_000);
+        // Something running, or a slower configured interval, is left as it is.
+        assert_eq!(slowed_interval(2_000, 600_000, true), 2_000);
+        assert_eq!(slowed_interval(60_000, 600_000, false), 60_000);
+    }
 }

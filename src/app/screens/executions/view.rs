@@ -36,13 +36,56 @@ fn title_line(s: &State) -> Line<'static> {
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
     }
     let count = count(list);
-    let more = if s.next_token.is_some() { "+" } else { "" };
+    // "+": more exist than are held, below the last row or in a gap.
+    let more = if s.next_token.is_some() || !s.gaps.is_empty() {
+        "+"
+    } else {
+        ""
+    };
     let rows = crate::app::widgets::text::noun(list.rows.len(), "row", "rows");
     spans.push(Span::styled(
         format!("  {count}{more} {rows}"),
         theme::dim(),
     ));
-    if s.page.busy() {
+    if !list.filter.is_empty() {
+        // A text filter matches only what is held: say how much that is, so a count is
+        // never read as the whole account's. Input and outcome come from describes.
+        let held = list.rows.len();
+        let searching = s.next_token.is_some() || !s.gaps.is_empty();
+        let searched = if searching {
+            format!("  searched {held} · loading…")
+        } else {
+            format!("  searched all {held}")
+        };
+        spans.push(Span::styled(searched, theme::dim()));
+        let known = list.rows.iter().filter(|r| r.input_label.is_some()).count();
+        if known < held {
+            let describing = if s.describing.is_empty() {
+                ""
+            } else {
+                " · describing"
+            };
+            spans.push(Span::styled(
+                format!("  input known for {known} of {held}{describing}"),
+                theme::key(),
+            ));
+        }
+    }
+    if let Some(gap) = s.gaps.last() {
+        // Said until filled: the rows shown are not all there are between these times.
+        spans.push(Span::styled(
+            format!("  loading missed executions… {} so far", gap.filled),
+            theme::key(),
+        ));
+    } else if s.to_end {
+        spans.push(Span::styled(
+            format!(
+                "  loading to the end… {} rows so far · Esc stops",
+                list.rows.len()
+            ),
+            theme::key(),
+        ));
+    } else if s.page.busy() {
         spans.push(Span::styled("  loading more…", theme::dim()));
     }
     Line::from(spans)
