@@ -9,6 +9,7 @@ mod executions;
 mod face_jump;
 mod faces;
 mod faces_keymap;
+mod follow;
 mod keymap;
 mod paste;
 mod read_only;
