@@ -11,6 +11,7 @@ mod faces;
 mod faces_keymap;
 mod follow;
 mod keymap;
+mod long_hints;
 mod paste;
 mod read_only;
 mod row_details;

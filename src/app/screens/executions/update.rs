@@ -138,6 +138,13 @@ pub fn on_page(
                     s.refresh.denied = Some(action);
                     text
                 }
+                // The header badge cuts an error short: what to do about credentials
+                // (`aws sso login`) goes to the notice line too, which wraps.
+                e @ BackendError::Credentials(_) => {
+                    let text = e.to_string();
+                    cx.notify(NoticeLevel::Error, text.clone());
+                    text
+                }
                 e => e.to_string(),
             };
             s.error = Some((text, cx.now));
