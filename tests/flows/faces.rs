@@ -728,6 +728,84 @@ fn the_shown_faces_reload_on_an_interval_of_at_least_ten_seconds_one_at_a_time()
 }
 
 #[test]
+fn faces_load_in_pages_of_4096_the_most_one_list_faces_call_returns() {
+    let mut app = base_app();
+    let effects = press(&mut app, "g f");
+    let [(generation, None, 4096)] = face_loads(&effects)[..] else {
+        panic!("the first page asks for the most: {effects:#?}");
+    };
+    // Duplicates mode needs every face: the next page too comes 4,096 at a time.
+    press(&mut app, "D");
+    let effects = answer_faces(&mut app, generation, many_faces(4096), Some("p2"));
+    let [(generation, Some(ref token), 4096)] = face_loads(&effects)[..] else {
+        panic!("{effects:#?}");
+    };
+    assert_eq!(token, "p2");
+    answer_faces(
+        &mut app,
+        generation,
+        many_faces(5000)[4096..].to_vec(),
+        None,
+    );
+    assert_eq!(app.faces.list.rows.len(), 5000);
+    // A reload of the 5,000 takes two calls, not 25.
+    let effects = press(&mut app, "r");
+    let [(generation, None, 4096)] = face_loads(&effects)[..] else {
+        panic!("{effects:#?}");
+    };
+    let effects = answer_faces(&mut app, generation, many_faces(4096), Some("q2"));
+    let [(generation, Some(_), 4096)] = face_loads(&effects)[..] else {
+        panic!("{effects:#?}");
+    };
+    let effects = answer_faces(
+        &mut app,
+        generation,
+        many_faces(5000)[4096..].to_vec(),
+        None,
+    );
+    assert!(face_loads(&effects).is_empty(), "{effects:#?}");
+    assert_eq!(app.faces.updated_at, Some(NOW));
+}
+
+#[test]
+fn a_large_collection_reloads_less_often_and_less_still_when_nobody_presses_a_key() {
+    let mut app = base_app();
+    let (generation, _) = faces_request(&press(&mut app, "g f"));
+    answer_faces(&mut app, generation, many_faces(5000), None);
+    // 5,000 faces: a reload re-reads 1.4 MB, so once a minute (10 s + 10 s per 1,000 faces)
+    // while someone is at the keys, not every 10 s.
+    press(&mut app, "j");
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 10_000))).is_empty());
+    press(&mut app, "j");
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 59_999))).is_empty());
+    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 60_000)))[..] else {
+        panic!("a reload a minute after the last one");
+    };
+    answer_faces(&mut app, generation, many_faces(5000), None);
+    // No key since NOW + 59,999: by the next reload's time nobody is looking, so it waits
+    // six times as long, and the console sleeps until then (but for the title's age).
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 120_000))).is_empty());
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 419_999))).is_empty());
+    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 420_000)))[..]
+    else {
+        panic!("the idle reload, six minutes after the last one");
+    };
+    answer_faces(&mut app, generation, many_faces(5000), None);
+    // Someone is back: the active interval again, counted from the last reload, so a
+    // key long after it reloads at the next tick.
+    update(&mut app, Msg::Tick(NOW + 500_000));
+    press(&mut app, "k");
+    assert_eq!(app.next_wakeup(), Some(NOW + 500_000), "due already");
+    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 500_000)))[..]
+    else {
+        panic!("a reload for the returning user");
+    };
+    answer_faces(&mut app, generation, many_faces(5000), None);
+    // And the refresh key reloads at once, whatever the interval.
+    assert_eq!(face_loads(&press(&mut app, "r")).len(), 1);
+}
+
+#[test]
 fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flight() {
     let mut app = faces_app();
     press(&mut app, "g e");

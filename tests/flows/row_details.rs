@@ -236,6 +236,30 @@ fn a_refused_describe_stops_describing_and_says_why() {
 }
 
 #[test]
+fn a_refused_describe_is_asked_again_on_ctrl_r() {
+    let (mut app, asked) = listed_app();
+    let row = aws_rows()[1].clone();
+    answer(
+        &mut app,
+        &row,
+        asked[1].1,
+        Err(BackendError::AccessDenied {
+            action: "states:DescribeExecution".into(),
+            message: "not authorized".into(),
+        }),
+    );
+    assert!(describes(&press(&mut app, "j j j")).is_empty());
+    // The refresh key asks again (as the README says a refresh does), starting with the
+    // row that was refused: it was never described.
+    let refresh = press(&mut app, "ctrl-r");
+    assert_eq!(
+        describes(&refresh),
+        [(row.arn.clone(), ExecutionStatus::Succeeded)]
+    );
+    assert!(!app.executions.describe_denied);
+}
+
+#[test]
 fn a_failed_describe_is_not_retried_in_a_loop() {
     let (mut app, _) = listed_app();
     let row = aws_rows()[1].clone();

@@ -20,6 +20,9 @@ use std::collections::HashMap;
 
 /// How often the history of a running execution is polled.
 pub const HISTORY_POLL_MS: Millis = 1_000;
+/// A failed history read is tried again on the poll schedule, each failure doubling the wait
+/// up to this (a failing endpoint is not hammered every second).
+pub const HISTORY_RETRY_MAX_MS: Millis = 30_000;
 /// Step Functions keeps at most this many events per execution.
 pub const HISTORY_EVENT_LIMIT: usize = 25_000;
 /// Narrowest time window the zoom goes down to.
@@ -105,6 +108,12 @@ pub struct State {
     /// When the last good history answer arrived: FOLLOW turns STALE when it is older than
     /// twice the poll interval (a hung or failing poll must not look live).
     pub history_ok_at: Option<Millis>,
+    /// Why the events held may not be all there are (a history read failed, or was refused
+    /// after some events arrived): the timeline says "history incomplete" and its statuses
+    /// are not final until a read succeeds again.
+    pub history_gap: Option<String>,
+    /// History reads failed in a row: the retry waits longer each time.
+    pub history_failures: u32,
     /// State inputs/outputs by event id, filled by one fetch with execution data.
     pub payloads: HashMap<i64, EventPayload>,
     pub payload: Fetch,
@@ -131,6 +140,8 @@ impl State {
             history: Fetch::default(),
             history_loaded: false,
             history_ok_at: None,
+            history_gap: None,
+            history_failures: 0,
             payloads: HashMap::new(),
             payload: Fetch::default(),
             payloads_through: 0,
@@ -167,6 +178,19 @@ impl State {
 
     pub fn is_running(&self) -> bool {
         self.status() == ExecutionStatus::Running
+    }
+
+    /// The history's events reached the execution's end: nothing more to read.
+    pub fn history_ended(&self) -> bool {
+        let timeline = self.timeline();
+        timeline.event_count > 0 && timeline.execution.status.is_terminal()
+    }
+
+    /// The wait before the next history read: the poll interval, doubled for each read that
+    /// failed in a row, up to `HISTORY_RETRY_MAX_MS`.
+    pub fn history_interval(&self) -> Millis {
+        let doublings = self.history_failures.min(16);
+        (HISTORY_POLL_MS << doublings).min(HISTORY_RETRY_MAX_MS.max(HISTORY_POLL_MS))
     }
 
     /// Start of the execution: from the history once it is loaded (exact), else the list's.

@@ -88,6 +88,8 @@ fn window_line(view: &State, cx: &View) -> Line<'static> {
                 format!("  ◌ STALE · events {} old", format_duration(age)),
                 theme::error().add_modifier(Modifier::BOLD),
             )),
+            // Events are missing: nothing is being followed.
+            _ if view.history_gap.is_some() => {}
             _ => spans.push(Span::styled(
                 "  ▶ FOLLOW",
                 Style::default()
@@ -100,7 +102,32 @@ fn window_line(view: &State, cx: &View) -> Line<'static> {
         format!("  {} spans", view.timeline().spans.len()),
         theme::dim(),
     ));
+    // Last, so that a narrow terminal cuts the reason rather than the marker.
+    if let Some(gap) = &view.history_gap {
+        spans.push(Span::styled(
+            format!(
+                "  ⚠ history incomplete, states not final · {} · {gap}",
+                gap_next(view, cx)
+            ),
+            theme::error().add_modifier(Modifier::BOLD),
+        ));
+    }
     Line::from(spans)
+}
+
+/// What happens next about a history gap: when the read is tried again, or that the refresh
+/// key asks again for a refused one. Bars of states whose end was missed are not final.
+fn gap_next(view: &State, cx: &View) -> String {
+    if view.history.denied.is_some() {
+        return format!("{} asks again", cx.retry_hint());
+    }
+    if view.history.busy() {
+        return "reading…".to_string();
+    }
+    match super::update::history_due_at(view, cx.now) {
+        Some(due) if due > cx.now => format!("retrying in {}", format_duration(due - cx.now)),
+        _ => "retrying".to_string(),
+    }
 }
 
 fn render_chart(view: &State, cx: &View, frame: &mut Frame, area: Rect) {

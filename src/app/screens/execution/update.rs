@@ -1,8 +1,10 @@
 //! The open execution's requests and their answers: the description, the history (all of it
 //! at open, then only new events every second while it runs), and the state payloads fetched
-//! once for the details pane.
+//! once for the details pane. A history read that fails leaves a gap the timeline admits;
+//! it is tried again with backoff until a read catches up; a refused one waits for `ctrl-r`,
+//! which asks again for everything refused.
 
-use super::{HISTORY_POLL_MS, State};
+use super::State;
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -81,8 +83,10 @@ pub fn request_payloads(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 }
 
 /// Refresh now: describe again and ask for new events (also the way back after a refused
-/// history).
+/// history: a refusal is forgotten, so the next answer decides again).
 pub fn refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    s.history.denied = None;
+    s.describe.denied = None;
     let mut effects = describe(s, cx);
     effects.extend(poll_history(s, cx));
     effects
@@ -94,12 +98,14 @@ pub fn expect_change(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     describe(s, cx)
 }
 
-/// When the history of a running execution is polled next.
+/// When the history is read next: polled while the execution runs, and retried after a
+/// failure even when the description already says it ended (the events missed must still be
+/// read), with backoff; never once the history reached the end, nor while it is refused.
 pub fn history_due_at(s: &State, now: Millis) -> Option<Millis> {
-    if !s.is_running() {
+    if s.history_ended() || !(s.is_running() || s.history_gap.is_some()) {
         return None;
     }
-    s.history.due(now, HISTORY_POLL_MS)
+    s.history.due(now, s.history_interval())
 }
 
 /// With the history denied, the description is all there is: a running execution is
@@ -178,6 +184,9 @@ pub fn on_history(
             s.history_ok_at = Some(cx.now);
             s.error = None;
             s.history.denied = None;
+            // Every event after the last one held came back: caught up.
+            s.history_gap = None;
+            s.history_failures = 0;
             // The history saw the end before the description did: describe again for the
             // output / error and the stop time.
             let described_running = s
@@ -196,9 +205,19 @@ pub fn on_history(
             }
         }
         // Denied: show the description alone and stop asking (no retry storm against a
-        // refused API); the description is polled instead while the execution runs.
-        Err(BackendError::AccessDenied { action, .. }) => s.history.denied = Some(action),
-        Err(e) => s.error = Some(format!("loading the history failed: {e}")),
+        // refused API); the description is polled instead while the execution runs. Events
+        // already held are then a part of the history only: the timeline says so.
+        Err(BackendError::AccessDenied { action, .. }) => {
+            if s.history_loaded {
+                s.history_gap = Some(format!("missing permission {action}"));
+            }
+            s.history.denied = Some(action);
+        }
+        // Failed: tried again on the poll schedule with backoff until a read catches up.
+        Err(e) => {
+            s.history_failures = s.history_failures.saturating_add(1);
+            s.history_gap = Some(format!("loading the history failed: {e}"));
+        }
     }
     Vec::new()
 }

@@ -78,6 +78,10 @@ fn render_head(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     if let Some(error) = &view.error {
         second.push(Span::styled(format!("  ⚠ {error}"), theme::error()));
     }
+    // On every tab: the events counted above are not all there are.
+    if view.history_gap.is_some() {
+        second.push(Span::styled("  ⚠ history incomplete", theme::error()));
+    }
     let [a, b] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Line::from(first), a);
     frame.render_widget(Line::from(second), b);

@@ -131,6 +131,8 @@ pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
 /// Refresh now (the refresh key): the state machines when there are none to list from (e.g.
 /// after a network drop), else the first page unless one is on its way.
 pub fn refresh(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    // A refusal is asked again on a refresh (the README says so): rows are described anew.
+    s.describe_denied = false;
     if s.machines.current().is_none() {
         s.machines.reload()
     } else if !s.refresh.busy() {
@@ -177,6 +179,13 @@ pub fn on_page(
                 BackendError::AccessDenied { action, .. } => {
                     let text = format!("missing permission {action}");
                     s.refresh.denied = Some(action);
+                    text
+                }
+                // The header badge cuts an error short: what to do about credentials
+                // (`aws sso login`) goes to the notice line too, which wraps.
+                e @ BackendError::Credentials(_) => {
+                    let text = e.to_string();
+                    cx.notify(NoticeLevel::Error, text.clone());
                     text
                 }
                 e => e.to_string(),
@@ -232,6 +241,10 @@ pub fn on_row_described(
                     NoticeLevel::Info,
                     format!("missing permission {action}: the list shows no inputs"),
                 );
+                // Refused, not described: the row is asked again once a refresh lifts the
+                // refusal, rather than left blank for good.
+                s.describing.remove(&execution_arn);
+                return;
             }
             RowDetail {
                 described_for: listed_status,

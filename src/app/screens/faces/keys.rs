@@ -15,6 +15,8 @@ use crate::keymap::action::Action;
 
 /// Performs an action of the faces screen.
 pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
+    // Someone is looking: the automatic reload keeps its active interval.
+    s.last_key_at = Some(cx.now);
     let page = cx.page_rows();
     if let Some(target) = moved(action, s.list.cursor, page) {
         s.list.set_cursor(target, page);

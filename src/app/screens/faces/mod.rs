@@ -22,15 +22,15 @@ use crate::domain::faces::{
 use jump::{FaceJump, JumpRequest};
 use std::collections::{BTreeSet, HashMap};
 
-/// Faces asked for per `ListFaces` call (the API allows up to 4,096).
-pub const FACES_PAGE_SIZE: u32 = 200;
+/// Faces asked for per `ListFaces` call: the API's maximum (`MaxResults` ≤ 4,096; the AWS
+/// adapter and the sandbox pass it through), so 5,000 faces take 2 calls, not
+/// 25 (each call spends a token of the account's Rekognition quota, whatever its size).
+pub const FACES_PAGE_SIZE: u32 = 4096;
 /// The next page is requested when the cursor gets this close to the end of the list.
 pub const FACES_PREFETCH_ROWS: usize = 40;
 /// Similarity (percent) from which face search calls two faces one person: the pipeline's
 /// own `CheckFaceDuplicate` threshold.
 pub const LOOKALIKE_THRESHOLD: f32 = 70.0;
-/// `ListFaces` returns at most this many faces per call.
-const MAX_LIST_FACES: usize = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaceSortColumn {
@@ -113,14 +113,6 @@ pub struct Reload {
     pub extent: usize,
 }
 
-impl Reload {
-    /// The page size that fetches the rest of the extent in as few calls as possible.
-    pub fn page_size(&self) -> u32 {
-        let missing = self.extent.saturating_sub(self.rows.len());
-        missing.clamp(FACES_PAGE_SIZE as usize, MAX_LIST_FACES) as u32
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub collection: String,
@@ -154,6 +146,9 @@ pub struct State {
     pub updated_at: Option<Millis>,
     /// When the last reload was asked for (the automatic reload's interval runs from it).
     pub reload_requested_at: Option<Millis>,
+    /// When the user last pressed a key on this screen or showed it: the automatic reload
+    /// slows down once nobody has for a while.
+    pub last_key_at: Option<Millis>,
     /// The faces the last jump from a rejected run found (flagged in the list).
     pub jump: Option<FaceJump>,
     /// A jump waiting for the run's input or the search.
@@ -181,6 +176,7 @@ impl State {
             reload: None,
             updated_at: None,
             reload_requested_at: None,
+            last_key_at: None,
             jump: None,
             jump_request: None,
         }
@@ -352,21 +348,5 @@ impl State {
             }
             None => false,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reload_asks_for_the_rest_of_its_extent_in_big_pages() {
-        let reload = |extent| Reload {
-            rows: Vec::new(),
-            extent,
-        };
-        assert_eq!(reload(0).page_size(), FACES_PAGE_SIZE);
-        assert_eq!(reload(600).page_size(), 600);
-        assert_eq!(reload(9_000).page_size(), 4096);
     }
 }

@@ -1,10 +1,13 @@
 //! Keeping the faces screen current: reloads (by key, after a deletion, and automatically on
 //! an interval while the screen is shown) gather as many faces as were loaded before and
 //! swap them in at once, so the cursor and marks stay on their faces by id; marks of faces
-//! that are gone are dropped and counted; the title shows the data's age. The shell calls
-//! `wakeup` and `tick` only while the screen is shown.
+//! that are gone are dropped and counted; the title shows the data's age. The automatic
+//! reload spends the account's Rekognition quota sparingly: its interval grows with the
+//! faces held (a reload re-reads all of them) and again once nobody has pressed a key for a
+//! while; `ctrl-r` and a deletion reload at once. The shell calls `wakeup` and `tick` only
+//! while the screen is shown.
 
-use super::{Reload, State};
+use super::{FACES_PAGE_SIZE, Reload, State};
 use crate::app::ctx::{Ctx, View};
 use crate::app::effect::Effect;
 use crate::app::notice::NoticeLevel;
@@ -16,6 +19,29 @@ use crate::domain::faces::Face;
 /// The automatic reload never comes more often than this, whatever the refresh interval:
 /// a collection changes slowly and `ListFaces` shares the account's Rekognition quota.
 pub const FACES_REFRESH_FLOOR_MS: Millis = 10_000;
+/// The interval grows by one floor per this many faces held: a reload re-reads every face
+/// loaded (~280 bytes each), so 5,000 faces (1.4 MB) reload once a minute, not every 10 s.
+pub const FACES_PER_INTERVAL_STEP: usize = 1_000;
+/// No key on the screen for this long: nobody is looking, the reload slows down.
+pub const FACES_IDLE_AFTER_MS: Millis = 60_000;
+/// How much slower the automatic reload is while nobody is looking.
+pub const FACES_IDLE_FACTOR: Millis = 6;
+/// However large the collection or long the idle time, an automatic reload still comes this
+/// often (the age in the title says how old the rows are meanwhile).
+pub const FACES_REFRESH_CEILING_MS: Millis = 30 * 60_000;
+
+/// The automatic reload's interval for `faces` held: the settings' refresh interval (at
+/// least the floor), one more of it per `FACES_PER_INTERVAL_STEP` faces, times
+/// `FACES_IDLE_FACTOR` when `idle`, at most the ceiling (never below the base).
+pub fn reload_interval(refresh_interval: Millis, faces: usize, idle: bool) -> Millis {
+    let base = refresh_interval.max(FACES_REFRESH_FLOOR_MS);
+    let steps = 1 + (faces / FACES_PER_INTERVAL_STEP) as Millis;
+    let mut interval = base.saturating_mul(steps);
+    if idle {
+        interval = interval.saturating_mul(FACES_IDLE_FACTOR);
+    }
+    interval.min(FACES_REFRESH_CEILING_MS).max(base)
+}
 
 /// "12 s ago", "3 min ago", "2 h ago".
 pub fn age_label(age: Millis) -> String {
@@ -50,7 +76,6 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         rows: Vec::new(),
         extent: s.list.rows.len(),
     };
-    let page_size = reload.page_size();
     s.reload = Some(reload);
     s.pages.begin(generation, cx.now, false);
     s.reload_requested_at = Some(cx.now);
@@ -58,7 +83,7 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         generation,
         collection: s.collection.clone(),
         next_token: None,
-        page_size,
+        page_size: FACES_PAGE_SIZE,
     }]
 }
 
@@ -71,14 +96,13 @@ pub fn gather_reload_page(s: &mut State, cx: &mut Ctx, page: Page<Face>) -> Opti
     if let Some(token) = page.next_token.clone()
         && reload.rows.len() < reload.extent
     {
-        let page_size = reload.page_size();
         s.reload = Some(reload);
         s.pages.begin(generation, cx.now, false);
         return Some(vec![Effect::LoadFaces {
             generation,
             collection: s.collection.clone(),
             next_token: Some(token),
-            page_size,
+            page_size: FACES_PAGE_SIZE,
         }]);
     }
     s.list.rows = reload.rows;
@@ -101,11 +125,11 @@ fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
     rows.extend(items.into_iter().filter(|f| !known.contains(&f.face_id)));
 }
 
-/// When the shown faces screen reloads next: an interval (of at least
-/// `FACES_REFRESH_FLOOR_MS`) after the last reload, never while a request is out (no reload
-/// piles on another), while a deletion is in flight or while its confirmation is asked
-/// (`confirming`: a confirm dialog is open). `refresh_interval` is the settings' one, within
-/// its range (`AppOptions::refresh_interval`).
+/// When the shown faces screen reloads next: `reload_interval` after the last reload — the
+/// idle one when no key was pressed for `FACES_IDLE_AFTER_MS` by the time the reload would go
+/// — never while a request is out (no reload piles on another), while a deletion is in
+/// flight or while its confirmation is asked (`confirming`: a confirm dialog is open).
+/// `refresh_interval` is the settings' one, within its range (`AppOptions::refresh_interval`).
 fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Option<Millis> {
     if s.pages.busy() || s.deletion.is_some() || confirming {
         return None;
@@ -115,8 +139,17 @@ fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Opti
     let last = s
         .reload_requested_at?
         .max(s.updated_at.unwrap_or(Millis::MIN));
-    let interval = refresh_interval.max(FACES_REFRESH_FLOOR_MS);
-    Some(last.saturating_add(interval))
+    let faces = s.list.rows.len();
+    let active = last.saturating_add(reload_interval(refresh_interval, faces, false));
+    // A key pressed later moves the reload back to the active interval: whoever returns
+    // after a long idle gets fresh rows at the next tick.
+    let idle = s
+        .last_key_at
+        .is_none_or(|key| active >= key.saturating_add(FACES_IDLE_AFTER_MS));
+    if !idle {
+        return Some(active);
+    }
+    Some(last.saturating_add(reload_interval(refresh_interval, faces, true)))
 }
 
 /// When the shown faces screen wants a tick: its next reload, or the next change of the age
@@ -165,5 +198,23 @@ mod tests {
         assert_eq!(next_age_change(1_000, 13_400), 14_000);
         assert_eq!(next_age_change(0, 125_000), 180_000);
         assert_eq!(next_age_change(0, 7_300_000), 10_800_000);
+    }
+
+    #[test]
+    fn the_reload_interval_grows_with_the_collection_and_when_idle_within_bounds() {
+        assert_eq!(reload_interval(2_000, 7, false), 10_000, "the floor");
+        assert_eq!(reload_interval(30_000, 7, false), 30_000, "the settings'");
+        assert_eq!(reload_interval(2_000, 5_000, false), 60_000);
+        assert_eq!(reload_interval(2_000, 7, true), 60_000);
+        assert_eq!(reload_interval(2_000, 5_000, true), 360_000);
+        assert_eq!(
+            reload_interval(2_000, 1_000_000, true),
+            FACES_REFRESH_CEILING_MS
+        );
+        assert_eq!(
+            reload_interval(Millis::MAX, 1_000_000, true),
+            Millis::MAX,
+            "never below the settings' interval"
+        );
     }
 }

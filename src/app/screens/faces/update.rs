@@ -27,6 +27,8 @@ pub enum Paged {
 
 /// Entering the faces screen: the first load happens on first sight only.
 pub fn shown(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    // Showing the screen is the user looking: the automatic reload is not idle.
+    s.last_key_at = Some(cx.now);
     if s.loaded || s.pages.busy() {
         return Vec::new();
     }
@@ -96,6 +98,7 @@ pub fn after_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 
 /// The `/` filter of the faces list, applied as typed.
 pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
+    s.last_key_at = Some(cx.now);
     s.list.set_filter(text);
     s.recompute();
     let cursor = s.list.cursor;

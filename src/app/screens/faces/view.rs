@@ -190,7 +190,10 @@ fn render_table(s: &State, frame: &mut Frame, area: Rect) {
         } else {
             theme::dim()
         };
-        frame.render_widget(placeholder(&text, style), area);
+        // Wrapped: an error's end is often what to do (`aws sso login` for credentials).
+        let text = ratatui::widgets::Paragraph::new(placeholder(&text, style))
+            .wrap(ratatui::widgets::Wrap { trim: false });
+        frame.render_widget(text, area);
         return;
     }
     let columns = columns_for(area.width);
