@@ -43,6 +43,12 @@ pub enum Effect {
         request: HistoryRequest,
     },
     StartExecution(StartExecutionRequest),
+    /// `DescribeExecution` of the execution a start's name implies (`execution_arn`), after
+    /// the start's answer was lost: did it start? Answered by `Msg::StartReconciled`.
+    ReconcileStart {
+        execution_arn: String,
+        request: StartExecutionRequest,
+    },
     StopExecution {
         execution_arn: String,
     },
@@ -150,6 +156,8 @@ impl Effect {
             | Effect::LoadStateMachines
             | Effect::LoadCallerIdentity
             | Effect::DescribeRow { .. }
+            // Reads back whether a start happened; it starts nothing.
+            | Effect::ReconcileStart { .. }
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

@@ -161,7 +161,15 @@ impl EffectRunner {
                 })
             }
             Effect::StartExecution(request) => self.spawn(None, async move {
-                Msg::Started(backend.start_execution(request).await)
+                let result = backend.start_execution(request.clone()).await;
+                Msg::Started { request, result }
+            }),
+            Effect::ReconcileStart {
+                execution_arn,
+                request,
+            } => self.spawn(None, async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::StartReconciled { request, result }
             }),
             Effect::LoadFaces {
                 generation,
