@@ -132,6 +132,11 @@ pub enum Msg {
         generation: Generation,
         result: Result<(), BackendError>,
     },
+    /// The answer to `Effect::ReconcileObject`: whether the object is still there.
+    ObjectReconciled {
+        generation: Generation,
+        result: Result<bool, BackendError>,
+    },
 }
 
 /// How the external editor session ended.

@@ -221,6 +221,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             let (s, mut cx) = lend!(app, thumbnails);
             thumbnails::delete::on_deleted(s, &mut cx, generation, result)
         }
+        Msg::ObjectReconciled { generation, result } => {
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::delete::on_reconciled(s, &mut cx, generation, result)
+        }
     }
 }
 

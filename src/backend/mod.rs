@@ -226,6 +226,25 @@ impl fmt::Display for BackendError {
     }
 }
 
+impl BackendError {
+    /// Whether the failed request was certainly not carried out: refused (denied,
+    /// throttled to the end, invalid, not found, no credentials) or never sent (no
+    /// connection). A lost answer or a server error leaves it unknown: read back the truth.
+    pub fn certainly_not_done(&self) -> bool {
+        match self {
+            BackendError::Throttled { .. }
+            | BackendError::AccessDenied { .. }
+            | BackendError::NotFound { .. }
+            | BackendError::Credentials(_)
+            | BackendError::Network(_)
+            | BackendError::Invalid(_)
+            | BackendError::AlreadyExists(_)
+            | BackendError::Unsupported(_) => true,
+            BackendError::NoAnswer { .. } | BackendError::Other(_) => false,
+        }
+    }
+}
+
 impl std::error::Error for BackendError {}
 
 pub type BackendResult<T> = Result<T, BackendError>;

@@ -278,6 +278,18 @@ impl EffectRunner {
                 let result = backend.delete_object(&bucket, &key).await;
                 Msg::ObjectDeleted { generation, result }
             }),
+            Effect::ReconcileObject {
+                generation,
+                bucket,
+                key,
+            } => self.spawn(None, async move {
+                // In key order, the key itself comes first among those it prefixes.
+                let result = backend
+                    .list_objects(&bucket, Some(&key), None, 1)
+                    .await
+                    .map(|page| page.items.iter().any(|o| o.key == key));
+                Msg::ObjectReconciled { generation, result }
+            }),
             Effect::RedriveExecution { execution_arn } => self.spawn(None, async move {
                 let result = backend.redrive_execution(&execution_arn).await;
                 Msg::Redriven {

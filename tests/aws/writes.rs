@@ -28,6 +28,16 @@ fn endpoints() -> Option<(String, Proxy)> {
 /// does, feeding each answer back, until none are left; returns the StartExecution requests
 /// sent (what a user's key press cost).
 async fn drive(app: &mut App, backend: &AwsBackend, effects: Vec<Effect>) -> usize {
+    drive_journaled(app, backend, effects, &mut Vec::new()).await
+}
+
+/// `drive`, with the journal lines the app appends gathered in `journal`.
+async fn drive_journaled(
+    app: &mut App,
+    backend: &AwsBackend,
+    effects: Vec<Effect>,
+    journal: &mut Vec<String>,
+) -> usize {
     let mut starts = 0;
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
@@ -70,6 +80,51 @@ async fn drive(app: &mut App, backend: &AwsBackend, effects: Vec<Effect>) -> usi
                 request,
                 result: backend.describe_execution(&execution_arn).await,
             },
+            Effect::LoadBuckets { generation } => Msg::Buckets {
+                generation,
+                result: backend.list_buckets().await,
+            },
+            Effect::LoadObjects {
+                generation,
+                bucket,
+                continuation,
+                page_size,
+            } => Msg::Objects {
+                generation,
+                result: backend
+                    .list_objects(&bucket, None, continuation, page_size)
+                    .await,
+            },
+            Effect::DeleteObject {
+                generation,
+                bucket,
+                key,
+            } => Msg::ObjectDeleted {
+                generation,
+                result: backend.delete_object(&bucket, &key).await,
+            },
+            Effect::ReconcileObject {
+                generation,
+                bucket,
+                key,
+            } => Msg::ObjectReconciled {
+                generation,
+                result: backend
+                    .list_objects(&bucket, Some(&key), None, 1)
+                    .await
+                    .map(|page| page.items.iter().any(|o| o.key == key)),
+            },
+            Effect::AppendJournal {
+                generation,
+                path,
+                lines,
+            } => {
+                journal.extend(lines);
+                Msg::JournalWritten {
+                    generation,
+                    result: Ok(path.display().to_string()),
+                }
+            }
             // Histories, row descriptions, the caller: not what these tests look at.
             _ => continue,
         };
@@ -188,4 +243,61 @@ async fn a_rerun_whose_start_was_cut_off_before_it_started_is_sent_once_more_and
     assert_eq!(executions, 1, "one key press, one execution");
     assert_eq!(starts, 2, "sent again once, under the same name");
     assert!(said.starts_with("started "), "{said}");
+}
+
+fn keys(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    // Plain lower-case keys only: no modifiers to work out.
+    for c in text.split(' ').filter_map(|k| k.chars().next()) {
+        effects.extend(update(app, key(c)));
+    }
+    effects
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_delete_object_answer_is_read_back_and_journaled_deleted() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    let bucket = unique("thumbnails");
+    direct.create_bucket(&bucket).await.unwrap();
+    let key = "resized-1_happy_face.png";
+    direct
+        .put_object(&bucket, key, common::generated_png(1), Some("image/png"))
+        .await
+        .unwrap();
+    let through_proxy = backend(&proxy.endpoint).await;
+    let options = AppOptions {
+        thumbnail_bucket: Some(bucket.clone()),
+        journal_path: Some(std::env::temp_dir().join("stepdeck-writes-journal.jsonl")),
+        ..AppOptions::default()
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut app = App::new(options, Keymap::defaults(), now);
+    update(&mut app, Msg::Resize(120, 32));
+    let mut journal = Vec::new();
+    let effects = keys(&mut app, "g t");
+    drive_journaled(&mut app, &through_proxy, effects, &mut journal).await;
+    assert_eq!(app.thumbnails.selected().map(|o| o.key.as_str()), Some(key));
+
+    proxy.set_faults(&[Fault::drop_answer("DeleteObject").times(1)]);
+    let effects = keys(&mut app, "d y");
+    drive_journaled(&mut app, &through_proxy, effects, &mut journal).await;
+    assert_eq!(proxy.stats().faulted["DeleteObject"].len(), 1);
+
+    let statuses: Vec<String> = journal
+        .iter()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["status"].to_string())
+        .collect();
+    assert_eq!(statuses, [r#""intended""#, r#""deleted""#], "{journal:#?}");
+    let said = app
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("the delete's answer was lost; it is gone"),
+        "{said}"
+    );
 }

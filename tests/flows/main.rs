@@ -10,6 +10,7 @@ mod face_jump;
 mod faces;
 mod faces_keymap;
 mod keymap;
+mod lost_deletes;
 mod lost_starts;
 mod paste;
 mod read_only;
