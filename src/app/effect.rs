@@ -43,6 +43,12 @@ pub enum Effect {
         request: HistoryRequest,
     },
     StartExecution(StartExecutionRequest),
+    /// `DescribeExecution` of the execution a start's name implies (`execution_arn`), after
+    /// the start's answer was lost: did it start? Answered by `Msg::StartReconciled`.
+    ReconcileStart {
+        execution_arn: String,
+        request: StartExecutionRequest,
+    },
     StopExecution {
         execution_arn: String,
     },
@@ -106,6 +112,13 @@ pub enum Effect {
         bucket: String,
         key: String,
     },
+    /// Whether `key` is still in `bucket` (a listing under the key as prefix), after its
+    /// delete's answer was lost; answered by `Msg::ObjectReconciled`.
+    ReconcileObject {
+        generation: Generation,
+        bucket: String,
+        key: String,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH too).
     CopyToClipboard(String),
     /// Describe an execution for its input (a rerun from the list); answered by
@@ -150,6 +163,9 @@ impl Effect {
             | Effect::LoadStateMachines
             | Effect::LoadCallerIdentity
             | Effect::DescribeRow { .. }
+            // Reads back whether a start happened; it starts nothing.
+            | Effect::ReconcileStart { .. }
+            | Effect::ReconcileObject { .. }
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

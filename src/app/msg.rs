@@ -61,7 +61,18 @@ pub enum Msg {
         include_data: bool,
         result: Result<Vec<HistoryEvent>, BackendError>,
     },
-    Started(Result<ExecutionSummary, BackendError>),
+    /// The answer to `Effect::StartExecution`, with the request (a lost answer is reconciled
+    /// by its name, and sent again as it was).
+    Started {
+        request: crate::backend::StartExecutionRequest,
+        result: Result<ExecutionSummary, BackendError>,
+    },
+    /// The answer to `Effect::ReconcileStart`: the execution the start's name implies, or why
+    /// it could not be read (NotFound: the start was not carried out).
+    StartReconciled {
+        request: crate::backend::StartExecutionRequest,
+        result: Result<ExecutionDetail, BackendError>,
+    },
     Redriven {
         execution_arn: String,
         result: Result<(), BackendError>,
@@ -120,6 +131,11 @@ pub enum Msg {
     ObjectDeleted {
         generation: Generation,
         result: Result<(), BackendError>,
+    },
+    /// The answer to `Effect::ReconcileObject`: whether the object is still there.
+    ObjectReconciled {
+        generation: Generation,
+        result: Result<bool, BackendError>,
     },
 }
 

@@ -19,6 +19,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     if let Some(text) = refused {
         // A refused start must not be followed as if it had been sent.
         app.runs.pending_starts.clear();
+        app.runs.resent_starts.clear();
         app.notify(NoticeLevel::Error, text);
     }
     // Every notice, whoever set it, goes to the log `:messages` shows.
@@ -137,7 +138,8 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Msg::Started(result) => runs::on_started(app, result),
+        Msg::Started { request, result } => runs::on_started(app, request, result),
+        Msg::StartReconciled { request, result } => runs::on_start_reconciled(app, request, result),
         Msg::InputLoaded { generation, result } => {
             if face_jump::awaits_input(app, generation) {
                 face_jump::on_input_loaded(app, result)
@@ -221,6 +223,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ObjectDeleted { generation, result } => {
             let (s, mut cx) = lend!(app, thumbnails);
             thumbnails::delete::on_deleted(s, &mut cx, generation, result)
+        }
+        Msg::ObjectReconciled { generation, result } => {
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::delete::on_reconciled(s, &mut cx, generation, result)
         }
     }
 }

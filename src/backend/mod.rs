@@ -180,8 +180,21 @@ pub enum BackendError {
     },
     /// Credentials missing, invalid or expired.
     Credentials(String),
-    /// The endpoint could not be reached (network down, wrong endpoint, unknown region).
+    /// The endpoint could not be reached (network down, wrong endpoint, unknown region):
+    /// nothing was sent, so nothing was carried out.
     Network(String),
+    /// The request went out but its answer never came (the connection closed or was reset
+    /// mid-answer, the answer timed out): the request may have been carried out. A write that
+    /// ends so is reconciled by reading back the truth, never reported as failed.
+    NoAnswer {
+        /// The IAM action, e.g. `states:StartExecution`.
+        action: String,
+        /// What the transport said, for the curious.
+        detail: String,
+    },
+    /// The resource to create exists already (`ExecutionAlreadyExists`: a start whose name was
+    /// used before with another input, or by an execution that has ended).
+    AlreadyExists(String),
     /// The request was refused as invalid (bad input JSON, name already used, …).
     Invalid(String),
     /// The backend does not support this (e.g. history of an Express state machine).
@@ -201,9 +214,33 @@ impl fmt::Display for BackendError {
             BackendError::NotFound { what } => write!(f, "not found: {what}"),
             BackendError::Credentials(m) => write!(f, "credentials: {m}"),
             BackendError::Network(m) => write!(f, "network: {m}"),
+            BackendError::NoAnswer { action, detail } => write!(
+                f,
+                "{action}: no answer; the request may have been carried out ({detail})"
+            ),
+            BackendError::AlreadyExists(m) => write!(f, "already exists: {m}"),
             BackendError::Invalid(m) => write!(f, "invalid request: {m}"),
             BackendError::Unsupported(m) => write!(f, "not supported: {m}"),
             BackendError::Other(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl BackendError {
+    /// Whether the failed request was certainly not carried out: refused (denied,
+    /// throttled to the end, invalid, not found, no credentials) or never sent (no
+    /// connection). A lost answer or a server error leaves it unknown: read back the truth.
+    pub fn certainly_not_done(&self) -> bool {
+        match self {
+            BackendError::Throttled { .. }
+            | BackendError::AccessDenied { .. }
+            | BackendError::NotFound { .. }
+            | BackendError::Credentials(_)
+            | BackendError::Network(_)
+            | BackendError::Invalid(_)
+            | BackendError::AlreadyExists(_)
+            | BackendError::Unsupported(_) => true,
+            BackendError::NoAnswer { .. } | BackendError::Other(_) => false,
         }
     }
 }

@@ -159,6 +159,21 @@ impl ExecutionSummary {
     }
 }
 
+/// The ARN AWS gives the execution named `name` of the state machine `state_machine_arn`
+/// (`arn:<partition>:states:<region>:<account>:stateMachine:<machine>` →
+/// `…:execution:<machine>:<name>`), so a start whose answer was lost can be looked up by the
+/// name it carried. None for an ARN not of that shape.
+pub fn execution_arn_of(state_machine_arn: &str, name: &str) -> Option<String> {
+    let (account_part, qualified) = state_machine_arn.split_once(":stateMachine:")?;
+    // A version or alias ARN (`…:stateMachine:<machine>:<version or alias>`) starts an
+    // execution filed under the machine itself.
+    let machine = qualified.split(':').next().unwrap_or_default();
+    if machine.is_empty() {
+        return None;
+    }
+    Some(format!("{account_part}:execution:{machine}:{name}"))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecutionDetail {
     pub summary: ExecutionSummary,
@@ -230,6 +245,31 @@ pub fn input_label(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_execution_arn_follows_from_the_machine_and_the_name() {
+        assert_eq!(
+            execution_arn_of(
+                "arn:aws:states:eu-west-1:123456789012:stateMachine:RiderPhotoProcessing",
+                "rerun-1_happy_face-user_a-20251125T100600-1"
+            )
+            .as_deref(),
+            Some(
+                "arn:aws:states:eu-west-1:123456789012:execution:RiderPhotoProcessing:\
+                 rerun-1_happy_face-user_a-20251125T100600-1"
+            )
+        );
+        assert_eq!(
+            execution_arn_of("arn:aws-cn:states:cn-north-1:1:stateMachine:P", "r").as_deref(),
+            Some("arn:aws-cn:states:cn-north-1:1:execution:P:r")
+        );
+        assert_eq!(execution_arn_of("not-an-arn", "r"), None);
+        // Started through a version or an alias, it is filed under the machine.
+        assert_eq!(
+            execution_arn_of("arn:aws:states:r:1:stateMachine:P:prod", "r").as_deref(),
+            Some("arn:aws:states:r:1:execution:P:r")
+        );
+    }
 
     fn described(status: ExecutionStatus, output: Option<&str>) -> ExecutionDetail {
         ExecutionDetail {

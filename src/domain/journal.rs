@@ -27,8 +27,11 @@ pub enum DeletionStatus {
     Intended,
     /// The service confirmed the deletion.
     Deleted,
-    /// The call failed part-way (earlier batches may be deleted): recorded so that a face
-    /// that is gone is never without a record.
+    /// The call failed certainly without deleting it (denied, throttled, never sent), or
+    /// reading back after a lost answer found it still there.
+    NotDeleted,
+    /// The outcome could not be told (the answer was lost and reading back failed too):
+    /// recorded so that a face or object that is gone is never without a record.
     Unknown,
 }
 
@@ -37,6 +40,7 @@ impl DeletionStatus {
         match self {
             DeletionStatus::Intended => "intended",
             DeletionStatus::Deleted => "deleted",
+            DeletionStatus::NotDeleted => "not_deleted",
             DeletionStatus::Unknown => "unknown",
         }
     }

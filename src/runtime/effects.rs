@@ -161,7 +161,15 @@ impl EffectRunner {
                 })
             }
             Effect::StartExecution(request) => self.spawn(None, async move {
-                Msg::Started(backend.start_execution(request).await)
+                let result = backend.start_execution(request.clone()).await;
+                Msg::Started { request, result }
+            }),
+            Effect::ReconcileStart {
+                execution_arn,
+                request,
+            } => self.spawn(None, async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::StartReconciled { request, result }
             }),
             Effect::LoadFaces {
                 generation,
@@ -269,6 +277,18 @@ impl EffectRunner {
             } => self.spawn(None, async move {
                 let result = backend.delete_object(&bucket, &key).await;
                 Msg::ObjectDeleted { generation, result }
+            }),
+            Effect::ReconcileObject {
+                generation,
+                bucket,
+                key,
+            } => self.spawn(None, async move {
+                // In key order, the key itself comes first among those it prefixes.
+                let result = backend
+                    .list_objects(&bucket, Some(&key), None, 1)
+                    .await
+                    .map(|page| page.items.iter().any(|o| o.key == key));
+                Msg::ObjectReconciled { generation, result }
             }),
             Effect::RedriveExecution { execution_arn } => self.spawn(None, async move {
                 let result = backend.redrive_execution(&execution_arn).await;

@@ -13,3 +13,4 @@ mod budget;
 mod faults;
 mod follow;
 mod wire_errors;
+mod writes;

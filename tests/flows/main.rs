@@ -13,6 +13,8 @@ mod faces_keymap;
 mod follow;
 mod keymap;
 mod long_hints;
+mod lost_deletes;
+mod lost_starts;
 mod paste;
 mod read_only;
 mod row_details;

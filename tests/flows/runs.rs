@@ -38,7 +38,7 @@ fn s_picks_a_test_case_and_the_started_run_is_selected_and_followed() {
     assert!(app.overlay.is_none());
     assert!(notice(&app).contains(&name), "{}", notice(&app));
 
-    let effects = update(&mut app, Msg::Started(Ok(started(&request))));
+    let effects = update(&mut app, answer(&request, Ok(started(&request))));
     // Selected in the list (at the top, before the next refresh lists it) …
     assert_eq!(app.executions.selected().unwrap().name, name);
     assert_eq!(app.executions.list.rows.len(), seed_rows().len() + 1);
@@ -61,19 +61,21 @@ fn s_picks_a_test_case_and_the_started_run_is_selected_and_followed() {
 #[test]
 fn a_start_the_console_did_not_ask_for_only_refreshes_the_list() {
     let mut app = runs_app(false);
-    let mut other = started(&stepdeck::backend::StartExecutionRequest {
+    let elsewhere = stepdeck::backend::StartExecutionRequest {
         state_machine_arn: SM.into(),
         name: Some("from-elsewhere".into()),
         input: "{}".into(),
-    });
+    };
+    let mut other = started(&elsewhere);
     other.arn = exec_arn("from-elsewhere");
-    assert!(update(&mut app, Msg::Started(Ok(other))).is_empty());
+    assert!(update(&mut app, answer(&elsewhere, Ok(other))).is_empty());
     assert!(app.execution.is_none());
     let failed = update(
         &mut app,
-        Msg::Started(Err(BackendError::Invalid(
-            "Execution Already Exists".into(),
-        ))),
+        answer(
+            &elsewhere,
+            Err(BackendError::Invalid("Execution Already Exists".into())),
+        ),
     );
     assert!(failed.is_empty());
     assert_eq!(

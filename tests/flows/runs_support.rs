@@ -73,6 +73,17 @@ pub fn start_request(effects: &[Effect]) -> StartExecutionRequest {
     found[0].clone()
 }
 
+/// The answer to the start of `request`.
+pub fn answer(
+    request: &StartExecutionRequest,
+    result: Result<ExecutionSummary, stepdeck::backend::BackendError>,
+) -> stepdeck::app::msg::Msg {
+    stepdeck::app::msg::Msg::Started {
+        request: request.clone(),
+        result,
+    }
+}
+
 /// What the backend answers a start with: the new execution, running.
 pub fn started(request: &StartExecutionRequest) -> ExecutionSummary {
     let name = request.name.clone().expect("the console names its runs");

@@ -722,9 +722,19 @@ async fn start_validates_its_input_and_names() {
         .await
         .unwrap();
     assert_eq!(named.name, "my-run");
-    let duplicate = sandbox.start_execution(request(Some("my-run"), "{}")).await;
+    // As AWS: the same name and input while it runs is the same start (a start sent again
+    // after a lost answer), answered with the execution it created; another input under
+    // that name is refused.
+    let again = sandbox
+        .start_execution(request(Some("my-run"), "{}"))
+        .await
+        .unwrap();
+    assert_eq!((again.arn, again.start), (named.arn.clone(), named.start));
+    let duplicate = sandbox
+        .start_execution(request(Some("my-run"), r#"{"other":1}"#))
+        .await;
     assert!(
-        matches!(duplicate, Err(BackendError::Invalid(ref m)) if m.contains("Already Exists")),
+        matches!(duplicate, Err(BackendError::AlreadyExists(ref m)) if m.contains("Already Exists")),
         "{duplicate:?}"
     );
     let bad_name = sandbox

@@ -61,7 +61,17 @@ async fn drive(app: &mut App, backend: &Arc<dyn Backend>, effects: Vec<Effect>) 
                 generation,
                 result: backend.describe_execution(&execution_arn).await,
             },
-            Effect::StartExecution(request) => Msg::Started(backend.start_execution(request).await),
+            Effect::StartExecution(request) => Msg::Started {
+                result: backend.start_execution(request.clone()).await,
+                request,
+            },
+            Effect::ReconcileStart {
+                execution_arn,
+                request,
+            } => Msg::StartReconciled {
+                request,
+                result: backend.describe_execution(&execution_arn).await,
+            },
             other => panic!("not expected here: {other:?}"),
         };
         queue.extend(update(app, msg));

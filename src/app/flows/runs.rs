@@ -11,7 +11,7 @@ use crate::app::overlays::editor::InputEditor;
 use crate::app::overlays::{InputPurpose, Outcome, Overlay, TextInput};
 use crate::app::{App, NoticeLevel};
 use crate::backend::{BackendError, StartExecutionRequest};
-use crate::domain::execution::{ExecutionDetail, ExecutionSummary};
+use crate::domain::execution::{ExecutionDetail, ExecutionSummary, execution_arn_of};
 use crate::domain::test_case::{
     Origin, RunDraft, TestCase, check_input_size, execution_name, next_user_id, pretty,
     suggested_name, unique_name, user_id, validate_input, with_user_id,
@@ -245,11 +245,25 @@ pub fn on_test_case_saved(app: &mut App, result: Result<(TestCase, String), Stri
 }
 
 /// A start answered: a run this console asked for is selected in the list and opened, so
-/// that it is followed live; others only refresh the list.
-pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>) -> Vec<Effect> {
+/// that it is followed live; others only refresh the list. A start of ours whose answer was
+/// lost (or whose name turned out taken) is reconciled, not reported as failed.
+pub fn on_started(
+    app: &mut App,
+    request: StartExecutionRequest,
+    result: Result<ExecutionSummary, BackendError>,
+) -> Vec<Effect> {
+    let name = request.name.clone().unwrap_or_default();
+    let ours = app.runs.pending_starts.contains_key(&name);
     let summary = match result {
         Ok(summary) => summary,
+        // Either the start went out and may have been carried out, or a start under this
+        // name exists already (a resent start whose first try arrived after all): what is
+        // true is read back from the execution the name implies.
+        Err(e @ (BackendError::NoAnswer { .. } | BackendError::AlreadyExists(_))) if ours => {
+            return reconcile_start(app, request, &e);
+        }
         Err(e) => {
+            forget_start(app, &name);
             app.notify(NoticeLevel::Error, format!("start failed: {e}"));
             return Vec::new();
         }
@@ -259,10 +273,133 @@ pub fn on_started(app: &mut App, result: Result<ExecutionSummary, BackendError>)
         app.notify(NoticeLevel::Info, format!("started {}", summary.name));
         return Vec::new();
     };
+    app.runs.resent_starts.remove(&summary.name);
     app.notify(
         NoticeLevel::Info,
         format!("started {} ({what})", summary.name),
     );
+    open_started(app, summary)
+}
+
+/// Reads back whether the start of `request` happened: the execution its name implies.
+fn reconcile_start(
+    app: &mut App,
+    request: StartExecutionRequest,
+    error: &BackendError,
+) -> Vec<Effect> {
+    let name = request.name.clone().unwrap_or_default();
+    let Some(execution_arn) = execution_arn_of(&request.state_machine_arn, &name) else {
+        forget_start(app, &name);
+        app.notify(
+            NoticeLevel::Error,
+            format!(
+                "{error}: look for {name} in the list before starting again (its ARN cannot \
+                 be told from {})",
+                request.state_machine_arn
+            ),
+        );
+        return Vec::new();
+    };
+    app.notify(
+        NoticeLevel::Info,
+        format!("{error}: looking whether {name} was started…"),
+    );
+    vec![Effect::ReconcileStart {
+        execution_arn,
+        request,
+    }]
+}
+
+/// The execution a start with a lost answer would have created, read back: it exists (the
+/// start happened: followed as if answered), it does not (sent again once, under the same
+/// name, so that it cannot start twice), or it cannot be told.
+pub fn on_start_reconciled(
+    app: &mut App,
+    request: StartExecutionRequest,
+    result: Result<ExecutionDetail, BackendError>,
+) -> Vec<Effect> {
+    let name = request.name.clone().unwrap_or_default();
+    if !app.runs.pending_starts.contains_key(&name) {
+        return Vec::new(); // forgotten meanwhile (a switch of profile or region)
+    }
+    match result {
+        Ok(detail) if same_input(detail.input.as_deref(), &request.input) => {
+            let what = app.runs.pending_starts.remove(&name).unwrap_or_default();
+            app.runs.resent_starts.remove(&name);
+            app.executions.refresh.sent_at = None;
+            let effects = open_started(app, detail.summary);
+            app.notify(
+                NoticeLevel::Info,
+                format!(
+                    "the start's answer was lost; the execution exists: started {name} ({what})"
+                ),
+            );
+            effects
+        }
+        Ok(_) => {
+            forget_start(app, &name);
+            app.notify(
+                NoticeLevel::Error,
+                format!("not started: an execution named {name} exists with another input"),
+            );
+            Vec::new()
+        }
+        Err(BackendError::NotFound { .. }) if app.runs.resent_starts.insert(name.clone()) => {
+            app.notify(
+                NoticeLevel::Info,
+                format!(
+                    "the start's answer was lost and {name} was not started: starting it \
+                     again under the same name…"
+                ),
+            );
+            vec![Effect::StartExecution(request)]
+        }
+        Err(BackendError::NotFound { .. }) => {
+            forget_start(app, &name);
+            app.notify(
+                NoticeLevel::Error,
+                format!("not started: {name} got no answer twice and does not exist"),
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            forget_start(app, &name);
+            app.notify(
+                NoticeLevel::Error,
+                format!(
+                    "the start of {name} got no answer and reading it back failed ({e}): look \
+                     for it in the list before starting again"
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Whether the input an execution was started with is the one sent (as JSON: AWS may hand
+/// back the same document spaced otherwise). Unknown counts as the same: the name alone,
+/// unique to one key press, says it is ours.
+fn same_input(found: Option<&str>, sent: &str) -> bool {
+    let Some(found) = found else {
+        return true;
+    };
+    match (
+        serde_json::from_str::<serde_json::Value>(found),
+        serde_json::from_str::<serde_json::Value>(sent),
+    ) {
+        (Ok(found), Ok(sent)) => found == sent,
+        _ => found == sent,
+    }
+}
+
+fn forget_start(app: &mut App, name: &str) {
+    app.runs.pending_starts.remove(name);
+    app.runs.resent_starts.remove(name);
+}
+
+/// A run this console started, selected in the list (at the top until a refresh lists it)
+/// and opened.
+fn open_started(app: &mut App, summary: ExecutionSummary) -> Vec<Effect> {
     let listed_here = app
         .state_machine()
         .is_some_and(|sm| sm.arn == summary.state_machine_arn);
@@ -375,7 +512,8 @@ fn begin_edit(app: &mut App, draft: RunDraft) -> Vec<Effect> {
 }
 
 /// Validates the draft's input (JSON, within Step Functions' size limit) and asks for the
-/// start under a generated name.
+/// start under a name made once for this key press: a start sent again after a lost answer
+/// carries the same name, so AWS cannot create a second execution for it.
 fn start(app: &mut App, draft: RunDraft) -> Vec<Effect> {
     if let Err(problem) = validate_input(&draft.input) {
         app.notify(

@@ -4,7 +4,7 @@
 
 use crate::app::msg::Generation;
 use crate::domain::test_case::{RunDraft, TestCase};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What to do with an input once it is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,9 @@ pub struct RunsState {
     /// Names of executions this console asked to start → what they are; a start answered
     /// for one of them selects and opens it.
     pub pending_starts: HashMap<String, String>,
+    /// Names of pending starts already sent a second time after a lost answer: a start is
+    /// sent again at most once, under the same name.
+    pub resent_starts: HashSet<String>,
     /// Runs started this session (the sequence number in generated names).
     pub started: u64,
     pub awaiting_input: Option<AwaitingInput>,

@@ -57,10 +57,13 @@ pub enum CallFailure {
         message: Option<String>,
         status: u16,
     },
-    /// No answer: the request timed out.
+    /// No connection within the time allowed: nothing was sent.
     Timeout(String),
-    /// No answer: the connection failed (refused, reset, DNS).
+    /// No connection: refused, DNS, TLS handshake. Nothing was sent.
     Unreachable(String),
+    /// The connection was open and the request (maybe all of it) went out, then the answer
+    /// never came: closed or reset mid-answer, or too slow. It may have been carried out.
+    NoAnswer(String),
     /// Credentials could not be resolved (no provider had any, SSO session expired, …).
     Credentials(String),
     /// Anything else: a request that could not be built, an answer that could not be read.
@@ -108,6 +111,8 @@ const NOT_FOUND_CODES: &[&str] = &[
     "NotFound",
 ];
 
+const ALREADY_EXISTS_CODES: &[&str] = &["ExecutionAlreadyExists"];
+
 const UNSUPPORTED_CODES: &[&str] = &["StateMachineTypeNotSupported", "UnsupportedOperation"];
 
 impl CallFailure {
@@ -125,12 +130,25 @@ impl CallFailure {
                 message: context.err().message().map(str::to_string),
                 status: context.raw().status().as_u16(),
             },
-            SdkError::TimeoutError(_) => CallFailure::Timeout(error_chain(error)),
-            SdkError::DispatchFailure(failure) if failure.is_timeout() => {
-                CallFailure::Timeout(error_chain(error))
-            }
-            SdkError::DispatchFailure(failure) if failure.is_io() => {
-                CallFailure::Unreachable(error_chain(error))
+            // The operation's own deadline: the request may well have gone out.
+            SdkError::TimeoutError(_) => CallFailure::NoAnswer(error_chain(error)),
+            SdkError::DispatchFailure(failure) => {
+                // The SDK files a refused connection and one reset mid-answer alike under
+                // "io"; what tells them apart is where the failure happened. The HTTP client
+                // marks a failure to connect as such (nothing was sent); a failure of an open
+                // connection comes from hyper (the request was written, or partly).
+                let detail = error_chain(error);
+                if failed_to_connect(error) {
+                    if failure.is_timeout() {
+                        CallFailure::Timeout(detail)
+                    } else {
+                        CallFailure::Unreachable(detail)
+                    }
+                } else if failure.is_timeout() || failure.is_io() || hyper_error_in(error) {
+                    CallFailure::NoAnswer(detail)
+                } else {
+                    CallFailure::Other(detail)
+                }
             }
             SdkError::ResponseError(context) => {
                 // An answer the SDK could not read; its status still says a lot (e.g. 429 or a
@@ -166,7 +184,9 @@ impl CallFailure {
     pub fn is_transient(&self) -> bool {
         match self {
             CallFailure::Service { status, .. } => *status >= 500 && !self.is_throttling(),
-            CallFailure::Timeout(_) | CallFailure::Unreachable(_) => true,
+            CallFailure::Timeout(_) | CallFailure::Unreachable(_) | CallFailure::NoAnswer(_) => {
+                true
+            }
             CallFailure::Credentials(_) | CallFailure::Other(_) => false,
         }
     }
@@ -177,6 +197,7 @@ impl CallFailure {
             CallFailure::Service { status, .. } => format!("HTTP {status}"),
             CallFailure::Timeout(_) => "no answer in time".into(),
             CallFailure::Unreachable(_) => "connection failed".into(),
+            CallFailure::NoAnswer(_) => "no answer".into(),
             CallFailure::Credentials(_) => "no credentials".into(),
             CallFailure::Other(_) => "unreadable answer".into(),
         }
@@ -211,9 +232,14 @@ impl CallFailure {
                 "no usable credentials for {}: {detail}",
                 call.action()
             )),
-            CallFailure::Timeout(detail) => {
-                BackendError::Network(format!("{} timed out: {detail}", call.action()))
-            }
+            CallFailure::Timeout(detail) => BackendError::Network(format!(
+                "cannot reach the {} endpoint in time: {detail}",
+                call.service
+            )),
+            CallFailure::NoAnswer(detail) => BackendError::NoAnswer {
+                action: call.action(),
+                detail,
+            },
             CallFailure::Unreachable(detail) => BackendError::Network(format!(
                 "cannot reach the {} endpoint (check the region, the endpoint URL and the network): {detail}",
                 call.service
@@ -247,6 +273,8 @@ impl CallFailure {
                             format!("{about}: {message}")
                         },
                     }
+                } else if ALREADY_EXISTS_CODES.contains(&code.as_str()) {
+                    BackendError::AlreadyExists(format!("{about}: {said}"))
                 } else if UNSUPPORTED_CODES.contains(&code.as_str()) {
                     BackendError::Unsupported(said)
                 } else if (400..500).contains(&status) {
@@ -257,6 +285,31 @@ impl CallFailure {
             }
         }
     }
+}
+
+/// Whether the HTTP client failed to open the connection (refused, DNS, TLS, connect timeout):
+/// then the request certainly did not go out.
+fn failed_to_connect(error: &(dyn Error + 'static)) -> bool {
+    let mut current: Option<&(dyn Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(client) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
+            return client.is_connect();
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Whether hyper, which speaks HTTP on an open connection, reported the failure.
+fn hyper_error_in(error: &(dyn Error + 'static)) -> bool {
+    let mut current: Option<&(dyn Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<hyper::Error>().is_some() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// Credential resolution fails inside the SDK before anything is sent; the SDK reports it as a
@@ -329,8 +382,9 @@ mod tests {
     fn only_reads_are_retried_after_server_errors_and_lost_connections() {
         let server_error = service("InternalServerError", "boom", 500);
         let unavailable = service("ServiceUnavailable", "", 503);
-        let lost = CallFailure::Unreachable("connection reset".into());
-        let timeout = CallFailure::Timeout("operation timeout".into());
+        let lost = CallFailure::Unreachable("connection refused".into());
+        let timeout = CallFailure::Timeout("connect timeout".into());
+        let no_answer = CallFailure::NoAnswer("connection closed before message completed".into());
         let throttled = service("ThrottlingException", "Rate exceeded", 400);
         let denied = service("AccessDeniedException", "", 400);
         let reads = [
@@ -353,7 +407,14 @@ mod tests {
         for (service, operation) in reads {
             let call = ApiCall::new(service, operation, "");
             assert!(call.is_idempotent(), "{operation}");
-            for failure in [&server_error, &unavailable, &lost, &timeout, &throttled] {
+            for failure in [
+                &server_error,
+                &unavailable,
+                &lost,
+                &timeout,
+                &no_answer,
+                &throttled,
+            ] {
                 assert!(failure.is_retryable_for(&call), "{operation} {failure:?}");
             }
             assert!(!denied.is_retryable_for(&call));
@@ -361,7 +422,7 @@ mod tests {
         for (service, operation) in writes {
             let call = ApiCall::new(service, operation, "");
             assert!(!call.is_idempotent(), "{operation}");
-            for failure in [&server_error, &unavailable, &lost, &timeout] {
+            for failure in [&server_error, &unavailable, &lost, &timeout, &no_answer] {
                 assert!(!failure.is_retryable_for(&call), "{operation} {failure:?}");
             }
             // A throttled request was never carried out: it is safe to send again.
@@ -460,16 +521,39 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_answer_says_the_request_may_have_been_carried_out() {
+        let start = ApiCall::new("states", "StartExecution", "state machine sm");
+        let error = CallFailure::NoAnswer(
+            "dispatch failure: connection closed before message completed".into(),
+        )
+        .into_backend_error(&start, 1);
+        assert_eq!(
+            error,
+            BackendError::NoAnswer {
+                action: "states:StartExecution".into(),
+                detail: "dispatch failure: connection closed before message completed".into(),
+            }
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.contains("no answer; the request may have been carried out"),
+            "{shown}"
+        );
+        assert!(!shown.contains("cannot reach"), "{shown}");
+    }
+
+    #[test]
     fn validation_and_unsupported_and_server_errors() {
         assert!(matches!(
             service("ValidationException", "1 validation error", 400)
                 .into_backend_error(&history_call(), 1),
             BackendError::Invalid(m) if m.contains("ValidationException")
         ));
+        // A start whose name was used before: the caller reconciles rather than fails.
         assert!(matches!(
             service("ExecutionAlreadyExists", "Execution Already Exists", 400)
                 .into_backend_error(&history_call(), 1),
-            BackendError::Invalid(_)
+            BackendError::AlreadyExists(m) if m.contains("Execution Already Exists")
         ));
         assert!(matches!(
             service("StateMachineTypeNotSupported", "express", 400)

@@ -25,10 +25,6 @@ impl<T> ExecutionTable<T> {
         }
     }
 
-    pub fn contains(&self, arn: &str) -> bool {
-        self.by_arn.contains_key(arn)
-    }
-
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -89,7 +85,7 @@ mod tests {
         table.insert("arn:f".into(), ("f", false), |v| v.1);
         // Only running entries left to drop: the table grows past the cap rather than lose them.
         assert_eq!(table.len(), 4);
-        assert!(!table.contains("arn:c"));
+        assert!(table.get("arn:c").is_none());
         let names: Vec<&str> = table.newest_first(None).map(|(_, v)| v.0).collect();
         assert_eq!(names, vec!["f", "e", "d", "a"]);
     }

@@ -248,9 +248,18 @@ impl LocalSandbox {
             machine.summary.name
         );
         let mut executions = self.executions.lock().expect("executions lock");
-        if executions.contains(&arn) {
-            return Err(BackendError::Invalid(format!(
-                "Execution Already Exists: '{arn}'"
+        if let Some(existing) = executions.get(&arn) {
+            // As AWS does for a Standard machine: the same name and input while that
+            // execution runs is the same start (its answer again, nothing new started), so a
+            // start sent again after a lost answer cannot start twice; otherwise the name is
+            // taken.
+            let running =
+                existing.state.lock().expect("entry lock").status == ExecutionStatus::Running;
+            if running && existing.input == input {
+                return Ok(summarize(existing));
+            }
+            return Err(BackendError::AlreadyExists(format!(
+                "ExecutionAlreadyExists: Execution Already Exists: '{arn}'"
             )));
         }
         let seed = self.rng.lock().expect("rng lock").random();

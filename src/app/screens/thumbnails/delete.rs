@@ -71,6 +71,9 @@ pub fn confirmed(s: &mut State, cx: &mut Ctx, bucket: String, object: ObjectInfo
         bucket,
         object,
         error: None,
+        read_back: None,
+        reconciling: false,
+        status: None,
         intent_generation: Some(intent_generation),
         journal_generation: None,
     });
@@ -110,14 +113,78 @@ fn on_intent_written(s: &mut State, cx: &mut Ctx, result: Result<String, String>
     }]
 }
 
-/// The delete answered: journal it (as `unknown` when the call failed, since S3 may
-/// have deleted the object before the answer was lost) before it counts as done.
+/// The delete answered: journal it (`not_deleted` when the call certainly did nothing) before
+/// it counts as done. When its outcome is unknown (the answer was lost: S3 may have deleted
+/// the object all the same), the object is read back first.
 pub fn on_deleted(
     s: &mut State,
     cx: &mut Ctx,
     generation: Generation,
     result: Result<(), BackendError>,
 ) -> Vec<Effect> {
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
+    };
+    if deletion.generation != generation
+        || deletion.intent_generation.is_some()
+        || deletion.journal_generation.is_some()
+        || deletion.reconciling
+    {
+        return Vec::new();
+    }
+    let status = match result {
+        Ok(()) => DeletionStatus::Deleted,
+        Err(e) if e.certainly_not_done() => {
+            deletion.error = Some(e.to_string());
+            DeletionStatus::NotDeleted
+        }
+        Err(e) => {
+            deletion.error = Some(e.to_string());
+            deletion.reconciling = true;
+            let (bucket, key) = (deletion.bucket.clone(), deletion.object.key.clone());
+            cx.notify(
+                NoticeLevel::Info,
+                format!("{e}: looking whether {} is gone…", s3_uri(&bucket, &key)),
+            );
+            return vec![Effect::ReconcileObject {
+                generation,
+                bucket,
+                key,
+            }];
+        }
+    };
+    journal_outcome(s, cx, status)
+}
+
+/// The object read back after its delete's answer was lost: gone (deleted), there (not
+/// deleted), or unknown when it could not be read.
+pub fn on_reconciled(
+    s: &mut State,
+    cx: &mut Ctx,
+    generation: Generation,
+    result: Result<bool, BackendError>,
+) -> Vec<Effect> {
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
+    };
+    if deletion.generation != generation || !deletion.reconciling {
+        return Vec::new();
+    }
+    deletion.reconciling = false;
+    let (status, found) = match result {
+        Ok(false) => (DeletionStatus::Deleted, "it is gone".to_string()),
+        Ok(true) => (DeletionStatus::NotDeleted, "it is still there".to_string()),
+        Err(e) => (
+            DeletionStatus::Unknown,
+            format!("reading it back failed ({e}): the outcome is unknown"),
+        ),
+    };
+    deletion.read_back = Some(format!("the delete's answer was lost; {found}"));
+    journal_outcome(s, cx, status)
+}
+
+/// Appends the deletion's outcome line to the journal.
+fn journal_outcome(s: &mut State, cx: &mut Ctx, status: DeletionStatus) -> Vec<Effect> {
     let context = cx.journal_context();
     let journal_generation = cx.next_generation();
     let Some(path) = cx.options.journal_path.clone() else {
@@ -126,19 +193,7 @@ pub fn on_deleted(
     let Some(deletion) = s.deletion.as_mut() else {
         return Vec::new();
     };
-    if deletion.generation != generation
-        || deletion.intent_generation.is_some()
-        || deletion.journal_generation.is_some()
-    {
-        return Vec::new();
-    }
-    let status = match result {
-        Ok(()) => DeletionStatus::Deleted,
-        Err(e) => {
-            deletion.error = Some(e.to_string());
-            DeletionStatus::Unknown
-        }
-    };
+    deletion.status = Some(status);
     deletion.journal_generation = Some(journal_generation);
     let line = object_line(&context, &deletion.bucket, &deletion.object, status);
     vec![Effect::AppendJournal {
@@ -170,9 +225,17 @@ pub fn on_journal_written(
         return Vec::new();
     };
     let uri = s3_uri(&deletion.bucket, &deletion.object.key);
-    let (mut level, mut text) = match &deletion.error {
-        Some(e) => (NoticeLevel::Error, format!("delete of {uri} failed: {e}")),
-        None => (NoticeLevel::Info, format!("deleted {uri}")),
+    let (mut level, mut text) = match (&deletion.read_back, deletion.status, &deletion.error) {
+        (Some(read_back), Some(DeletionStatus::Deleted), _) => {
+            (NoticeLevel::Info, format!("deleted {uri} ({read_back})"))
+        }
+        (Some(read_back), Some(DeletionStatus::NotDeleted), _) => (
+            NoticeLevel::Error,
+            format!("not deleted {uri} ({read_back})"),
+        ),
+        (Some(read_back), _, _) => (NoticeLevel::Error, format!("{uri}: {read_back}")),
+        (None, _, Some(e)) => (NoticeLevel::Error, format!("not deleted {uri}: {e}")),
+        (None, _, None) => (NoticeLevel::Info, format!("deleted {uri}")),
     };
     match result {
         Ok(path) => text.push_str(&format!(" · journal: {path}")),

@@ -95,6 +95,12 @@ pub struct ObjectDeletion {
     pub bucket: String,
     pub object: ObjectInfo,
     pub error: Option<String>,
+    /// What reading back after a lost answer found, for the notice (None: not read back).
+    pub read_back: Option<String>,
+    /// The object is being read back after its delete's answer was lost.
+    pub reconciling: bool,
+    /// The outcome journaled (None until known).
+    pub status: Option<crate::domain::journal::DeletionStatus>,
     /// The intent line is being written; the delete call waits for it.
     pub intent_generation: Option<Generation>,
     pub journal_generation: Option<Generation>,
