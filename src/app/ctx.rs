@@ -7,6 +7,7 @@ use crate::app::notice::{Notice, NoticeLevel};
 use crate::app::options::AppOptions;
 use crate::app::overlays::Overlay;
 use crate::app::screen::Screen;
+use crate::backend::ENVIRONMENT_CREDENTIALS;
 use crate::backend::{BackendInfo, CallerIdentity};
 use crate::domain::Millis;
 use crate::domain::journal::JournalContext;
@@ -91,6 +92,11 @@ impl<'a> Ctx<'a> {
     /// connected to.
     pub fn journal_context(&self) -> JournalContext {
         let (profile, region) = match (&self.options.aws_target, self.backend) {
+            // Credentials from the environment are no profile's, whatever the target's key
+            // says (`default`): record where they came from, as the header does.
+            (Some(target), Some(info)) if info.identity == ENVIRONMENT_CREDENTIALS => {
+                (info.identity.clone(), target.region.clone())
+            }
             (Some(target), _) => (target.profile.clone(), target.region.clone()),
             (None, Some(info)) => (info.identity.clone(), info.region.clone()),
             (None, None) => ("unknown".to_string(), "unknown".to_string()),
@@ -100,6 +106,7 @@ impl<'a> Ctx<'a> {
             profile,
             region,
             account: self.caller.map(|c| c.account.clone()),
+            principal: self.caller.map(|c| c.arn.clone()),
         }
     }
 }

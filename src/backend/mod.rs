@@ -15,6 +15,9 @@ use async_trait::async_trait;
 use std::fmt;
 use std::sync::Arc;
 
+/// `BackendInfo::identity` when the credentials come from environment variables.
+pub const ENVIRONMENT_CREDENTIALS: &str = "environment credentials";
+
 /// What the header shows about where the console is connected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackendInfo {

@@ -17,6 +17,9 @@ pub struct JournalContext {
     pub region: String,
     /// The AWS account the credentials belong to, when known.
     pub account: Option<String>,
+    /// Who made the call (the caller's ARN from STS), when known: the profile alone does
+    /// not say which role or user deleted.
+    pub principal: Option<String>,
 }
 
 /// What is known about the deletion of one record.
@@ -70,6 +73,7 @@ pub fn face_line(
         "status": status.as_str(),
         "profile": context.profile,
         "account": context.account,
+        "principal": context.principal,
         "region": context.region,
         "collection": collection,
         "face_id": face.face_id,
@@ -93,6 +97,7 @@ pub fn object_line(
         "status": status.as_str(),
         "profile": context.profile,
         "account": context.account,
+        "principal": context.principal,
         "region": context.region,
         "bucket": bucket,
         "key": object.key,
@@ -114,6 +119,7 @@ mod tests {
             profile: "sandbox".into(),
             region: "us-east-1".into(),
             account: None,
+            principal: None,
         }
     }
 

@@ -971,3 +971,41 @@ fn an_unwritable_journal_found_at_start_refuses_deleting_up_front() {
         "{text}"
     );
 }
+
+#[test]
+fn the_journal_records_environment_credentials_and_the_caller_not_a_default_profile() {
+    let mut app = faces_app();
+    app.options.aws_target = Some(stepdeck::backend::AwsTarget {
+        profile: "default".into(),
+        region: "eu-west-1".into(),
+    });
+    update(
+        &mut app,
+        Msg::BackendInfo(stepdeck::backend::BackendInfo {
+            kind: "aws".into(),
+            identity: stepdeck::backend::ENVIRONMENT_CREDENTIALS.into(),
+            region: "eu-west-1".into(),
+            endpoint: None,
+        }),
+    );
+    update(
+        &mut app,
+        Msg::CallerIdentity(Ok(Some(stepdeck::backend::CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:sts::123456789012:assumed-role/ops/alice".into(),
+        }))),
+    );
+    press(&mut app, "Space d");
+    let effects = press(&mut app, "y");
+    let [Effect::AppendJournal { lines, .. }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["profile"], "environment credentials");
+    assert_eq!(record["region"], "eu-west-1");
+    assert_eq!(record["account"], "123456789012");
+    assert_eq!(
+        record["principal"],
+        "arn:aws:sts::123456789012:assumed-role/ops/alice"
+    );
+}

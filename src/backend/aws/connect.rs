@@ -220,7 +220,7 @@ pub(super) fn identity_label(profile: Option<&str>, env: &dyn Environment) -> St
         return format!("profile {profile}");
     }
     if env.var("AWS_ACCESS_KEY_ID").is_some() {
-        return "environment credentials".into();
+        return crate::backend::ENVIRONMENT_CREDENTIALS.into();
     }
     "profile default".into()
 }
