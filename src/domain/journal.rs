@@ -141,7 +141,7 @@ mod tests {
         let line = face_line(&context(), "rider-photos", &face, DeletionStatus::Deleted);
         assert_eq!(
             line,
-            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","account":null,"region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.28,"Left":0.125,"Top":0.0}}"#
+            r#"{"time":"2025-11-25T10:00:00.000Z","kind":"face","status":"deleted","profile":"sandbox","account":null,"principal":null,"region":"us-east-1","collection":"rider-photos","face_id":"f-1","external_image_id":"user_a","image_id":"img-1","bounding_box":{"Width":0.5,"Height":0.28,"Left":0.125,"Top":0.0}}"#
         );
         assert!(!line.contains('\n'), "one record per line");
         let unknown = Face {
