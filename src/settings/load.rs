@@ -434,10 +434,6 @@ fn kind(value: &DeValue<'_>) -> &'static str {
     }
 }
 
-/// 1-based line number of a byte offset (one lookup; use `LineIndex` for many).
-pub fn line_of(text: &str, offset: usize) -> usize {
-    LineIndex::new(text).line_of(offset)
-}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,5 +9,5 @@ mod load;
 mod model;
 
 pub use edit::{append_test_case, remember_choice, settings_remembering, settings_with_test_case};
-pub use load::{MAX_SETTINGS_BYTES, line_of, load_settings, parse_settings};
+pub use load::{MAX_SETTINGS_BYTES, load_settings, parse_settings};
 pub use model::*;
