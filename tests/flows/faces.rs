@@ -401,7 +401,11 @@ fn a_failed_delete_call_journals_every_face_as_unknown() {
         &mut app,
         Msg::FacesDeleted {
             generation: *generation,
-            result: Err(BackendError::Network("connection reset".into())),
+            // Sent, and the answer lost: the faces may be gone.
+            result: Err(BackendError::NoAnswer {
+                action: "rekognition:DeleteFaces".into(),
+                detail: "connection reset".into(),
+            }),
         },
     );
     let [
@@ -414,6 +418,16 @@ fn a_failed_delete_call_journals_every_face_as_unknown() {
     };
     let record: Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(record["status"], "unknown");
+    assert!(
+        app.faces
+            .deletion
+            .as_ref()
+            .unwrap()
+            .report
+            .failure()
+            .unwrap()
+            .starts_with("delete's outcome unknown (the faces may be deleted)")
+    );
     // The journal could not be written either: said loudly, with the ids.
     update(
         &mut app,
@@ -1008,4 +1022,45 @@ fn the_journal_records_environment_credentials_and_the_caller_not_a_default_prof
         record["principal"],
         "arn:aws:sts::123456789012:assumed-role/ops/alice"
     );
+}
+
+#[test]
+fn a_refused_delete_call_journals_not_deleted_and_says_nothing_was_deleted() {
+    let mut app = faces_app();
+    press(&mut app, "d");
+    let effects = press(&mut app, "y");
+    let effects = record_intent(&mut app, effects);
+    let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:#?}");
+    };
+    let effects = update(
+        &mut app,
+        Msg::FacesDeleted {
+            generation: *generation,
+            result: Err(BackendError::AccessDenied {
+                action: "rekognition:DeleteFaces".into(),
+                message: "not authorized".into(),
+            }),
+        },
+    );
+    let [
+        Effect::AppendJournal {
+            lines, generation, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["status"], "not_deleted");
+    update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Ok(JOURNAL.into()),
+        },
+    );
+    let text = notice(&app);
+    assert!(text.starts_with("nothing deleted: "), "{text}");
+    assert!(!text.contains("part-way"), "{text}");
 }

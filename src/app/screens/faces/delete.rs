@@ -258,11 +258,20 @@ pub fn on_deleted(
             lines
         }
         Err(e) => {
+            // One call refused or never sent deleted nothing; anything else may have.
+            let certain = e.certainly_not_done()
+                && deletion.faces.len() <= crate::domain::faces::MAX_FACE_IDS_PER_DELETE;
+            let status = if certain {
+                DeletionStatus::NotDeleted
+            } else {
+                DeletionStatus::Unknown
+            };
             deletion.report.error = Some(e.to_string());
+            deletion.report.nothing_deleted = certain;
             deletion
                 .faces
                 .iter()
-                .map(|f| face_line(&context, &collection, f, DeletionStatus::Unknown))
+                .map(|f| face_line(&context, &collection, f, status))
                 .collect()
         }
     };
@@ -332,7 +341,7 @@ fn finish(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 /// The notice after a deletion: what was deleted, what failed, where the journal is.
 pub fn deletion_notice(report: &DeletionReport) -> (NoticeLevel, String) {
     let mut text = match &report.error {
-        Some(e) => format!("delete failed part-way: {e}"),
+        Some(_) => report.failure().unwrap_or_default(),
         None => format!(
             "deleted {} of {} face(s)",
             report.deleted.len(),

@@ -100,8 +100,26 @@ pub struct DeletionReport {
     pub unsuccessful: Vec<UnsuccessfulFaceDeletion>,
     /// The delete call failed (earlier batches may be deleted).
     pub error: Option<String>,
+    /// The failure certainly deleted nothing: one call (at most 4,096 ids), refused or never
+    /// sent. Otherwise the outcome of the failed call, or of earlier batches, is unknown.
+    pub nothing_deleted: bool,
     /// Ok: the journal's path; Err: why it could not be written. None while writing.
     pub journal: Option<Result<String, String>>,
+}
+
+impl DeletionReport {
+    /// What a failed deletion amounts to, in words: nothing deleted, part-way (several
+    /// batches), or unknown (one call whose answer did not say).
+    pub fn failure(&self) -> Option<String> {
+        let error = self.error.as_ref()?;
+        Some(if self.nothing_deleted {
+            format!("nothing deleted: {error}")
+        } else if self.requested > crate::domain::faces::MAX_FACE_IDS_PER_DELETE {
+            format!("delete failed part-way (earlier batches may be deleted): {error}")
+        } else {
+            format!("delete's outcome unknown (the faces may be deleted): {error}")
+        })
+    }
 }
 
 /// A reload from the first page in progress: its pages are gathered here and replace the

@@ -120,11 +120,8 @@ fn title_line(s: &State, now: Millis) -> Line<'static> {
 /// The last deletion's lines: counts and journal, then each face that was not deleted.
 fn report(r: &DeletionReport) -> Vec<Line<'static>> {
     let mut head = vec![Span::styled(" last deletion: ", theme::dim())];
-    match &r.error {
-        Some(e) => head.push(Span::styled(
-            format!("failed part-way: {e}"),
-            theme::error(),
-        )),
+    match r.failure() {
+        Some(failure) => head.push(Span::styled(failure, theme::error())),
         None => head.push(Span::raw(format!(
             "{} of {} deleted",
             r.deleted.len(),
