@@ -83,6 +83,13 @@ pub enum Effect {
         collection: String,
         face_ids: Vec<String>,
     },
+    /// Which of `face_ids` are still in `collection` (the collection listed in pages of
+    /// 4,096), after their delete's answer was lost; answered by `Msg::FacesReconciled`.
+    ReconcileFaces {
+        generation: Generation,
+        collection: String,
+        face_ids: Vec<String>,
+    },
     /// Append JSON lines to the deletion journal (creating the file and its folder).
     AppendJournal {
         generation: Generation,
@@ -166,6 +173,7 @@ impl Effect {
             // Reads back whether a start happened; it starts nothing.
             | Effect::ReconcileStart { .. }
             | Effect::ReconcileObject { .. }
+            | Effect::ReconcileFaces { .. }
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

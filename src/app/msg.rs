@@ -132,6 +132,11 @@ pub enum Msg {
         generation: Generation,
         result: Result<(), BackendError>,
     },
+    /// The answer to `Effect::ReconcileFaces`: the asked ids still in the collection.
+    FacesReconciled {
+        generation: Generation,
+        result: Result<Vec<String>, BackendError>,
+    },
     /// The answer to `Effect::ReconcileObject`: whether the object is still there.
     ObjectReconciled {
         generation: Generation,

@@ -185,6 +185,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             let (s, mut cx) = lend!(app, faces);
             faces::delete::on_deleted(s, &mut cx, generation, result)
         }
+        Msg::FacesReconciled { generation, result } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::delete::on_reconciled(s, &mut cx, generation, result)
+        }
         Msg::JournalWritten { generation, result } => {
             if faces::delete::journal_generation(&app.faces) == Some(generation) {
                 let (s, mut cx) = lend!(app, faces);

@@ -278,6 +278,14 @@ impl EffectRunner {
                 let result = backend.delete_object(&bucket, &key).await;
                 Msg::ObjectDeleted { generation, result }
             }),
+            Effect::ReconcileFaces {
+                generation,
+                collection,
+                face_ids,
+            } => self.spawn(None, async move {
+                let result = still_present(backend.as_ref(), &collection, face_ids).await;
+                Msg::FacesReconciled { generation, result }
+            }),
             Effect::ReconcileObject {
                 generation,
                 bucket,
@@ -334,6 +342,31 @@ impl EffectRunner {
     fn replace(&mut self, kind: RequestKind, task: JoinHandle<()>) {
         if let Some(previous) = self.in_flight.insert(kind, task) {
             previous.abort();
+        }
+    }
+}
+
+/// Which of `face_ids` are still in `collection`: the whole collection listed in the largest
+/// pages ListFaces allows (each page spends the governed budget like any other call).
+async fn still_present(
+    backend: &dyn crate::backend::Backend,
+    collection: &str,
+    face_ids: Vec<String>,
+) -> Result<Vec<String>, crate::backend::BackendError> {
+    let wanted: std::collections::HashSet<String> = face_ids.into_iter().collect();
+    let mut present = Vec::new();
+    let mut token = None;
+    loop {
+        let page = backend.list_faces(collection, token, 4096).await?;
+        present.extend(
+            page.items
+                .into_iter()
+                .map(|face| face.face_id)
+                .filter(|id| wanted.contains(id)),
+        );
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(present),
         }
     }
 }

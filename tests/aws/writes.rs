@@ -114,6 +114,40 @@ async fn drive_journaled(
                     .await
                     .map(|page| page.items.iter().any(|o| o.key == key)),
             },
+            Effect::LoadFaces {
+                generation,
+                collection,
+                next_token,
+                page_size,
+            } => Msg::Faces {
+                generation,
+                result: backend.list_faces(&collection, next_token, page_size).await,
+            },
+            Effect::DeleteFaces {
+                generation,
+                collection,
+                face_ids,
+            } => Msg::FacesDeleted {
+                generation,
+                result: backend.delete_faces(&collection, &face_ids).await,
+            },
+            Effect::ReconcileFaces {
+                generation,
+                collection,
+                face_ids,
+            } => {
+                let page = backend.list_faces(&collection, None, 4096).await;
+                Msg::FacesReconciled {
+                    generation,
+                    result: page.map(|page| {
+                        page.items
+                            .into_iter()
+                            .map(|f| f.face_id)
+                            .filter(|id| face_ids.contains(id))
+                            .collect()
+                    }),
+                }
+            }
             Effect::AppendJournal {
                 generation,
                 path,
@@ -299,5 +333,57 @@ async fn a_lost_delete_object_answer_is_read_back_and_journaled_deleted() {
     assert!(
         said.contains("the delete's answer was lost; it is gone"),
         "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_delete_faces_answer_is_read_back_and_journaled_deleted() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    let collection = unique("lost-delete-faces");
+    direct.create_collection(&collection).await.unwrap();
+    direct
+        .index_faces(&collection, &common::generated_png(0), Some("user_a"))
+        .await
+        .unwrap();
+    let through_proxy = backend(&proxy.endpoint).await;
+    let options = AppOptions {
+        collection: collection.clone(),
+        journal_path: Some(std::env::temp_dir().join("stepdeck-writes-faces.jsonl")),
+        ..AppOptions::default()
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut app = App::new(options, Keymap::defaults(), now);
+    update(&mut app, Msg::Resize(120, 32));
+    let mut journal = Vec::new();
+    let effects = keys(&mut app, "g f");
+    drive_journaled(&mut app, &through_proxy, effects, &mut journal).await;
+    assert_eq!(app.faces.list.rows.len(), 1);
+
+    proxy.set_faults(&[Fault::drop_answer("DeleteFaces").times(1)]);
+    let effects = keys(&mut app, "d y");
+    drive_journaled(&mut app, &through_proxy, effects, &mut journal).await;
+    assert_eq!(proxy.stats().faulted["DeleteFaces"].len(), 1);
+
+    let statuses: Vec<String> = journal
+        .iter()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["status"].to_string())
+        .collect();
+    assert_eq!(statuses, [r#""intended""#, r#""deleted""#], "{journal:#?}");
+    let said = app
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("the delete's answer was lost; read back: 1 of 1 face(s) deleted"),
+        "{said}"
+    );
+    let left = direct.list_faces(&collection, None, 100).await.unwrap();
+    assert!(
+        left.items.is_empty(),
+        "the face is gone in the collection too"
     );
 }

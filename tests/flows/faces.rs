@@ -9,8 +9,8 @@ use app_support::*;
 use faces_support::*;
 use serde_json::Value;
 use stepdeck::app::effect::Effect;
-use stepdeck::app::msg::Msg;
 use stepdeck::app::msg::PreviewFailure;
+use stepdeck::app::msg::{Generation, Msg};
 use stepdeck::app::overlays::Overlay;
 use stepdeck::app::screen::Screen;
 use stepdeck::app::screens::thumbnails::{PreviewState, preview::PREVIEW_DEBOUNCE_MS};
@@ -388,17 +388,17 @@ fn mark_confirm_delete_journal_then_reload() {
     );
 }
 
-#[test]
-fn a_failed_delete_call_journals_every_face_as_unknown() {
-    let mut app = faces_app();
-    press(&mut app, "d");
-    let effects = press(&mut app, "y");
-    let effects = record_intent(&mut app, effects);
+/// Deletes the selected face and answers the call with a lost answer; returns the read-back
+/// the app asks for next.
+fn lose_the_delete_answer(app: &mut App) -> (Generation, Vec<String>) {
+    press(app, "d");
+    let effects = press(app, "y");
+    let effects = record_intent(app, effects);
     let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
         panic!("{effects:#?}");
     };
     let effects = update(
-        &mut app,
+        app,
         Msg::FacesDeleted {
             generation: *generation,
             // Sent, and the answer lost: the faces may be gone.
@@ -406,6 +406,69 @@ fn a_failed_delete_call_journals_every_face_as_unknown() {
                 action: "rekognition:DeleteFaces".into(),
                 detail: "connection reset".into(),
             }),
+        },
+    );
+    match effects.as_slice() {
+        [
+            Effect::ReconcileFaces {
+                generation,
+                collection,
+                face_ids,
+            },
+        ] => {
+            assert_eq!(collection, "rider-photos");
+            (*generation, face_ids.clone())
+        }
+        other => panic!("the collection is read back before anything is journaled: {other:#?}"),
+    }
+}
+
+#[test]
+fn a_lost_delete_answer_is_read_back_and_journaled_as_it_turned_out() {
+    let mut app = faces_app();
+    let (generation, face_ids) = lose_the_delete_answer(&mut app);
+    assert_eq!(face_ids, vec![face_id(1)]);
+    // The face is no longer in the collection: it was deleted.
+    let effects = update(
+        &mut app,
+        Msg::FacesReconciled {
+            generation,
+            result: Ok(Vec::new()),
+        },
+    );
+    let [
+        Effect::AppendJournal {
+            lines, generation, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:#?}");
+    };
+    let record: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(record["status"], "deleted");
+    update(
+        &mut app,
+        Msg::JournalWritten {
+            generation: *generation,
+            result: Ok(JOURNAL.into()),
+        },
+    );
+    let text = notice(&app);
+    assert!(
+        text.starts_with("the delete's answer was lost; read back: 1 of 1 face(s) deleted"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_read_back_journals_every_face_as_unknown() {
+    let mut app = faces_app();
+    let (generation, _) = lose_the_delete_answer(&mut app);
+    let effects = update(
+        &mut app,
+        Msg::FacesReconciled {
+            generation,
+            result: Err(BackendError::Network("connection refused".into())),
         },
     );
     let [

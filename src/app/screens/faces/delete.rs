@@ -257,6 +257,22 @@ pub fn on_deleted(
             deletion.report.unsuccessful = result.unsuccessful;
             lines
         }
+        // The answer was lost (or the service failed): read back what is gone rather than
+        // record "unknown" for good.
+        Err(e @ (BackendError::NoAnswer { .. } | BackendError::Other(_))) => {
+            deletion.report.error = Some(e.to_string());
+            let generation = cx.next_generation();
+            deletion.stage = DeletionStage::Reconciling { generation };
+            cx.notify(
+                NoticeLevel::Info,
+                "the delete's answer was lost: reading the collection back…",
+            );
+            return vec![Effect::ReconcileFaces {
+                generation,
+                collection,
+                face_ids: deletion.faces.iter().map(|f| f.face_id.clone()).collect(),
+            }];
+        }
         Err(e) => {
             // One call refused or never sent deleted nothing; anything else may have.
             let certain = e.certainly_not_done()
@@ -294,13 +310,80 @@ pub fn on_deleted(
     }]
 }
 
+/// The collection read back after a lost answer: the asked faces no longer there were
+/// deleted, the others not. A read-back that fails leaves them `unknown`.
+pub fn on_reconciled(
+    s: &mut State,
+    cx: &mut Ctx,
+    generation: Generation,
+    result: Result<Vec<String>, BackendError>,
+) -> Vec<Effect> {
+    let context = cx.journal_context();
+    let journal_generation = cx.next_generation();
+    let collection = s.collection.clone();
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
+    };
+    if deletion.stage != (DeletionStage::Reconciling { generation }) {
+        return Vec::new();
+    }
+    let lines: Vec<String> = match result {
+        Ok(present) => {
+            let gone = |f: &&Face| !present.contains(&f.face_id);
+            deletion.report.deleted = deletion
+                .faces
+                .iter()
+                .filter(gone)
+                .map(|f| f.face_id.clone())
+                .collect();
+            // The truth is known: the failure is no longer the story.
+            deletion.report.error = None;
+            deletion.report.reconciled = true;
+            deletion
+                .faces
+                .iter()
+                .map(|f| {
+                    let status = if present.contains(&f.face_id) {
+                        DeletionStatus::NotDeleted
+                    } else {
+                        DeletionStatus::Deleted
+                    };
+                    face_line(&context, &collection, f, status)
+                })
+                .collect()
+        }
+        Err(e) => {
+            let error = deletion.report.error.take().unwrap_or_default();
+            deletion.report.error = Some(format!("{error}; reading back failed too: {e}"));
+            deletion
+                .faces
+                .iter()
+                .map(|f| face_line(&context, &collection, f, DeletionStatus::Unknown))
+                .collect()
+        }
+    };
+    deletion.stage = DeletionStage::Journaling {
+        generation: journal_generation,
+    };
+    let path = cx
+        .options
+        .journal_path
+        .clone()
+        .expect("checked before deleting");
+    vec![Effect::AppendJournal {
+        generation: journal_generation,
+        path,
+        lines,
+    }]
+}
+
 /// Whether a journal answer belongs to this screen's deletion.
 pub fn journal_generation(s: &State) -> Option<Generation> {
     match s.deletion.as_ref()?.stage {
         DeletionStage::Recording { generation } | DeletionStage::Journaling { generation } => {
             Some(generation)
         }
-        DeletionStage::Deleting => None,
+        DeletionStage::Deleting | DeletionStage::Reconciling { .. } => None,
     }
 }
 
@@ -342,6 +425,11 @@ fn finish(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 pub fn deletion_notice(report: &DeletionReport) -> (NoticeLevel, String) {
     let mut text = match &report.error {
         Some(_) => report.failure().unwrap_or_default(),
+        None if report.reconciled => format!(
+            "the delete's answer was lost; read back: {} of {} face(s) deleted",
+            report.deleted.len(),
+            report.requested
+        ),
         None => format!(
             "deleted {} of {} face(s)",
             report.deleted.len(),

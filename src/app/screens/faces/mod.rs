@@ -76,6 +76,10 @@ pub enum DeletionStage {
         generation: Generation,
     },
     Deleting,
+    /// The delete's answer was lost: the collection is read back to learn what is gone.
+    Reconciling {
+        generation: Generation,
+    },
     /// The delete call answered; the journal lines are being written.
     Journaling {
         generation: Generation,
@@ -103,6 +107,8 @@ pub struct DeletionReport {
     /// The failure certainly deleted nothing: one call (at most 4,096 ids), refused or never
     /// sent. Otherwise the outcome of the failed call, or of earlier batches, is unknown.
     pub nothing_deleted: bool,
+    /// The outcome was read back after the delete's answer was lost.
+    pub reconciled: bool,
     /// Ok: the journal's path; Err: why it could not be written. None while writing.
     pub journal: Option<Result<String, String>>,
 }
