@@ -387,3 +387,71 @@ async fn a_lost_delete_faces_answer_is_read_back_and_journaled_deleted() {
         "the face is gone in the collection too"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_150_starts_while_the_list_is_paused_leaves_no_execution_missing() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    let through_proxy = backend(&proxy.endpoint).await;
+    let (mut app, machine, _first) = app_with_one_run(&direct, &through_proxy).await;
+    // Open the run: the list is paused behind it.
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    drive(&mut app, &through_proxy, effects).await;
+    assert!(app.execution.is_some());
+    for i in 0..150 {
+        direct
+            .start_execution(StartExecutionRequest {
+                state_machine_arn: machine.clone(),
+                name: Some(format!("burst-{i:03}")),
+                input: pipeline_input("1_happy_face.jpg", &format!("user_{i:03}"), 0),
+            })
+            .await
+            .unwrap();
+    }
+    // Back to the list: its next refresh must read on until it meets the held row.
+    let mut effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    let later = chrono::Utc::now().timestamp_millis() + 5_000;
+    effects.extend(update(&mut app, Msg::Tick(later)));
+    drive(&mut app, &through_proxy, effects).await;
+    let held: std::collections::HashSet<String> = app
+        .executions
+        .list
+        .rows
+        .iter()
+        .map(|r| r.arn.clone())
+        .collect();
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let page = direct
+            .list_executions(ListExecutionsRequest {
+                state_machine_arn: machine.clone(),
+                status: None,
+                next_token: token,
+                page_size: 1000,
+            })
+            .await
+            .unwrap();
+        all.extend(page.items);
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(all.len(), 151);
+    let missing = all.iter().filter(|e| !held.contains(&e.arn)).count();
+    eprintln!("executions missing after 150 starts while paused: {missing}");
+    assert_eq!(missing, 0);
+    assert!(
+        proxy.count("ListExecutions") >= 3,
+        "the first listing, then the refresh read on"
+    );
+}
