@@ -23,8 +23,15 @@ use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
 use std::sync::Arc;
 
+mod ending;
 mod ends;
+mod index;
 mod lanes;
+mod oddities;
+
+use ending::{EndKind, Ending};
+use index::EventIndex;
+use oddities::{Oddities, count_first};
 
 /// Index into `TimelineBuilder::lanes`. Lane 0 is the top level of the execution.
 type LaneId = usize;
@@ -73,106 +80,10 @@ const TOP_CONTEXT: EventContext = EventContext {
     forks: false,
 };
 
-/// Event id -> context. AWS numbers events 1, 2, 3, … so a vector indexed by id is the fast
-/// path; ids that are not small positive numbers (hand-made histories) go to a map.
-#[derive(Debug, Clone, Default)]
-struct EventIndex {
-    dense: Vec<Option<EventContext>>,
-    sparse: std::collections::HashMap<i64, EventContext>,
-}
-
-/// How far past the end of the dense vector an id may land and still grow it: ids that jump
-/// further go to the map, so one event numbered 4,000,000 does not cost 128 MB of empty slots.
-const DENSE_ID_GAP: usize = 1 << 16;
-
-impl EventIndex {
-    fn get(&self, id: i64) -> Option<EventContext> {
-        let dense = usize::try_from(id)
-            .ok()
-            .and_then(|slot| self.dense.get(slot).copied().flatten());
-        // An id can be in the map while the vector has since grown past it.
-        dense.or_else(|| self.sparse.get(&id).copied())
-    }
-
-    fn contains(&self, id: i64) -> bool {
-        self.get(id).is_some()
-    }
-
-    fn insert(&mut self, id: i64, context: EventContext) {
-        match usize::try_from(id) {
-            Ok(slot) if slot < self.dense.len().saturating_add(DENSE_ID_GAP) => {
-                if slot >= self.dense.len() {
-                    self.dense.resize(slot + 1, None);
-                }
-                self.dense[slot] = Some(context);
-            }
-            _ => {
-                self.sparse.insert(id, context);
-            }
-        }
-    }
-}
-
 /// Deepest nesting of Parallel branches and Map iterations followed. Real state machines nest
 /// a few levels; a history nesting thousands (5 MB of JSON) cost tens of GB in paths and
 /// walks up the lanes. States deeper than this are placed in the lane of their Parallel/Map.
 pub const MAX_NESTING: usize = 16;
-
-/// What in a history was read with a caveat, as counts and the first event concerned.
-#[derive(Debug, Clone, Default)]
-struct Oddities {
-    /// No `ExecutionStarted`: the start is the earliest event's time (id of that event).
-    start_guessed_from: Option<i64>,
-    /// Events whose `previousEventId` is not in the history: (count, first id).
-    orphans: (usize, i64),
-    /// The `previousEventId` of the first of those.
-    first_orphan_previous: i64,
-    /// Events timestamped before `ExecutionStarted`: (count, first id).
-    before_start: (usize, i64),
-    /// Branches and iterations deeper than `MAX_NESTING`: (count, first event id).
-    too_deep: (usize, i64),
-}
-
-fn count_first(counter: &mut (usize, i64), id: i64) {
-    if counter.0 == 0 {
-        counter.1 = id;
-    }
-    counter.0 = counter.0.saturating_add(1);
-}
-
-/// How a span that is still open is ended by something around it (its Parallel/Map run
-/// closing, or the execution ending).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EndKind {
-    Succeeded,
-    Failed,
-    Aborted,
-    TimedOut,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Ending<'a> {
-    kind: EndKind,
-    at: Millis,
-    /// Error/cause given to failed spans that have none of their own (a Fail state learns its
-    /// error from `ExecutionFailed`).
-    error: Option<&'a str>,
-    cause: Option<&'a str>,
-}
-
-impl EndKind {
-    /// Status of a span cut short by this ending.
-    fn status_for(self, in_error: bool) -> SpanStatus {
-        match self {
-            EndKind::Succeeded | EndKind::Failed if in_error => SpanStatus::Failed,
-            EndKind::Succeeded => SpanStatus::Succeeded,
-            // A sibling branch failed (or the execution failed elsewhere): this state did not
-            // fail itself, it was stopped.
-            EndKind::Failed | EndKind::Aborted => SpanStatus::Aborted,
-            EndKind::TimedOut => SpanStatus::TimedOut,
-        }
-    }
-}
 
 /// Builds and incrementally extends a `Timeline` from history events.
 #[derive(Debug, Clone)]
@@ -182,7 +93,7 @@ pub struct TimelineBuilder {
     /// Parallel to `timeline.spans`.
     states: Vec<SpanState>,
     lanes: Vec<Lane>,
-    events: EventIndex,
+    events: EventIndex<EventContext>,
     last_event_id: i64,
     /// `ExecutionStarted` was applied: its time is the start, not a guess.
     execution_started: bool,
@@ -277,36 +188,7 @@ impl TimelineBuilder {
     /// What the timeline shows with a caveat, one sentence each, for the caller to pass on
     /// (the headless CLI prints them as warnings). Empty for a well-formed history.
     pub fn caveats(&self) -> Vec<String> {
-        let odd = &self.oddities;
-        let mut caveats = Vec::new();
-        if let Some(id) = odd.start_guessed_from {
-            caveats.push(format!(
-                "the history has no ExecutionStarted event: times count from its earliest \
-                 event (id {id})"
-            ));
-        }
-        if odd.orphans.0 > 0 {
-            caveats.push(format!(
-                "{} event(s) follow an event that is not in the history (first: id {} after \
-                 id {}): they are placed at the top level",
-                odd.orphans.0, odd.orphans.1, odd.first_orphan_previous
-            ));
-        }
-        if odd.before_start.0 > 0 {
-            caveats.push(format!(
-                "{} event(s) are timestamped before the execution started (first: id {})",
-                odd.before_start.0, odd.before_start.1
-            ));
-        }
-        if odd.too_deep.0 > 0 {
-            caveats.push(format!(
-                "{} Parallel branch(es) or Map iteration(s) nest deeper than {MAX_NESTING} \
-                 levels (first: id {}): their states are drawn in the lane of their \
-                 Parallel/Map, and their status may be wrong",
-                odd.too_deep.0, odd.too_deep.1
-            ));
-        }
-        caveats
+        self.oddities.sentences(MAX_NESTING)
     }
 
     /// Keeps the execution's start right whatever the history holds: `ExecutionStarted` sets

@@ -2,7 +2,8 @@
 //! `*StateExited` event exits, and the endings that cascade from a run's end (its lanes, their
 //! open spans) and from the execution's end.
 
-use super::{EndKind, Ending, EventContext, LaneId, TOP_LEVEL, TimelineBuilder};
+use super::ending::{EndKind, Ending};
+use super::{EventContext, LaneId, TOP_LEVEL, TimelineBuilder};
 use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
 use crate::domain::timeline::span::{AttemptStatus, SpanId, SpanStatus, StateType};
