@@ -237,7 +237,6 @@ pub fn on_deleted(
     result: Result<DeleteFacesResult, BackendError>,
 ) -> Vec<Effect> {
     let context = cx.journal_context();
-    let journal_generation = cx.next_generation();
     let collection = s.collection.clone();
     let Some(deletion) = s.deletion.as_mut() else {
         return Vec::new();
@@ -295,19 +294,7 @@ pub fn on_deleted(
         // Nothing was deleted: nothing to record.
         return finish(s, cx);
     }
-    deletion.stage = DeletionStage::Journaling {
-        generation: journal_generation,
-    };
-    let path = cx
-        .options
-        .journal_path
-        .clone()
-        .expect("checked before deleting");
-    vec![Effect::AppendJournal {
-        generation: journal_generation,
-        path,
-        lines,
-    }]
+    journal_outcome(s, cx, lines)
 }
 
 /// The collection read back after a lost answer: the asked faces no longer there were
@@ -319,7 +306,6 @@ pub fn on_reconciled(
     result: Result<Vec<String>, BackendError>,
 ) -> Vec<Effect> {
     let context = cx.journal_context();
-    let journal_generation = cx.next_generation();
     let collection = s.collection.clone();
     let Some(deletion) = s.deletion.as_mut() else {
         return Vec::new();
@@ -362,16 +348,23 @@ pub fn on_reconciled(
                 .collect()
         }
     };
-    deletion.stage = DeletionStage::Journaling {
-        generation: journal_generation,
+    journal_outcome(s, cx, lines)
+}
+
+/// Journals the outcome `lines` of the deletion in progress; it is done once they are written.
+fn journal_outcome(s: &mut State, cx: &mut Ctx, lines: Vec<String>) -> Vec<Effect> {
+    let generation = cx.next_generation();
+    let Some(deletion) = s.deletion.as_mut() else {
+        return Vec::new();
     };
+    deletion.stage = DeletionStage::Journaling { generation };
     let path = cx
         .options
         .journal_path
         .clone()
         .expect("checked before deleting");
     vec![Effect::AppendJournal {
-        generation: journal_generation,
+        generation,
         path,
         lines,
     }]
