@@ -390,17 +390,23 @@ fn mark_confirm_delete_journal_then_reload() {
 
 /// Deletes the selected face and answers the call with a lost answer; returns the read-back
 /// the app asks for next.
-fn lose_the_delete_answer(app: &mut App) -> (Generation, Vec<String>) {
+/// `d y` on the selected face, its intent journaled: the generation of the delete call sent.
+fn send_delete(app: &mut App) -> Generation {
     press(app, "d");
     let effects = press(app, "y");
     let effects = record_intent(app, effects);
     let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
         panic!("{effects:#?}");
     };
+    *generation
+}
+
+fn lose_the_delete_answer(app: &mut App) -> (Generation, Vec<String>) {
+    let generation = send_delete(app);
     let effects = update(
         app,
         Msg::FacesDeleted {
-            generation: *generation,
+            generation,
             // Sent, and the answer lost: the faces may be gone.
             result: Err(BackendError::NoAnswer {
                 action: "rekognition:DeleteFaces".into(),
@@ -1090,16 +1096,11 @@ fn the_journal_records_environment_credentials_and_the_caller_not_a_default_prof
 #[test]
 fn a_refused_delete_call_journals_not_deleted_and_says_nothing_was_deleted() {
     let mut app = faces_app();
-    press(&mut app, "d");
-    let effects = press(&mut app, "y");
-    let effects = record_intent(&mut app, effects);
-    let [Effect::DeleteFaces { generation, .. }] = effects.as_slice() else {
-        panic!("{effects:#?}");
-    };
+    let generation = send_delete(&mut app);
     let effects = update(
         &mut app,
         Msg::FacesDeleted {
-            generation: *generation,
+            generation,
             result: Err(BackendError::AccessDenied {
                 action: "rekognition:DeleteFaces".into(),
                 message: "not authorized".into(),
