@@ -189,6 +189,87 @@ async fn each_services_throttling_answer_is_retried_by_the_backend() {
     assert_eq!(proxy.count("DescribeExecution"), 3);
 }
 
+/// The retry notices' (operation, attempt), in order.
+fn retried(notices: &Mutex<Vec<BackendNotice>>) -> Vec<(String, u32)> {
+    notices
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|notice| match notice {
+            BackendNotice::Retrying {
+                operation, attempt, ..
+            } => Some((operation.clone(), *attempt)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_and_resets_of_reads_are_retried_in_each_service() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    let machine = direct
+        .create_state_machine(
+            &unique("RiderPhotoProcessing"),
+            &pipeline_definition(),
+            ROLE_ARN,
+        )
+        .await
+        .unwrap();
+    let collection = unique("faces");
+    direct.create_collection(&collection).await.unwrap();
+    let bucket = unique("thumbnails");
+    direct.create_bucket(&bucket).await.unwrap();
+
+    let backend = quick_backend(&proxy, 4).await;
+    let notices = notices_of(&backend);
+    // A read is idempotent: a 500, a 503 or a connection reset before the answer is asked
+    // again, within the budget, and the caller sees only the answer.
+    proxy.set_faults(&[
+        Fault::server_error("ListExecutions", 500).times(1),
+        Fault::reset("ListExecutions").times(1),
+        Fault::server_error("ListFaces", 503).times(1),
+        Fault::server_error("ListObjectsV2", 500).times(2),
+    ]);
+    backend.list_executions(listing(&machine)).await.unwrap();
+    backend.list_faces(&collection, None, 10).await.unwrap();
+    backend.list_objects(&bucket, None, None, 10).await.unwrap();
+
+    let said = retried(&notices);
+    assert_eq!(
+        said.iter().map(|(api, _)| api.as_str()).collect::<Vec<_>>(),
+        [
+            "ListExecutions",
+            "ListExecutions",
+            "ListFaces",
+            "ListBucket",
+            "ListBucket"
+        ],
+        "{said:?}"
+    );
+    let stats = proxy.stats();
+    for (api, calls) in [
+        ("ListExecutions", 3),
+        ("ListFaces", 2),
+        ("ListObjectsV2", 3),
+    ] {
+        assert_eq!(stats.count(api), calls, "{api}: {stats:?}");
+    }
+
+    // A server error on every try: given up after the attempts, the code said.
+    proxy.set_faults(&[Fault::server_error("DescribeExecution", 500)]);
+    let arn = machine.replace(":stateMachine:", ":execution:") + ":never-started";
+    let error = backend.describe_execution(&arn).await.unwrap_err();
+    assert!(error.to_string().contains("InternalFailure"), "{error}");
+    assert_eq!(
+        proxy.count("DescribeExecution"),
+        4,
+        "one try and three retries"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denials_and_server_errors_are_read_in_each_services_shape() {
     let Some((endpoint, proxy)) = endpoints() else {

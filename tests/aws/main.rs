@@ -10,6 +10,8 @@ mod proxy;
 
 mod backend;
 mod budget;
+mod console;
+mod console_budget;
 mod faults;
 mod follow;
 mod wire_errors;
