@@ -43,6 +43,20 @@ pub fn format_duration(ms: Millis) -> String {
     }
 }
 
+/// A refresh or reload interval as a header says it: `2s`, `30s`, `6m`, `1m 30s`; odd ones
+/// as `format_duration` writes them (`2.5s`).
+pub fn format_interval(ms: Millis) -> String {
+    if ms >= 60_000 && ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms >= 60_000 && ms % 1_000 == 0 {
+        format!("{}m {:02}s", ms / 60_000, (ms / 1_000) % 60)
+    } else if ms % 1_000 == 0 {
+        format!("{}s", ms / 1_000)
+    } else {
+        format_duration(ms)
+    }
+}
+
 /// The latest instant a history may hold: the end of year 9999 (RFC 3339 has four-digit
 /// years). With timestamps in `0..=LATEST_TIMESTAMP`, differences of two never overflow.
 pub const LATEST_TIMESTAMP: Millis = 253_402_300_799_999;
@@ -97,6 +111,15 @@ mod tests {
         assert_eq!(format_duration(184_000), "3m 04s");
         assert_eq!(format_duration(7_500_000), "2h 05m");
         assert_eq!(format_duration(-5), "0ms");
+    }
+
+    #[test]
+    fn intervals_read_as_whole_units() {
+        assert_eq!(format_interval(2_000), "2s");
+        assert_eq!(format_interval(30_000), "30s");
+        assert_eq!(format_interval(360_000), "6m");
+        assert_eq!(format_interval(90_000), "1m 30s");
+        assert_eq!(format_interval(2_500), "2.5s");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::app::options::ReadOnlyCause;
 use crate::app::screen::Screen;
 use crate::app::widgets::theme;
-use crate::domain::time::{format_clock, format_duration};
+use crate::domain::time::{format_clock, format_duration, format_interval};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -38,15 +38,24 @@ impl Segment {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(theme::header_bar()), area);
-    let badge = live_badge(app);
-    let badge_width = badge.width() as u16;
-    let show_badge = badge_width + 20 <= area.width;
-    let room = if show_badge {
-        area.width - badge_width
-    } else {
-        area.width
-    } as usize;
-    let left = fit(segments(app, area.width), room);
+    // The badge says the refresh pace unless that would shorten or push out who and where
+    // the console is connected (rank 5 and up): then only a pace slower than the settings'.
+    let layout = |with_pace: bool| {
+        let badge = live_badge(app, with_pace);
+        let badge_width = badge.width() as u16;
+        let show_badge = badge_width + 20 <= area.width;
+        let room = if show_badge {
+            area.width - badge_width
+        } else {
+            area.width
+        } as usize;
+        let (left, dropped) = fit(segments(app, area.width), room);
+        (badge, badge_width, show_badge, left, dropped)
+    };
+    let (mut badge, mut badge_width, mut show_badge, mut left, dropped) = layout(true);
+    if dropped >= 5 {
+        (badge, badge_width, show_badge, left, _) = layout(false);
+    }
     frame.render_widget(Line::from(left).style(theme::header_bar()), area);
     if show_badge {
         let x = area.x + area.width - badge_width;
@@ -122,8 +131,10 @@ fn segments(app: &App, width: u16) -> Vec<Segment> {
 }
 
 /// ` stepdeck │ part │ part …`, leaving out the lowest-ranked parts until it fits `room`
-/// columns (what still does not fit is cut at the edge).
-fn fit(mut parts: Vec<Segment>, room: usize) -> Vec<Span<'static>> {
+/// columns (what still does not fit is cut at the edge); with the highest rank shortened or
+/// left out (0 when all is whole).
+fn fit(mut parts: Vec<Segment>, room: usize) -> (Vec<Span<'static>>, u8) {
+    let mut dropped = 0;
     let title = Span::styled(" stepdeck", theme::title());
     let sep = || Span::styled(" │ ", theme::dim());
     let width = |parts: &[Segment]| {
@@ -144,9 +155,12 @@ fn fit(mut parts: Vec<Segment>, room: usize) -> Vec<Span<'static>> {
             })
             .min();
         match step {
-            Some((_, i, true)) => parts[i].spans = parts[i].short.take().unwrap_or_default(),
+            Some((_, i, true)) => {
+                dropped = dropped.max(parts[i].rank);
+                parts[i].spans = parts[i].short.take().unwrap_or_default();
+            }
             Some((_, i, false)) => {
-                parts.remove(i);
+                dropped = dropped.max(parts.remove(i).rank);
             }
             None => break,
         }
@@ -156,7 +170,7 @@ fn fit(mut parts: Vec<Segment>, room: usize) -> Vec<Span<'static>> {
         spans.push(sep());
         spans.extend(part.spans);
     }
-    spans
+    (spans, dropped)
 }
 
 /// The screens, the current one highlighted; below 140 columns only the current one (the
@@ -183,8 +197,8 @@ fn screen_tabs(current: Screen, width: u16) -> Vec<Span<'static>> {
     spans
 }
 
-/// `● LIVE 10:00:03` (`· idle, every 16s` when slowed), `◌ PAUSED` while the list is hidden, or the last error and its age.
-fn live_badge(app: &App) -> Line<'static> {
+/// `● LIVE 10:00:03 · every 2s` (`· idle, every 16s` when slowed), `◌ PAUSED` while the list is hidden, or the last error and its age.
+fn live_badge(app: &App, with_pace: bool) -> Line<'static> {
     let list = &app.executions;
     if let Some((error, at)) = &list.error {
         let age = format_duration(app.now - at);
@@ -205,14 +219,13 @@ fn live_badge(app: &App) -> Line<'static> {
     }
     // The interval in force, slowed when idle: stale means older than twice what is asked.
     let interval = app.list_interval();
-    // Said only when slowed: at the configured pace the badge stays as it always was.
+    // The pace is always said (an operator on a shared account wants to know what the
+    // console costs), with why when it is slower than asked.
+    let every = format_interval(interval);
     let pace = if interval > app.options.refresh_interval() {
-        let every = if interval % 1_000 == 0 {
-            format!("{}s", interval / 1_000)
-        } else {
-            format_duration(interval)
-        };
         format!("· idle, every {every} ")
+    } else if with_pace {
+        format!("· every {every} ")
     } else {
         String::new()
     };

@@ -152,6 +152,19 @@ fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Opti
     Some(last.saturating_add(reload_interval(refresh_interval, faces, true)))
 }
 
+/// The automatic reload's interval in force at `now`, and whether it is the idle one (no key
+/// on the screen for `FACES_IDLE_AFTER_MS`): what the title says, so an operator sees what the
+/// screen costs the account.
+pub fn reload_pace(s: &State, refresh_interval: Millis, now: Millis) -> (Millis, bool) {
+    let idle = s
+        .last_key_at
+        .is_none_or(|key| now >= key.saturating_add(FACES_IDLE_AFTER_MS));
+    (
+        reload_interval(refresh_interval, s.list.rows.len(), idle),
+        idle,
+    )
+}
+
 /// When the shown faces screen wants a tick: its next reload, or the next change of the age
 /// shown in its title. `confirming`: a confirm dialog is open (the reload waits for it).
 pub fn wakeup(s: &State, cx: &View, confirming: bool) -> Option<Millis> {

@@ -4,7 +4,7 @@
 //! duplicate flags, the faces a jump from a rejected run found, or the reasons a face could
 //! not be deleted.
 
-use super::refresh::age_label;
+use super::refresh::{age_label, reload_pace};
 use super::{DeletionReport, FaceSortColumn, State};
 use crate::app::ctx::View;
 use crate::app::widgets::table::{placeholder, sort_header, visible_rows};
@@ -12,7 +12,7 @@ use crate::app::widgets::text::{noun, thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::Millis;
 use crate::domain::faces::{Face, user_count};
-use crate::domain::time::format_date_time;
+use crate::domain::time::{format_date_time, format_interval};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -27,7 +27,7 @@ pub fn render(s: &State, cx: &View, frame: &mut Frame, area: Rect) {
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(title_line(s, cx.now), title);
+    frame.render_widget(title_line(s, cx.now, cx.options.refresh_interval()), title);
     if let Some(r) = &s.last_report {
         for (i, line) in report(r)
             .into_iter()
@@ -46,7 +46,7 @@ pub fn render(s: &State, cx: &View, frame: &mut Frame, area: Rect) {
     render_table(s, frame, table);
 }
 
-fn title_line(s: &State, now: Millis) -> Line<'static> {
+fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Faces", theme::title()),
         Span::styled("  collection: ", theme::dim()),
@@ -99,8 +99,14 @@ fn title_line(s: &State, now: Millis) -> Line<'static> {
         ));
     }
     if let Some(at) = s.updated_at {
+        let (every, idle) = reload_pace(s, refresh_interval, now);
+        let idle = if idle { "idle, " } else { "" };
         spans.push(Span::styled(
-            format!("  updated {}", age_label(now - at)),
+            format!(
+                "  updated {} · {idle}every {}",
+                age_label(now - at),
+                format_interval(every)
+            ),
             theme::dim(),
         ));
     }
