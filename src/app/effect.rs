@@ -1,7 +1,7 @@
 //! `Effect`: requests the pure update function makes of the runtime (backend calls, clipboard,
 //! quitting). The runtime performs them and answers with `Msg`s.
 
-use crate::app::msg::Generation;
+use crate::app::msg::{Control, Generation};
 use crate::backend::{HistoryRequest, ListExecutionsRequest, StartExecutionRequest};
 use crate::domain::test_case::TestCase;
 use std::path::PathBuf;
@@ -51,6 +51,14 @@ pub enum Effect {
     },
     StopExecution {
         execution_arn: String,
+    },
+    /// `DescribeExecution` after a stop's or redrive's answer was lost: was it carried out?
+    /// `redrives_before`: the execution's redrive count when it was asked, if known. Answered
+    /// by `Msg::ControlReconciled`.
+    ReconcileControl {
+        control: Control,
+        execution_arn: String,
+        redrives_before: Option<u32>,
     },
     RedriveExecution {
         execution_arn: String,
@@ -174,6 +182,7 @@ impl Effect {
             | Effect::ReconcileStart { .. }
             | Effect::ReconcileObject { .. }
             | Effect::ReconcileFaces { .. }
+            | Effect::ReconcileControl { .. }
             // Connecting elsewhere and the settings file change nothing in an account.
             | Effect::Reconnect { .. }
             | Effect::RememberChoice { .. }

@@ -15,6 +15,13 @@ use crossterm::event::KeyEvent;
 /// are stale (the user navigated away) and ignored.
 pub type Generation = u64;
 
+/// What the user asked to do to an execution (its rules are in `flows::control`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Stop,
+    Redrive,
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     /// A key press (releases and repeats are filtered out by the runtime).
@@ -80,6 +87,13 @@ pub enum Msg {
     Stopped {
         execution_arn: String,
         result: Result<(), BackendError>,
+    },
+    /// The answer to `Effect::ReconcileControl`: the execution as it is now.
+    ControlReconciled {
+        control: Control,
+        execution_arn: String,
+        redrives_before: Option<u32>,
+        result: Result<ExecutionDetail, BackendError>,
     },
     /// The description asked for by `Effect::LoadInput` (for its input).
     InputLoaded {

@@ -160,6 +160,12 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             execution_arn,
             result,
         } => control::on_stopped(app, execution_arn, result),
+        Msg::ControlReconciled {
+            control: asked,
+            execution_arn,
+            redrives_before,
+            result,
+        } => control::on_reconciled(app, asked, &execution_arn, redrives_before, result),
         Msg::Copied(result) => {
             match result {
                 Ok(what) => {

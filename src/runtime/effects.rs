@@ -171,6 +171,19 @@ impl EffectRunner {
                 let result = backend.describe_execution(&execution_arn).await;
                 Msg::StartReconciled { request, result }
             }),
+            Effect::ReconcileControl {
+                control,
+                execution_arn,
+                redrives_before,
+            } => self.spawn(None, async move {
+                let result = backend.describe_execution(&execution_arn).await;
+                Msg::ControlReconciled {
+                    control,
+                    execution_arn,
+                    redrives_before,
+                    result,
+                }
+            }),
             Effect::LoadFaces {
                 generation,
                 collection,

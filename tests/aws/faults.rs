@@ -335,6 +335,42 @@ async fn denials_and_server_errors_are_read_in_each_services_shape() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_stop_answer_is_no_answer_and_the_execution_is_stopped() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    // A plain Wait: moto's run of the Lambda pipeline carries on (RUNNING) after a stop.
+    let waits = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}"#;
+    let machine = direct
+        .create_state_machine(&unique("Waits"), waits, ROLE_ARN)
+        .await
+        .unwrap();
+    let run = direct
+        .start_execution(StartExecutionRequest {
+            state_machine_arn: machine,
+            name: Some(unique("stopped")),
+            input: "{}".into(),
+        })
+        .await
+        .unwrap();
+
+    let backend = backend(&proxy.endpoint).await;
+    proxy.set_faults(&[Fault::drop_answer("StopExecution").times(1)]);
+    match backend.stop_execution(&run.arn, None, None).await {
+        Err(BackendError::NoAnswer { action, .. }) => {
+            assert_eq!(action, "states:StopExecution")
+        }
+        other => panic!("expected NoAnswer, got {other:?}"),
+    }
+    // Sent once (a write is never sent again by the backend), and carried out: what the
+    // console's read-back (`Effect::ReconcileControl`) finds.
+    assert_eq!(proxy.count("StopExecution"), 1);
+    let now = backend.describe_execution(&run.arn).await.unwrap();
+    assert_eq!(now.summary.status, ExecutionStatus::Aborted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_start_answer_is_no_answer_and_the_execution_exists() {
     let Some((endpoint, proxy)) = endpoints() else {
         return;

@@ -13,6 +13,7 @@ mod faces_keymap;
 mod follow;
 mod keymap;
 mod long_hints;
+mod lost_controls;
 mod lost_deletes;
 mod lost_starts;
 mod paste;

@@ -1,19 +1,14 @@
 //! Stop and redrive, from the list or the open execution: whether the execution can be
 //! stopped or redriven, the confirm dialog, sending it, and the answer (the list and the open
-//! execution are asked again so the new status shows soon).
+//! execution are asked again so the new status shows soon). An answer that never came is
+//! neither success nor failure: the execution is read back and the user told what happened.
 
 use crate::app::effect::Effect;
+pub use crate::app::msg::Control;
 use crate::app::overlays::{Confirm, Overlay};
 use crate::app::{App, NoticeLevel};
 use crate::backend::BackendError;
-use crate::domain::execution::ExecutionStatus;
-
-/// What the user asked to do to an execution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    Stop,
-    Redrive,
-}
+use crate::domain::execution::{ExecutionDetail, ExecutionStatus};
 
 impl Control {
     /// Stop is for running executions; redrive for those that ended without success
@@ -120,6 +115,32 @@ fn on_answer(
             // Show the new status soon: refresh the list and poll the open execution now.
             app.expect_change(&execution_arn)
         }
+        Err(e @ BackendError::NoAnswer { .. }) => {
+            let what = match control {
+                Control::Stop => "stop",
+                Control::Redrive => "redrive",
+            };
+            app.notify(
+                NoticeLevel::Info,
+                format!(
+                    "no answer to the {what} of {name}; it may have been carried out: reading \
+                     its status back ({e})"
+                ),
+            );
+            // The open execution's redrive count tells a redrive that happened from one
+            // that did not; a list row's status has to do otherwise.
+            let redrives_before = app
+                .execution
+                .as_ref()
+                .filter(|view| view.arn == execution_arn)
+                .and_then(|view| view.detail.as_ref())
+                .map(|detail| detail.redrive_count);
+            vec![Effect::ReconcileControl {
+                control,
+                execution_arn,
+                redrives_before,
+            }]
+        }
         Err(e) => {
             let text = match control {
                 Control::Stop => format!("stop failed: {e}"),
@@ -128,5 +149,79 @@ fn on_answer(
             app.notify(NoticeLevel::Error, text);
             Vec::new()
         }
+    }
+}
+
+/// What the execution's status says of a stop or redrive whose answer was lost.
+pub fn on_reconciled(
+    app: &mut App,
+    control: Control,
+    execution_arn: &str,
+    redrives_before: Option<u32>,
+    result: Result<ExecutionDetail, BackendError>,
+) -> Vec<Effect> {
+    let name = execution_arn.rsplit(':').next().unwrap_or(execution_arn);
+    let detail = match result {
+        Ok(detail) => detail,
+        Err(e) => {
+            app.notify(
+                NoticeLevel::Error,
+                format!(
+                    "could not read {name} back after the lost answer, so whether it was \
+                     carried out is unknown; its status will show on the next refresh ({e})"
+                ),
+            );
+            return app.expect_change(execution_arn);
+        }
+    };
+    let status = detail.summary.status;
+    let (level, text) = match (control, carried_out(control, &detail, redrives_before)) {
+        (Control::Stop, true) => (
+            NoticeLevel::Info,
+            format!(
+                "the stop of {name} was carried out: it is {}",
+                status.as_str()
+            ),
+        ),
+        (Control::Stop, false) => (
+            NoticeLevel::Error,
+            format!(
+                "the stop of {name} was not carried out: it is still RUNNING (S to stop again)"
+            ),
+        ),
+        (Control::Redrive, true) => (
+            NoticeLevel::Info,
+            format!(
+                "the redrive of {name} was carried out: redrive {}, now {}",
+                detail.redrive_count,
+                status.as_str()
+            ),
+        ),
+        (Control::Redrive, false) => (
+            NoticeLevel::Error,
+            format!(
+                "the redrive of {name} was not carried out: it is still {} (R to redrive again)",
+                status.as_str()
+            ),
+        ),
+    };
+    app.notify(level, text);
+    app.expect_change(execution_arn)
+}
+
+/// Whether the execution as described shows the stop or redrive done: a stopped run is no
+/// longer RUNNING; a redriven one counts one more redrive than before (when that is not
+/// known, it is running again).
+fn carried_out(control: Control, detail: &ExecutionDetail, redrives_before: Option<u32>) -> bool {
+    let status = detail.summary.status;
+    match control {
+        Control::Stop => status != ExecutionStatus::Running,
+        Control::Redrive => match redrives_before {
+            Some(before) => detail.redrive_count > before,
+            None => matches!(
+                status,
+                ExecutionStatus::Running | ExecutionStatus::PendingRedrive
+            ),
+        },
     }
 }
