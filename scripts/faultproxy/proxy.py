@@ -30,7 +30,8 @@ RULE = {"api": "DescribeExecution" | "states:*" | "s3:*" | "*", "fault": "thrott
         "5xx" | "drop_answer" | "delay" | "reset", "times": N (optional: the next N matching
         calls; default: every one), "seconds": S (optional: for S seconds from now; default:
         until cleared), "status": 500 | 503 (5xx only), "delay": S (delay only),
-        "close": "fin" | "reset" (drop_answer only: how the connection ends; default "fin")}
+        "close": "fin" | "reset" (drop_answer only: how the connection ends; default "fin"),
+        "after": N (optional: let the first N matching calls through untouched; default 0)}
 The first rule in the list that matches a call and is not used up decides its fault.
 """
 
@@ -94,6 +95,10 @@ class Rule:
         seconds = spec.get("seconds")
         if seconds is not None and (not isinstance(seconds, (int, float)) or seconds <= 0):
             raise ValueError("`seconds` must be a positive number")
+        after = spec.get("after", 0)
+        if not isinstance(after, int) or after < 0:
+            raise ValueError("`after` must be a non-negative integer")
+        self.pass_left = after
         self.times_left = times
         self.until = None if seconds is None else now + float(seconds)
         self.status = int(spec.get("status", 500))
@@ -120,6 +125,7 @@ class Rule:
             "status": self.status,
             "delay": self.delay,
             "close": self.close,
+            "pass_left": self.pass_left,
         }
 
 
@@ -139,6 +145,9 @@ class State:
             self.calls.setdefault(api, []).append(now)
             for rule in self.rules:
                 if rule.matches(service, api, now):
+                    if rule.pass_left > 0:
+                        rule.pass_left -= 1
+                        continue
                     if rule.times_left is not None:
                         rule.times_left -= 1
                     self.faulted.setdefault(api, []).append((now, rule.fault))

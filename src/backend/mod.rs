@@ -331,7 +331,10 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BackendResult<Vec<FaceMatch>>;
 
     /// Deletes faces in batches of at most 4,096 ids; per-face failures come back in the
-    /// result, a failing call is an error (earlier batches stay deleted).
+    /// result. An error means the first batch certainly deleted nothing, or the outcome of
+    /// some batch is not known (`certainly_not_done()` tells which). A later batch that
+    /// certainly failed does not hide the earlier ones: the result holds what they deleted,
+    /// and that batch's ids and those never sent as unsuccessful, with the reason.
     async fn delete_faces(
         &self,
         collection: &str,

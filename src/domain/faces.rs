@@ -52,6 +52,23 @@ pub struct DeleteFacesResult {
 }
 
 impl DeleteFacesResult {
+    /// `face_ids` certainly left in place, each for `reason`.
+    pub fn not_attempted<'a>(
+        face_ids: impl IntoIterator<Item = &'a String>,
+        reason: &str,
+    ) -> DeleteFacesResult {
+        DeleteFacesResult {
+            deleted: Vec::new(),
+            unsuccessful: face_ids
+                .into_iter()
+                .map(|id| UnsuccessfulFaceDeletion {
+                    face_id: id.clone(),
+                    reasons: vec![reason.to_string()],
+                })
+                .collect(),
+        }
+    }
+
     /// Adds the result of one more batch.
     pub fn merge(&mut self, other: DeleteFacesResult) {
         self.deleted.extend(other.deleted);

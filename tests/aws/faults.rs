@@ -335,6 +335,71 @@ async fn denials_and_server_errors_are_read_in_each_services_shape() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_delete_batch_that_fails_keeps_what_the_earlier_ones_deleted() {
+    let Some((endpoint, proxy)) = endpoints() else {
+        return;
+    };
+    let direct = backend(&endpoint).await;
+    let collection = unique("faces");
+    direct.create_collection(&collection).await.unwrap();
+    let mut kept = Vec::new();
+    for seed in [0, 2] {
+        let face = direct
+            .index_faces(&collection, &generated_png(seed), Some("user_a"))
+            .await
+            .unwrap()
+            .remove(0);
+        kept.push(face.face_id);
+    }
+    // 4,097 ids: the first face and 4,095 unknown ones in the first batch, the second face
+    // alone in the second.
+    let mut ids = vec![kept[0].clone()];
+    ids.extend((0..4_095).map(|i| format!("00000000-0000-0000-0000-{i:012}")));
+    ids.push(kept[1].clone());
+
+    let backend = quick_backend(&proxy, 1).await;
+    proxy.set_faults(&[Fault::deny("DeleteFaces").after(1)]);
+    let result = backend
+        .delete_faces(&collection, &ids)
+        .await
+        .expect("the first batch's deletions are reported, not hidden by the second's error");
+    assert_eq!(result.deleted, vec![kept[0].clone()]);
+    assert_eq!(result.unsuccessful.len(), 4_096);
+    let second = result
+        .unsuccessful
+        .iter()
+        .find(|u| u.face_id == kept[1])
+        .expect("the second batch's face is reported unsuccessful");
+    assert!(
+        second.reasons[0].starts_with("not deleted: batch 2 of 2 failed: ")
+            && second.reasons[0].contains("rekognition:DeleteFaces"),
+        "{second:?}"
+    );
+    assert_eq!(proxy.count("DeleteFaces"), 2);
+    let left = direct.list_faces(&collection, None, 100).await.unwrap();
+    assert_eq!(
+        left.items
+            .iter()
+            .map(|f| f.face_id.clone())
+            .collect::<Vec<_>>(),
+        vec![kept[1].clone()]
+    );
+
+    // The second batch's answer lost: its outcome is unknown, so the whole is an error the
+    // console reads back (`Effect::ReconcileFaces`).
+    let again = vec![kept[1].clone()]
+        .into_iter()
+        .chain((0..4_096).map(|i| format!("00000000-0000-0000-0001-{i:012}")))
+        .collect::<Vec<_>>();
+    proxy.set_faults(&[Fault::drop_answer("DeleteFaces").after(1)]);
+    let lost = backend.delete_faces(&collection, &again).await;
+    assert!(
+        matches!(&lost, Err(BackendError::NoAnswer { .. })),
+        "{lost:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_stop_answer_is_no_answer_and_the_execution_is_stopped() {
     let Some((endpoint, proxy)) = endpoints() else {
         return;

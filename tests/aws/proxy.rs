@@ -62,6 +62,8 @@ pub struct Fault {
     pub times: Option<u32>,
     /// None: until cleared.
     pub duration: Option<Duration>,
+    /// The first this many matching calls go through untouched.
+    pub after: u32,
 }
 
 impl Fault {
@@ -71,6 +73,7 @@ impl Fault {
             kind,
             times: None,
             duration: None,
+            after: 0,
         }
     }
 
@@ -108,6 +111,12 @@ impl Fault {
         self
     }
 
+    /// Only once `n` matching calls went through untouched.
+    pub fn after(mut self, n: u32) -> Fault {
+        self.after = n;
+        self
+    }
+
     /// Only for `duration` from when the rule is set.
     pub fn for_duration(mut self, duration: Duration) -> Fault {
         self.duration = Some(duration);
@@ -136,6 +145,9 @@ impl Fault {
         rule["fault"] = fault.into();
         if let Some(times) = self.times {
             rule["times"] = times.into();
+        }
+        if self.after > 0 {
+            rule["after"] = self.after.into();
         }
         if let Some(duration) = self.duration {
             rule["seconds"] = duration.as_secs_f64().into();

@@ -117,8 +117,10 @@ impl AwsBackend {
     }
 
     /// Deletes faces in batches of at most 4,096 ids (one call each). Ids the service could
-    /// not delete come back in `unsuccessful` with its reasons; a failing call stops the
-    /// deletion and returns the error (faces of earlier batches are deleted).
+    /// not delete come back in `unsuccessful` with its reasons. A call that fails stops the
+    /// deletion: on the first batch, or when its outcome is unknown, with the error; after
+    /// earlier batches deleted faces and certainly not carried out, with what they deleted
+    /// and the rest as unsuccessful (so a journal never records a deleted face as kept).
     pub async fn delete_faces(
         &self,
         collection: &str,
@@ -130,8 +132,9 @@ impl AwsBackend {
             format!("collection {collection}"),
         );
         let mut result = DeleteFacesResult::default();
-        for batch in delete_batches(face_ids) {
-            let output = self
+        let batches = delete_batches(face_ids);
+        for (sent, batch) in batches.iter().enumerate() {
+            let answer = self
                 .call(&call, || {
                     self.rekognition
                         .delete_faces()
@@ -139,7 +142,22 @@ impl AwsBackend {
                         .set_face_ids(Some(batch.clone()))
                         .send()
                 })
-                .await?;
+                .await;
+            let output = match answer {
+                Ok(output) => output,
+                Err(error) if sent > 0 && error.certainly_not_done() => {
+                    result.merge(DeleteFacesResult::not_attempted(
+                        batches[sent..].iter().flatten(),
+                        &format!(
+                            "not deleted: batch {} of {} failed: {error}",
+                            sent + 1,
+                            batches.len()
+                        ),
+                    ));
+                    return Ok(result);
+                }
+                Err(error) => return Err(error),
+            };
             result.merge(DeleteFacesResult {
                 deleted: output.deleted_faces().to_vec(),
                 unsuccessful: output

@@ -273,9 +273,9 @@ pub fn on_deleted(
             }];
         }
         Err(e) => {
-            // One call refused or never sent deleted nothing; anything else may have.
-            let certain = e.certainly_not_done()
-                && deletion.faces.len() <= crate::domain::faces::MAX_FACE_IDS_PER_DELETE;
+            // A certain failure is the first batch's (the backend reports a later one with
+            // what the earlier batches deleted): nothing was deleted.
+            let certain = e.certainly_not_done();
             let status = if certain {
                 DeletionStatus::NotDeleted
             } else {
