@@ -67,6 +67,9 @@ pub struct App {
     pub runs: flows::state::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
     pub caller: Option<CallerIdentity>,
+    /// The service cannot be reached and the lists come from the store: since when the
+    /// store's data was last confirmed (the header's OFFLINE badge).
+    pub offline: Option<Option<Millis>>,
     /// A switch of profile or region waiting for the runtime's answer.
     pub reconnecting: Option<flows::state::Reconnecting>,
     /// When a key was last pressed (or text pasted): an idle list is refreshed less often.
@@ -134,6 +137,7 @@ impl App {
             thumbnails,
             runs,
             caller: None,
+            offline: None,
             reconnecting: None,
             last_input: now,
             last_generation: 0,

@@ -66,7 +66,18 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::BackendNotice(notice) => {
             // Shown as it comes; the views keep their last good data and its age meanwhile. An
             // API that answers again ends its pause: that notice goes, any other stays.
-            if matches!(notice, crate::backend::BackendNotice::Resumed { .. }) {
+            match &notice {
+                crate::backend::BackendNotice::Offline { confirmed_at, .. } => {
+                    app.offline = Some(*confirmed_at)
+                }
+                crate::backend::BackendNotice::Online => app.offline = None,
+                _ => {}
+            }
+            if matches!(
+                notice,
+                crate::backend::BackendNotice::Resumed { .. }
+                    | crate::backend::BackendNotice::Online
+            ) {
                 if app
                     .notice
                     .as_ref()

@@ -76,6 +76,14 @@ pub enum BackendNotice {
     Paused { operation: String, until: Millis },
     /// The paused API answered again: its calls go out again.
     Resumed { operation: String },
+    /// The service cannot be reached (`why`); what is shown comes from the store, last
+    /// confirmed by the service at `confirmed_at`.
+    Offline {
+        why: String,
+        confirmed_at: Option<Millis>,
+    },
+    /// The service answers again after `Offline`.
+    Online,
 }
 
 impl BackendNotice {
@@ -87,6 +95,7 @@ impl BackendNotice {
                 shown.starts_with(&format!("{operation} paused "))
                     || shown.starts_with(&format!("{operation} throttled "))
             }
+            BackendNotice::Online => shown.starts_with("offline: "),
             _ => false,
         }
     }
@@ -120,6 +129,18 @@ impl fmt::Display for BackendNotice {
                 crate::domain::time::format_clock(*until)
             ),
             BackendNotice::Resumed { operation } => write!(f, "{operation} answers again"),
+            BackendNotice::Offline { why, confirmed_at } => {
+                write!(f, "offline: showing what the store holds")?;
+                if let Some(at) = confirmed_at {
+                    write!(
+                        f,
+                        ", last confirmed {}",
+                        crate::domain::time::format_date_time(*at)
+                    )?;
+                }
+                write!(f, " ({why})")
+            }
+            BackendNotice::Online => write!(f, "online again: the service answers"),
         }
     }
 }

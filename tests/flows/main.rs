@@ -16,6 +16,7 @@ mod long_hints;
 mod lost_controls;
 mod lost_deletes;
 mod lost_starts;
+mod offline;
 mod paste;
 mod read_only;
 mod row_details;

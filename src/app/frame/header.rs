@@ -200,6 +200,21 @@ fn screen_tabs(current: Screen, width: u16) -> Vec<Span<'static>> {
 /// `● LIVE 10:00:03 · every 2s` (`· idle, every 16s` when slowed), `◌ PAUSED` while the list is hidden, or the last error and its age.
 fn live_badge(app: &App, with_pace: bool) -> Line<'static> {
     let list = &app.executions;
+    if let Some(confirmed) = app.offline {
+        let since = confirmed
+            .map(|t| format!(" stored · confirmed {} ", format_clock(t)))
+            .unwrap_or_else(|| " stored ".to_string());
+        return Line::from(vec![
+            Span::styled(
+                " ◌ OFFLINE ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(theme::KEY)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(since, theme::header_bar()),
+        ]);
+    }
     if let Some((error, at)) = &list.error {
         let age = format_duration(app.now - at);
         let last = list

@@ -1,0 +1,41 @@
+//! update() flows of the store standing in for an unreachable service: the backend says it is
+//! offline (with when the store's data was last confirmed) and online again; the header says
+//! OFFLINE meanwhile instead of LIVE, and the notice goes once the service answers.
+
+use crate::app_support::*;
+use stepdeck::app::msg::Msg;
+use stepdeck::app::update::update;
+use stepdeck::backend::BackendNotice;
+
+#[test]
+fn offline_replaces_live_with_the_stores_age_until_the_service_answers() {
+    let mut app = seed_app();
+    let header =
+        |app: &stepdeck::app::App| screen(app, 160, 32).lines().next().unwrap().to_string();
+    assert!(header(&app).contains("● LIVE"), "{}", header(&app));
+
+    update(
+        &mut app,
+        Msg::BackendNotice(BackendNotice::Offline {
+            why: "network: connection refused".into(),
+            confirmed_at: Some(NOW - 3_600_000),
+        }),
+    );
+    let top = header(&app);
+    assert!(top.contains("◌ OFFLINE  stored · confirmed"), "{top}");
+    assert!(!top.contains("LIVE"), "{top}");
+    assert!(
+        notice(&app).starts_with("offline: showing what the store holds, last confirmed ")
+            && notice(&app).ends_with("(network: connection refused)"),
+        "{}",
+        notice(&app)
+    );
+
+    update(&mut app, Msg::BackendNotice(BackendNotice::Online));
+    assert!(header(&app).contains("● LIVE"), "{}", header(&app));
+    assert_eq!(
+        notice(&app),
+        "",
+        "the offline notice goes once the service answers"
+    );
+}
