@@ -464,3 +464,32 @@ fn a_narrow_header_shortens_and_leaves_out_the_least_useful_parts_first() {
         assert!(tight.contains(part), "{part} in {tight}");
     }
 }
+
+#[test]
+fn environment_credentials_are_shortened_to_env_before_they_are_left_out() {
+    let mut app = aws_app();
+    update(
+        &mut app,
+        Msg::BackendInfo(BackendInfo {
+            identity: stepdeck::backend::ENVIRONMENT_CREDENTIALS.into(),
+            endpoint: Some("http://127.0.0.1:42215".into()),
+            ..aws_info(&dev())
+        }),
+    );
+    update(
+        &mut app,
+        Msg::CallerIdentity(Ok(Some(stepdeck::backend::CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ops".into(),
+        }))),
+    );
+    let header = |width: u16| screen(&app, width, 24).lines().next().unwrap().to_string();
+    assert!(
+        header(220).contains("│ environment credentials (123456789012)"),
+        "{}",
+        header(220)
+    );
+    let narrow = header(140);
+    assert!(narrow.contains("│ env (123456789012)"), "{narrow}");
+    assert!(narrow.contains("│ RiderPhotoProcessing"), "{narrow}");
+}

@@ -87,7 +87,12 @@ fn segments(app: &App, width: u16) -> Vec<Segment> {
                 .as_ref()
                 .map(|caller| Span::styled(format!(" ({})", caller.account), theme::dim()));
             let name = info.identity.clone();
-            let short_name = name.strip_prefix("profile ").unwrap_or(&name).to_string();
+            // Shortened before it is left out: who the console acts as matters.
+            let short_name = if name == crate::backend::ENVIRONMENT_CREDENTIALS {
+                "env".to_string()
+            } else {
+                name.strip_prefix("profile ").unwrap_or(&name).to_string()
+            };
             let identity = std::iter::once(Span::raw(name.clone()))
                 .chain(account.clone())
                 .collect();
