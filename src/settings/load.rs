@@ -35,6 +35,9 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "test_cases",
     "aws",
     "api_budget_share",
+    "store",
+    "store_path",
+    "store_limit_mb",
 ];
 const SANDBOX_KEYS: &[&str] = &["trickle_seconds", "seed_runs", "transient_failure_rate"];
 const TEST_CASE_KEYS: &[&str] = &["name", "input", "state_machine"];
@@ -274,6 +277,12 @@ impl Reader {
                 "aws" => s.aws = self.aws_tables(value),
                 // Above 0 (a budget of nothing would send nothing); 1 is the whole quota.
                 "api_budget_share" => s.api_budget_share = self.number(name, value, 0.001, 1.0, ""),
+                "store" => s.store = self.value(name, value),
+                "store_path" => s.store_path = self.value::<PathBuf>(name, value),
+                // A store of less than a megabyte could hold no history worth keeping.
+                "store_limit_mb" => {
+                    s.store_limit_mb = self.number(name, value, 1.0, 1_000_000.0, " MB")
+                }
                 _ => self.unknown_key(&key, TOP_LEVEL_KEYS, ""),
             }
         }

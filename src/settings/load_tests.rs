@@ -21,6 +21,19 @@ fn reads_a_full_settings_file() {
 }
 
 #[test]
+fn the_store_keys_are_read_and_a_tiny_limit_refused() {
+    let text = "store = false\nstore_path = \"/data/s.sqlite3\"\nstore_limit_mb = 64\n";
+    let (settings, problems) = parse_settings(Path::new("config.toml"), text);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(settings.store, Some(false));
+    assert_eq!(settings.store_path, Some(PathBuf::from("/data/s.sqlite3")));
+    assert_eq!(settings.store_limit_mb, Some(64.0));
+    let (settings, problems) = parse_settings(Path::new("config.toml"), "store_limit_mb = 0.5\n");
+    assert_eq!(settings.store_limit_mb, None);
+    assert!(problems[0].contains("store_limit_mb"), "{problems:?}");
+}
+
+#[test]
 fn an_unknown_key_is_reported_with_file_and_line() {
     let text = "refresh_seconds = 3\n\n[sandbox]\ntrickle = 4\n";
     let (settings, problems) = parse_settings(Path::new("/home/u/config.toml"), text);

@@ -47,6 +47,14 @@ pub struct Settings {
     /// The share (0.001 to 1, default 0.1) of each AWS API's published rate and bucket the
     /// console allows itself, per account and region (`backend::aws::quotas`).
     pub api_budget_share: Option<f64>,
+    /// Keep finished executions in the on-disk store (default true; `false`: every start
+    /// asks AWS again, and nothing can be shown offline).
+    pub store: Option<bool>,
+    /// Where the store lives (default `<data dir>/stepdeck/store.sqlite3`).
+    pub store_path: Option<PathBuf>,
+    /// The store's size limit in MB (default 256); the least recently read histories go
+    /// first when it is reached.
+    pub store_limit_mb: Option<f64>,
     /// What to open per AWS profile and region (`[[aws]]` tables), over the values above. The
     /// console writes these itself when the user picks a state machine, collection or bucket.
     #[serde(default)]
