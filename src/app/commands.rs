@@ -38,6 +38,8 @@ pub enum Command {
     Refresh,
     Help,
     Messages,
+    /// What the on-disk store holds.
+    Cache,
     Quit,
 }
 
@@ -162,6 +164,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     simple("refresh", &[], |_| Ok(Command::Refresh)),
     simple("help", &[], |_| Ok(Command::Help)),
     simple("messages", &["log"], |_| Ok(Command::Messages)),
+    simple("cache", &["store"], |_| Ok(Command::Cache)),
     simple("quit", &["q"], |_| Ok(Command::Quit)),
 ];
 
@@ -271,6 +274,7 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
             app.overlay = Some(Overlay::Messages { scroll: 0 });
             Vec::new()
         }
+        Command::Cache => vec![Effect::LoadStoreReport],
         Command::Help => {
             app.overlay = Some(Overlay::Help {
                 context: app.view_context(),

@@ -11,6 +11,8 @@ pub enum Effect {
     LoadStateMachines,
     /// Who the credentials belong to (the account id for the header).
     LoadCallerIdentity,
+    /// What the store holds (`:cache`); answered by `Msg::StoreReport`.
+    LoadStoreReport,
     /// `DescribeExecution` for a list row whose input or outcome the listing left out.
     DescribeRow {
         execution_arn: String,
@@ -177,6 +179,7 @@ impl Effect {
             | Effect::AppendJournal { .. }
             | Effect::LoadStateMachines
             | Effect::LoadCallerIdentity
+            | Effect::LoadStoreReport
             | Effect::DescribeRow { .. }
             // Reads back whether a start happened; it starts nothing.
             | Effect::ReconcileStart { .. }

@@ -44,6 +44,8 @@ pub enum Msg {
     },
     /// The answer to `Effect::LoadCallerIdentity` (None: the backend has no account).
     CallerIdentity(Result<Option<crate::backend::CallerIdentity>, BackendError>),
+    /// The answer to `Effect::LoadStoreReport`.
+    StoreReport(Result<Option<crate::backend::StoreReport>, BackendError>),
     /// The answer to `Effect::Reconnect`: the options for the new profile and region (the
     /// runtime has switched backends and sent the new `BackendInfo` first), or why not.
     Reconnected(Result<Box<crate::app::options::AppOptions>, String>),

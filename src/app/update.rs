@@ -103,6 +103,18 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             executions::update::on_row_described(s, &mut cx, execution_arn, listed_status, result);
             app.describe_visible_rows()
         }
+        Msg::StoreReport(result) => {
+            match result {
+                Ok(Some(report)) => app.notify(NoticeLevel::Info, report.to_string()),
+                Ok(None) => app.notify(
+                    NoticeLevel::Info,
+                    "no store: this connection keeps nothing on disk (the sandbox, store = \
+                     false, or a store that could not be opened: see :messages)",
+                ),
+                Err(e) => app.notify(NoticeLevel::Error, format!("the store cannot say: {e}")),
+            }
+            Vec::new()
+        }
         Msg::CallerIdentity(result) => {
             on_caller_identity(app, result);
             Vec::new()

@@ -145,6 +145,36 @@ impl fmt::Display for BackendNotice {
     }
 }
 
+/// What the on-disk store of finished executions holds (`:cache`, `stepdeck cache`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreReport {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+    pub limit_bytes: u64,
+    pub descriptions: u64,
+    pub histories: u64,
+    pub history_events: u64,
+    pub journal_entries: u64,
+}
+
+impl fmt::Display for StoreReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mb = |bytes: u64| bytes as f64 / 1_048_576.0;
+        write!(
+            f,
+            "store {}: {:.1} MB of {:.0} MB · {} descriptions · {} histories ({} events) · {} \
+             journal entries indexed",
+            self.path.display(),
+            mb(self.bytes),
+            mb(self.limit_bytes),
+            self.descriptions,
+            self.histories,
+            self.history_events,
+            self.journal_entries
+        )
+    }
+}
+
 /// Where a backend reports its notices (the runtime forwards them to the app).
 pub type NoticeSink = Arc<dyn Fn(BackendNotice) + Send + Sync>;
 
@@ -286,6 +316,12 @@ pub trait Backend: Send + Sync + 'static {
     /// The account and principal the backend acts as; None where that means nothing (the
     /// sandbox). Asking costs one call, so callers ask once per connection.
     async fn caller_identity(&self) -> BackendResult<Option<CallerIdentity>> {
+        Ok(None)
+    }
+
+    /// What the on-disk store holds; None where there is none (the sandbox, `store = false`,
+    /// a store that could not be opened).
+    async fn store_report(&self) -> BackendResult<Option<StoreReport>> {
         Ok(None)
     }
 

@@ -118,6 +118,9 @@ impl EffectRunner {
             Effect::LoadCallerIdentity => self.spawn(None, async move {
                 Msg::CallerIdentity(backend.caller_identity().await)
             }),
+            Effect::LoadStoreReport => self.spawn(None, async move {
+                Msg::StoreReport(backend.store_report().await)
+            }),
             Effect::LoadStateMachines => self.spawn(None, async move {
                 Msg::StateMachines(backend.list_state_machines().await)
             }),

@@ -39,3 +39,36 @@ fn offline_replaces_live_with_the_stores_age_until_the_service_answers() {
         "the offline notice goes once the service answers"
     );
 }
+
+#[test]
+fn colon_cache_asks_the_backend_what_the_store_holds_and_says_it() {
+    use stepdeck::app::effect::Effect;
+    use stepdeck::backend::StoreReport;
+    let mut app = seed_app();
+    press(&mut app, ":");
+    type_text(&mut app, "cache");
+    assert_eq!(press(&mut app, "Enter"), vec![Effect::LoadStoreReport]);
+    update(
+        &mut app,
+        Msg::StoreReport(Ok(Some(StoreReport {
+            path: "/home/u/.local/share/stepdeck/store.sqlite3".into(),
+            bytes: 3 * 1_048_576,
+            limit_bytes: 256 * 1_048_576,
+            descriptions: 1_000,
+            histories: 12,
+            history_events: 21_600,
+            journal_entries: 4,
+        }))),
+    );
+    assert_eq!(
+        notice(&app),
+        "store /home/u/.local/share/stepdeck/store.sqlite3: 3.0 MB of 256 MB · 1000 \
+         descriptions · 12 histories (21600 events) · 4 journal entries indexed"
+    );
+    update(&mut app, Msg::StoreReport(Ok(None)));
+    assert!(
+        notice(&app).starts_with("no store: this connection keeps nothing"),
+        "{}",
+        notice(&app)
+    );
+}
