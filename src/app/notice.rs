@@ -28,6 +28,7 @@ pub fn startup_notice(options: &AppOptions, now: Millis) -> Option<Notice> {
         .iter()
         .chain(&options.keymap_problems)
         .chain(&journal)
+        .chain(&options.store_problem)
         .collect();
     let first = problems.first()?;
     let more = match problems.len() {

@@ -28,6 +28,9 @@ pub struct AppOptions {
     pub journal_path: Option<std::path::PathBuf>,
     /// Why the journal cannot be written, found at start: deleting is refused.
     pub journal_problem: Option<String>,
+    /// What opening the on-disk store said at start (it could not be opened, or a corrupt
+    /// file was moved aside): said once; the console works without the store.
+    pub store_problem: Option<String>,
     /// Refuse every mutating action (`--read-only`, `read_only = true`, a settings problem).
     pub read_only: bool,
     /// Why `read_only` is on, for the header and the refusals.
@@ -55,6 +58,7 @@ impl Default for AppOptions {
             thumbnail_bucket: None,
             journal_path: None,
             journal_problem: None,
+            store_problem: None,
             read_only: false,
             read_only_cause: ReadOnlyCause::Flag,
             test_cases: Vec::new(),

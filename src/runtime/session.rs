@@ -78,6 +78,8 @@ impl Session {
                 .journal_path()
                 .and_then(|path| super::journal::check_writable(&path).err()),
             journal_path: settings.journal_path(),
+            // Said at the first start only (main sets it), not on every reconnection.
+            store_problem: None,
             test_cases: settings.test_case_library(default_photo_bucket),
             settings_path: self.settings_path.clone(),
             // On AWS the built-in cases name the photo bucket, found by its name unless set.

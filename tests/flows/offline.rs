@@ -72,3 +72,24 @@ fn colon_cache_asks_the_backend_what_the_store_holds_and_says_it() {
         notice(&app)
     );
 }
+
+#[test]
+fn a_store_that_could_not_be_opened_is_said_once_at_start_and_nothing_is_refused() {
+    use stepdeck::app::{App, AppOptions};
+    use stepdeck::keymap::Keymap;
+    let options = AppOptions {
+        store_problem: Some(
+            "the store at /data/store.sqlite3 cannot be opened (attempt to write a readonly \
+             database): running without it"
+                .into(),
+        ),
+        ..AppOptions::default()
+    };
+    let app = App::new(options, Keymap::defaults(), NOW);
+    assert!(
+        notice(&app).starts_with("the store at /data/store.sqlite3 cannot be opened"),
+        "{}",
+        notice(&app)
+    );
+    assert!(!app.options.read_only, "a store problem refuses nothing");
+}
