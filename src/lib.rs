@@ -1,7 +1,7 @@
 //! stepdeck: a terminal operations console for the rider-photo Step Functions pipeline.
 //! Layers (dependencies point downward, checked by tests/repo/architecture.rs):
 //! main -> runtime -> app -> {keymap, settings} -> backend (trait + types) -> domain;
-//! cli -> domain; backend/aws and backend/local -> backend types, domain.
+//! cli -> domain; backend/aws, backend/local and store -> backend types, domain.
 
 pub mod app;
 pub mod backend;
@@ -10,3 +10,4 @@ pub mod domain;
 pub mod keymap;
 pub mod runtime;
 pub mod settings;
+pub mod store;
