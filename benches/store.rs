@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
     let arn = execution_arn_of(MACHINE, "big").unwrap();
     let before = store.stats().unwrap().bytes;
     let started = Instant::now();
-    store.put_history("", &arn, &events, T0).unwrap();
+    store.put_history("", &arn, &events, false, T0).unwrap();
     let took = started.elapsed();
     let after = store.stats().unwrap().bytes;
     eprintln!(
@@ -126,14 +126,22 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("history 25k to timeline", |b| {
         b.iter(|| {
-            let events = store.history("", black_box(&arn), T0).unwrap().unwrap();
+            let events = store
+                .history("", black_box(&arn), false, T0)
+                .unwrap()
+                .unwrap();
             let mut builder = TimelineBuilder::new();
             builder.extend(&events);
             black_box(builder.timeline().spans.len())
         })
     });
     group.bench_function("history 25k read back", |b| {
-        b.iter(|| store.history("", black_box(&arn), T0).unwrap().unwrap())
+        b.iter(|| {
+            store
+                .history("", black_box(&arn), false, T0)
+                .unwrap()
+                .unwrap()
+        })
     });
     let json = to_history_json(&events).to_string();
     group.bench_function("parse_history 25k (no store)", |b| {

@@ -155,6 +155,16 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Forgets the description and history of an execution that may no longer be final (it
+    /// was redriven, or listed with another status than the stored one).
+    pub fn forget_execution(&self, scope: &str, execution_arn: &str) -> Result<(), StoreError> {
+        self.write("forgetting an execution", |tx| {
+            forget(tx, scope, execution_arn)
+        })
+    }
+}
+
 /// Forgets what is stored for an execution that is no longer final.
 fn forget(tx: &Transaction<'_>, scope: &str, arn: &str) -> rusqlite::Result<()> {
     for table in ["descriptions", "histories"] {

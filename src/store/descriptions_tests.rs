@@ -66,14 +66,14 @@ fn running_executions_are_refused_and_a_redriven_one_is_forgotten() {
     let failed = finished(MACHINE, "redriven", ExecutionStatus::Failed, T0);
     let arn = failed.summary.arn.clone();
     assert!(store.put_description("", &failed, T0).unwrap());
-    store.put_history("", &arn, &history(3), T0).unwrap();
+    store.put_history("", &arn, &history(3), false, T0).unwrap();
     let mut running = failed.clone();
     running.summary.status = ExecutionStatus::Running;
     running.summary.stop = None;
     running.redrive_count = 1;
     assert!(!store.put_description("", &running, T0 + 50).unwrap());
     assert_eq!(store.description("", &arn).unwrap(), None);
-    assert_eq!(store.history("", &arn, T0 + 50).unwrap(), None);
+    assert_eq!(store.history("", &arn, false, T0 + 50).unwrap(), None);
 }
 
 #[test]
@@ -87,7 +87,9 @@ fn a_description_seen_again_moves_its_confirmation_a_changed_one_is_rewritten() 
     let stored = store.description("", &arn).unwrap().unwrap();
     assert_eq!((stored.stored_at, stored.confirmed_at), (T0 + 10, T0 + 20));
     // Redriven and succeeded: another run, so the history of the failed one goes.
-    store.put_history("", &arn, &history(3), T0 + 20).unwrap();
+    store
+        .put_history("", &arn, &history(3), false, T0 + 20)
+        .unwrap();
     let mut succeeded = finished(MACHINE, "run", ExecutionStatus::Succeeded, T0);
     succeeded.redrive_count = 1;
     succeeded.summary.stop = Some(T0 + 99_000);
@@ -95,7 +97,7 @@ fn a_description_seen_again_moves_its_confirmation_a_changed_one_is_rewritten() 
     let stored = store.description("", &arn).unwrap().unwrap();
     assert_eq!(stored.detail, succeeded);
     assert_eq!((stored.stored_at, stored.confirmed_at), (T0 + 30, T0 + 30));
-    assert_eq!(store.history("", &arn, T0 + 30).unwrap(), None);
+    assert_eq!(store.history("", &arn, false, T0 + 30).unwrap(), None);
 }
 
 #[test]
@@ -165,7 +167,7 @@ fn stats_count_what_is_held_and_clearing_a_region_leaves_the_others() {
             let detail = finished(machine, &format!("r{i}"), ExecutionStatus::Succeeded, T0);
             store.put_description("", &detail, T0).unwrap();
             store
-                .put_history("", &detail.summary.arn, &events, T0)
+                .put_history("", &detail.summary.arn, &events, false, T0)
                 .unwrap();
         }
     }
@@ -189,7 +191,10 @@ fn stats_count_what_is_held_and_clearing_a_region_leaves_the_others() {
     assert_eq!(store.account("", "default", "us-east-1").unwrap(), None);
     assert_eq!(store.descriptions_of("", MACHINE).unwrap().len(), 3);
     let kept = execution_arn(MACHINE, "r0");
-    assert_eq!(store.history("", &kept, T0).unwrap().unwrap(), events);
+    assert_eq!(
+        store.history("", &kept, false, T0).unwrap().unwrap(),
+        events
+    );
     let stats = store.stats().unwrap();
     assert_eq!((stats.descriptions, stats.histories), (3, 3));
     // Everything: 3 + 3 + 1 rows.

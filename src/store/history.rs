@@ -14,7 +14,8 @@ use std::io::{Read, Write};
 
 impl Store {
     /// Stores a finished execution's WHOLE history (the caller guarantees it is whole and the
-    /// run finished), replacing any stored before. Then, while the store is over its limit,
+    /// run finished), replacing any stored before unless that one has the data this one lacks;
+    /// `with_data`: read with the states' inputs and outputs. Then, while the store is over its limit,
     /// evicts the least recently read histories (this one last: it counts as read now; alone
     /// over the limit, it goes too). Descriptions are never evicted.
     pub fn put_history(
@@ -22,6 +23,7 @@ impl Store {
         scope: &str,
         execution_arn: &str,
         events: &[HistoryEvent],
+        with_data: bool,
         now: Millis,
     ) -> Result<(), StoreError> {
         let json = to_history_json(events).to_string();
@@ -29,10 +31,16 @@ impl Store {
             deflate(json.as_bytes()).map_err(|e| StoreError::during("compressing a history", e))?;
         let (region, account) = region_and_account(execution_arn);
         let evicted = self.write("storing a history", |tx| {
+            // A history with the data answers every request: it is not replaced by one without.
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO histories (scope, arn, region, account, events, \
-                 json_bytes, deflated, stored_at, last_read_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                "INSERT INTO histories (scope, arn, region, account, events, json_bytes, \
+                 deflated, stored_at, last_read_at, with_data) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) \
+                 ON CONFLICT (scope, arn) DO UPDATE SET events = excluded.events, \
+                 json_bytes = excluded.json_bytes, deflated = excluded.deflated, \
+                 stored_at = excluded.stored_at, last_read_at = excluded.last_read_at, \
+                 with_data = excluded.with_data \
+                 WHERE excluded.with_data >= histories.with_data",
             )?
             .execute(params![
                 scope,
@@ -43,6 +51,7 @@ impl Store {
                 json.len() as i64,
                 deflated,
                 now,
+                with_data,
             ])?;
             evict(tx, self.limit)
         })?;
@@ -55,20 +64,23 @@ impl Store {
         Ok(())
     }
 
-    /// The stored history of a finished execution, None if not stored. Reading it makes it the
-    /// most recently read (last to be evicted). A stored history that no longer reads back
+    /// The stored history of a finished execution, None if not stored (or, when `need_data`,
+    /// stored without the states' inputs and outputs). Reading it makes it the most recently
+    /// read (last to be evicted). A stored history that no longer reads back
     /// (damaged) is dropped and reported as not stored, so it is fetched again.
     pub fn history(
         &self,
         scope: &str,
         execution_arn: &str,
+        need_data: bool,
         now: Millis,
     ) -> Result<Option<Vec<HistoryEvent>>, StoreError> {
         let found: Option<(i64, i64, Vec<u8>)> = self.read("reading a history", |conn| {
             conn.prepare_cached(
-                "SELECT events, json_bytes, deflated FROM histories WHERE scope = ?1 AND arn = ?2",
+                "SELECT events, json_bytes, deflated FROM histories \
+                 WHERE scope = ?1 AND arn = ?2 AND with_data >= ?3",
             )?
-            .query_row([scope, execution_arn], |r| {
+            .query_row(params![scope, execution_arn, need_data], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()

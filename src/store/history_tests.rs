@@ -12,11 +12,16 @@ fn a_history_of_hundreds_of_events_reads_back_equal_and_compressed() {
     let events = history(100);
     assert!(events.len() > 700, "{}", events.len());
     let arn = execution_arn(MACHINE, "run");
-    assert_eq!(store.history("", &arn, T0).unwrap(), None);
-    store.put_history("", &arn, &events, T0).unwrap();
-    assert_eq!(store.history("", &arn, T0 + 1).unwrap().unwrap(), events);
+    assert_eq!(store.history("", &arn, false, T0).unwrap(), None);
+    store.put_history("", &arn, &events, false, T0).unwrap();
     assert_eq!(
-        store.history("http://127.0.0.1:5000", &arn, T0).unwrap(),
+        store.history("", &arn, false, T0 + 1).unwrap().unwrap(),
+        events
+    );
+    assert_eq!(
+        store
+            .history("http://127.0.0.1:5000", &arn, false, T0)
+            .unwrap(),
         None
     );
     let (deflated, json_bytes): (i64, i64) = store
@@ -30,8 +35,13 @@ fn a_history_of_hundreds_of_events_reads_back_equal_and_compressed() {
     assert!(deflated * 5 < json_bytes, "{deflated} of {json_bytes}");
     // Stored again (replaced), it is still one.
     let shorter = history(2);
-    store.put_history("", &arn, &shorter, T0 + 2).unwrap();
-    assert_eq!(store.history("", &arn, T0 + 3).unwrap().unwrap(), shorter);
+    store
+        .put_history("", &arn, &shorter, false, T0 + 2)
+        .unwrap();
+    assert_eq!(
+        store.history("", &arn, false, T0 + 3).unwrap().unwrap(),
+        shorter
+    );
     assert_eq!(store.stats().unwrap().histories, 1);
 }
 
@@ -45,9 +55,41 @@ fn sizes(dir: &TempDir, n: usize, events: &[crate::domain::history::HistoryEvent
     }
     let base = store.stats().unwrap().bytes;
     store
-        .put_history("", &execution_arn(MACHINE, "r0"), events, T0)
+        .put_history("", &execution_arn(MACHINE, "r0"), events, false, T0)
         .unwrap();
     (base, store.stats().unwrap().bytes - base)
+}
+
+#[test]
+fn a_history_without_the_data_does_not_answer_for_it_nor_replace_one_with_it() {
+    let dir = TempDir::new("with-data");
+    let (store, _) = Store::open(&dir.store_path(), LIMIT, T0).unwrap();
+    let arn = execution_arn(MACHINE, "run");
+    let (without, with) = (history(2), history(3));
+    store.put_history("", &arn, &without, false, T0).unwrap();
+    assert_eq!(store.history("", &arn, true, T0).unwrap(), None);
+    assert_eq!(
+        store.history("", &arn, false, T0).unwrap(),
+        Some(without.clone())
+    );
+    // Read with the data, it answers both kinds of request...
+    store.put_history("", &arn, &with, true, T0 + 1).unwrap();
+    assert_eq!(
+        store.history("", &arn, true, T0).unwrap(),
+        Some(with.clone())
+    );
+    assert_eq!(
+        store.history("", &arn, false, T0).unwrap(),
+        Some(with.clone())
+    );
+    // ...and a later read without it does not take its place.
+    store
+        .put_history("", &arn, &without, false, T0 + 2)
+        .unwrap();
+    assert_eq!(store.history("", &arn, true, T0).unwrap(), Some(with));
+    // Forgotten (a redrive): nothing is served.
+    store.forget_execution("", &arn).unwrap();
+    assert_eq!(store.history("", &arn, false, T0).unwrap(), None);
 }
 
 #[test]
@@ -67,25 +109,36 @@ fn over_its_limit_the_store_evicts_the_least_recently_read_histories_and_keeps_d
         })
         .collect();
     for (i, arn) in arns[..3].iter().enumerate() {
-        store.put_history("", arn, &events, T0 + i as i64).unwrap();
+        store
+            .put_history("", arn, &events, false, T0 + i as i64)
+            .unwrap();
     }
     // r0 is read after r1 and r2 were written: r1 is now the least recently read.
-    assert!(store.history("", &arns[0], T0 + 10).unwrap().is_some());
-    store.put_history("", &arns[3], &events, T0 + 20).unwrap();
+    assert!(
+        store
+            .history("", &arns[0], false, T0 + 10)
+            .unwrap()
+            .is_some()
+    );
+    store
+        .put_history("", &arns[3], &events, false, T0 + 20)
+        .unwrap();
     let stats = store.stats().unwrap();
     assert!(stats.bytes <= limit, "{} over {limit}", stats.bytes);
     assert_eq!(stats.histories, 3);
     assert_eq!(stats.descriptions, 5, "descriptions are never evicted");
     let held: Vec<bool> = arns[..4]
         .iter()
-        .map(|arn| store.history("", arn, T0 + 30).unwrap().is_some())
+        .map(|arn| store.history("", arn, false, T0 + 30).unwrap().is_some())
         .collect();
     assert_eq!(held, [true, false, true, true]);
     // r0, r2 and r3 were all last read at T0 + 30: of a tie, the one stored first (r0) goes.
-    store.put_history("", &arns[4], &events, T0 + 40).unwrap();
+    store
+        .put_history("", &arns[4], &events, false, T0 + 40)
+        .unwrap();
     let held: Vec<bool> = arns
         .iter()
-        .map(|arn| store.history("", arn, T0 + 50).unwrap().is_some())
+        .map(|arn| store.history("", arn, false, T0 + 50).unwrap().is_some())
         .collect();
     assert_eq!(held, [false, false, true, true, true]);
     // The file itself shrinks back (incremental vacuum), not only the used pages.
@@ -107,9 +160,12 @@ fn a_history_alone_over_the_limit_is_not_kept_and_descriptions_stay() {
     let detail = finished(MACHINE, "r", ExecutionStatus::Failed, T0);
     store.put_description("", &detail, T0).unwrap();
     store
-        .put_history("", &detail.summary.arn, &history(10), T0)
+        .put_history("", &detail.summary.arn, &history(10), false, T0)
         .unwrap();
-    assert_eq!(store.history("", &detail.summary.arn, T0).unwrap(), None);
+    assert_eq!(
+        store.history("", &detail.summary.arn, false, T0).unwrap(),
+        None
+    );
     assert_eq!(
         store
             .description("", &detail.summary.arn)
@@ -125,12 +181,12 @@ fn a_damaged_history_is_dropped_and_reads_as_not_stored() {
     let dir = TempDir::new("damaged-history");
     let (store, _) = Store::open(&dir.store_path(), LIMIT, T0).unwrap();
     let arn = execution_arn(MACHINE, "run");
-    store.put_history("", &arn, &history(5), T0).unwrap();
+    store.put_history("", &arn, &history(5), false, T0).unwrap();
     store
         .lock()
         .execute("UPDATE histories SET deflated = x'00ff00ff'", [])
         .unwrap();
-    assert_eq!(store.history("", &arn, T0).unwrap(), None);
+    assert_eq!(store.history("", &arn, false, T0).unwrap(), None);
     assert_eq!(
         store.stats().unwrap().histories,
         0,
@@ -155,14 +211,14 @@ fn a_full_disk_fails_the_write_and_leaves_the_store_usable() {
         .unwrap();
     let arn = execution_arn(MACHINE, "big");
     let error = store
-        .put_history("", &arn, &history(300), T0)
+        .put_history("", &arn, &history(300), false, T0)
         .expect_err("no room");
     assert!(
         error.0.contains("storing a history") && error.0.contains("full"),
         "{error}"
     );
     assert_eq!(
-        store.history("", &arn, T0).unwrap(),
+        store.history("", &arn, false, T0).unwrap(),
         None,
         "rolled back whole"
     );
@@ -179,9 +235,11 @@ fn a_full_disk_fails_the_write_and_leaves_the_store_usable() {
         .lock()
         .pragma_update(None, "max_page_count", 1_000_000)
         .unwrap();
-    store.put_history("", &arn, &history(300), T0).unwrap();
+    store
+        .put_history("", &arn, &history(300), false, T0)
+        .unwrap();
     assert_eq!(
-        store.history("", &arn, T0).unwrap().unwrap().len(),
+        store.history("", &arn, false, T0).unwrap().unwrap().len(),
         history(300).len()
     );
 }

@@ -163,18 +163,18 @@ fn a_store_of_the_first_schema_opens_migrated_and_reads_its_rows() {
 
 #[test]
 fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
-    let dir = TempDir::new("v2");
+    let dir = TempDir::new("v3");
     let path = dir.store_path();
     write_v1_store(&path);
-    let v2 = "ALTER TABLE descriptions ADD COLUMN note TEXT; \
-              UPDATE descriptions SET note = 'from v2';";
-    let with_v2 = [MIGRATIONS[0], v2];
+    let v3 = "ALTER TABLE descriptions ADD COLUMN note TEXT; \
+              UPDATE descriptions SET note = 'from v3';";
+    let with_v3 = [MIGRATIONS[0], MIGRATIONS[1], v3];
     let mut conn = Connection::open(&path).unwrap();
-    migrate(&mut conn, &with_v2).unwrap();
+    migrate(&mut conn, &with_v3).unwrap();
     // Again: nothing left to do (a second UPDATE or ALTER would fail or show).
     conn.execute("UPDATE descriptions SET note = 'kept'", [])
         .unwrap();
-    migrate(&mut conn, &with_v2).unwrap();
+    migrate(&mut conn, &with_v3).unwrap();
     let (version, note): (i64, String) = conn
         .query_row(
             "SELECT (SELECT user_version FROM pragma_user_version), note FROM descriptions",
@@ -182,10 +182,10 @@ fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, note.as_str()), (2, "kept"));
+    assert_eq!((version, note.as_str()), (3, "kept"));
     // The runner from an empty database goes through every entry.
     let mut empty = Connection::open_in_memory().unwrap();
-    migrate(&mut empty, &with_v2).unwrap();
+    migrate(&mut empty, &with_v3).unwrap();
     let columns: i64 = empty
         .query_row(
             "SELECT count(*) FROM pragma_table_info('descriptions') WHERE name = 'note'",
@@ -194,12 +194,12 @@ fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
         )
         .unwrap();
     assert_eq!(columns, 1);
-    // This build knows only MIGRATIONS: version 2 is newer than it.
+    // This build knows only MIGRATIONS: version 3 is newer than it.
     assert!(matches!(
         migrate(&mut conn, MIGRATIONS),
-        Err(MigrateError::Newer(2))
+        Err(MigrateError::Newer(3))
     ));
     drop(conn);
     let error = Store::open(&path, LIMIT, T0).err().unwrap();
-    assert!(error.0.contains("schema version 2"), "{error}");
+    assert!(error.0.contains("schema version 3"), "{error}");
 }

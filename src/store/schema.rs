@@ -9,7 +9,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub(super) const APPLICATION_ID: i32 = 0x5354_444B;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Tables whose rows carry a `region` column (every table): `clear` goes through them.
 pub(super) const TABLES: [&str; 6] = [
@@ -103,6 +103,13 @@ CREATE TABLE journal_lines (
     PRIMARY KEY (journal, byte_offset)
 );
 CREATE INDEX journal_lines_by_target ON journal_lines (target);
+";
+
+/// Histories say whether they carry the states' inputs and outputs (`includeExecutionData`):
+/// one read without them must not answer a request for them. Those stored by version 1 were
+/// read without (the timeline's read).
+const V2: &str = "
+ALTER TABLE histories ADD COLUMN with_data INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// Why the schema could not be brought to ours.
