@@ -11,6 +11,7 @@ use stepdeck::app::App;
 use stepdeck::backend::Backend;
 use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
+use stepdeck::cli::cache::CacheArgs;
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
@@ -65,7 +66,7 @@ struct Cli {
     thumbnail_bucket: Option<String>,
 
     /// Settings file (default: <config dir>/stepdeck/config.toml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
 
     /// Key bindings file overriding the defaults (default: <config dir>/stepdeck/keymap.toml).
@@ -85,12 +86,16 @@ struct Cli {
 enum Command {
     /// Print the timeline of a history saved with `aws stepfunctions get-execution-history`.
     Timeline(TimelineArgs),
+    /// What the on-disk store of finished executions holds; `cache clear` empties it.
+    Cache(CacheArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Timeline(args)) = &cli.command {
-        return stepdeck::cli::timeline::main(args);
+    match &cli.command {
+        Some(Command::Timeline(args)) => return stepdeck::cli::timeline::main(args),
+        Some(Command::Cache(args)) => return cache(&cli, args),
+        None => {}
     }
     // From here on the console owns the terminal: a panic on any thread must give it back
     // and end the process, not leave a dead screen behind.
@@ -121,6 +126,12 @@ fn main() -> ExitCode {
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("keymap.toml")));
     let (keymap, keymap_problems) = load_keymap(keymap_path, cli.keymap.is_some());
+    // The sandbox starts afresh every time: only AWS connections keep a store.
+    let (store, store_note) = if cli.local {
+        (None, None)
+    } else {
+        runtime::session::open_store(&settings)
+    };
 
     let session = Session {
         refresh: cli.refresh,
@@ -129,6 +140,7 @@ fn main() -> ExitCode {
         settings_path: settings_path.clone(),
         settings_named: cli.config.is_some(),
         api_budget_share: settings.api_budget_share,
+        store,
     };
     let picks = Picks {
         state_machine: cli.state_machine.clone(),
@@ -179,6 +191,7 @@ fn main() -> ExitCode {
                 None,
             );
             options.aws_profiles = stepdeck::backend::aws::profiles::profile_names().await;
+            options.store_problem = store_note;
             (backend, options, Some(session.connector()))
         };
         let mut options = options;
@@ -208,6 +221,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `stepdeck cache`: the store the settings name (even with `store = false`: clearing it is
+/// still wanted), no terminal and no AWS call.
+fn cache(cli: &Cli, args: &CacheArgs) -> ExitCode {
+    let settings_path = cli
+        .config
+        .clone()
+        .or_else(|| settings::config_dir().map(|dir| dir.join("config.toml")));
+    let (settings, problems) = match &settings_path {
+        Some(path) => settings::load_settings(path, cli.config.is_some()),
+        None => (Settings::default(), Vec::new()),
+    };
+    for problem in &problems {
+        eprintln!("stepdeck: {problem}");
+    }
+    let place = runtime::session::store_place(&Settings {
+        store: None,
+        ..settings
+    });
+    let (path, limit) = match place {
+        Some((path, limit)) => (Some(path), limit),
+        None => (None, 0),
+    };
+    stepdeck::cli::cache::main(args, path, limit, runtime::wall_clock_ms())
 }
 
 /// Why the console could not start.

@@ -319,6 +319,10 @@ pub trait Backend: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Notes journal `lines` just appended to `journal` from byte `offset` (the store's index
+    /// of the deletion journal); nothing where there is no store. Never fails the caller.
+    async fn index_journal(&self, _journal: &std::path::Path, _offset: u64, _lines: &[String]) {}
+
     /// What the on-disk store holds; None where there is none (the sandbox, `store = false`,
     /// a store that could not be opened).
     async fn store_report(&self) -> BackendResult<Option<StoreReport>> {

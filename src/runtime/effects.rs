@@ -235,10 +235,23 @@ impl EffectRunner {
                 lines,
             } => {
                 let inbox = self.inbox.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = super::journal::append_lines(&path, &lines)
-                        .map(|()| path.display().to_string())
-                        .map_err(|e| format!("{}: {e}", path.display()));
+                tokio::spawn(async move {
+                    let written = {
+                        let (path, lines) = (path.clone(), lines.clone());
+                        tokio::task::spawn_blocking(move || {
+                            super::journal::append_lines(&path, &lines)
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                    };
+                    let result = match written {
+                        Ok(offset) => {
+                            // The file is the record; its index in the store is a help.
+                            backend.index_journal(&path, offset, &lines).await;
+                            Ok(path.display().to_string())
+                        }
+                        Err(e) => Err(format!("{}: {e}", path.display())),
+                    };
                     let _ = inbox.send(Msg::JournalWritten { generation, result });
                 });
             }

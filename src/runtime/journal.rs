@@ -2,12 +2,13 @@
 //! flushed and synced before the deletion is reported done.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::Path;
 
 /// Appends `lines` (one JSON record each) to the file at `path` in one write, then syncs it
-/// to disk: a crash right after a deletion must not lose its record.
-pub fn append_lines(path: &Path, lines: &[String]) -> io::Result<()> {
+/// to disk: a crash right after a deletion must not lose its record. Returns the byte offset
+/// the lines begin at (for the store's index of the journal).
+pub fn append_lines(path: &Path, lines: &[String]) -> io::Result<u64> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -19,8 +20,12 @@ pub fn append_lines(path: &Path, lines: &[String]) -> io::Result<()> {
         text.push('\n');
     }
     let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    // One write in append mode lands whole at the end, even with another console appending:
+    // where the file's end is after it, less its length, is where it began.
     file.write_all(text.as_bytes())?;
-    file.sync_data()
+    let end = file.stream_position()?;
+    file.sync_data()?;
+    Ok(end.saturating_sub(text.len() as u64))
 }
 
 /// Whether lines could be appended at `path`, without writing anything: the file opens for
@@ -95,8 +100,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("stepdeck-journal-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let path = dir.join("nested").join("deletions.jsonl");
-        append_lines(&path, &["{\"a\":1}".into()]).unwrap();
-        append_lines(&path, &["{\"b\":2}".into(), "{\"c\":3}".into()]).unwrap();
+        assert_eq!(append_lines(&path, &["{\"a\":1}".into()]).unwrap(), 0);
+        // The second write begins after the first line and its newline.
+        assert_eq!(
+            append_lines(&path, &["{\"b\":2}".into(), "{\"c\":3}".into()]).unwrap(),
+            8
+        );
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"

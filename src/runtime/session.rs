@@ -8,6 +8,8 @@ use crate::app::options::ReadOnlyCause;
 use crate::backend::aws::{AwsBackend, AwsOptions};
 use crate::backend::{AwsTarget, Backend, BackendError};
 use crate::settings::{self, Settings};
+use crate::store::Store;
+use crate::store::remembering::Remembering;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,6 +24,35 @@ pub struct Session {
     pub settings_named: bool,
     /// `api_budget_share` of the settings read at start, for every connection.
     pub api_budget_share: Option<f64>,
+    /// The on-disk store opened at start (None: `store = false`, or it could not be opened):
+    /// every AWS connection remembers finished executions in it.
+    pub store: Option<Arc<Store>>,
+}
+
+/// Where the store lives and how large it may grow, from the settings (None: `store = false`
+/// or no data folder).
+pub fn store_place(settings: &Settings) -> Option<(std::path::PathBuf, u64)> {
+    if settings.store == Some(false) {
+        return None;
+    }
+    let path = settings.store_path.clone().or_else(Store::default_path)?;
+    let limit = settings
+        .store_limit_mb
+        .map_or(Store::DEFAULT_LIMIT_BYTES, |mb| (mb * 1_048_576.0) as u64);
+    Some((path, limit))
+}
+
+/// Opens the store the settings ask for. A store that cannot be opened is no reason not to
+/// start: None, with the sentence to say once. A corrupt file moved aside opens afresh, with
+/// its note.
+pub fn open_store(settings: &Settings) -> (Option<Arc<Store>>, Option<String>) {
+    let Some((path, limit)) = store_place(settings) else {
+        return (None, None);
+    };
+    match Store::open(&path, limit, super::wall_clock_ms()) {
+        Ok((store, note)) => (Some(Arc::new(store)), note),
+        Err(error) => (None, Some(format!("{error}: running without it"))),
+    }
 }
 
 /// Names given on the command line for the starting profile and region only (after `:profile`
@@ -114,7 +145,17 @@ impl Session {
             profile,
             region: backend.info().region,
         };
-        Ok((Arc::new(backend), target))
+        let backend: Arc<dyn Backend> = Arc::new(backend);
+        let backend = match &self.store {
+            Some(store) => Arc::new(Remembering::new(
+                backend,
+                Arc::clone(store),
+                &target.profile,
+                Arc::new(super::wall_clock_ms),
+            )),
+            None => backend,
+        };
+        Ok((backend, target))
     }
 
     /// What `:profile` and `:region` call: connect, then read the settings file again (the
@@ -164,6 +205,7 @@ mod tests {
             settings_path: Some(PathBuf::from("/tmp/stepdeck/config.toml")),
             settings_named: false,
             api_budget_share: None,
+            store: None,
         }
     }
 

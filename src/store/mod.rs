@@ -15,6 +15,7 @@ mod descriptions;
 mod history;
 mod journal;
 mod open;
+pub mod remembering;
 mod schema;
 
 use crate::domain::Millis;

@@ -30,7 +30,7 @@ fn endpoints() -> Option<(String, Proxy)> {
 }
 
 /// The backend as the console makes it: default budget share, the given endpoint.
-async fn connect(endpoint: &str, share: Option<f64>) -> AwsBackend {
+pub async fn connect(endpoint: &str, share: Option<f64>) -> AwsBackend {
     common::use_dummy_credentials();
     AwsBackend::connect(AwsOptions {
         profile: None,
@@ -43,7 +43,7 @@ async fn connect(endpoint: &str, share: Option<f64>) -> AwsBackend {
 }
 
 /// A Pass state machine on moto with `runs` finished executions; its name.
-async fn machine_with_runs(moto: &str, runs: usize) -> String {
+pub async fn machine_with_runs(moto: &str, runs: usize) -> String {
     // Made directly on moto, with the whole of each bucket: set-up is not what is measured.
     let setup = Arc::new(connect(moto, Some(1.0)).await);
     let name = unique("Scrolled");

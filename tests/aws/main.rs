@@ -14,5 +14,6 @@ mod console;
 mod console_budget;
 mod faults;
 mod follow;
+mod store;
 mod wire_errors;
 mod writes;

@@ -96,7 +96,7 @@ fn untrusted_text_is_escaped_in_the_text_output() {
     let output = timeline(&history, &[]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(terminal_controls(&stdout), [], "{stdout}");
+    assert_eq!(terminal_controls(&stdout), Vec::<char>::new(), "{stdout}");
     assert!(stdout.contains("Evil\\x1b]0;pwned\\x07"), "{stdout}");
     assert!(stdout.contains("\\x1b[2JBoom\\u{202e}"), "{stdout}");
     assert!(stdout.contains("\\x1b[31mred\\u{9b}2J"), "{stdout}");

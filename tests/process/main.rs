@@ -1,6 +1,7 @@
 //! The `stepdeck` binary as a process: flags, exit codes, standard streams, pipes, signals and
-//! the terminal it leaves behind. `headless` drives `stepdeck timeline`; `console` the TUI's
-//! start-up checks and its life in a terminal.
+//! the terminal it leaves behind. `headless` drives `stepdeck timeline`; `cache` `stepdeck
+//! cache`; `console` the TUI's start-up checks and its life in a terminal.
 
+mod cache;
 mod console;
 mod headless;

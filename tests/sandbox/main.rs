@@ -9,3 +9,4 @@ mod executions;
 mod faces;
 mod runs;
 mod storage;
+mod store;

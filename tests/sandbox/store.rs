@@ -1,0 +1,371 @@
+//! The store's decorator (`store::remembering::Remembering`) over the sandbox, its calls to the
+//! sandbox counted: a second "start" (the store opened afresh, as a new process would) makes
+//! no describe and no history call for stored finished executions; a running execution is
+//! never served as final; a redrive forgets; with the service unreachable the lists and the
+//! executions the store holds are served and the change is said once each way.
+
+use crate::sandbox_support::{quiet_options, run_photo, wait_until_done};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use stepdeck::backend::local::{LocalSandbox, RIDER_PHOTO_PROCESSING, state_machine_arn};
+use stepdeck::backend::{
+    Backend, BackendError, BackendInfo, BackendNotice, BackendResult, CallerIdentity,
+    HistoryRequest, ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
+};
+use stepdeck::domain::execution::{
+    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+};
+use stepdeck::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use stepdeck::domain::history::HistoryEvent;
+use stepdeck::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
+use stepdeck::store::Store;
+use stepdeck::store::remembering::Remembering;
+
+/// The sandbox as AWS answers (a listing without inputs or outcomes), its calls counted per
+/// method, and a switch that makes it unreachable.
+struct Counted {
+    inner: Arc<dyn Backend>,
+    calls: Mutex<BTreeMap<&'static str, usize>>,
+    down: AtomicBool,
+}
+
+impl Counted {
+    fn new(inner: Arc<dyn Backend>) -> Arc<Counted> {
+        Arc::new(Counted {
+            inner,
+            calls: Mutex::new(BTreeMap::new()),
+            down: AtomicBool::new(false),
+        })
+    }
+
+    fn count(&self, method: &'static str) -> usize {
+        self.calls.lock().unwrap().get(method).copied().unwrap_or(0)
+    }
+
+    fn reset(&self) {
+        self.calls.lock().unwrap().clear();
+    }
+
+    fn call(&self, method: &'static str) -> BackendResult<()> {
+        *self.calls.lock().unwrap().entry(method).or_default() += 1;
+        if self.down.load(Ordering::SeqCst) {
+            return Err(BackendError::Network("connection refused".into()));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Backend for Counted {
+    fn info(&self) -> BackendInfo {
+        self.inner.info()
+    }
+    fn set_notice_sink(&self, sink: NoticeSink) {
+        self.inner.set_notice_sink(sink)
+    }
+    async fn caller_identity(&self) -> BackendResult<Option<CallerIdentity>> {
+        self.call("caller_identity")?;
+        Ok(Some(CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ops".into(),
+        }))
+    }
+    async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {
+        self.call("list_state_machines")?;
+        self.inner.list_state_machines().await
+    }
+    async fn list_executions(
+        &self,
+        request: ListExecutionsRequest,
+    ) -> BackendResult<Page<ExecutionSummary>> {
+        self.call("list_executions")?;
+        // As AWS's ListExecutions: neither input nor outcome (the sandbox knows them).
+        let mut page = self.inner.list_executions(request).await?;
+        for row in &mut page.items {
+            row.input_label = None;
+            row.outcome = None;
+        }
+        Ok(page)
+    }
+    async fn describe_execution(&self, arn: &str) -> BackendResult<ExecutionDetail> {
+        self.call("describe_execution")?;
+        self.inner.describe_execution(arn).await
+    }
+    async fn get_execution_history(&self, r: HistoryRequest) -> BackendResult<Vec<HistoryEvent>> {
+        self.call("get_execution_history")?;
+        self.inner.get_execution_history(r).await
+    }
+    async fn start_execution(&self, r: StartExecutionRequest) -> BackendResult<ExecutionSummary> {
+        self.call("start_execution")?;
+        self.inner.start_execution(r).await
+    }
+    async fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> BackendResult<()> {
+        self.call("stop_execution")?;
+        self.inner.stop_execution(arn, error, cause).await
+    }
+    async fn redrive_execution(&self, arn: &str) -> BackendResult<()> {
+        self.call("redrive_execution")?;
+        self.inner.redrive_execution(arn).await
+    }
+    async fn list_faces(
+        &self,
+        collection: &str,
+        token: Option<String>,
+        size: u32,
+    ) -> BackendResult<Page<Face>> {
+        self.inner.list_faces(collection, token, size).await
+    }
+    async fn search_faces(&self, c: &str, f: &str, t: f32) -> BackendResult<Vec<FaceMatch>> {
+        self.inner.search_faces(c, f, t).await
+    }
+    async fn search_faces_by_image(
+        &self,
+        c: &str,
+        b: &str,
+        k: &str,
+        t: f32,
+    ) -> BackendResult<Vec<FaceMatch>> {
+        self.inner.search_faces_by_image(c, b, k, t).await
+    }
+    async fn delete_faces(&self, c: &str, ids: &[String]) -> BackendResult<DeleteFacesResult> {
+        self.inner.delete_faces(c, ids).await
+    }
+    async fn list_buckets(&self) -> BackendResult<Vec<BucketInfo>> {
+        self.inner.list_buckets().await
+    }
+    async fn list_objects(
+        &self,
+        b: &str,
+        p: Option<&str>,
+        c: Option<String>,
+        s: u32,
+    ) -> BackendResult<Page<ObjectInfo>> {
+        self.inner.list_objects(b, p, c, s).await
+    }
+    async fn get_object(&self, b: &str, k: &str) -> BackendResult<ObjectBody> {
+        self.inner.get_object(b, k).await
+    }
+    async fn delete_object(&self, b: &str, k: &str) -> BackendResult<()> {
+        self.inner.delete_object(b, k).await
+    }
+}
+
+/// A store file of the test's own, removed when dropped.
+struct StoreFile(PathBuf);
+
+impl StoreFile {
+    fn new(name: &str) -> StoreFile {
+        let dir = std::env::temp_dir().join(format!(
+            "stepdeck-sandbox-store-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        StoreFile(dir.join("store.sqlite3"))
+    }
+
+    fn open(&self) -> Arc<Store> {
+        Arc::new(
+            Store::open(&self.0, Store::DEFAULT_LIMIT_BYTES, 1_764_064_800_000)
+                .expect("open")
+                .0,
+        )
+    }
+}
+
+impl Drop for StoreFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+type Notices = Arc<Mutex<Vec<BackendNotice>>>;
+
+fn remembering(inner: &Arc<Counted>, store: Arc<Store>) -> (Remembering, Notices) {
+    let notices = Arc::new(Mutex::new(Vec::<BackendNotice>::new()));
+    let backend = Remembering::new(
+        Arc::clone(inner) as Arc<dyn Backend>,
+        store,
+        "default",
+        Arc::new(|| 1_764_064_800_000),
+    );
+    let sink = Arc::clone(&notices);
+    backend.set_notice_sink(Arc::new(move |n| sink.lock().unwrap().push(n)));
+    (backend, notices)
+}
+
+fn listing() -> ListExecutionsRequest {
+    ListExecutionsRequest {
+        state_machine_arn: state_machine_arn(RIDER_PHOTO_PROCESSING),
+        status: None,
+        next_token: None,
+        page_size: 100,
+    }
+}
+
+fn whole(arn: &str) -> HistoryRequest {
+    HistoryRequest {
+        execution_arn: arn.to_string(),
+        after_event_id: None,
+        include_data: false,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_start_asks_nothing_of_what_is_stored_and_offline_serves_it() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("second-start");
+    let run = run_photo(counted.as_ref(), "user_a", "1_happy_face.jpg").await;
+    wait_until_done(counted.as_ref(), &run.arn).await;
+
+    // The first start: described and opened once.
+    let (first, _) = remembering(&counted, file.open());
+    first.caller_identity().await.unwrap();
+    first.list_state_machines().await.unwrap();
+    let rows = first.list_executions(listing()).await.unwrap().items;
+    let finished: Vec<&ExecutionSummary> = rows
+        .iter()
+        .filter(|r| r.status != ExecutionStatus::Running)
+        .collect();
+    assert!(!finished.is_empty());
+    for row in &finished {
+        first.describe_execution(&row.arn).await.unwrap();
+    }
+    let events = first.get_execution_history(whole(&run.arn)).await.unwrap();
+    drop(first);
+
+    // The second start: rows complete from the store, nothing described, the history served.
+    counted.reset();
+    let (second, notices) = remembering(&counted, file.open());
+    let rows = second.list_executions(listing()).await.unwrap().items;
+    for row in rows.iter().filter(|r| r.status != ExecutionStatus::Running) {
+        assert!(
+            row.input_label.is_some() && row.outcome.is_some(),
+            "{row:?}"
+        );
+        second.describe_execution(&row.arn).await.unwrap();
+    }
+    assert_eq!(
+        second.get_execution_history(whole(&run.arn)).await.unwrap(),
+        events
+    );
+    assert_eq!(counted.count("list_executions"), 1);
+    assert_eq!(counted.count("describe_execution"), 0);
+    assert_eq!(counted.count("get_execution_history"), 0);
+
+    // Offline: the same, served from the store, said once.
+    counted.down.store(true, Ordering::SeqCst);
+    let machines = second.list_state_machines().await.unwrap();
+    assert!(machines.iter().any(|m| m.name == RIDER_PHOTO_PROCESSING));
+    let offline_rows = second.list_executions(listing()).await.unwrap().items;
+    assert_eq!(
+        offline_rows.len(),
+        finished.len(),
+        "every stored finished run is listed offline, no running one"
+    );
+    assert_eq!(
+        second.get_execution_history(whole(&run.arn)).await.unwrap(),
+        events
+    );
+    // Said once, however many calls found the service down; and once when it answers.
+    counted.down.store(false, Ordering::SeqCst);
+    second.list_executions(listing()).await.unwrap();
+    second.list_executions(listing()).await.unwrap();
+    let said: Vec<String> = notices
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:#?}");
+    assert!(
+        said[0].starts_with("offline: showing what the store holds, last confirmed ")
+            && said[0].ends_with("(network: connection refused)"),
+        "{said:#?}"
+    );
+    assert_eq!(said[1], "online again: the service answers");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_running_execution_is_never_served_as_final_and_a_redrive_forgets() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("running");
+    let (backend, _) = remembering(&counted, file.open());
+    let input = serde_json::json!({
+        "userId": "user_a",
+        "s3Bucket": stepdeck::backend::local::PHOTO_BUCKET,
+        "s3Key": "1_happy_face.jpg"
+    });
+    let started = backend
+        .start_execution(StartExecutionRequest {
+            state_machine_arn: state_machine_arn(RIDER_PHOTO_PROCESSING),
+            name: None,
+            input: input.to_string(),
+        })
+        .await
+        .unwrap();
+    let running = backend.describe_execution(&started.arn).await.unwrap();
+    assert_eq!(running.summary.status, ExecutionStatus::Running);
+    let partial = backend
+        .get_execution_history(whole(&started.arn))
+        .await
+        .unwrap();
+    wait_until_done(&backend, &started.arn).await;
+    counted.reset();
+    // Described and read again: the running answers were not kept as final.
+    let done = backend.describe_execution(&started.arn).await.unwrap();
+    assert_ne!(done.summary.status, ExecutionStatus::Running);
+    let all = backend
+        .get_execution_history(whole(&started.arn))
+        .await
+        .unwrap();
+    assert!(all.len() > partial.len());
+    assert_eq!(counted.count("get_execution_history"), 1);
+    // Now stored: asked again, nothing goes to the service.
+    backend.describe_execution(&started.arn).await.unwrap();
+    backend
+        .get_execution_history(whole(&started.arn))
+        .await
+        .unwrap();
+    assert_eq!(counted.count("get_execution_history"), 1);
+    // A redrive (refused here: it succeeded) forgets it all the same.
+    let _ = backend.redrive_execution(&started.arn).await;
+    backend
+        .get_execution_history(whole(&started.arn))
+        .await
+        .unwrap();
+    assert_eq!(counted.count("get_execution_history"), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn journal_lines_appended_are_indexed_by_face() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("journal");
+    let (backend, _) = remembering(&counted, file.open());
+    let journal = file.0.with_file_name("deletions.jsonl");
+    let lines = vec![
+        r#"{"time":"2025-11-25T10:00:00Z","status":"intended","face_id":"f-1","collection":"rider-photos"}"#.to_string(),
+        r#"{"time":"2025-11-25T10:00:01Z","status":"deleted","face_id":"f-1","collection":"rider-photos"}"#.to_string(),
+    ];
+    backend.index_journal(&journal, 120, &lines).await;
+    let entries = file.open().journal_entries_for("f-1").unwrap();
+    let statuses: Vec<&str> = entries
+        .iter()
+        .map(|(_, status, _)| status.as_str())
+        .collect();
+    assert_eq!(statuses, ["intended", "deleted"]);
+    assert_eq!(entries[1].2, lines[1]);
+}
