@@ -23,6 +23,9 @@ use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 
+/// Offline, how long a listing may take before the stored rows are shown instead.
+const OFFLINE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The clock the store's times are read from (the wall clock at run time, fixed in tests).
 pub type Clock = Arc<dyn Fn() -> Millis + Send + Sync>;
 
@@ -129,6 +132,25 @@ impl Remembering {
         });
     }
 
+    /// A listing asked of the service. While it is known to be unreachable, a call that takes
+    /// longer than `OFFLINE_PATIENCE` (retrying a refused connection) is given up, so that the
+    /// stored rows show at once and the next refresh asks again; the first answer ends it.
+    async fn ask<T>(
+        &self,
+        call: impl std::future::Future<Output = BackendResult<T>>,
+    ) -> BackendResult<T> {
+        if !*self.offline.lock().unwrap_or_else(|e| e.into_inner()) {
+            return call.await;
+        }
+        tokio::time::timeout(OFFLINE_PATIENCE, call)
+            .await
+            .unwrap_or_else(|_| {
+                Err(BackendError::Network(
+                    "still unreachable (no answer within 2 s)".into(),
+                ))
+            })
+    }
+
     fn account(&self) -> Option<String> {
         self.quietly(
             self.store
@@ -189,7 +211,7 @@ impl Backend for Remembering {
     }
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {
-        match self.inner.list_state_machines().await {
+        match self.ask(self.inner.list_state_machines()).await {
             Ok(machines) => {
                 self.reached(true, None, None);
                 let account = machines
@@ -235,7 +257,7 @@ impl Backend for Remembering {
     ) -> BackendResult<Page<ExecutionSummary>> {
         let state_machine = request.state_machine_arn.clone();
         let status = request.status;
-        match self.inner.list_executions(request).await {
+        match self.ask(self.inner.list_executions(request)).await {
             Ok(mut page) => {
                 self.reached(true, None, None);
                 let now = self.now();

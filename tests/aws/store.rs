@@ -173,7 +173,9 @@ async fn a_second_start_describes_nothing_stored_and_opens_a_stored_history_with
     let second = remembering(connect(&proxy.endpoint, None).await, file.open());
     let mut console = Console::open(Arc::clone(&second), &machine);
     let listed = console
-        .run_until(Duration::from_secs(15), |c| !c.app.executions.list.rows.is_empty())
+        .run_until(Duration::from_secs(15), |c| {
+            !c.app.executions.list.rows.is_empty()
+        })
         .await;
     assert!(listed, "{}", console.screen());
     console.press("G");
@@ -196,7 +198,10 @@ async fn a_second_start_describes_nothing_stored_and_opens_a_stored_history_with
         .iter()
         .filter(|r| r.input_label.is_some() && r.outcome.is_some())
         .count();
-    assert_eq!(rows_complete, rows, "stored rows show their input and outcome");
+    assert_eq!(
+        rows_complete, rows,
+        "stored rows show their input and outcome"
+    );
     let stats = proxy.stats();
     eprintln!(
         "second start on {rows} stored finished executions: {} ListExecutions, {} \

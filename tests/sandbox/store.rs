@@ -30,6 +30,8 @@ struct Counted {
     inner: Arc<dyn Backend>,
     calls: Mutex<BTreeMap<&'static str, usize>>,
     down: AtomicBool,
+    /// Down by not answering (a connection retried for long) rather than by refusing.
+    hangs: AtomicBool,
 }
 
 impl Counted {
@@ -38,6 +40,7 @@ impl Counted {
             inner,
             calls: Mutex::new(BTreeMap::new()),
             down: AtomicBool::new(false),
+            hangs: AtomicBool::new(false),
         })
     }
 
@@ -49,8 +52,12 @@ impl Counted {
         self.calls.lock().unwrap().clear();
     }
 
-    fn call(&self, method: &'static str) -> BackendResult<()> {
+    async fn call(&self, method: &'static str) -> BackendResult<()> {
         *self.calls.lock().unwrap().entry(method).or_default() += 1;
+        if self.hangs.load(Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            return Err(BackendError::Network("timed out".into()));
+        }
         if self.down.load(Ordering::SeqCst) {
             return Err(BackendError::Network("connection refused".into()));
         }
@@ -67,21 +74,21 @@ impl Backend for Counted {
         self.inner.set_notice_sink(sink)
     }
     async fn caller_identity(&self) -> BackendResult<Option<CallerIdentity>> {
-        self.call("caller_identity")?;
+        self.call("caller_identity").await?;
         Ok(Some(CallerIdentity {
             account: "123456789012".into(),
             arn: "arn:aws:iam::123456789012:user/ops".into(),
         }))
     }
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>> {
-        self.call("list_state_machines")?;
+        self.call("list_state_machines").await?;
         self.inner.list_state_machines().await
     }
     async fn list_executions(
         &self,
         request: ListExecutionsRequest,
     ) -> BackendResult<Page<ExecutionSummary>> {
-        self.call("list_executions")?;
+        self.call("list_executions").await?;
         // As AWS's ListExecutions: neither input nor outcome (the sandbox knows them).
         let mut page = self.inner.list_executions(request).await?;
         for row in &mut page.items {
@@ -91,15 +98,15 @@ impl Backend for Counted {
         Ok(page)
     }
     async fn describe_execution(&self, arn: &str) -> BackendResult<ExecutionDetail> {
-        self.call("describe_execution")?;
+        self.call("describe_execution").await?;
         self.inner.describe_execution(arn).await
     }
     async fn get_execution_history(&self, r: HistoryRequest) -> BackendResult<Vec<HistoryEvent>> {
-        self.call("get_execution_history")?;
+        self.call("get_execution_history").await?;
         self.inner.get_execution_history(r).await
     }
     async fn start_execution(&self, r: StartExecutionRequest) -> BackendResult<ExecutionSummary> {
-        self.call("start_execution")?;
+        self.call("start_execution").await?;
         self.inner.start_execution(r).await
     }
     async fn stop_execution(
@@ -108,11 +115,11 @@ impl Backend for Counted {
         error: Option<String>,
         cause: Option<String>,
     ) -> BackendResult<()> {
-        self.call("stop_execution")?;
+        self.call("stop_execution").await?;
         self.inner.stop_execution(arn, error, cause).await
     }
     async fn redrive_execution(&self, arn: &str) -> BackendResult<()> {
-        self.call("redrive_execution")?;
+        self.call("redrive_execution").await?;
         self.inner.redrive_execution(arn).await
     }
     async fn list_faces(
@@ -368,4 +375,42 @@ async fn journal_lines_appended_are_indexed_by_face() {
         .collect();
     assert_eq!(statuses, ["intended", "deleted"]);
     assert_eq!(entries[1].2, lines[1]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn once_offline_a_listing_that_hangs_gives_way_to_the_store_within_two_seconds() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("hangs");
+    let run = run_photo(counted.as_ref(), "user_a", "1_happy_face.jpg").await;
+    let (backend, _) = remembering(&counted, file.open());
+    backend.list_executions(listing()).await.unwrap();
+    backend.describe_execution(&run.arn).await.unwrap();
+    counted.down.store(true, Ordering::SeqCst);
+    assert_eq!(
+        backend
+            .list_executions(listing())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+
+    // Known offline: a call that would retry for a minute is given up after two seconds.
+    counted.hangs.store(true, Ordering::SeqCst);
+    let asked = tokio::time::Instant::now();
+    let rows = backend.list_executions(listing()).await.unwrap().items;
+    assert_eq!(rows.len(), 1);
+    assert!(
+        asked.elapsed() <= std::time::Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    // And the service back: its answer is taken again.
+    counted.hangs.store(false, Ordering::SeqCst);
+    counted.down.store(false, Ordering::SeqCst);
+    counted.reset();
+    backend.list_executions(listing()).await.unwrap();
+    assert_eq!(counted.count("list_executions"), 1);
 }
