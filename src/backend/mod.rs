@@ -95,7 +95,10 @@ impl BackendNotice {
                 shown.starts_with(&format!("{operation} paused "))
                     || shown.starts_with(&format!("{operation} throttled "))
             }
-            BackendNotice::Online => shown.starts_with("offline: "),
+            // The service answers again: its retries and the offline notice are over.
+            BackendNotice::Online => {
+                shown.starts_with("offline: ") || shown.contains(", retrying in ")
+            }
             _ => false,
         }
     }

@@ -31,6 +31,15 @@ fn offline_replaces_live_with_the_stores_age_until_the_service_answers() {
         notice(&app)
     );
 
+    update(
+        &mut app,
+        Msg::BackendNotice(BackendNotice::Retrying {
+            operation: "ListExecutions".into(),
+            why: "no answer".into(),
+            attempt: 1,
+            retry_in_ms: 2_000,
+        }),
+    );
     update(&mut app, Msg::BackendNotice(BackendNotice::Online));
     assert!(header(&app).contains("● LIVE"), "{}", header(&app));
     assert_eq!(
