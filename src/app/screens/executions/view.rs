@@ -4,7 +4,7 @@
 use super::{SortColumn, State};
 use crate::app::ctx::View;
 use crate::app::widgets::table::{count, placeholder, sort_header, visible_rows};
-use crate::app::widgets::text::{missing_permission, truncate};
+use crate::app::widgets::text::{missing_permission, thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::execution::ExecutionSummary;
 use crate::domain::time::{format_date_time, format_duration};
@@ -63,10 +63,14 @@ fn title_line(s: &State) -> Line<'static> {
             let describing = if s.describing.is_empty() {
                 ""
             } else {
-                " · describing"
+                " · describing the rest"
             };
             spans.push(Span::styled(
-                format!("  input known for {known} of {held}{describing}"),
+                format!(
+                    "  input known for {} of {}{describing}",
+                    thousands(known),
+                    thousands(held)
+                ),
                 theme::key(),
             ));
         }
