@@ -266,17 +266,7 @@ async fn a_history_denied_while_following_is_marked_incomplete_until_asked_again
 
     proxy.clear();
     console.press("ctrl-r");
-    let whole = full_history(&moto, &arn).await;
-    let caught_up = console
-        .run_until(Duration::from_secs(15), |c| events_shown(c) == whole)
-        .await;
-    let screen = console.screen();
-    assert!(
-        caught_up,
-        "{} of {whole} events: {screen}",
-        events_shown(&console)
-    );
-    assert!(!screen.contains("history incomplete"), "{screen}");
+    catches_up(&mut console, &moto, &arn, Duration::from_secs(15)).await;
     assert_eq!(
         console.app.execution.as_ref().unwrap().status(),
         ExecutionStatus::Succeeded
@@ -295,16 +285,21 @@ async fn a_history_that_fails_while_following_catches_up_by_itself() {
     assert!(screen.contains("history incomplete"), "{screen}");
 
     proxy.clear();
-    let whole = full_history(&moto, &arn).await;
     // No key: polling resumes with backoff and reads the rest.
+    catches_up(&mut console, &moto, &arn, Duration::from_secs(20)).await;
+}
+
+/// Within `patience` the timeline holds the whole history and is no longer marked incomplete.
+async fn catches_up(console: &mut Console, moto: &str, arn: &str, patience: Duration) {
+    let whole = full_history(moto, arn).await;
     let caught_up = console
-        .run_until(Duration::from_secs(20), |c| events_shown(c) == whole)
+        .run_until(patience, |c| events_shown(c) == whole)
         .await;
     let screen = console.screen();
     assert!(
         caught_up,
         "{} of {whole} events: {screen}",
-        events_shown(&console)
+        events_shown(console)
     );
     assert!(!screen.contains("history incomplete"), "{screen}");
 }
