@@ -2,6 +2,7 @@
 //! same type names, ids and `previousEventId` chains. Both backends produce these.
 
 use super::Millis;
+use std::collections::BTreeMap;
 
 macro_rules! event_types {
     ($($variant:ident),* $(,)?) => {
@@ -140,7 +141,8 @@ pub struct HistoryEvent {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventDetails {
-    /// State name (`*StateEntered`/`*StateExited`) or Map state name (`MapIteration*`).
+    /// State name (`*StateEntered`/`*StateExited`, the `state` of `EvaluationFailed`) or Map
+    /// state name (`MapIteration*`).
     pub name: Option<String>,
     /// Map iteration index (`MapIteration*`).
     pub index: Option<u32>,
@@ -158,8 +160,34 @@ pub struct EventDetails {
     pub resource: Option<String>,
     /// Task parameters as JSON text (`TaskScheduled`).
     pub parameters: Option<String>,
-    /// Execution role (`ExecutionStarted`).
+    /// Execution role (`ExecutionStarted`), or the role a task runs with
+    /// (`taskCredentials.roleArn` of `TaskScheduled`/`LambdaFunctionScheduled`).
     pub role_arn: Option<String>,
+    /// `inputDetails.truncated` / `outputDetails.truncated`: the data was cut to fit.
+    pub input_truncated: bool,
+    pub output_truncated: bool,
+    /// Variables a state assigned (`stateExitedEventDetails.assignedVariables`): name ->
+    /// JSON text, in name order.
+    pub assigned_variables: BTreeMap<String, String>,
+    /// `assignedVariablesDetails.truncated`.
+    pub assigned_variables_truncated: bool,
+    /// Configured `TimeoutSeconds` / `HeartbeatSeconds` of the task (`*Scheduled`).
+    pub timeout_in_seconds: Option<i64>,
+    pub heartbeat_in_seconds: Option<i64>,
+    /// Region of the resource (`TaskScheduled`).
+    pub region: Option<String>,
+    /// Name of the activity worker that took the task (`ActivityStarted`).
+    pub worker_name: Option<String>,
+    /// `ExecutionRedriven` / `MapRunRedriven`: how many times it has been redriven.
+    pub redrive_count: Option<u32>,
+    /// The alias and version the execution was started through (`ExecutionStarted`).
+    pub state_machine_alias_arn: Option<String>,
+    pub state_machine_version_arn: Option<String>,
+    /// Where in the state an evaluation failed (`EvaluationFailed.location`, e.g. `Arguments`);
+    /// the state itself is `name` (AWS's `state`).
+    pub location: Option<String>,
+    /// The Distributed Map run (`MapRunStarted`, `MapRunRedriven`).
+    pub map_run_arn: Option<String>,
 }
 
 impl HistoryEvent {

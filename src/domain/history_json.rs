@@ -56,36 +56,88 @@ fn event_to_json(event: &HistoryEvent) -> Value {
         "previousEventId".into(),
         Value::from(event.previous_event_id),
     );
-    let details = details_to_json(&event.details);
+    let details = details_to_json(&event.event_type, &event.details);
     if !details.is_empty() {
         map.insert(details_key(&event.event_type), Value::Object(details));
     }
     Value::Object(map)
 }
 
-fn details_to_json(d: &EventDetails) -> Map<String, Value> {
+/// The details object of an event, every field the model keeps under its AWS name and shape
+/// (so that reading it back gives the same event).
+fn details_to_json(event_type: &EventType, d: &EventDetails) -> Map<String, Value> {
     let mut map = Map::new();
     let mut put = |key: &str, value: &Option<String>| {
         if let Some(v) = value {
             map.insert(key.into(), Value::String(v.clone()));
         }
     };
-    put("name", &d.name);
+    let name_key = match event_type {
+        EventType::EvaluationFailed => "state",
+        _ => "name",
+    };
+    put(name_key, &d.name);
     put("resourceType", &d.resource_type);
     put("resource", &d.resource);
+    put("region", &d.region);
     put("parameters", &d.parameters);
     put("input", &d.input);
     put("output", &d.output);
     put("error", &d.error);
     put("cause", &d.cause);
-    put("roleArn", &d.role_arn);
-    if let Some(index) = d.index {
-        map.insert("index".into(), Value::from(index));
+    put("workerName", &d.worker_name);
+    put("stateMachineAliasArn", &d.state_machine_alias_arn);
+    put("stateMachineVersionArn", &d.state_machine_version_arn);
+    put("location", &d.location);
+    put("mapRunArn", &d.map_run_arn);
+    if let Some(role) = &d.role_arn {
+        let role = Value::String(role.clone());
+        match event_type {
+            EventType::ExecutionStarted => map.insert("roleArn".into(), role),
+            _ => map.insert("taskCredentials".into(), json_object([("roleArn", role)])),
+        };
     }
-    if let Some(length) = d.length {
-        map.insert("length".into(), Value::from(length));
+    let truncated = |flag: bool| json_object([("truncated", Value::Bool(flag))]);
+    if d.input.is_some() || d.input_truncated {
+        map.insert("inputDetails".into(), truncated(d.input_truncated));
+    }
+    if d.output.is_some() || d.output_truncated {
+        map.insert("outputDetails".into(), truncated(d.output_truncated));
+    }
+    if !d.assigned_variables.is_empty() || d.assigned_variables_truncated {
+        let variables = d
+            .assigned_variables
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        map.insert("assignedVariables".into(), Value::Object(variables));
+        map.insert(
+            "assignedVariablesDetails".into(),
+            truncated(d.assigned_variables_truncated),
+        );
+    }
+    let numbers = [
+        ("index", d.index.map(i64::from)),
+        ("length", d.length.map(i64::from)),
+        ("redriveCount", d.redrive_count.map(i64::from)),
+        ("timeoutInSeconds", d.timeout_in_seconds),
+        ("heartbeatInSeconds", d.heartbeat_in_seconds),
+    ];
+    for (key, value) in numbers {
+        if let Some(n) = value {
+            map.insert(key.into(), Value::from(n));
+        }
     }
     map
+}
+
+fn json_object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -300,6 +352,132 @@ mod tests {
         assert_eq!(
             details_key(&EventType::MapStateStarted),
             "mapStateStartedEventDetails"
+        );
+    }
+
+    /// One event of each kind that carries a field beyond the common ones, as AWS writes them.
+    const EVERY_FIELD: &str = r#"{"events": [
+        {"timestamp": 1764064800.0, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+         "executionStartedEventDetails": {
+            "input": "{}", "inputDetails": {"truncated": true},
+            "roleArn": "arn:aws:iam::123456789012:role/Sfn",
+            "stateMachineAliasArn": "arn:aws:states:us-east-1:123456789012:stateMachine:p:prod",
+            "stateMachineVersionArn": "arn:aws:states:us-east-1:123456789012:stateMachine:p:7"}},
+        {"timestamp": 1764064800.1, "type": "TaskScheduled", "id": 2, "previousEventId": 1,
+         "taskScheduledEventDetails": {
+            "resourceType": "lambda", "resource": "invoke", "region": "eu-west-1",
+            "parameters": "{\"FunctionName\":\"f\"}", "timeoutInSeconds": 30,
+            "heartbeatInSeconds": 10,
+            "taskCredentials": {"roleArn": "arn:aws:iam::123456789012:role/Task"}}},
+        {"timestamp": 1764064800.2, "type": "ActivityStarted", "id": 3, "previousEventId": 2,
+         "activityStartedEventDetails": {"workerName": "worker-7"}},
+        {"timestamp": 1764064800.3, "type": "PassStateExited", "id": 4, "previousEventId": 3,
+         "stateExitedEventDetails": {
+            "name": "Remember", "output": "{}", "outputDetails": {"truncated": false},
+            "assignedVariables": {"total": "42", "who": "\"ann\""},
+            "assignedVariablesDetails": {"truncated": true}}},
+        {"timestamp": 1764064800.4, "type": "EvaluationFailed", "id": 5, "previousEventId": 4,
+         "evaluationFailedEventDetails": {
+            "error": "States.QueryEvaluationError", "cause": "bad", "location": "Arguments",
+            "state": "Compute"}},
+        {"timestamp": 1764064800.5, "type": "MapRunStarted", "id": 6, "previousEventId": 5,
+         "mapRunStartedEventDetails": {"mapRunArn": "arn:aws:states:us-east-1:1:mapRun:p/m:r"}},
+        {"timestamp": 1764064900.0, "type": "ExecutionRedriven", "id": 7, "previousEventId": 6,
+         "executionRedrivenEventDetails": {"redriveCount": 2}},
+        {"timestamp": 1764064900.1, "type": "MapRunRedriven", "id": 8, "previousEventId": 7,
+         "mapRunRedrivenEventDetails": {"mapRunArn": "arn:aws:states:us-east-1:1:mapRun:p/m:r",
+                                        "redriveCount": 1}}
+    ]}"#;
+
+    #[test]
+    fn every_field_of_the_details_is_kept() {
+        let events = parse_history(EVERY_FIELD).unwrap();
+        let d: Vec<&EventDetails> = events.iter().map(|e| &e.details).collect();
+        assert!(d[0].input_truncated);
+        assert_eq!(
+            d[0].state_machine_alias_arn.as_deref(),
+            Some("arn:aws:states:us-east-1:123456789012:stateMachine:p:prod")
+        );
+        assert_eq!(
+            d[0].state_machine_version_arn.as_deref(),
+            Some("arn:aws:states:us-east-1:123456789012:stateMachine:p:7")
+        );
+        assert_eq!(d[1].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(d[1].timeout_in_seconds, Some(30));
+        assert_eq!(d[1].heartbeat_in_seconds, Some(10));
+        assert_eq!(
+            d[1].role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/Task")
+        );
+        assert_eq!(d[1].parameters.as_deref(), Some("{\"FunctionName\":\"f\"}"));
+        assert_eq!(d[2].worker_name.as_deref(), Some("worker-7"));
+        assert!(!d[3].output_truncated);
+        assert_eq!(
+            d[3].assigned_variables.iter().collect::<Vec<_>>(),
+            [
+                (&"total".to_string(), &"42".to_string()),
+                (&"who".to_string(), &"\"ann\"".to_string())
+            ]
+        );
+        assert!(d[3].assigned_variables_truncated);
+        assert_eq!(d[4].name.as_deref(), Some("Compute"));
+        assert_eq!(d[4].location.as_deref(), Some("Arguments"));
+        assert_eq!(
+            d[5].map_run_arn.as_deref(),
+            Some("arn:aws:states:us-east-1:1:mapRun:p/m:r")
+        );
+        assert_eq!(d[6].redrive_count, Some(2));
+        assert_eq!(d[7].redrive_count, Some(1));
+        assert!(d[7].map_run_arn.is_some());
+    }
+
+    #[test]
+    fn every_field_survives_writing_and_reading_back() {
+        let events = parse_history(EVERY_FIELD).unwrap();
+        let written = to_history_json(&events);
+        let e = &written["events"];
+        assert_eq!(
+            e[1]["taskScheduledEventDetails"]["taskCredentials"]["roleArn"],
+            "arn:aws:iam::123456789012:role/Task"
+        );
+        assert_eq!(e[4]["evaluationFailedEventDetails"]["state"], "Compute");
+        assert_eq!(
+            e[0]["executionStartedEventDetails"]["inputDetails"]["truncated"],
+            true
+        );
+        assert_eq!(
+            e[3]["stateExitedEventDetails"]["assignedVariables"]["total"],
+            "42"
+        );
+        let reread = parse_history(&written.to_string()).unwrap();
+        assert_eq!(reread, events);
+    }
+
+    #[test]
+    fn nested_objects_of_the_wrong_shape_are_named() {
+        let err = |details: &str| {
+            parse_history(&format!(
+                r#"[{{"timestamp":1,"type":"PassStateExited","id":4,
+                     "stateExitedEventDetails":{details}}}]"#
+            ))
+            .unwrap_err()
+        };
+        assert!(
+            err(r#"{"assignedVariables": {"x": 1}}"#)
+                .contains("`stateExitedEventDetails.assignedVariables.x` must be a string")
+        );
+        assert!(
+            err(r#"{"outputDetails": {"truncated": "yes"}}"#).contains(
+                "`stateExitedEventDetails.outputDetails.truncated` must be true or false"
+            )
+        );
+        assert!(
+            err(r#"{"taskCredentials": 5}"#)
+                .contains("`stateExitedEventDetails.taskCredentials` must be an object")
+        );
+        assert!(
+            err(r#"{"timeoutInSeconds": "x"}"#)
+                .contains("`stateExitedEventDetails.timeoutInSeconds` must be a non-negative")
         );
     }
 

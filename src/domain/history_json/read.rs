@@ -314,7 +314,7 @@ impl<'de> Deserialize<'de> for EventKey {
 /// errors can name the event and the field. Arrays and objects are skipped, not built.
 enum Scalar {
     Null,
-    Bool,
+    Bool(bool),
     Integer(i64),
     Unsigned(u64),
     Float(f64),
@@ -348,7 +348,7 @@ impl Scalar {
             Scalar::Unsigned(seconds) => millis_from_epoch_seconds(*seconds as f64),
             Scalar::Float(seconds) => millis_from_epoch_seconds(*seconds),
             Scalar::Text(text) => parse_timestamp_text(text),
-            Scalar::Null | Scalar::Bool | Scalar::Compound => None,
+            Scalar::Null | Scalar::Bool(_) | Scalar::Compound => None,
         }
     }
 }
@@ -372,8 +372,8 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar, E> {
-        Ok(Scalar::Bool)
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(b))
     }
 
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar, E> {
@@ -407,8 +407,9 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 }
 
-/// The text fields of `EventDetails`, by their AWS names.
-const TEXT_FIELDS: [&str; 9] = [
+/// The text fields of `EventDetails`, by their AWS names (`state` is `EvaluationFailed`'s
+/// name for the state, kept as `name` like every other event's).
+const TEXT_FIELDS: [&str; 16] = [
     "name",
     "input",
     "output",
@@ -418,6 +419,29 @@ const TEXT_FIELDS: [&str; 9] = [
     "resource",
     "parameters",
     "roleArn",
+    "region",
+    "workerName",
+    "stateMachineAliasArn",
+    "stateMachineVersionArn",
+    "location",
+    "mapRunArn",
+    "state",
+];
+
+/// The counts of `EventDetails`, by their AWS names: iteration index, Map length, redrives.
+const COUNT_FIELDS: [&str; 3] = ["index", "length", "redriveCount"];
+
+/// Seconds, which AWS writes as integers (`null` when not configured).
+const SECONDS_FIELDS: [&str; 2] = ["timeoutInSeconds", "heartbeatInSeconds"];
+
+/// Objects nested in a details object: `{"truncated": bool}` (three of them), the task's
+/// credentials `{"roleArn": …}`, and the assigned variables (name -> JSON text).
+const NESTED_FIELDS: [&str; 5] = [
+    "inputDetails",
+    "outputDetails",
+    "assignedVariablesDetails",
+    "taskCredentials",
+    "assignedVariables",
 ];
 
 /// A `…EventDetails` value as found.
@@ -430,52 +454,237 @@ enum RawDetails {
 #[derive(Default)]
 struct DetailFields {
     /// In the order of `TEXT_FIELDS`.
-    text: [Option<Scalar>; 9],
-    index: Option<Scalar>,
-    length: Option<Scalar>,
+    text: [Option<Scalar>; 16],
+    /// In the order of `COUNT_FIELDS`.
+    counts: [Option<Scalar>; 3],
+    /// In the order of `SECONDS_FIELDS`.
+    seconds: [Option<Scalar>; 2],
+    /// In the order of `NESTED_FIELDS`.
+    nested: [Option<Nested>; 5],
 }
+
+/// A small object nested in a details object, as found: its scalar fields, or not an object.
+enum Nested {
+    Null,
+    NotAnObject,
+    Fields(Vec<(String, Scalar)>),
+}
+
+type FieldProblem = (String, &'static str);
 
 impl DetailFields {
     /// Folds these fields into `details` (later objects win, as in the file's order).
-    fn merge_into(
-        self: Box<Self>,
-        details: &mut EventDetails,
-    ) -> Result<(), (&'static str, &'static str)> {
-        let slots: [&mut Option<String>; 9] = [
-            &mut details.name,
-            &mut details.input,
-            &mut details.output,
-            &mut details.error,
-            &mut details.cause,
-            &mut details.resource_type,
-            &mut details.resource,
-            &mut details.parameters,
-            &mut details.role_arn,
-        ];
-        for ((name, slot), value) in TEXT_FIELDS.into_iter().zip(slots).zip(self.text) {
-            match value {
-                None | Some(Scalar::Null) => {}
-                Some(Scalar::Text(text)) => *slot = Some(text),
-                Some(_) => return Err((name, "must be a string")),
-            }
+    fn merge_into(self: Box<Self>, details: &mut EventDetails) -> Result<(), FieldProblem> {
+        let this = *self;
+        let [
+            name,
+            input,
+            output,
+            error,
+            cause,
+            resource_type,
+            resource,
+            parameters,
+            role_arn,
+            region,
+            worker_name,
+            alias,
+            version,
+            location,
+            map_run_arn,
+            state,
+        ] = this.text;
+        let d = &mut *details;
+        for (field, value, slot) in [
+            ("name", name, &mut d.name),
+            ("input", input, &mut d.input),
+            ("output", output, &mut d.output),
+            ("error", error, &mut d.error),
+            ("cause", cause, &mut d.cause),
+            ("resourceType", resource_type, &mut d.resource_type),
+            ("resource", resource, &mut d.resource),
+            ("parameters", parameters, &mut d.parameters),
+            ("roleArn", role_arn, &mut d.role_arn),
+            ("region", region, &mut d.region),
+            ("workerName", worker_name, &mut d.worker_name),
+            (
+                "stateMachineAliasArn",
+                alias,
+                &mut d.state_machine_alias_arn,
+            ),
+            (
+                "stateMachineVersionArn",
+                version,
+                &mut d.state_machine_version_arn,
+            ),
+            ("location", location, &mut d.location),
+            ("mapRunArn", map_run_arn, &mut d.map_run_arn),
+        ] {
+            set_text(field, value, slot)?;
         }
-        let counts = [
-            ("index", self.index, &mut details.index),
-            ("length", self.length, &mut details.length),
-        ];
-        for (name, value, slot) in counts {
+        // `EvaluationFailed` names its state `state`; AWS gives one or the other.
+        set_text("state", state, &mut details.name)?;
+        let [index, length, redrive_count] = this.counts;
+        for (field, value, slot) in [
+            ("index", index, &mut details.index),
+            ("length", length, &mut details.length),
+            ("redriveCount", redrive_count, &mut details.redrive_count),
+        ] {
             match value {
                 None | Some(Scalar::Null) => {}
                 Some(value) => {
                     *slot = Some(
                         value
                             .count()
-                            .ok_or((name, "must be a non-negative integer"))?,
+                            .ok_or_else(|| (field.to_string(), "must be a non-negative integer"))?,
                     )
                 }
             }
         }
+        let [timeout, heartbeat] = this.seconds;
+        for (field, value, slot) in [
+            ("timeoutInSeconds", timeout, &mut details.timeout_in_seconds),
+            (
+                "heartbeatInSeconds",
+                heartbeat,
+                &mut details.heartbeat_in_seconds,
+            ),
+        ] {
+            match value {
+                None | Some(Scalar::Null) => {}
+                Some(value @ (Scalar::Integer(_) | Scalar::Unsigned(_))) => match value.integer() {
+                    Some(n) if n >= 0 => *slot = Some(n),
+                    _ => return Err((field.to_string(), "must be a non-negative integer")),
+                },
+                Some(_) => return Err((field.to_string(), "must be a non-negative integer")),
+            }
+        }
+        let [
+            input_details,
+            output_details,
+            variables_details,
+            credentials,
+            variables,
+        ] = this.nested;
+        for (field, value, slot) in [
+            ("inputDetails", input_details, &mut details.input_truncated),
+            (
+                "outputDetails",
+                output_details,
+                &mut details.output_truncated,
+            ),
+            (
+                "assignedVariablesDetails",
+                variables_details,
+                &mut details.assigned_variables_truncated,
+            ),
+        ] {
+            for (key, value) in nested_fields(field, value)? {
+                match (key.as_str(), value) {
+                    ("truncated", Scalar::Bool(b)) => *slot = b,
+                    ("truncated", Scalar::Null) => {}
+                    ("truncated", _) => {
+                        return Err((format!("{field}.truncated"), "must be true or false"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (key, value) in nested_fields("taskCredentials", credentials)? {
+            if key == "roleArn" {
+                let field = "taskCredentials.roleArn";
+                set_text(field, Some(value), &mut details.role_arn)?;
+            }
+        }
+        for (key, value) in nested_fields("assignedVariables", variables)? {
+            match value {
+                Scalar::Text(text) => {
+                    details.assigned_variables.insert(key, text);
+                }
+                _ => return Err((format!("assignedVariables.{key}"), "must be a string")),
+            }
+        }
         Ok(())
+    }
+}
+
+fn set_text(
+    field: &str,
+    value: Option<Scalar>,
+    slot: &mut Option<String>,
+) -> Result<(), FieldProblem> {
+    match value {
+        None | Some(Scalar::Null) => Ok(()),
+        Some(Scalar::Text(text)) => {
+            *slot = Some(text);
+            Ok(())
+        }
+        Some(_) => Err((field.to_string(), "must be a string")),
+    }
+}
+
+fn nested_fields(
+    field: &str,
+    value: Option<Nested>,
+) -> Result<Vec<(String, Scalar)>, FieldProblem> {
+    match value {
+        None | Some(Nested::Null) => Ok(Vec::new()),
+        Some(Nested::NotAnObject) => Err((field.to_string(), "must be an object")),
+        Some(Nested::Fields(fields)) => Ok(fields),
+    }
+}
+
+impl<'de> Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NestedVisitor)
+    }
+}
+
+struct NestedVisitor;
+
+impl<'de> Visitor<'de> for NestedVisitor {
+    type Value = Nested;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Nested, E> {
+        Ok(Nested::Null)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Nested, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, Scalar>()? {
+            fields.push((key, value));
+        }
+        Ok(Nested::Fields(fields))
+    }
+
+    // Any other value is the wrong shape: reported once the event's id is known.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Nested, E> {
+        Ok(Nested::NotAnObject)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Nested, E> {
+        Ok(Nested::NotAnObject)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Nested, E> {
+        Ok(Nested::NotAnObject)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Nested, E> {
+        Ok(Nested::NotAnObject)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Nested, E> {
+        Ok(Nested::NotAnObject)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Nested::NotAnObject)
     }
 }
 
@@ -503,8 +712,12 @@ impl<'de> Visitor<'de> for DetailsVisitor {
         while let Some(key) = map.next_key::<DetailKey>()? {
             let slot = match key {
                 DetailKey::Text(i) => &mut fields.text[i],
-                DetailKey::Index => &mut fields.index,
-                DetailKey::Length => &mut fields.length,
+                DetailKey::Count(i) => &mut fields.counts[i],
+                DetailKey::Seconds(i) => &mut fields.seconds[i],
+                DetailKey::Nested(i) => {
+                    fields.nested[i] = Some(map.next_value()?);
+                    continue;
+                }
                 DetailKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -544,8 +757,9 @@ impl<'de> Visitor<'de> for DetailsVisitor {
 
 enum DetailKey {
     Text(usize),
-    Index,
-    Length,
+    Count(usize),
+    Seconds(usize),
+    Nested(usize),
     Other,
 }
 
@@ -560,13 +774,17 @@ impl<'de> Deserialize<'de> for DetailKey {
             }
 
             fn visit_str<E: de::Error>(self, key: &str) -> Result<DetailKey, E> {
-                Ok(match key {
-                    "index" => DetailKey::Index,
-                    "length" => DetailKey::Length,
-                    key => TEXT_FIELDS
-                        .iter()
-                        .position(|&name| name == key)
-                        .map_or(DetailKey::Other, DetailKey::Text),
+                let find = |names: &[&str]| names.iter().position(|&name| name == key);
+                Ok(if let Some(i) = find(&TEXT_FIELDS) {
+                    DetailKey::Text(i)
+                } else if let Some(i) = find(&COUNT_FIELDS) {
+                    DetailKey::Count(i)
+                } else if let Some(i) = find(&SECONDS_FIELDS) {
+                    DetailKey::Seconds(i)
+                } else if let Some(i) = find(&NESTED_FIELDS) {
+                    DetailKey::Nested(i)
+                } else {
+                    DetailKey::Other
                 })
             }
         }
