@@ -6,4 +6,5 @@ mod timeline_support;
 
 mod builder;
 mod cli;
+mod fidelity;
 mod reader_props;

@@ -1,7 +1,9 @@
 //! TimelineBuilder: history events → the span tree, incrementally (branches recovered by
 //! `previousEventId`, Map iterations, retries, redrives). The core algorithm: applying an
-//! event is here; how runs, lanes and spans end is in `builder/ends.rs`, finding and opening
-//! lanes in `builder/lanes.rs` (both `impl TimelineBuilder`, over the same private state).
+//! event is here; opening and exiting spans is in `builder/spans.rs`, how runs, lanes and
+//! spans end in `builder/ends.rs`, finding and opening lanes in `builder/lanes.rs`, attempts
+//! and container runs in `builder/attempts.rs`, failure attribution in `builder/failures.rs`,
+//! redrives in `builder/redrive.rs` (all `impl TimelineBuilder`, over the same private state).
 //!
 //! Every applied event gets a small `EventContext`: the lane it happened in (the top level, a
 //! Parallel branch or a Map iteration) and the span it belongs to. A new event inherits the
@@ -14,20 +16,21 @@
 //! the history, times before the start, nesting past `MAX_NESTING`. Times are only compared
 //! and subtracted with saturation, so no history makes the arithmetic wrap.
 
-use super::span::{
-    Attempt, AttemptStatus, ExecutionSpan, PathSegment, Span, SpanId, SpanStatus, StateType,
-    Timeline,
-};
+use super::span::{AttemptStatus, ExecutionSpan, PathSegment, SpanId, StateType, Timeline};
 use crate::domain::Millis;
 use crate::domain::execution::ExecutionStatus;
 use crate::domain::history::HistoryEvent;
 use std::sync::Arc;
 
+mod attempts;
 mod ending;
 mod ends;
+mod failures;
 mod index;
 mod lanes;
 mod oddities;
+mod redrive;
+mod spans;
 
 use ending::{EndKind, Ending};
 use index::EventIndex;
@@ -64,6 +67,13 @@ struct SpanState {
     /// branch, a Fail state): an exit now means a Catch routed it, an end of the run means it
     /// failed.
     in_error: bool,
+    /// That error was a timeout (`TaskTimedOut`, …): failing with it is TIMED_OUT.
+    timed_out: bool,
+    /// Parallel/Map: `…StateStarted` events seen (runs; more than one is a retry).
+    runs_started: u32,
+    /// Parallel: the branch the next state entered after `ParallelStateStarted` opens (a
+    /// retry follows its branches again in the lanes of the first run).
+    branch_cursor: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -118,10 +128,12 @@ impl TimelineBuilder {
                     output: None,
                     error: None,
                     cause: None,
+                    redrive_count: 0,
                 },
                 spans: Vec::new(),
                 roots: Vec::new(),
                 event_count: 0,
+                redrives: Vec::new(),
             },
             states: Vec::new(),
             lanes: vec![Lane {
@@ -159,6 +171,9 @@ impl TimelineBuilder {
             }
         };
         self.note_start(event);
+        if !self.timeline.redrives.is_empty() {
+            self.resume(event, previous);
+        }
         let context = self.apply(event, previous);
         self.events.insert(event.id, context);
         self.timeline.event_count += 1;
@@ -248,11 +263,7 @@ impl TimelineBuilder {
                 TOP_CONTEXT
             }
             E::ExecutionRedriven => {
-                let exec = &mut self.timeline.execution;
-                exec.status = ExecutionStatus::Running;
-                exec.end = None;
-                exec.error = None;
-                exec.cause = None;
+                self.redriven(event);
                 TOP_CONTEXT
             }
             E::ExecutionSucceeded => {
@@ -260,7 +271,11 @@ impl TimelineBuilder {
                 TOP_CONTEXT
             }
             E::ExecutionFailed => {
+                let blamed = self.blame_from_cause(event);
                 self.end_execution(ExecutionStatus::Failed, EndKind::Failed, event);
+                if let Some(span) = blamed {
+                    self.settle_blame(span);
+                }
                 TOP_CONTEXT
             }
             E::ExecutionAborted => {
@@ -268,7 +283,11 @@ impl TimelineBuilder {
                 TOP_CONTEXT
             }
             E::ExecutionTimedOut => {
+                let blamed = self.blame_from_cause(event);
                 self.end_execution(ExecutionStatus::TimedOut, EndKind::TimedOut, event);
+                if let Some(span) = blamed {
+                    self.settle_blame(span);
+                }
                 TOP_CONTEXT
             }
             t if t.is_state_entered() => {
@@ -339,15 +358,30 @@ impl TimelineBuilder {
                 here
             }
             E::TaskStateAborted | E::WaitStateAborted => {
-                if let Some(span) = here.span {
+                // AWS may chain it to another iteration's failure, whose context is the Map: a
+                // container is not what was aborted (its run's end aborts what it still runs).
+                if let Some(span) = here.span
+                    && !matches!(
+                        self.timeline.spans[span].state_type,
+                        StateType::Parallel | StateType::Map
+                    )
+                {
                     self.close_span(span, self.plain_ending(EndKind::Aborted, at));
                 }
                 here
             }
-            E::ParallelStateStarted => EventContext {
-                forks: here.span.is_some(),
-                ..here
-            },
+            E::ParallelStateStarted => {
+                match self.starting_container(here.span, here.lane, StateType::Parallel) {
+                    Some(parallel) => {
+                        self.start_run(parallel, at);
+                        EventContext {
+                            forks: true,
+                            ..self.context_of(parallel)
+                        }
+                    }
+                    None => here,
+                }
+            }
             E::ParallelStateSucceeded | E::ParallelStateFailed | E::ParallelStateAborted => {
                 self.close_run_event(here, StateType::Parallel, event)
             }
@@ -355,12 +389,14 @@ impl TimelineBuilder {
                 self.close_run_event(here, StateType::Map, event)
             }
             E::MapStateStarted => {
-                if let Some(span) = here.span
-                    && self.timeline.spans[span].state_type == StateType::Map
-                {
-                    self.timeline.spans[span].iterations = d.length;
+                match self.starting_container(here.span, here.lane, StateType::Map) {
+                    Some(map) => {
+                        self.start_run(map, at);
+                        self.timeline.spans[map].iterations = d.length;
+                        self.context_of(map)
+                    }
+                    None => here,
                 }
-                here
             }
             E::MapIterationStarted => {
                 match self.enclosing_run(here, StateType::Map, d.name.as_deref()) {
@@ -390,7 +426,16 @@ impl TimelineBuilder {
                 }
                 self.context_of(map)
             }
-            E::EvaluationFailed | E::MapRunFailed | E::MapRunAborted => {
+            E::EvaluationFailed => match self.evaluating_span(here, d.name.as_deref()) {
+                Some(span) => {
+                    self.states[span].in_error = true;
+                    self.states[span].timed_out = false;
+                    self.record_error(span, d.error.as_deref(), d.cause.as_deref());
+                    self.context_of(span)
+                }
+                None => here,
+            },
+            E::MapRunFailed | E::MapRunAborted => {
                 if let Some(span) = here.span {
                     self.states[span].in_error = true;
                     self.record_error(span, d.error.as_deref(), d.cause.as_deref());
@@ -417,173 +462,6 @@ impl TimelineBuilder {
             span: Some(span),
             forks: false,
         }
-    }
-
-    fn enter(&mut self, lane: LaneId, event: &HistoryEvent) -> SpanId {
-        let id = self.timeline.spans.len();
-        let state_type = state_type_of(&event.event_type);
-        let owner = self.lanes[lane].owner;
-        self.timeline.spans.push(Span {
-            id,
-            parent: owner,
-            children: Vec::new(),
-            name: event.details.name.clone().unwrap_or_default(),
-            state_type,
-            status: SpanStatus::Running,
-            start: event.timestamp,
-            end: None,
-            attempts: Vec::new(),
-            path: self.lanes[lane].path.clone(),
-            entered_event_id: event.id,
-            exited_event_id: None,
-            input: event.details.input.clone(),
-            output: None,
-            error: None,
-            cause: None,
-            resource_type: None,
-            iterations: None,
-        });
-        self.states.push(SpanState {
-            lane,
-            lanes: Vec::new(),
-            run_closed: false,
-            // A Fail state has no exit: it is the error.
-            in_error: state_type == StateType::Fail,
-        });
-        match owner {
-            None => self.timeline.roots.push(id),
-            Some(owner) => self.insert_child(owner, lane, id),
-        }
-        self.lanes[lane].open = Some(id);
-        self.lanes[lane].span_count += 1;
-        id
-    }
-
-    /// Children are kept grouped by lane, lanes in order: the new child goes at the end of its
-    /// lane's group. Counting back from the end keeps this O(1) when the latest lanes are the
-    /// busy ones (in-order Map iterations, the few branches of a Parallel).
-    fn insert_child(&mut self, owner: SpanId, lane: LaneId, child: SpanId) {
-        let mut after = 0;
-        for &other in self.states[owner].lanes.iter().rev() {
-            if other == lane {
-                break;
-            }
-            after += self.lanes[other].span_count;
-        }
-        let children = &mut self.timeline.spans[owner].children;
-        let at = children.len() - after.min(children.len());
-        children.insert(at, child);
-    }
-
-    fn exit(&mut self, span: SpanId, event: &HistoryEvent) {
-        if self.timeline.spans[span].end.is_some() {
-            return;
-        }
-        // A Parallel/Map that exits without a closure event: its lanes end with it.
-        if !self.states[span].run_closed
-            && matches!(
-                self.timeline.spans[span].state_type,
-                StateType::Parallel | StateType::Map
-            )
-        {
-            self.close_run(span, self.plain_ending(EndKind::Succeeded, event.timestamp));
-        }
-        let in_error = self.states[span].in_error;
-        let s = &mut self.timeline.spans[span];
-        s.end = Some(event.timestamp);
-        s.exited_event_id = Some(event.id);
-        s.output = event.details.output.clone();
-        s.status = if in_error {
-            SpanStatus::Caught
-        } else {
-            SpanStatus::Succeeded
-        };
-        let lane = self.states[span].lane;
-        if self.lanes[lane].open == Some(span) {
-            self.lanes[lane].open = None;
-        }
-    }
-
-    fn schedule_attempt(&mut self, span: SpanId, event: &HistoryEvent) {
-        use crate::domain::history::EventType as E;
-        // The previous attempt's error is being retried, not propagated.
-        self.states[span].in_error = false;
-        let s = &mut self.timeline.spans[span];
-        s.attempts.push(Attempt {
-            scheduled: event.timestamp,
-            started: None,
-            end: None,
-            status: AttemptStatus::Running,
-            error: None,
-            cause: None,
-        });
-        if s.resource_type.is_none() {
-            s.resource_type = match &event.event_type {
-                _ if event.details.resource_type.is_some() => event.details.resource_type.clone(),
-                E::LambdaFunctionScheduled => Some("lambda".into()),
-                E::ActivityScheduled => Some("activity".into()),
-                _ => None,
-            };
-        }
-    }
-
-    fn end_attempt(&mut self, span: SpanId, status: AttemptStatus, event: &HistoryEvent) {
-        let at = event.timestamp;
-        let s = &mut self.timeline.spans[span];
-        let needs_new = s
-            .attempts
-            .last()
-            .is_none_or(|a| a.status != AttemptStatus::Running);
-        if needs_new {
-            // e.g. `LambdaFunctionScheduleFailed`: the attempt failed before being scheduled.
-            s.attempts.push(Attempt {
-                scheduled: at,
-                started: None,
-                end: None,
-                status: AttemptStatus::Running,
-                error: None,
-                cause: None,
-            });
-        }
-        let attempt = s.attempts.last_mut().expect("an attempt was just ensured");
-        attempt.end = Some(at);
-        attempt.status = status;
-        if status == AttemptStatus::Succeeded {
-            self.states[span].in_error = false;
-            return;
-        }
-        let error = match (&event.details.error, status) {
-            (Some(e), _) => Some(e.clone()),
-            (None, AttemptStatus::TimedOut) => Some("States.Timeout".to_string()),
-            (None, _) => None,
-        };
-        attempt.error = error.clone();
-        attempt.cause = event.details.cause.clone();
-        self.states[span].in_error = true;
-        self.record_error(span, error.as_deref(), event.details.cause.as_deref());
-    }
-
-    fn record_error(&mut self, span: SpanId, error: Option<&str>, cause: Option<&str>) {
-        let s = &mut self.timeline.spans[span];
-        if error.is_some() || cause.is_some() {
-            s.error = error.map(str::to_string);
-            s.cause = cause.map(str::to_string);
-        }
-    }
-}
-
-/// The state type named by a `*StateEntered` event type (unknown future types count as Task).
-fn state_type_of(event_type: &crate::domain::history::EventType) -> StateType {
-    use crate::domain::history::EventType as E;
-    match event_type {
-        E::ParallelStateEntered => StateType::Parallel,
-        E::MapStateEntered => StateType::Map,
-        E::PassStateEntered => StateType::Pass,
-        E::ChoiceStateEntered => StateType::Choice,
-        E::WaitStateEntered => StateType::Wait,
-        E::SucceedStateEntered => StateType::Succeed,
-        E::FailStateEntered => StateType::Fail,
-        _ => StateType::Task,
     }
 }
 

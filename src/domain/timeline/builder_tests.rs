@@ -5,6 +5,7 @@ use super::*;
 use crate::domain::execution::Outcome;
 use crate::domain::history::{EventDetails, EventType};
 use crate::domain::timeline::build;
+use crate::domain::timeline::span::SpanStatus;
 
 /// Writes a history line by line: `(id, previous, ms, type, name/index/error)`.
 fn event(id: i64, previous: i64, at: Millis, event_type: &str) -> HistoryEvent {

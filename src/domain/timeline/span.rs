@@ -69,9 +69,10 @@ pub enum AttemptStatus {
     TimedOut,
 }
 
-/// One try of a Task (scheduled → started → succeeded/failed). Retries are further attempts
-/// within the same state entry; the gap between one attempt's end and the next one's
-/// `scheduled` is the retry backoff.
+/// One try of a Task (scheduled → started → succeeded/failed) or one run of a Parallel/Map
+/// (`…StateStarted` → its branches or iterations end). Retries are further attempts within the
+/// same state entry; the gap between one attempt's end and the next one's `scheduled` is the
+/// retry backoff. A redriven state's attempts continue in the same list, in a later segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
     pub scheduled: Millis,
@@ -80,6 +81,31 @@ pub struct Attempt {
     pub status: AttemptStatus,
     pub error: Option<String>,
     pub cause: Option<String>,
+    /// The segment of the execution it ran in: 0 before any redrive, n after the n-th.
+    pub segment: usize,
+}
+
+impl Attempt {
+    /// Time spent waiting to start (`scheduled` → `started`): no worker polling the activity,
+    /// a throttled Lambda. None until it started (or when it never did).
+    pub fn queue_time(&self) -> Option<Millis> {
+        self.started
+            .map(|started| started.saturating_sub(self.scheduled))
+    }
+
+    /// Time spent running (`started` → end, or → `now` while running). None until it started.
+    pub fn run_time(&self, now: Millis) -> Option<Millis> {
+        self.started
+            .map(|started| self.end.unwrap_or(now).max(started).saturating_sub(started))
+    }
+}
+
+/// How a span ended in an earlier segment, before a redrive resumed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierEnd {
+    pub status: SpanStatus,
+    pub at: Millis,
+    pub error: Option<String>,
 }
 
 /// Where a span sits inside Parallel branches and Map iterations, outermost first.
@@ -115,7 +141,8 @@ pub struct Span {
     pub start: Millis,
     /// None while running.
     pub end: Option<Millis>,
-    /// Task attempts; empty for states that are not tasks.
+    /// Task attempts, or runs of a Parallel/Map (a retried container has several); empty for
+    /// the other states.
     pub attempts: Vec<Attempt>,
     /// Outermost first; shared with the other spans of the same lane.
     pub path: Arc<[PathSegment]>,
@@ -132,6 +159,9 @@ pub struct Span {
     pub resource_type: Option<String>,
     /// Map: number of iterations announced by `MapStateStarted`.
     pub iterations: Option<u32>,
+    /// How the span ended in earlier segments, oldest first, when a redrive resumed it: a
+    /// span can read "FAILED → redriven → SUCCEEDED".
+    pub before_redrive: Vec<EarlierEnd>,
 }
 
 impl Span {
@@ -140,9 +170,20 @@ impl Span {
         self.end.unwrap_or(now).saturating_sub(self.start)
     }
 
-    /// Number of task attempts (1 for states that are not tasks).
+    /// Number of task attempts or container runs (1 for the other states).
     pub fn attempt_count(&self) -> usize {
         self.attempts.len().max(1)
+    }
+
+    /// `FAILED → redriven → SUCCEEDED` for a span a redrive resumed; the status otherwise.
+    pub fn status_trail(&self) -> String {
+        let mut trail = String::new();
+        for earlier in &self.before_redrive {
+            trail.push_str(earlier.status.as_str());
+            trail.push_str(" → redriven → ");
+        }
+        trail.push_str(self.status.as_str());
+        trail
     }
 }
 
@@ -158,6 +199,33 @@ pub struct ExecutionSpan {
     pub output: Option<String>,
     pub error: Option<String>,
     pub cause: Option<String>,
+    /// Times the execution was redriven (`ExecutionRedriven`'s `redriveCount`).
+    pub redrive_count: u32,
+}
+
+/// An `ExecutionRedriven`: the execution resumed after it had ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redrive {
+    /// Its `redriveCount` (1 for the first redrive).
+    pub count: u32,
+    pub event_id: i64,
+    /// When it was redriven: the next segment starts here.
+    pub at: Millis,
+    /// When the segment before it ended: `idle_from..at` is time nothing ran.
+    pub idle_from: Millis,
+    /// How the segment before it ended.
+    pub ended: ExecutionStatus,
+}
+
+/// One run of the execution: the first, or one after a redrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// 0 for the first run, n after the n-th redrive.
+    pub redrive_count: u32,
+    pub start: Millis,
+    /// None while it runs.
+    pub end: Option<Millis>,
+    pub status: ExecutionStatus,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,6 +237,8 @@ pub struct Timeline {
     pub roots: Vec<SpanId>,
     /// Number of history events applied.
     pub event_count: usize,
+    /// Redrives in order; empty for an execution never redriven.
+    pub redrives: Vec<Redrive>,
 }
 
 /// One row of the Gantt chart: either a span or a lane header (a Parallel branch or a Map
@@ -191,6 +261,32 @@ pub struct TimelineRow {
 }
 
 impl Timeline {
+    /// The runs of the execution: one, plus one per redrive; the idle time between two
+    /// segments is no part of either.
+    pub fn segments(&self) -> Vec<Segment> {
+        let exec = &self.execution;
+        let mut segments = Vec::with_capacity(self.redrives.len() + 1);
+        let mut start = exec.start;
+        let mut redrive_count = 0;
+        for redrive in &self.redrives {
+            segments.push(Segment {
+                redrive_count,
+                start,
+                end: Some(redrive.idle_from),
+                status: redrive.ended,
+            });
+            start = redrive.at;
+            redrive_count = redrive.count;
+        }
+        segments.push(Segment {
+            redrive_count,
+            start,
+            end: exec.end,
+            status: exec.status,
+        });
+        segments
+    }
+
     /// What the run did: Completed, Rejected (a Catch routed an error onwards) or Error.
     pub fn outcome(&self) -> Option<Outcome> {
         let exec = &self.execution;

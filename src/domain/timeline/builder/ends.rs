@@ -103,6 +103,7 @@ impl TimelineBuilder {
             return;
         }
         self.states[owner].run_closed = true;
+        self.end_run_attempt(owner, ending.kind, ending.at);
         for i in 0..self.states[owner].lanes.len() {
             let lane = self.states[owner].lanes[i];
             self.close_lane(lane, ending);
@@ -131,9 +132,13 @@ impl TimelineBuilder {
             self.close_run(span, ending);
         }
         let in_error = self.states[span].in_error;
+        let timed_out = self.states[span].timed_out;
         let s = &mut self.timeline.spans[span];
         s.end = Some(ending.at);
-        s.status = ending.kind.status_for(in_error);
+        s.status = match ending.kind.status_for(in_error) {
+            SpanStatus::Failed if timed_out => SpanStatus::TimedOut,
+            status => status,
+        };
         if s.status == SpanStatus::Failed && s.error.is_none() {
             s.error = ending.error.map(str::to_string);
             s.cause = ending.cause.map(str::to_string);

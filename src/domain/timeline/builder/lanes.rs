@@ -7,9 +7,15 @@ use std::sync::Arc;
 
 impl TimelineBuilder {
     /// A state entered right after `ParallelStateStarted` (event `event_id`) starts the
-    /// Parallel's next branch.
+    /// Parallel's next branch (of its current run).
     pub(super) fn open_branch(&mut self, parallel: SpanId, event_id: i64) -> LaneId {
         if let Some(lane) = self.too_deep_for_a_lane(parallel, event_id) {
+            return lane;
+        }
+        // A retried Parallel's branches are followed again in the lanes of its first run.
+        let cursor = self.states[parallel].branch_cursor;
+        self.states[parallel].branch_cursor += 1;
+        if let Some(&lane) = self.states[parallel].lanes.get(cursor) {
             return lane;
         }
         let index = self.states[parallel].lanes.len();
