@@ -8,7 +8,7 @@ use crate::domain::history::HistoryEvent;
 use crate::domain::history_json::{ReadError, read_history};
 use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
-use crate::domain::timeline::chart::{BarPart, bar_cells, lane_label, ruler};
+use crate::domain::timeline::chart::{BarPart, TimeAxis, bar_cells_on, lane_label, ruler};
 use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build_from};
 use serde_json::{Value, json};
 use std::io::{BufReader, Read, Write};
@@ -171,8 +171,11 @@ fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), Strin
     }
 }
 
-/// `{"execution": {status, start, duration_ms}, "spans": [{name, type, status, start_ms,
-/// end_ms, attempts, path}]}`, times in ms since the execution started, spans in entry order.
+/// `{"execution": {status, start, duration_ms, redrive_count, segments}, "spans": [{name,
+/// type, status, start_ms, end_ms, attempts, path}]}`, times in ms since the execution started
+/// (wall-clock: a redrive's idle gap included), spans in entry order. A redriven execution's
+/// `segments` are its runs (`redrive_count`, `start_ms`, `end_ms`, `status`); a span a redrive
+/// resumed has `before_redrive`: how it ended before (`status`, `end_ms`).
 pub fn to_json(timeline: &Timeline) -> Value {
     let exec = &timeline.execution;
     let relative = |t: Millis| t.saturating_sub(exec.start);
@@ -180,7 +183,7 @@ pub fn to_json(timeline: &Timeline) -> Value {
         .spans
         .iter()
         .map(|s| {
-            json!({
+            let mut span = json!({
                 "name": s.name,
                 "type": s.state_type.as_str(),
                 "status": s.status.as_str(),
@@ -188,15 +191,39 @@ pub fn to_json(timeline: &Timeline) -> Value {
                 "end_ms": s.end.map(relative),
                 "attempts": s.attempt_count(),
                 "path": s.path.iter().map(|p| p.label()).collect::<Vec<_>>(),
-            })
+            });
+            if !s.before_redrive.is_empty() {
+                span["before_redrive"] = s
+                    .before_redrive
+                    .iter()
+                    .map(|e| json!({"status": e.status.as_str(), "end_ms": relative(e.at)}))
+                    .collect();
+            }
+            span
         })
         .collect();
+    let mut execution = json!({
+        "status": exec.status.as_str(),
+        "start": format_rfc3339(exec.start),
+        "duration_ms": exec.end.map(relative),
+    });
+    if !timeline.redrives.is_empty() {
+        execution["redrive_count"] = json!(exec.redrive_count);
+        execution["segments"] = timeline
+            .segments()
+            .iter()
+            .map(|segment| {
+                json!({
+                    "redrive_count": segment.redrive_count,
+                    "start_ms": relative(segment.start),
+                    "end_ms": segment.end.map(relative),
+                    "status": segment.status.as_str(),
+                })
+            })
+            .collect();
+    }
     json!({
-        "execution": {
-            "status": exec.status.as_str(),
-            "start": format_rfc3339(exec.start),
-            "duration_ms": exec.end.map(relative),
-        },
+        "execution": execution,
         "spans": spans,
     })
 }
@@ -214,19 +241,22 @@ fn latest_time(timeline: &Timeline) -> Millis {
 }
 
 /// A text Gantt `width` columns wide (longer lines only for error messages): a header with
-/// status, start and duration, a ruler, then one line per row — indented name, bar,
-/// duration, status, attempts, error. `█` time in the state, `░` failed attempts, `·` retry
-/// backoff. Text from the history (names, errors, causes) is escaped: it is untrusted and
-/// this goes to a terminal.
+/// status, start and duration (and for a redriven execution one line per segment), a ruler,
+/// then one line per row — indented name, bar, duration, status, attempts, error. `█` time in
+/// the state, `░` failed attempts, `·` retry backoff, `─` queue time (scheduled, not started),
+/// `┆` a redrive (the idle time before it is collapsed). Text from the history (names, errors,
+/// causes) is escaped: it is untrusted and this goes to a terminal.
 pub fn to_text(timeline: &Timeline, width: usize) -> String {
     let exec = &timeline.execution;
     let now = latest_time(timeline);
+    let axis = TimeAxis::of(timeline);
     let rows = timeline.rows();
     let mut out = String::new();
 
+    let active = axis.span(exec.start, exec.end.unwrap_or(now));
     let duration = match exec.end {
-        Some(end) => format_duration(end.saturating_sub(exec.start)),
-        None => format!("{} so far", format_duration(now.saturating_sub(exec.start))),
+        Some(_) => format_duration(active),
+        None => format!("{} so far", format_duration(active)),
     };
     out.push_str(&format!(
         "execution {}  started {}  duration {}",
@@ -234,10 +264,42 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         format_rfc3339(exec.start),
         duration
     ));
+    if exec.redrive_count > 0 {
+        out.push_str(&format!("  redriven {}×", exec.redrive_count));
+    }
     if let Some(outcome) = timeline.outcome() {
         out.push_str(&format!("  outcome: {}", escape_control(&outcome.label())));
     }
     out.push('\n');
+    if !timeline.redrives.is_empty() {
+        for (segment, redrive) in timeline
+            .segments()
+            .iter()
+            .zip(std::iter::once(None).chain(timeline.redrives.iter().map(Some)))
+        {
+            if let Some(redrive) = redrive {
+                out.push_str(&format!(
+                    "  ┆ idle {} (collapsed)\n",
+                    format_duration(redrive.at.saturating_sub(redrive.idle_from))
+                ));
+            }
+            let ran = format_duration(segment.end.unwrap_or(now).saturating_sub(segment.start));
+            let how = match segment.end {
+                Some(_) => format!("{} after {ran}", segment.status.as_str()),
+                None => format!("{} for {ran} so far", segment.status.as_str()),
+            };
+            match segment.redrive_count {
+                0 => out.push_str(&format!(
+                    "  segment 0  started {}  {how}\n",
+                    format_rfc3339(segment.start)
+                )),
+                n => out.push_str(&format!(
+                    "  segment {n}  redriven {}  {how}\n",
+                    format_rfc3339(segment.start)
+                )),
+            }
+        }
+    }
     if rows.is_empty() {
         out.push_str("(no states entered)\n");
         return out;
@@ -256,11 +318,34 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     // Right of the bar: ` 12.3s  SUCCEEDED  x2` (duration 7, status 9, attempts 3).
     const TAIL: usize = 1 + 7 + 2 + 9 + 2 + 3;
     let bar_w = width.saturating_sub(name_w + 2 + TAIL).max(10);
-    let window = (0, now.saturating_sub(exec.start).max(1));
+    // On the axis: times since the start with the idle gaps before redrives left out.
+    let window = (0, axis.span(exec.start, now).max(1));
+    let origin = axis.fold(exec.start);
+    let divider_columns: Vec<usize> = axis
+        .dividers()
+        .into_iter()
+        .map(|d| {
+            let column = d.saturating_sub(origin) as f64 * bar_w as f64 / window.1 as f64;
+            (column.round() as usize).min(bar_w.saturating_sub(1))
+        })
+        .collect();
+    let with_dividers = |line: Vec<char>| -> String {
+        let mut line = line;
+        for &c in &divider_columns {
+            if line.get(c) == Some(&' ') {
+                line[c] = '┆';
+            }
+        }
+        line.into_iter().collect()
+    };
 
-    out.push_str(&format!("{:name_w$} |{}|\n", "", ruler(window, bar_w)));
+    out.push_str(&format!(
+        "{:name_w$} |{}|\n",
+        "",
+        with_dividers(ruler(window, bar_w).chars().collect())
+    ));
 
-    let abs_window = (exec.start, exec.start.saturating_add(window.1));
+    let abs_window = (origin, origin.saturating_add(window.1));
     for row in &rows {
         let name = format!("{}{}", "  ".repeat(row.depth), label_of(&row.kind));
         let name: String = if name.chars().count() > name_w {
@@ -274,29 +359,35 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         out.push_str(" |");
         match &row.kind {
             RowKind::Lane { .. } => {
-                out.push_str(&" ".repeat(bar_w));
+                out.push_str(&with_dividers(vec![' '; bar_w]));
                 out.push_str("|\n");
             }
             RowKind::Span(id) => {
                 let span = &timeline.spans[*id];
-                for (glyph, part) in bar_cells(span, abs_window, now, bar_w) {
-                    out.push(match part {
+                let bar = bar_cells_on(&axis, span, abs_window, now, bar_w)
+                    .into_iter()
+                    .map(|(glyph, part)| match part {
                         BarPart::Empty => ' ',
                         BarPart::Body => glyph,
                         BarPart::FailedAttempt => '░',
                         BarPart::Backoff => '·',
-                    });
-                }
+                        BarPart::Queued => '─',
+                    })
+                    .collect();
+                out.push_str(&with_dividers(bar));
                 let attempts = match span.attempts.len() {
                     0 | 1 => String::new(),
                     n => format!("x{n}"),
                 };
                 let mut line = format!(
                     "| {:>7}  {:<9}  {:<3}",
-                    format_duration(span.duration(now)),
+                    format_duration(axis.span(span.start, span.end.unwrap_or(now))),
                     span.status.as_str(),
                     attempts
                 );
+                for earlier in &span.before_redrive {
+                    line.push_str(&format!("  (redriven after {})", earlier.status.as_str()));
+                }
                 let show_error = matches!(
                     span.status,
                     SpanStatus::Failed | SpanStatus::Caught | SpanStatus::TimedOut
@@ -344,6 +435,47 @@ mod tests {
         let text = to_text(&fixture("running.json"), 100);
         insta::assert_snapshot!(text);
         assert!(text.starts_with("execution RUNNING") && text.contains("so far"));
+    }
+
+    #[test]
+    fn a_redriven_execution_shows_its_segments_with_the_idle_gap_collapsed() {
+        let timeline = fixture("redriven.json");
+        let text = to_text(&timeline, 100);
+        insta::assert_snapshot!(text);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("redriven 1×"), "{}", lines[0]);
+        // 2.4 s, then 1.4 s after the redrive: the 3 h 17 m in between are not in the duration.
+        assert!(lines[0].contains("duration 3.8s"), "{}", lines[0]);
+        assert!(lines[1].starts_with("  segment 0  started") && lines[1].contains("FAILED"));
+        assert!(lines[2].contains("idle 3h 17m (collapsed)"), "{}", lines[2]);
+        assert!(lines[3].starts_with("  segment 1  redriven") && lines[3].contains("SUCCEEDED"));
+        let thumbnail = lines.iter().find(|l| l.contains("Thumbnail")).unwrap();
+        assert!(thumbnail.contains("(redriven after FAILED)"), "{thumbnail}");
+        // The divider runs down the chart where nothing is drawn, at one column.
+        let column = |line: &str| line.chars().position(|c| c == '┆');
+        let persist = lines
+            .iter()
+            .find(|l| l.contains("PersistMetadata"))
+            .unwrap();
+        assert!(column(persist).is_some(), "{persist}");
+        assert_eq!(column(persist), column(lines[4]));
+
+        let json = to_json(&timeline);
+        let segments = json["execution"]["segments"].as_array().unwrap();
+        assert_eq!(segments.len(), 2);
+        assert_eq!(segments[0]["status"], "FAILED");
+        assert_eq!(segments[0]["end_ms"], 2_425);
+        assert_eq!(segments[1]["redrive_count"], 1);
+        assert_eq!(segments[1]["status"], "SUCCEEDED");
+        assert_eq!(json["execution"]["redrive_count"], 1);
+        let parallel = &json["spans"][3];
+        assert_eq!(parallel["name"], "ParallelProcessing");
+        assert_eq!(parallel["status"], "SUCCEEDED");
+        assert_eq!(parallel["attempts"], 2);
+        assert_eq!(parallel["before_redrive"][0]["status"], "FAILED");
+        // An execution never redriven keeps the JSON it always had.
+        let plain = to_json(&fixture("happy_path.json"));
+        assert!(plain["execution"].get("segments").is_none());
     }
 
     #[test]

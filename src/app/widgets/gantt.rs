@@ -123,7 +123,8 @@ impl Gantt<'_> {
         for (i, (glyph, part)) in cells.iter().enumerate() {
             let style = match part {
                 BarPart::Empty => continue,
-                BarPart::Body => Style::default().fg(color),
+                // Queue time is drawn like the body here until this view tells them apart.
+                BarPart::Body | BarPart::Queued => Style::default().fg(color),
                 BarPart::FailedAttempt => Style::default().fg(Color::Red),
                 BarPart::Backoff => Style::default().fg(Color::DarkGray),
             };

@@ -1,8 +1,9 @@
 //! Pure Gantt geometry, shared by the console's chart widget and `stepdeck timeline`'s text:
-//! which glyph each cell of a span's bar shows on a time window, the ruler's round ticks, and
-//! lane labels. Times are subtracted with saturation: no window or span makes it wrap.
+//! the time axis (with the idle gaps between a redriven execution's segments collapsed), which
+//! glyph each cell of a span's bar shows on a time window, the ruler's round ticks, and lane
+//! labels. Times are subtracted with saturation: no window or span makes it wrap.
 
-use super::{AttemptStatus, PathSegment, Span};
+use super::{AttemptStatus, PathSegment, Span, Timeline};
 use crate::domain::Millis;
 use crate::domain::time::format_duration;
 
@@ -16,6 +17,67 @@ pub enum BarPart {
     FailedAttempt,
     /// Waiting between a failed attempt and the next one (the Retry backoff).
     Backoff,
+    /// An attempt scheduled but not started yet (no worker polling, a throttled Lambda): queue
+    /// time, not run time. Only cells wholly inside it.
+    Queued,
+}
+
+/// Time as the chart lays it out: absolute times with the idle gaps between a redriven
+/// execution's segments (the failure, then hours later the redrive) collapsed to nothing, so a
+/// window fitted to the execution shows its work, not the wait. Without redrives it is the
+/// identity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimeAxis {
+    /// Collapsed gaps `(from, to)`, in order, not overlapping.
+    gaps: Vec<(Millis, Millis)>,
+}
+
+impl TimeAxis {
+    /// The axis of a timeline: each redrive's idle gap collapsed.
+    pub fn of(timeline: &Timeline) -> TimeAxis {
+        let mut gaps: Vec<(Millis, Millis)> = Vec::new();
+        for redrive in &timeline.redrives {
+            let from = redrive
+                .idle_from
+                .max(gaps.last().map_or(Millis::MIN, |g| g.1));
+            if redrive.at > from {
+                gaps.push((from, redrive.at));
+            }
+        }
+        TimeAxis { gaps }
+    }
+
+    /// The collapsed gaps, `(from, to)` in absolute time.
+    pub fn gaps(&self) -> &[(Millis, Millis)] {
+        &self.gaps
+    }
+
+    /// `t` on the axis: minus the collapsed time before it (a time inside a gap lands on the
+    /// gap's start).
+    pub fn fold(&self, t: Millis) -> Millis {
+        let mut cut: Millis = 0;
+        for &(from, to) in &self.gaps {
+            if t >= to {
+                cut = cut.saturating_add(to.saturating_sub(from));
+            } else {
+                if t > from {
+                    cut = cut.saturating_add(t.saturating_sub(from));
+                }
+                break;
+            }
+        }
+        t.saturating_sub(cut)
+    }
+
+    /// Where each collapsed gap is on the axis: a divider between two segments.
+    pub fn dividers(&self) -> Vec<Millis> {
+        self.gaps.iter().map(|&(from, _)| self.fold(from)).collect()
+    }
+
+    /// Time between `from` and `to` on the axis (the idle gaps left out).
+    pub fn span(&self, from: Millis, to: Millis) -> Millis {
+        self.fold(to).saturating_sub(self.fold(from))
+    }
 }
 
 /// Left-aligned eighth blocks, 1/8 to 8/8: the end of a bar inside a cell.
@@ -26,6 +88,18 @@ const LEFT_EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉'
 /// over the body at cell precision. Always at least one cell when the span is in the window.
 pub fn bar_cells(
     span: &Span,
+    window: (Millis, Millis),
+    now: Millis,
+    cells: usize,
+) -> Vec<(char, BarPart)> {
+    bar_cells_on(&TimeAxis::default(), span, window, now, cells)
+}
+
+/// `bar_cells` on an axis: the window `from..to` is in the axis's time (`TimeAxis::fold`), so
+/// a span that a redrive resumed is drawn without the idle gap inside it.
+pub fn bar_cells_on(
+    axis: &TimeAxis,
+    span: &Span,
     (from, to): (Millis, Millis),
     now: Millis,
     cells: usize,
@@ -35,7 +109,7 @@ pub fn bar_cells(
         return out;
     }
     let scale = cells as f64 / to.saturating_sub(from).max(1) as f64;
-    let x = |t: Millis| t.saturating_sub(from) as f64 * scale;
+    let x = |t: Millis| axis.fold(t).saturating_sub(from) as f64 * scale;
     let end = span.end.unwrap_or(now).max(span.start);
     let (a, b) = (x(span.start), x(end));
     if b < 0.0 || a >= cells as f64 {
@@ -86,6 +160,20 @@ pub fn bar_cells(
             for cell in &mut out[cell_range(attempt.scheduled, attempt_end)] {
                 if cell.1 == BarPart::Body {
                     cell.1 = BarPart::FailedAttempt;
+                }
+            }
+        }
+        // Queue time: only the cells it fills wholly, so a few ms of it never hide a bar.
+        let queued_until = attempt.started.or(match attempt.status {
+            AttemptStatus::Running => Some(end),
+            _ => None,
+        });
+        if let Some(started) = queued_until {
+            let q0 = x(attempt.scheduled).ceil().max(0.0) as usize;
+            let q1 = (x(started).floor().max(0.0) as usize).min(cells);
+            for cell in out.iter_mut().take(q1).skip(q0) {
+                if matches!(cell.1, BarPart::Body | BarPart::FailedAttempt) {
+                    cell.1 = BarPart::Queued;
                 }
             }
         }
@@ -208,6 +296,74 @@ mod tests {
         assert_eq!(persist[8].0, '▐');
         assert_eq!(persist[9].0, '▏');
         assert!(bar_cells(&t.spans[1], (start, start + 10), 0, 0).is_empty());
+    }
+
+    #[test]
+    fn the_idle_gap_before_a_redrive_is_collapsed_on_the_axis() {
+        let t = fixture("redriven.json");
+        let axis = TimeAxis::of(&t);
+        let failed = 1_764_065_342_425;
+        let redriven = failed + (3 * 3_600 + 17 * 60) * 1_000;
+        assert_eq!(axis.gaps(), [(failed, redriven)]);
+        assert_eq!(axis.fold(failed - 5), failed - 5);
+        assert_eq!(
+            axis.fold(failed + 60_000),
+            failed,
+            "inside the gap: at its start"
+        );
+        assert_eq!(axis.fold(redriven + 100), failed + 100);
+        assert_eq!(axis.dividers(), [failed]);
+        // The Parallel ran 377 ms before the failure and 1151 ms after the redrive.
+        let parallel = &t.spans[3];
+        assert_eq!(
+            axis.span(parallel.start, parallel.end.unwrap()),
+            377 + 1_151
+        );
+        // Fitted to the execution, its bar fills the cells from its start to the end, with
+        // no hours of nothing in the middle.
+        let start = axis.fold(t.execution.start);
+        let window = (start, axis.fold(t.execution.end.unwrap()));
+        // 3805 ms on 38 cells: it runs from 2048 ms (cell 20.45) to 3576 ms (cell 35.7).
+        let cells = bar_cells_on(&axis, parallel, window, 0, 38);
+        assert!(
+            cells[20..36]
+                .iter()
+                .all(|&(_, part)| part != BarPart::Empty)
+        );
+        assert!(cells[36..].iter().all(|&(_, part)| part == BarPart::Empty));
+        // Without the axis, its end lies hours past the same window: the bar runs off it.
+        let plain = bar_cells(parallel, window, 0, 38);
+        assert_ne!(plain[37].1, BarPart::Empty);
+        assert_eq!(
+            TimeAxis::of(&fixture("happy_path.json")),
+            TimeAxis::default()
+        );
+    }
+
+    #[test]
+    fn queue_time_shows_only_where_it_fills_whole_cells() {
+        let mut t = fixture("happy_path.json");
+        let start = t.execution.start;
+        let face = &mut t.spans[1];
+        // FaceDetection (51..1262): pretend its Lambda was throttled until 651.
+        face.attempts[0].started = Some(start + 651);
+        let cells = bar_cells(face, (start, start + 1_000), start + 2_000, 10);
+        let parts: Vec<BarPart> = cells.iter().map(|c| c.1).collect();
+        assert_eq!(parts[0], BarPart::Body, "the cell it starts in is shared");
+        assert!(
+            parts[1..6].iter().all(|&p| p == BarPart::Queued),
+            "{parts:?}"
+        );
+        assert!(parts[6..].iter().all(|&p| p == BarPart::Body), "{parts:?}");
+        // A few ms of queue on a 100 ms cell show nothing.
+        let unchanged = fixture("happy_path.json");
+        let cells = bar_cells(
+            &unchanged.spans[1],
+            (start, start + 1_000),
+            start + 2_000,
+            10,
+        );
+        assert!(cells.iter().all(|c| c.1 == BarPart::Body));
     }
 
     #[test]
