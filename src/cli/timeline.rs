@@ -5,7 +5,7 @@
 
 use crate::domain::Millis;
 use crate::domain::history::HistoryEvent;
-use crate::domain::history_json::{ReadError, read_history};
+use crate::domain::history_json::{ReadError, parse_history_bytes, read_history};
 use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, TimeAxis, bar_cells_on, lane_label, ruler};
@@ -127,9 +127,11 @@ pub fn run(args: &TimelineArgs) -> Result<Rendered, String> {
     Ok(Rendered { text, caveats })
 }
 
-/// The events of `--history`, read as a stream of at most `--max-history-mb` (plus one byte,
-/// to tell a source that is too large, such as a pipe or `/dev/zero`, from one that fits).
-/// Returns the name to use in messages with them.
+/// The events of `--history`: at most `--max-history-mb` of it (plus one byte, to tell a
+/// source that is too large, such as a pipe or `/dev/zero`, from one that fits). A regular
+/// file is read whole and parsed from memory (scanning a slice is several times faster than a
+/// stream; its size was checked first); anything else is parsed as a stream, so garbage is
+/// refused at its first bytes. Returns the name to use in messages with them.
 fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), String> {
     let from_stdin = args.history.as_os_str() == "-";
     let name = if from_stdin {
@@ -145,6 +147,7 @@ fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), Strin
             args.max_history_mb
         )
     };
+    let mut file_size = None;
     let source: Box<dyn Read> = if from_stdin {
         Box::new(std::io::stdin().lock())
     } else {
@@ -153,14 +156,25 @@ fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), Strin
         // A regular file tells its size: a big one is refused before any of it is read.
         if let Ok(metadata) = file.metadata()
             && metadata.is_file()
-            && metadata.len() > limit
         {
-            return Err(too_large());
+            if metadata.len() > limit {
+                return Err(too_large());
+            }
+            file_size = Some(metadata.len());
         }
         Box::new(file)
     };
     let mut bounded = source.take(limit.saturating_add(1));
-    let read = read_history(BufReader::with_capacity(64 * 1024, &mut bounded));
+    let read = match file_size {
+        Some(size) => {
+            let mut text = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+            match bounded.read_to_end(&mut text) {
+                Ok(_) => parse_history_bytes(&text),
+                Err(error) => Err(ReadError::Io(error)),
+            }
+        }
+        None => read_history(BufReader::with_capacity(64 * 1024, &mut bounded)),
+    };
     if bounded.limit() == 0 {
         return Err(too_large());
     }

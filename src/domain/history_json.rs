@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 mod read;
 
-pub use read::{ReadError, parse_history, read_history};
+pub use read::{ReadError, parse_history, parse_history_bytes, read_history};
 
 /// The key AWS uses for the details object of an event type: `stateEnteredEventDetails` for
 /// every `*StateEntered` (including `FailStateEntered`), `stateExitedEventDetails` for every
@@ -247,9 +247,12 @@ mod tests {
     }
 
     #[test]
-    fn a_stream_reads_like_the_text() {
+    fn a_stream_and_bytes_read_like_the_text() {
         let streamed = read_history(SAMPLE.as_bytes()).unwrap();
         assert_eq!(streamed, parse_history(SAMPLE).unwrap());
+        assert_eq!(parse_history_bytes(SAMPLE.as_bytes()).unwrap(), streamed);
+        let err = parse_history_bytes(b"{\"events\": [{\"id\": 1").unwrap_err();
+        assert!(matches!(&err, ReadError::Invalid(m) if m.starts_with("not valid JSON")));
         let err = read_history(&b"{\"events\": [{\"id\": 1"[..]).unwrap_err();
         assert!(matches!(&err, ReadError::Invalid(m) if m.starts_with("not valid JSON")));
     }
