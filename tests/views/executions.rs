@@ -8,7 +8,7 @@ use stepdeck::app::msg::Msg;
 use stepdeck::app::{App, update::update};
 use stepdeck::backend::BackendError;
 
-fn open_fixture(app: &mut App, row: &str, fixture_name: &str) {
+pub(crate) fn open_fixture(app: &mut App, row: &str, fixture_name: &str) {
     let index = app
         .executions
         .list

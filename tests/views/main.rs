@@ -10,6 +10,7 @@ mod faces_support;
 mod runs_support;
 
 mod access_denied;
+mod execution_tabs;
 mod executions;
 mod faces;
 mod runs;

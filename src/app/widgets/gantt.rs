@@ -1,11 +1,14 @@
 //! The Gantt chart of a timeline as a ratatui widget: a time ruler, one row per span or lane,
 //! bars placed on a time window, retries drawn as separate attempt segments with their backoff
-//! gaps. The geometry (bar cells, ruler, lane labels) is `domain::timeline::chart`, shared with
+//! gaps, queue time in a light shade, a redriven execution's segments split by a divider (the
+//! idle gap collapsed, labelled on a line under the ruler), and a legend of the marks shown. The geometry (bar cells, ruler, lane labels) is `domain::timeline::chart`, shared with
 //! the headless text format.
 
 use crate::domain::Millis;
-use crate::domain::time::format_duration;
-use crate::domain::timeline::chart::{BarPart, bar_cells, bar_end_hint, lane_label, ruler};
+use crate::domain::time::{format_clock, format_duration};
+use crate::domain::timeline::chart::{
+    BarPart, TimeAxis, bar_cells_on, bar_end_hint, lane_label, ruler,
+};
 use crate::domain::timeline::{RowKind, Span, SpanStatus, Timeline, TimelineRow};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -52,6 +55,22 @@ fn fit(text: &str, width: usize) -> String {
     cut
 }
 
+/// Header lines above the rows: the ruler, and for a redriven execution the line that labels
+/// its redrives.
+pub fn header_rows(timeline: &Timeline) -> u16 {
+    if timeline.redrives.is_empty() { 1 } else { 2 }
+}
+
+/// The colour of a redrive's divider and label.
+const REDRIVE: Color = Color::Cyan;
+
+/// What the bars drew, for the legend: only the marks that are on screen are explained.
+#[derive(Default)]
+struct Drawn {
+    queued: bool,
+    backoff: bool,
+}
+
 impl Widget for Gantt<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.width == 0 || area.height == 0 {
@@ -65,16 +84,59 @@ impl Widget for Gantt<'_> {
         let bar_x = area.x + name_w + u16::from(name_w > 0 && name_w < area.width);
         let bar_w = (area.x + area.width).saturating_sub(bar_x) as usize;
         let (from, to) = (self.window.0, self.window.1.max(self.window.0 + 1));
-        let start = self.timeline.execution.start;
-        let window_abs = (start + from, start + to);
+        // The window is on the chart's axis: a redrive's idle gap is collapsed out of it.
+        let axis = TimeAxis::of(self.timeline);
+        let origin = axis.fold(self.timeline.execution.start);
+        let window_abs = (origin + from, origin + to);
         let dim = Style::default().fg(Color::DarkGray);
+        let dividers: Vec<usize> = axis
+            .dividers()
+            .into_iter()
+            .filter(|&d| d >= window_abs.0 && d <= window_abs.1)
+            .map(|d| {
+                let column = (d - window_abs.0) as f64 * bar_w as f64 / (to - from) as f64;
+                (column.round() as usize).min(bar_w.saturating_sub(1))
+            })
+            .collect();
+        let put_dividers = |buf: &mut Buffer, y: u16| {
+            for &c in &dividers {
+                if let Some(cell) = buf.cell_mut((bar_x + c as u16, y))
+                    && cell.symbol() == " "
+                {
+                    cell.set_char('┆').set_fg(REDRIVE);
+                }
+            }
+        };
 
+        let header = header_rows(self.timeline).min(area.height);
         buf.set_stringn(bar_x, area.y, ruler((from, to), bar_w), bar_w, dim);
+        put_dividers(buf, area.y);
+        if header > 1 {
+            self.render_redrives(
+                &axis,
+                window_abs,
+                (to - from, bar_w),
+                (bar_x, area.y + 1),
+                buf,
+            );
+            let text = fit(
+                &format!("redriven {}×", self.timeline.execution.redrive_count),
+                name_w as usize,
+            );
+            buf.set_stringn(
+                area.x,
+                area.y + 1,
+                text,
+                name_w as usize,
+                Style::default().fg(REDRIVE),
+            );
+        }
 
-        let visible = (area.height - 1) as usize;
+        let mut drawn = Drawn::default();
+        let visible = area.height.saturating_sub(header) as usize;
         for (line, row_index) in (self.offset..self.rows.len()).take(visible).enumerate() {
             let row = &self.rows[row_index];
-            let y = area.y + 1 + line as u16;
+            let y = area.y + header + line as u16;
             let selected = self.selected == Some(row_index);
             let row_style = if selected {
                 Style::default().bg(Color::Indexed(237))
@@ -99,36 +161,124 @@ impl Widget for Gantt<'_> {
                     }
                     let text = fit(&format!("{indent}{}", span.name), name_w as usize);
                     buf.set_stringn(area.x, y, text, name_w as usize, name_style);
-                    self.render_bar(span, window_abs, bar_x, y, bar_w, buf);
+                    self.render_bar(&axis, span, window_abs, (bar_x, y, bar_w), buf, &mut drawn);
                 }
             }
+            put_dividers(buf, y);
         }
+        let legend = legend(
+            &drawn,
+            !dividers.is_empty(),
+            name_w.saturating_sub(1) as usize,
+        );
+        buf.set_stringn(area.x, area.y, legend, name_w as usize, dim);
     }
 }
 
+/// The marks of the bars that need saying, those drawn: `░ queued · backoff ┆ redrive`, cut
+/// to whole items that fit `width`.
+fn legend(drawn: &Drawn, redrive: bool, width: usize) -> String {
+    let items = [
+        (drawn.queued, "░ queued"),
+        (drawn.backoff, "· backoff"),
+        (redrive, "┆ redrive"),
+    ];
+    let mut out = String::new();
+    for (shown, item) in items {
+        if !shown {
+            continue;
+        }
+        let sep = usize::from(!out.is_empty());
+        if out.chars().count() + sep + item.chars().count() > width {
+            break;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 impl Gantt<'_> {
-    fn render_bar(
+    /// The line under the ruler of a redriven execution: at each redrive's divider, its count,
+    /// when it happened and the idle time collapsed before it (shorter when room is short).
+    fn render_redrives(
         &self,
-        span: &Span,
+        axis: &TimeAxis,
         window_abs: (Millis, Millis),
-        x: u16,
-        y: u16,
-        width: usize,
+        (window_ms, bar_w): (Millis, usize),
+        (x, y): (u16, u16),
         buf: &mut Buffer,
     ) {
-        let cells = bar_cells(span, window_abs, self.now, width);
+        let style = Style::default().fg(REDRIVE);
+        let mut free_from = 0;
+        for redrive in &self.timeline.redrives {
+            let d = axis.fold(redrive.at);
+            if d < window_abs.0 || d > window_abs.1 {
+                continue;
+            }
+            let column = ((d - window_abs.0) as f64 * bar_w as f64 / window_ms.max(1) as f64)
+                .round() as usize;
+            let column = column.min(bar_w.saturating_sub(1));
+            let idle = format_duration(redrive.at.saturating_sub(redrive.idle_from));
+            let clock = format_clock(redrive.at);
+            let texts = [
+                format!(
+                    "redrive {} at {clock} · idle {idle} collapsed",
+                    redrive.count
+                ),
+                format!("redrive {} {clock} · idle {idle}", redrive.count),
+                format!("#{} {clock}", redrive.count),
+                format!("#{}", redrive.count),
+            ];
+            let placed = texts.iter().find_map(|text| {
+                let len = text.chars().count() + 2;
+                if column + len <= bar_w {
+                    Some((column, format!("┆ {text}")))
+                } else if column + 1 >= len && column + 1 - len >= free_from {
+                    Some((column + 1 - len, format!("{text} ┆")))
+                } else {
+                    None
+                }
+            });
+            let (start, text) = placed.unwrap_or((column, "┆".to_string()));
+            let len = text.chars().count();
+            buf.set_stringn(x + start as u16, y, &text, len, style);
+            free_from = start + len + 1;
+        }
+    }
+
+    fn render_bar(
+        &self,
+        axis: &TimeAxis,
+        span: &Span,
+        window_abs: (Millis, Millis),
+        (x, y, width): (u16, u16, usize),
+        buf: &mut Buffer,
+        drawn: &mut Drawn,
+    ) {
+        let cells = bar_cells_on(axis, span, window_abs, self.now, width);
         let color = status_color(span.status);
         let edge = bar_end_hint(&cells);
         let mut bar_end = None;
         for (i, (glyph, part)) in cells.iter().enumerate() {
+            let mut glyph = *glyph;
             let style = match part {
                 BarPart::Empty => continue,
-                // Queue time is drawn like the body here until this view tells them apart.
-                BarPart::Body | BarPart::Queued => Style::default().fg(color),
+                BarPart::Body => Style::default().fg(color),
+                // Waiting for a worker or a throttled Lambda: a light shade, not run time.
+                BarPart::Queued => {
+                    drawn.queued = true;
+                    glyph = '░';
+                    Style::default().fg(color)
+                }
                 BarPart::FailedAttempt => Style::default().fg(Color::Red),
-                BarPart::Backoff => Style::default().fg(Color::DarkGray),
+                BarPart::Backoff => {
+                    drawn.backoff = true;
+                    Style::default().fg(Color::DarkGray)
+                }
             };
-            let mut glyph = *glyph;
             // The growing edge of a running bar blinks with the clock (animation without
             // any state: `now` advances on each tick).
             if span.end.is_none() && i + 1 == edge && (self.now / 500) % 2 == 1 {
@@ -139,7 +289,8 @@ impl Gantt<'_> {
             }
             bar_end = Some(i);
         }
-        let label = format_duration(span.duration(self.now));
+        // On the axis: a span a redrive resumed did not take the hours it waited.
+        let label = format_duration(axis.span(span.start, span.end.unwrap_or(self.now)));
         let bar_start = cells.iter().position(|(_, part)| *part != BarPart::Empty);
         if let Some((column, style)) = label_place(bar_start, bar_end, label.len(), width, color) {
             buf.set_stringn(x + column as u16, y, &label, label.len(), style);
@@ -231,6 +382,63 @@ mod tests {
             first_red < first_dot && first_dot < first_green && first_red.is_some(),
             "{colours:?}"
         );
+    }
+
+    #[test]
+    fn a_redriven_execution_is_drawn_as_segments_with_a_labelled_divider() {
+        let t = fixture("redriven.json");
+        let axis = TimeAxis::of(&t);
+        let end = axis.span(t.execution.start, t.execution.end.unwrap());
+        let rows = t.rows();
+        let mut terminal = Terminal::new(TestBackend::new(100, 14)).unwrap();
+        terminal
+            .draw(|frame| {
+                frame.render_widget(
+                    Gantt {
+                        timeline: &t,
+                        rows: &rows,
+                        now: t.execution.end.unwrap(),
+                        window: (0, end),
+                        selected: None,
+                        offset: 0,
+                        name_width: 24,
+                    },
+                    frame.area(),
+                )
+            })
+            .unwrap();
+        insta::assert_snapshot!(terminal.backend());
+        let text: Vec<String> = terminal
+            .backend()
+            .buffer()
+            .content()
+            .chunks(100)
+            .map(|line| line.iter().map(|c| c.symbol()).collect())
+            .collect();
+        // The fit window is the 3.8 s of work, not the 3 h 17 m of waiting.
+        assert_eq!(end, 3_805);
+        assert!(text[0].starts_with("┆ redrive"), "{}", text[0]);
+        assert!(text[1].starts_with("redriven 1×"), "{}", text[1]);
+        assert!(
+            text[1].contains("redrive 1 at 13:26:02 · idle 3h 17m collapsed"),
+            "{}",
+            text[1]
+        );
+        // The divider stands at the same column on the ruler and on every row it does not
+        // cross a bar: the failure at 2.4 s of 3.8 s.
+        let column = text[1].chars().position(|c| c == '┆').unwrap();
+        let divided = text
+            .iter()
+            .filter(|line| line.chars().nth(column) == Some('┆'))
+            .count();
+        assert!(divided >= 6, "{text:#?}");
+        // The Parallel's bar runs through the divider: no hours of nothing inside it, and its
+        // label is its time on the axis (377 ms + 1151 ms), not the wall clock.
+        let parallel = text
+            .iter()
+            .find(|l| l.starts_with("ParallelProcessing"))
+            .unwrap();
+        assert!(parallel.contains("1.5s"), "{parallel}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::app::list::{Needle, scroll_to};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 use crate::domain::history::HistoryEvent;
+use crate::domain::timeline::chart::TimeAxis;
 use crate::domain::timeline::{RowKind, Span, Timeline, TimelineBuilder, TimelineRow};
 use std::collections::HashMap;
 
@@ -219,6 +220,13 @@ impl State {
         self.end().unwrap_or(now) - self.start()
     }
 
+    /// Length of the Gantt's time axis: the duration without the idle gaps before redrives
+    /// (the wait between a failure and its redrive is not drawn).
+    pub fn chart_length(&self, now: Millis) -> Millis {
+        TimeAxis::of(self.timeline())
+            .span(self.start(), self.end().unwrap_or(now).max(self.start()))
+    }
+
     /// What the run did: from the history once it is complete, else what the list knew.
     pub fn outcome(&self) -> Option<Outcome> {
         let timeline = self.timeline();
@@ -304,9 +312,10 @@ impl State {
             && span.entered_event_id > self.payloads_through
     }
 
-    /// The Gantt window in ms since the execution started.
+    /// The Gantt window in ms since the execution started, on the chart's axis (a redrive's
+    /// idle gap left out).
     pub fn window(&self, now: Millis) -> (Millis, Millis) {
-        let total = self.duration(now).max(1);
+        let total = self.chart_length(now).max(1);
         match self.timeline.window {
             None => (0, total),
             Some((from, to)) if self.timeline.follow && self.is_running() => {
@@ -318,7 +327,7 @@ impl State {
     }
 
     pub fn zoom(&mut self, zoom_in: bool, now: Millis) {
-        let total = self.duration(now).max(1);
+        let total = self.chart_length(now).max(1);
         let (from, to) = self.window(now);
         let width = to - from;
         let new_width = if zoom_in {
@@ -344,7 +353,7 @@ impl State {
         let (from, to) = self.window(now);
         let width = to - from;
         let step = (width / 4).max(1);
-        let total = self.duration(now).max(1);
+        let total = self.chart_length(now).max(1);
         let new_from = if right {
             (from + step).min((total - width).max(0))
         } else {

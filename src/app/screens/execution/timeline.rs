@@ -9,7 +9,7 @@ use crate::app::effect::Effect;
 use crate::app::list::moved;
 use crate::app::list::scroll_to;
 use crate::app::notice::NoticeLevel;
-use crate::app::widgets::gantt::Gantt;
+use crate::app::widgets::gantt::{self, Gantt};
 use crate::app::widgets::json::json_lines;
 use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::theme;
@@ -131,7 +131,9 @@ fn gap_next(view: &State, cx: &View) -> String {
 }
 
 fn render_chart(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
-    let rows_height = area.height.saturating_sub(1) as usize;
+    let rows_height = area
+        .height
+        .saturating_sub(gantt::header_rows(view.timeline())) as usize;
     let offset = scroll_to(view.timeline.offset, view.timeline.selected, rows_height);
     let gantt = Gantt {
         timeline: view.timeline(),

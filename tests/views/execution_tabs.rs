@@ -1,0 +1,69 @@
+//! The open execution's tabs on histories the seed scenarios do not cover: a redriven
+//! execution drawn as segments (its idle gap collapsed and labelled), a retried task whose
+//! attempts waited in a queue.
+
+use crate::app_support;
+use crate::executions::open_fixture;
+
+use app_support::*;
+use stepdeck::app::msg::Msg;
+use stepdeck::app::{App, update::update};
+
+fn shown(app: &mut App, width: u16, height: u16) -> String {
+    update(app, Msg::Resize(width, height));
+    screen(app, width, height)
+}
+
+#[test]
+fn a_redriven_execution_is_two_segments_with_the_idle_gap_collapsed() {
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-05-failed", "redriven.json");
+    let wide = shown(&mut app, 160, 45);
+    insta::assert_snapshot!("redriven_160x45", wide);
+    let narrow = shown(&mut app, 80, 24);
+    insta::assert_snapshot!("redriven_80x24", narrow);
+    for text in [&wide, &narrow] {
+        // Fitted to the 3.8 s of work, not to the 3 h 17 m between the failure and the
+        // redrive.
+        assert!(text.contains("window +0ms … +3.8s  fit"), "{text}");
+        assert!(text.contains("redriven 1×"), "{text}");
+        assert!(text.contains('┆'), "{text}");
+    }
+    assert!(
+        wide.contains("redrive 1 at 13:26:02 · idle 3h 17m collapsed"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn queue_time_is_drawn_apart_from_run_time() {
+    let mut events = fixture("retry_absorbed.json");
+    // FaceDetection's attempts waited for a worker: 253 ms before the first started, 688 ms
+    // before the second.
+    for e in &mut events {
+        match e.id {
+            6 => e.timestamp += 220,
+            9 => e.timestamp += 660,
+            _ => {}
+        }
+    }
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-01-happy", "retry_absorbed.json");
+    // Reopen with the edited events (same row, same description).
+    update(&mut app, Msg::Resize(120, 32));
+    press(&mut app, "Esc");
+    let summary = app.executions.selected().unwrap().clone();
+    open_with(&mut app, detail_of(&summary, None, None), events);
+    let text = shown(&mut app, 120, 32);
+    insta::assert_snapshot!("queued_120x32", text);
+    let face = text
+        .lines()
+        .find(|l| l.starts_with("\"FaceDetection"))
+        .unwrap();
+    // Queued cells in a light shade, then the run in solid blocks, for each attempt.
+    let queued = face.find('░').expect("queue time drawn");
+    let run = face.find('█').unwrap();
+    assert!(queued < run, "{face}");
+    assert!(face.matches('░').count() >= 4, "{face}");
+    assert!(text.contains("░ queued · backoff"), "{text}");
+}
