@@ -35,13 +35,31 @@ pub fn details_key(event_type: &EventType) -> String {
 
 /// Writes events in the AWS CLI shape (timestamps as RFC 3339 strings).
 pub fn to_history_json(events: &[HistoryEvent]) -> serde_json::Value {
-    let events: Vec<Value> = events.iter().map(event_to_json).collect();
+    let events: Vec<Value> = events.iter().map(event_json).collect();
     let mut root = Map::new();
     root.insert("events".into(), Value::Array(events));
     Value::Object(root)
 }
 
-fn event_to_json(event: &HistoryEvent) -> Value {
+/// A history file as `aws stepfunctions get-execution-history` prints it: `{"events": [...]}`
+/// indented by four spaces, non-ASCII text as is, ending in a newline.
+pub fn to_history_text(events: &[HistoryEvent]) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    // A `Value` of strings, numbers and objects always serialises, into memory always
+    // succeeds, and serde_json writes UTF-8.
+    let written = to_history_json(events).serialize(&mut serializer);
+    debug_assert!(written.is_ok());
+    let mut text = String::from_utf8(out).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One event in the AWS CLI shape: `timestamp`, `type`, `id`, `previousEventId` and its
+/// `…EventDetails` object with every field the model keeps.
+pub fn event_json(event: &HistoryEvent) -> Value {
     let mut map = Map::new();
     map.insert(
         "timestamp".into(),
@@ -491,5 +509,25 @@ mod tests {
         assert!(written["events"][2]["mapIterationStartedEventDetails"]["index"] == 4);
         let reread = parse_history(&written.to_string()).unwrap();
         assert_eq!(reread, events);
+    }
+
+    #[test]
+    fn a_history_file_reads_back_to_the_same_events() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/histories/redriven.json"
+        );
+        let events = parse_history(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let text = to_history_text(&events);
+        assert!(
+            text.starts_with("{\n    \"events\": [\n        {\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("}\n"));
+        assert_eq!(parse_history(&text).unwrap(), events);
+        assert_eq!(
+            event_json(&events[0])["executionStartedEventDetails"]["roleArn"],
+            events[0].details.role_arn.clone().unwrap()
+        );
     }
 }
