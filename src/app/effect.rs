@@ -154,6 +154,13 @@ pub enum Effect {
         path: PathBuf,
         test_case: TestCase,
     },
+    /// Write `contents` to a new file at `path` (relative: in the current directory), never
+    /// over an existing one; answered by `Msg::FileWritten` with `what` it holds.
+    WriteFile {
+        path: PathBuf,
+        contents: String,
+        what: String,
+    },
     /// Suspend the process (Ctrl-Z): restore the terminal, stop, re-enter on resume.
     Suspend,
     Quit,
@@ -196,6 +203,8 @@ impl Effect {
             | Effect::EditExternally { .. }
             // The settings file is the user's own, not the account's.
             | Effect::SaveTestCase { .. }
+            // A local file the user named, not the account.
+            | Effect::WriteFile { .. }
             | Effect::CopyToClipboard(_)
             | Effect::Suspend
             | Effect::Quit => false,

@@ -134,6 +134,10 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     let Some(owner) = app.overlay.as_ref().map(Overlay::context) else {
         return Vec::new();
     };
+    let input_purpose = match &app.overlay {
+        Some(Overlay::Input(input)) => Some(input.purpose),
+        _ => None,
+    };
     if outcome.closes() {
         app.overlay = None;
     }
@@ -151,6 +155,15 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         (Context::Input, Outcome::Input { purpose, text, .. }) => {
             let text = bound_input(app, purpose, text);
             apply_input(app, purpose, text)
+        }
+        (Context::Input, Outcome::Submit(typed))
+            if input_purpose == Some(InputPurpose::HistoryFile) =>
+        {
+            let (open, mut cx) = lend!(app, execution);
+            match open {
+                Some(s) => execution::events::write_history(s, &mut cx, &typed),
+                None => Vec::new(),
+            }
         }
         (Context::Input, Outcome::Submit(typed)) => runs::submit_user_id(app, &typed),
         (Context::TestCases, Outcome::Chosen(index, how)) => {
@@ -259,6 +272,7 @@ fn say_cut(app: &mut App, purpose: InputPurpose) {
     let what = match purpose {
         InputPurpose::EventSearch => "the search",
         InputPurpose::RerunAsUser => "the user id",
+        InputPurpose::HistoryFile => "the file name",
         _ => "the filter",
     };
     app.notify(
@@ -289,8 +303,8 @@ fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect
             let (s, mut cx) = lend!(app, thumbnails);
             thumbnails::update::apply_filter(s, &mut cx, text)
         }
-        // Nothing happens until Enter starts the run.
-        InputPurpose::RerunAsUser => Vec::new(),
+        // Nothing happens until Enter starts the run, or writes the file.
+        InputPurpose::RerunAsUser | InputPurpose::HistoryFile => Vec::new(),
     }
 }
 

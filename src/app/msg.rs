@@ -106,6 +106,12 @@ pub enum Msg {
     EditedExternally(ExternalEdit),
     /// The test case was appended to the settings file (its path), or why not.
     TestCaseSaved(Result<(TestCase, String), String>),
+    /// `Effect::WriteFile` done: `what` it held, and where it went (the absolute path) or why
+    /// it was not written.
+    FileWritten {
+        what: String,
+        result: Result<String, String>,
+    },
     /// Copying to the clipboard finished (OSC 52 written) or failed.
     Copied(Result<String, String>),
     Faces {

@@ -189,6 +189,13 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             redrives_before,
             result,
         } => control::on_reconciled(app, asked, &execution_arn, redrives_before, result),
+        Msg::FileWritten { what, result } => {
+            match result {
+                Ok(path) => app.notify(NoticeLevel::Info, format!("wrote {what} to {path}")),
+                Err(e) => app.notify(NoticeLevel::Error, format!("{what} not written: {e}")),
+            }
+            Vec::new()
+        }
         Msg::Copied(result) => {
             match result {
                 Ok(what) => {

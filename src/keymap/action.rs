@@ -76,6 +76,8 @@ actions!(
     Search => "search",
     NextMatch => "next_match",
     PrevMatch => "prev_match",
+    ToggleFailures => "toggle_failures",
+    WriteHistory => "write_history",
     // Input / output.
     CopyInput => "copy_input",
     CopyOutput => "copy_output",

@@ -104,6 +104,15 @@ impl EffectRunner {
                     .map(|()| (test_case, path.display().to_string()));
                 let _ = self.inbox.send(Msg::TestCaseSaved(result));
             }
+            Effect::WriteFile {
+                path,
+                contents,
+                what,
+            } => {
+                // A local file of at most a few MB: written at once.
+                let result = write_new_file(&path, &contents);
+                let _ = self.inbox.send(Msg::FileWritten { what, result });
+            }
             Effect::DescribeRow {
                 execution_arn,
                 listed_status,
@@ -377,6 +386,33 @@ impl EffectRunner {
 
 /// Which of `face_ids` are still in `collection`: the whole collection listed in the largest
 /// pages ListFaces allows (each page spends the governed budget like any other call).
+/// Writes `contents` to a file that must not exist yet; answers its absolute path, or why
+/// not (naming the path as typed).
+fn write_new_file(path: &std::path::Path, contents: &str) -> Result<String, String> {
+    use std::io::Write;
+    let shown = path.display();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("{shown} exists (not overwritten; choose another name)")
+            }
+            _ => format!("cannot create {shown}: {e}"),
+        })?;
+    if let Err(e) = file
+        .write_all(contents.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
+        // A half-written history would read as a shorter one: none is better.
+        let _ = std::fs::remove_file(path);
+        return Err(format!("cannot write {shown}: {e}"));
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Ok(absolute.display().to_string())
+}
+
 async fn still_present(
     backend: &dyn crate::backend::Backend,
     collection: &str,
@@ -397,5 +433,34 @@ async fn still_present(
             Some(next) => token = Some(next),
             None => return Ok(present),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_written_once_and_never_over_another() {
+        let dir = std::env::temp_dir().join(format!("stepdeck-write-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("run.history.json");
+        let _ = std::fs::remove_file(&path);
+        let written = write_new_file(&path, "{\"events\": []}\n").unwrap();
+        assert_eq!(written, path.display().to_string());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"events\": []}\n"
+        );
+        let refused = write_new_file(&path, "other").unwrap_err();
+        assert!(refused.contains("exists (not overwritten"), "{refused}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"events\": []}\n"
+        );
+        let missing = dir.join("no/such/dir/run.json");
+        let refused = write_new_file(&missing, "x").unwrap_err();
+        assert!(refused.starts_with("cannot create "), "{refused}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

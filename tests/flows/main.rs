@@ -6,6 +6,7 @@ mod faces_support;
 mod runs_support;
 
 mod completeness;
+mod events_tab;
 mod executions;
 mod face_jump;
 mod faces;

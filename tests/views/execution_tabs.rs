@@ -67,3 +67,76 @@ fn queue_time_is_drawn_apart_from_run_time() {
     assert!(face.matches('░').count() >= 4, "{face}");
     assert!(text.contains("░ queued · backoff"), "{text}");
 }
+
+/// The redriven run on its Events tab, the cursor on event `id`.
+fn events_at(id: i64, edit: impl Fn(&mut stepdeck::domain::history::HistoryEvent)) -> App {
+    let mut events = fixture("redriven.json");
+    events.iter_mut().for_each(edit);
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-05-failed", "redriven.json");
+    update(&mut app, Msg::Resize(120, 32));
+    press(&mut app, "Esc");
+    let summary = app.executions.selected().unwrap().clone();
+    open_with(&mut app, detail_of(&summary, None, None), events);
+    press(&mut app, "Tab");
+    for _ in 1..id {
+        press(&mut app, "j");
+    }
+    app
+}
+
+#[test]
+fn an_event_opens_as_its_json_with_untrusted_text_escaped() {
+    let mut app = events_at(22, |e| {
+        if e.id == 22 {
+            // What a task may put in its error: a terminal escape and a bidi override.
+            e.details.cause = Some(
+                "bad \u{1b}]0;pwned\u{7} image \u{202e}gpj.exe, and a message long enough to run \
+                 past the right edge of a narrow terminal: END"
+                    .into(),
+            );
+        }
+    });
+    press(&mut app, "Enter");
+    let wide = shown(&mut app, 120, 32);
+    insta::assert_snapshot!("event_json_120x32", wide);
+    let narrow = shown(&mut app, 80, 24);
+    insta::assert_snapshot!("event_json_80x24", narrow);
+    for text in [&wide, &narrow] {
+        assert!(text.contains("event 22 · TaskFailed"), "{text}");
+        assert!(
+            text.contains(r#""error": "UnidentifiedImageError""#),
+            "{text}"
+        );
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+    }
+    // JSON escapes the ESC; the bidi override, which JSON leaves alone, is escaped too.
+    assert!(
+        wide.contains(r"\u001b]0;pwned\u0007 image \u{202e}gpj.exe"),
+        "{wide}"
+    );
+    // Long lines are cut onto the next line, not lost past the edge.
+    assert!(narrow.contains("terminal: END\""), "{narrow}");
+    assert!(narrow.contains("\"previousEventId\": 21"), "{narrow}");
+}
+
+#[test]
+fn the_failures_filter_says_it_is_on_and_how_many_match() {
+    let mut app = events_at(1, |_| {});
+    press(&mut app, "f");
+    let wide = shown(&mut app, 120, 32);
+    insta::assert_snapshot!("events_failures_120x32", wide);
+    let narrow = shown(&mut app, 80, 24);
+    insta::assert_snapshot!("events_failures_80x24", narrow);
+    for text in [&wide, &narrow] {
+        assert!(text.contains("failures only: 3 of 41"), "{text}");
+        assert!(
+            text.contains("TaskFailed") && text.contains("ExecutionFailed"),
+            "{text}"
+        );
+        assert!(!text.contains("TaskStateEntered"), "{text}");
+    }
+}

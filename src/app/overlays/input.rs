@@ -1,5 +1,5 @@
-//! The one-line text input of `/` (list filter, events search, faces and thumbnails filters)
-//! and of the rerun's user id, drawn above the hint bar: its state, keys and view.
+//! The one-line text input of `/` (list filter, events search, faces and thumbnails filters),
+//! of the rerun's user id and of the file a history is written to, drawn above the hint bar: its state, keys and view.
 
 pub use super::outcome::InputPurpose;
 use super::outcome::Outcome;
@@ -32,7 +32,12 @@ impl TextInput {
 /// an `Outcome::Input` for the owner; Esc restores the text the input started from.
 pub fn on_action(input: &mut TextInput, action: Action) -> Outcome {
     match action {
-        Action::Submit if input.purpose == InputPurpose::RerunAsUser => {
+        Action::Submit
+            if matches!(
+                input.purpose,
+                InputPurpose::RerunAsUser | InputPurpose::HistoryFile
+            ) =>
+        {
             Outcome::Submit(input.text.clone())
         }
         Action::Submit => Outcome::Close,
@@ -105,6 +110,7 @@ pub fn render(input: &TextInput, frame: &mut Frame, area: Rect) {
             ": ",
             "Enter run · Esc cancel",
         ),
+        InputPurpose::HistoryFile => ("write the history to", ": ", "Enter write · Esc cancel"),
     };
     let line = Line::from(vec![
         Span::styled(format!(" {label} "), theme::dim()),

@@ -17,6 +17,8 @@ pub enum InputPurpose {
     ThumbnailsFilter,
     /// `u`: the rider id to rerun the same photo as; Enter starts the run.
     RerunAsUser,
+    /// `w` in the events tab: the file to write the history to; Enter writes it.
+    HistoryFile,
 }
 
 #[derive(Debug, Clone, PartialEq)]

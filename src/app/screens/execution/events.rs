@@ -1,5 +1,7 @@
-//! The Events tab: every history event in a virtualised table (only the rows on screen are
-//! built), with the count against the 25,000-event limit and the search matches.
+//! The Events tab: every history event (or the failures only) in a virtualised table (only the
+//! rows on screen are built), with the count against the 25,000-event limit and the search
+//! matches; `Enter` opens an event as its full JSON, scrollable; `w` writes the whole history
+//! to a file in the AWS CLI's shape.
 
 use super::{HISTORY_EVENT_LIMIT, State};
 use crate::app::ctx::Ctx;
@@ -10,16 +12,19 @@ use crate::app::list::{bound_filter, moved};
 use crate::app::notice::NoticeLevel;
 use crate::app::overlays::Overlay;
 use crate::app::overlays::input::{InputPurpose, TextInput};
-use crate::app::widgets::text::thousands;
+use crate::app::widgets::json::json_lines;
+use crate::app::widgets::text::{noun, thousands};
 use crate::app::widgets::theme;
 use crate::domain::history::HistoryEvent;
+use crate::domain::history_json::to_history_text;
+use crate::domain::text::escape_control;
 use crate::domain::time::{format_clock, format_duration};
 use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -31,9 +36,28 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
         ),
         theme::title(),
     )];
+    if view.events_view.failures_only {
+        let failures = view.events_view.failures.len();
+        spans.push(Span::styled(
+            format!(
+                "  failures only: {} of {}",
+                thousands(failures),
+                thousands(view.events.len())
+            ),
+            Style::default()
+                .fg(theme::FAILED)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     let search = &view.events_view.search;
     if !search.is_empty() {
-        let matches = &view.events_view.matches;
+        let matches: Vec<usize> = view
+            .events_view
+            .matches
+            .iter()
+            .copied()
+            .filter(|&i| view.is_shown(i))
+            .collect();
         let position = matches
             .iter()
             .position(|&i| i == view.events_view.cursor)
@@ -57,14 +81,29 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled("  loading…", theme::dim()));
     }
     frame.render_widget(Line::from(spans), title);
-    if table.height < 2 || view.events.is_empty() {
+    if view.events_view.expanded.is_some() {
+        render_expanded(view, frame, table);
+        return;
+    }
+    if view.events_view.failures_only && view.shown_len() == 0 && view.history_loaded {
+        frame.render_widget(
+            Line::from(Span::styled(
+                "  no failure in this history (f shows every event)",
+                theme::dim(),
+            )),
+            table,
+        );
+        return;
+    }
+    if table.height < 2 || view.shown_len() == 0 {
         return;
     }
     let height = table.height.saturating_sub(1) as usize;
     let cursor = view.events_view.cursor;
-    let offset = scroll_to(view.events_view.offset, cursor, height);
-    let end = view.events.len().min(offset + height);
+    let offset = scroll_to(view.events_view.offset, view.cursor_position(), height);
+    let end = view.shown_len().min(offset + height);
     let rows: Vec<Row> = (offset..end)
+        .filter_map(|position| view.shown_at(position))
         .map(|i| {
             let matched = view.events_view.matches.binary_search(&i).is_ok();
             let row = event_row(view, &view.events[i], matched, i == cursor);
@@ -88,6 +127,72 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
         Table::new(rows, widths).header(header).column_spacing(1),
         table,
     );
+}
+
+/// The opened event: its JSON, coloured, escaped (the text comes from the history: anything a
+/// task put in an error or an output) and cut to the width, from the scrolled line on.
+fn render_expanded(view: &State, frame: &mut Frame, area: Rect) {
+    let Some(id) = view.events_view.expanded else {
+        return;
+    };
+    let event = view
+        .events
+        .binary_search_by_key(&id, |e| e.id)
+        .ok()
+        .map(|i| &view.events[i]);
+    let mut title = vec![Span::styled(
+        format!(
+            " event {id} · {} ",
+            event.map_or("", |e| e.event_type.as_str())
+        ),
+        theme::title(),
+    )];
+    if view.payload.busy() {
+        title.push(Span::styled("· input and output loading… ", theme::dim()));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::dim())
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(text) = view.expanded_json() else {
+        return;
+    };
+    let width = inner.width.max(1) as usize;
+    let lines: Vec<Line<'static>> = json_lines(&text)
+        .into_iter()
+        .flat_map(|line| cut_line(line, width))
+        .collect();
+    let page = inner.height as usize;
+    let scroll = view
+        .events_view
+        .expanded_scroll
+        .min(lines.len().saturating_sub(page));
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(page).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// `line` with its text escaped, in pieces of `width` characters (as `wrapped_rows` counts).
+fn cut_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    let mut out = vec![Line::default()];
+    let mut used = 0;
+    for span in line.spans {
+        let text = escape_control(&span.content).into_owned();
+        let mut chars = text.chars().peekable();
+        while chars.peek().is_some() {
+            if used == width {
+                out.push(Line::default());
+                used = 0;
+            }
+            let piece: String = chars.by_ref().take(width - used).collect();
+            used += piece.chars().count();
+            if let Some(last) = out.last_mut() {
+                last.spans.push(Span::styled(piece, span.style));
+            }
+        }
+    }
+    out
 }
 
 fn event_row(view: &State, event: &HistoryEvent, matched: bool, cursor: bool) -> Row<'static> {
@@ -125,14 +230,41 @@ fn event_row(view: &State, event: &HistoryEvent, matched: bool, cursor: bool) ->
     ])
 }
 
-/// The Events tab's keys: moving, `/` search (as you type), next and previous match.
+/// The Events tab's keys: moving (or scrolling the opened event), `Enter` to open and close
+/// an event's JSON, `f` failures only, `w` write the history, `/` search (as you type), next
+/// and previous match.
 pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     let page = cx.page_rows();
-    if let Some(target) = moved(action, s.events_view.cursor, page) {
-        s.move_events(target, page);
+    if s.events_view.expanded.is_some() {
+        // The JSON box is as wide as the terminal, less its borders.
+        let width = usize::from(cx.viewport.0.saturating_sub(2)).max(1);
+        if let Some(row) = moved(action, s.events_view.expanded_scroll, page) {
+            s.scroll_expanded(row, width, page);
+            return Vec::new();
+        }
+        match action {
+            Action::Open => {
+                s.events_view.expanded = None;
+                return Vec::new();
+            }
+            Action::WriteHistory => {}
+            // Anything else is about the list: back to it.
+            _ => s.events_view.expanded = None,
+        }
+    }
+    if let Some(target) = moved(action, s.cursor_position(), page) {
+        s.move_to_position(target, page);
         return Vec::new();
     }
     match action {
+        Action::Open => return open_event(s, cx),
+        Action::ToggleFailures => {
+            s.toggle_failures(page);
+            if s.events_view.failures.is_empty() && s.events_view.failures_only {
+                cx.notify(NoticeLevel::Info, "no failure in this history");
+            }
+        }
+        Action::WriteHistory => ask_history_file(s, cx),
         Action::Search => {
             let current = s.events_view.search.clone();
             cx.open(Overlay::Input(TextInput::new(
@@ -156,6 +288,77 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Opens the event under the cursor as its JSON. An event listed without its data gets it
+/// from one fetch of the history with execution data (as the details pane does).
+fn open_event(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let Some(id) = s.cursor_event().map(|e| e.id) else {
+        return Vec::new();
+    };
+    s.events_view.expanded = Some(id);
+    s.events_view.expanded_scroll = 0;
+    if id > s.payloads_through && !s.payload.busy() {
+        return super::update::request_payloads(s, cx);
+    }
+    Vec::new()
+}
+
+/// `w`: asks where to write the history, offering `<execution name>.history.json` in the
+/// current directory.
+fn ask_history_file(s: &State, cx: &mut Ctx) {
+    if s.events.is_empty() {
+        cx.notify(NoticeLevel::Info, "no events yet: nothing to write");
+        return;
+    }
+    cx.open(Overlay::Input(TextInput::new(
+        InputPurpose::HistoryFile,
+        default_history_file(&s.summary.name),
+    )));
+}
+
+/// `<name>.history.json`, with any character a file name should not hold replaced by `_`.
+pub fn default_history_file(execution_name: &str) -> String {
+    let safe: String = execution_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let stem = if safe.is_empty() { "execution" } else { safe };
+    format!("{stem}.history.json")
+}
+
+/// Enter in the file input: the whole history, as `aws stepfunctions get-execution-history`
+/// prints it, written by the runtime to the file typed (never over an existing one).
+pub fn write_history(s: &mut State, cx: &mut Ctx, typed: &str) -> Vec<Effect> {
+    let path = typed.trim();
+    if path.is_empty() {
+        cx.notify(
+            NoticeLevel::Info,
+            "no file name: the history is not written",
+        );
+        return Vec::new();
+    }
+    let count = format!(
+        "{} {}",
+        thousands(s.events.len()),
+        noun(s.events.len(), "event", "events")
+    );
+    let what = match &s.history_gap {
+        Some(gap) => format!("the incomplete history ({count}; {gap})"),
+        None => format!("the history ({count})"),
+    };
+    vec![Effect::WriteFile {
+        path: std::path::PathBuf::from(path),
+        contents: to_history_text(&s.events),
+        what,
+    }]
 }
 
 /// The search as typed (cut to `MAX_FILTER_CHARS`): the cursor jumps to the first match at

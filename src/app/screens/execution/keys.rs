@@ -12,6 +12,9 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::Back if s.tab == Tab::Timeline && s.timeline.details => {
             s.timeline.details = false;
         }
+        Action::Back if s.tab == Tab::Events && s.events_view.expanded.is_some() => {
+            s.events_view.expanded = None;
+        }
         Action::Back => cx.close = true,
         Action::NextTab => s.tab = s.tab.next(),
         Action::PrevTab => s.tab = s.tab.prev(),

@@ -4,6 +4,7 @@
 //! view lives on the description alone and says which permission is missing.
 
 pub mod events;
+pub mod events_list;
 pub mod io;
 pub mod keys;
 pub mod timeline;
@@ -11,7 +12,7 @@ pub mod update;
 pub mod view;
 
 use crate::app::fetch::Fetch;
-use crate::app::list::{Needle, scroll_to};
+use crate::app::list::scroll_to;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome};
 use crate::domain::history::HistoryEvent;
@@ -81,11 +82,20 @@ pub struct TimelineState {
 
 #[derive(Debug, Clone, Default)]
 pub struct EventsState {
+    /// Index into `State::events` of the event under the cursor (always a shown one).
     pub cursor: usize,
+    /// First row shown, a position among the shown events.
     pub offset: usize,
     pub search: String,
     /// Indices into `State::events` matching `search`.
     pub matches: Vec<usize>,
+    /// Only failures are shown (`*Failed`, `*TimedOut`, `*Aborted`).
+    pub failures_only: bool,
+    /// Indices into `State::events` of the failures, in order (kept as events arrive).
+    pub failures: Vec<usize>,
+    /// The event opened as its full JSON (its id), and how far that text is scrolled.
+    pub expanded: Option<i64>,
+    pub expanded_scroll: usize,
 }
 
 /// The open execution (the executions screen drilled in).
@@ -248,7 +258,9 @@ impl State {
         let last = self.events.last().map(|e| e.id).unwrap_or(0);
         events.retain(|e| e.id > last);
         self.builder.extend(&events);
+        let first = self.events.len();
         self.events.extend(events);
+        self.note_failures(first);
         self.history_loaded = true;
         let selected = self.timeline.rows.get(self.timeline.selected).cloned();
         self.timeline.rows = self.builder.timeline().rows();
@@ -374,12 +386,6 @@ impl State {
         t.offset = scroll_to(t.offset, t.selected, page_rows);
     }
 
-    pub fn move_events(&mut self, target: usize, page_rows: usize) {
-        let e = &mut self.events_view;
-        e.cursor = target.min(self.events.len().saturating_sub(1));
-        e.offset = scroll_to(e.offset, e.cursor, page_rows);
-    }
-
     /// Elapsed time of an event since the execution started.
     pub fn elapsed(&self, event: &HistoryEvent) -> Millis {
         let start = self
@@ -388,52 +394,6 @@ impl State {
             .map(|e| e.timestamp)
             .unwrap_or(self.start());
         event.timestamp - start
-    }
-
-    /// The events matching the search: its text in the type or the summary (ignoring case),
-    /// or the event's id.
-    pub fn recompute_matches(&mut self) {
-        let mut needle = Needle::new(&self.events_view.search);
-        self.events_view.matches = if needle.is_empty() {
-            Vec::new()
-        } else {
-            // Read once, not formatted per event: an id is written without leading zeros.
-            let id = needle
-                .as_str()
-                .parse::<i64>()
-                .ok()
-                .filter(|id| id.to_string() == needle.as_str());
-            self.events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| {
-                    Some(e.id) == id
-                        || needle.found_in(e.event_type.as_str())
-                        || needle.found_in(&e.summary())
-                })
-                .map(|(i, _)| i)
-                .collect()
-        };
-    }
-
-    /// The match after (or before) the cursor, wrapping around.
-    pub fn find_match(&self, forward: bool, include_cursor: bool) -> Option<usize> {
-        let matches = &self.events_view.matches;
-        let cursor = self.events_view.cursor;
-        if forward {
-            matches
-                .iter()
-                .find(|&&i| i > cursor || (include_cursor && i == cursor))
-                .or(matches.first())
-                .copied()
-        } else {
-            matches
-                .iter()
-                .rev()
-                .find(|&&i| i < cursor)
-                .or(matches.last())
-                .copied()
-        }
     }
 
     /// The execution's input JSON text, when known.
