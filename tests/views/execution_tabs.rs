@@ -29,6 +29,22 @@ fn a_redriven_execution_is_two_segments_with_the_idle_gap_collapsed() {
         assert!(text.contains("redriven 1×"), "{text}");
         assert!(text.contains('┆'), "{text}");
     }
+    // The summary says how often and how long it ran, beside the wall-clock duration.
+    assert!(
+        wide.contains("duration 3h 17m  redriven 1× · ran 3.8s  events 41"),
+        "{wide}"
+    );
+    // Help explains the marks.
+    press(&mut app, "?");
+    let help = shown(&mut app, 120, 45);
+    assert!(
+        help.contains("queued: scheduled, not yet started"),
+        "{help}"
+    );
+    assert!(
+        help.contains("a redrive (the idle time before it collapsed)"),
+        "{help}"
+    );
     assert!(
         wide.contains("redrive 1 at 13:26:02 · idle 3h 17m collapsed"),
         "{wide}"

@@ -52,6 +52,10 @@ pub fn lines(
     width: usize,
 ) -> Vec<Line<'static>> {
     let mut lines = section(context.name(), &offered(keymap, options, context));
+    if context == Context::Timeline {
+        lines.push(Line::from(""));
+        lines.extend(chart_marks());
+    }
     lines.push(Line::from(""));
     lines.extend(section(
         "global",
@@ -82,6 +86,26 @@ pub fn lines(
                 lines.push(Line::from(format!("{indent}{part}")));
             }
         }
+    }
+    lines
+}
+
+/// What the Gantt's marks mean (its legend names only those on screen); each fits one row
+/// of the popup.
+fn chart_marks() -> Vec<Line<'static>> {
+    let marks = [
+        ("█", "time in the state, coloured by its status"),
+        ("░", "queued: scheduled, not yet started"),
+        ("red", "an attempt that failed or timed out"),
+        ("·", "backoff before a retry"),
+        ("┆", "a redrive (the idle time before it collapsed)"),
+    ];
+    let mut lines = vec![Line::from(Span::styled("chart", theme::title()))];
+    for (mark, meaning) in marks {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {mark:<22}"), theme::key()),
+            Span::raw(meaning),
+        ]));
     }
     lines
 }

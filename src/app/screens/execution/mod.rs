@@ -230,6 +230,13 @@ impl State {
         self.end().unwrap_or(now) - self.start()
     }
 
+    /// How many times the execution was redriven: the history's count, or the description's
+    /// while the history has not shown it.
+    pub fn redrive_count(&self) -> u32 {
+        let described = self.detail.as_ref().map_or(0, |d| d.redrive_count);
+        self.timeline().execution.redrive_count.max(described)
+    }
+
     /// Length of the Gantt's time axis: the duration without the idle gaps before redrives
     /// (the wait between a failure and its redrive is not drawn).
     pub fn chart_length(&self, now: Millis) -> Millis {

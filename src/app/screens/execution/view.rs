@@ -68,9 +68,25 @@ fn render_head(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
                 Style::default()
             },
         ),
-        Span::styled("  events ", theme::dim()),
-        Span::raw(thousands(view.events.len())),
     ];
+    // A redriven run: how often, and how long it actually ran (the duration above counts the
+    // time it waited for each redrive).
+    let redrives = view.redrive_count();
+    if redrives > 0 {
+        second.push(Span::styled(
+            format!("  redriven {redrives}×"),
+            Style::default().fg(theme::ACCENT),
+        ));
+        let ran = view.chart_length(cx.now);
+        if ran < view.duration(cx.now) {
+            second.push(Span::styled(
+                format!(" · ran {}", format_duration(ran)),
+                theme::dim(),
+            ));
+        }
+    }
+    second.push(Span::styled("  events ", theme::dim()));
+    second.push(Span::raw(thousands(view.events.len())));
     if let Some(label) = &view.summary.input_label {
         second.push(Span::styled("  input ", theme::dim()));
         second.push(Span::raw(label.clone()));
