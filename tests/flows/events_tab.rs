@@ -177,9 +177,32 @@ fn scratch(name: &str) -> std::path::PathBuf {
     path
 }
 
+/// The events of `fixture_name` as GetExecutionHistory lists them without execution data.
+fn without_data(fixture_name: &str) -> Vec<stepdeck::domain::history::HistoryEvent> {
+    let mut events = fixture(fixture_name);
+    for e in &mut events {
+        e.details.input = None;
+        e.details.output = None;
+    }
+    events
+}
+
+/// The single `LoadHistory` with execution data among `effects`: its generation.
+fn data_fetch(effects: &[Effect]) -> stepdeck::app::msg::Generation {
+    match effects {
+        [
+            Effect::LoadHistory {
+                generation,
+                request,
+            },
+        ] if request.include_data => *generation,
+        other => panic!("{other:#?}"),
+    }
+}
+
 #[test]
 fn w_writes_the_history_that_stepdeck_timeline_reads_back_to_the_same_timeline() {
-    let mut app = events_of("redriven.json");
+    let mut app = opened_on(without_data("redriven.json"));
     assert!(press(&mut app, "w").is_empty());
     match &app.overlay {
         Some(Overlay::Input(input)) => {
@@ -192,8 +215,21 @@ fn w_writes_the_history_that_stepdeck_timeline_reads_back_to_the_same_timeline()
     let path = scratch("redriven.history.json");
     press(&mut app, "ctrl-u");
     type_text(&mut app, path.to_str().unwrap());
-    let effects = press(&mut app, "Enter");
+    // Listed without data: the inputs and outputs are read first, as the AWS CLI prints them.
+    let generation = data_fetch(&press(&mut app, "Enter"));
     assert!(app.overlay.is_none());
+    assert_eq!(
+        notice(&app),
+        "reading the states' inputs and outputs, then writing the history…"
+    );
+    let effects = update(
+        &mut app,
+        Msg::History {
+            generation,
+            include_data: true,
+            result: Ok(fixture("redriven.json")),
+        },
+    );
     let (written_to, contents, what) = match effects.as_slice() {
         [
             Effect::WriteFile {
@@ -206,9 +242,11 @@ fn w_writes_the_history_that_stepdeck_timeline_reads_back_to_the_same_timeline()
     };
     assert_eq!(written_to, path);
     assert_eq!(what, "the history (41 events)");
-    // The same events, in the AWS CLI's shape…
+    // The events with their data, in the AWS CLI's shape…
     assert!(contents.starts_with("{\n    \"events\": ["), "{contents}");
-    assert_eq!(parse_history(&contents).unwrap(), view(&app).events);
+    let written = parse_history(&contents).unwrap();
+    assert_eq!(written, fixture("redriven.json"));
+    assert!(written[0].details.input.is_some());
     // …which `stepdeck timeline --history` reads to the timeline on screen.
     std::fs::write(&path, &contents).unwrap();
     let args = TimelineArgs {
@@ -220,9 +258,12 @@ fn w_writes_the_history_that_stepdeck_timeline_reads_back_to_the_same_timeline()
     let _ = std::fs::remove_file(&path);
     let on_screen = view(&app).timeline();
     assert_eq!(rendered.text, to_text(on_screen, 100));
+    // The same timeline, and more: the data the screen lists without.
     let mut builder = TimelineBuilder::new();
-    builder.extend(&parse_history(&contents).unwrap());
-    assert_eq!(builder.timeline(), on_screen);
+    builder.extend(&written);
+    let read_back = builder.timeline();
+    assert!(read_back.execution.input.is_some() && on_screen.execution.input.is_none());
+    assert_eq!(&without_inputs_and_outputs(read_back), on_screen);
     assert!(rendered.text.contains("redriven 1×"), "{}", rendered.text);
     // The runtime's answer is the notice.
     update(
@@ -248,6 +289,67 @@ fn w_writes_the_history_that_stepdeck_timeline_reads_back_to_the_same_timeline()
         "the history (41 events) not written: x.history.json exists (not overwritten; choose \
          another name)"
     );
+}
+
+fn without_inputs_and_outputs(
+    timeline: &stepdeck::domain::timeline::Timeline,
+) -> stepdeck::domain::timeline::Timeline {
+    let mut timeline = timeline.clone();
+    timeline.execution.input = None;
+    timeline.execution.output = None;
+    for span in &mut timeline.spans {
+        span.input = None;
+        span.output = None;
+    }
+    timeline
+}
+
+#[test]
+fn a_history_whose_data_cannot_be_read_is_written_without_it_and_says_so() {
+    let mut app = opened_on(without_data("happy_path.json"));
+    press(&mut app, "w");
+    let generation = data_fetch(&press(&mut app, "Enter"));
+    let refused = Err(stepdeck::backend::BackendError::AccessDenied {
+        action: "states:GetExecutionHistory".into(),
+        message: "not authorized".into(),
+    });
+    let effects = update(
+        &mut app,
+        Msg::History {
+            generation,
+            include_data: true,
+            result: refused,
+        },
+    );
+    match effects.as_slice() {
+        [Effect::WriteFile { contents, what, .. }] => {
+            assert!(
+                what.starts_with("the history (33 events; without inputs and outputs: "),
+                "{what}"
+            );
+            assert_eq!(
+                parse_history(contents).unwrap(),
+                without_data("happy_path.json")
+            );
+        }
+        other => panic!("{other:#?}"),
+    }
+    // Once the data is held, w writes at once.
+    let mut app = events_of("happy_path.json");
+    let generation = data_fetch(&press(&mut app, "Enter"));
+    update(
+        &mut app,
+        Msg::History {
+            generation,
+            include_data: true,
+            result: Ok(fixture("happy_path.json")),
+        },
+    );
+    press(&mut app, "Esc w");
+    assert!(matches!(
+        press(&mut app, "Enter").as_slice(),
+        [Effect::WriteFile { .. }]
+    ));
 }
 
 #[test]

@@ -13,10 +13,9 @@ use crate::app::notice::NoticeLevel;
 use crate::app::overlays::Overlay;
 use crate::app::overlays::input::{InputPurpose, TextInput};
 use crate::app::widgets::json::json_lines;
-use crate::app::widgets::text::{noun, thousands};
+use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
 use crate::domain::history::HistoryEvent;
-use crate::domain::history_json::to_history_text;
 use crate::domain::text::escape_control;
 use crate::domain::time::{format_clock, format_duration};
 use crate::keymap::action::Action;
@@ -335,7 +334,8 @@ pub fn default_history_file(execution_name: &str) -> String {
 }
 
 /// Enter in the file input: the whole history, as `aws stepfunctions get-execution-history`
-/// prints it, written by the runtime to the file typed (never over an existing one).
+/// prints it (with the states' inputs and outputs, read first with one fetch when the listing
+/// left them out), written by the runtime to the file typed (never over an existing one).
 pub fn write_history(s: &mut State, cx: &mut Ctx, typed: &str) -> Vec<Effect> {
     let path = typed.trim();
     if path.is_empty() {
@@ -345,20 +345,19 @@ pub fn write_history(s: &mut State, cx: &mut Ctx, typed: &str) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let count = format!(
-        "{} {}",
-        thousands(s.events.len()),
-        noun(s.events.len(), "event", "events")
-    );
-    let what = match &s.history_gap {
-        Some(gap) => format!("the incomplete history ({count}; {gap})"),
-        None => format!("the history ({count})"),
-    };
-    vec![Effect::WriteFile {
-        path: std::path::PathBuf::from(path),
-        contents: to_history_text(&s.events),
-        what,
-    }]
+    let path = std::path::PathBuf::from(path);
+    if !s.has_all_data() {
+        s.events_view.pending_write = Some(path);
+        cx.notify(
+            NoticeLevel::Info,
+            "reading the states' inputs and outputs, then writing the history…",
+        );
+        if s.payload.busy() {
+            return Vec::new();
+        }
+        return super::update::request_payloads(s, cx);
+    }
+    vec![s.write_effect(path, None)]
 }
 
 /// The search as typed (cut to `MAX_FILTER_CHARS`): the cursor jumps to the first match at

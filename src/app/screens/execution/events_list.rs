@@ -1,13 +1,15 @@
 //! The Events tab's list, pure: which events are shown (all, or the failures only), the cursor
-//! and the scroll over them, the search matches, and the event opened as its full JSON (the
+//! and the scroll over them, the search matches, the event opened as its full JSON (the
 //! history writer's shape, with the inputs and outputs a data fetch brought, sanitised and
-//! wrapped for the screen).
+//! wrapped for the screen), and the history file to write.
 
 use super::State;
+use crate::app::effect::Effect;
 use crate::app::list::{Needle, scroll_to};
 use crate::domain::history::HistoryEvent;
-use crate::domain::history_json::event_json;
+use crate::domain::history_json::{event_json, to_history_text};
 use crate::domain::text::escape_control;
+use std::path::PathBuf;
 
 impl State {
     /// Keeps the failures list up to date with the events from index `first` on.
@@ -158,13 +160,10 @@ impl State {
             .flatten()
     }
 
-    /// The opened event as the history writer's JSON, pretty-printed: every field it holds,
-    /// with the input and output a data fetch brought when the listing left them out.
-    pub fn expanded_json(&self) -> Option<String> {
-        let id = self.events_view.expanded?;
-        let index = self.events.binary_search_by_key(&id, |e| e.id).ok()?;
-        let mut event = self.events[index].clone();
-        if let Some(payload) = self.payloads.get(&id) {
+    /// `event` with the input and output a data fetch brought when the listing left them out.
+    pub fn with_data(&self, event: &HistoryEvent) -> HistoryEvent {
+        let mut event = event.clone();
+        if let Some(payload) = self.payloads.get(&event.id) {
             if event.details.input.is_none() {
                 event.details.input.clone_from(&payload.input);
             }
@@ -172,6 +171,20 @@ impl State {
                 event.details.output.clone_from(&payload.output);
             }
         }
+        event
+    }
+
+    /// Whether the data fetch covered every event held (their inputs and outputs are known).
+    pub fn has_all_data(&self) -> bool {
+        self.payloads_through >= self.builder.last_event_id()
+    }
+
+    /// The opened event as the history writer's JSON, pretty-printed: every field it holds,
+    /// with the input and output a data fetch brought when the listing left them out.
+    pub fn expanded_json(&self) -> Option<String> {
+        let id = self.events_view.expanded?;
+        let index = self.events.binary_search_by_key(&id, |e| e.id).ok()?;
+        let event = self.with_data(&self.events[index]);
         serde_json::to_string_pretty(&event_json(&event)).ok()
     }
 
@@ -186,6 +199,43 @@ impl State {
     pub fn scroll_expanded(&mut self, row: usize, width: usize, page_rows: usize) {
         let last = self.expanded_height(width).saturating_sub(page_rows.max(1));
         self.events_view.expanded_scroll = row.min(last);
+    }
+}
+
+impl State {
+    /// The data fetch answered (`missing`: why it did not): the history waiting for it is
+    /// written, without inputs and outputs when they could not be read.
+    pub fn write_pending(&mut self, missing: Option<String>) -> Vec<Effect> {
+        match self.events_view.pending_write.take() {
+            Some(path) => vec![self.write_effect(path, missing)],
+            None => Vec::new(),
+        }
+    }
+
+    /// The whole history as `aws stepfunctions get-execution-history` prints it, with the
+    /// inputs and outputs held, to be written to `path`.
+    pub fn write_effect(&self, path: PathBuf, missing: Option<String>) -> Effect {
+        let count = self.events.len();
+        let mut notes = vec![format!(
+            "{count} {}",
+            if count == 1 { "event" } else { "events" }
+        )];
+        if let Some(why) = missing {
+            notes.push(format!("without inputs and outputs: {why}"));
+        }
+        let what = match &self.history_gap {
+            Some(gap) => {
+                notes.push(gap.clone());
+                format!("the incomplete history ({})", notes.join("; "))
+            }
+            None => format!("the history ({})", notes.join("; ")),
+        };
+        let events: Vec<HistoryEvent> = self.events.iter().map(|e| self.with_data(e)).collect();
+        Effect::WriteFile {
+            path,
+            contents: to_history_text(&events),
+            what,
+        }
     }
 }
 

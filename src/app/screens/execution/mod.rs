@@ -96,6 +96,8 @@ pub struct EventsState {
     /// The event opened as its full JSON (its id), and how far that text is scrolled.
     pub expanded: Option<i64>,
     pub expanded_scroll: usize,
+    /// A history file to write once the states' inputs and outputs have been read.
+    pub pending_write: Option<std::path::PathBuf>,
 }
 
 /// The open execution (the executions screen drilled in).

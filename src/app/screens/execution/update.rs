@@ -168,11 +168,16 @@ pub fn on_history(
         if s.payload.accept(generation).is_none() {
             return Vec::new();
         }
-        match result {
-            Ok(events) => s.apply_payloads(&events),
-            Err(e) => s.error = Some(format!("loading state inputs/outputs failed: {e}")),
-        }
-        return Vec::new();
+        return match result {
+            Ok(events) => {
+                s.apply_payloads(&events);
+                s.write_pending(None)
+            }
+            Err(e) => {
+                s.error = Some(format!("loading state inputs/outputs failed: {e}"));
+                s.write_pending(Some(e.to_string()))
+            }
+        };
     }
     if s.history.accept(generation).is_none() {
         return Vec::new();
