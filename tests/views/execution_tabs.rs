@@ -141,7 +141,14 @@ fn an_event_opens_as_its_json_with_untrusted_text_escaped() {
 
 #[test]
 fn the_failures_filter_says_it_is_on_and_how_many_match() {
-    let mut app = events_at(1, |_| {});
+    let mut app = events_at(1, |e| {
+        if e.id == 22 {
+            e.details.cause = Some("bad \u{1b}]0;pwned\u{7} image \u{202e}gpj.exe".into());
+        }
+        if e.event_type.is_state_entered() && e.details.name.as_deref() == Some("Thumbnail") {
+            e.details.name = Some("Thumb\u{1b}[2Jnail".into());
+        }
+    });
     press(&mut app, "f");
     let wide = shown(&mut app, 120, 32);
     insta::assert_snapshot!("events_failures_120x32", wide);
@@ -154,5 +161,18 @@ fn the_failures_filter_says_it_is_on_and_how_many_match() {
             "{text}"
         );
         assert!(!text.contains("TaskStateEntered"), "{text}");
+        // A row's details are untrusted text too.
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
     }
+    // So are state names, in the list and on the chart.
+    press(&mut app, "f");
+    let list = shown(&mut app, 120, 32);
+    assert!(list.contains(r"Thumb\x1b[2Jnail"), "{list}");
+    press(&mut app, "BackTab");
+    let chart = shown(&mut app, 120, 32);
+    assert!(chart.contains(r"Thumb\x1b[2Jnail"), "{chart}");
+    assert!(!chart.contains('\u{1b}'), "{chart}");
 }

@@ -5,6 +5,7 @@
 //! the headless text format.
 
 use crate::domain::Millis;
+use crate::domain::text::escape_control;
 use crate::domain::time::{format_clock, format_duration};
 use crate::domain::timeline::chart::{
     BarPart, TimeAxis, bar_cells_on, bar_end_hint, lane_label, ruler,
@@ -159,7 +160,9 @@ impl Widget for Gantt<'_> {
                     if selected {
                         name_style = name_style.add_modifier(Modifier::BOLD);
                     }
-                    let text = fit(&format!("{indent}{}", span.name), name_w as usize);
+                    // A state name is the history's text: escaped like the rest of it.
+                    let name = escape_control(&span.name);
+                    let text = fit(&format!("{indent}{name}"), name_w as usize);
                     buf.set_stringn(area.x, y, text, name_w as usize, name_style);
                     self.render_bar(&axis, span, window_abs, (bar_x, y, bar_w), buf, &mut drawn);
                 }

@@ -1,6 +1,9 @@
-//! Pretty, coloured JSON for the Input/Output tab and the state details: keys, strings,
-//! numbers, booleans and null each get their colour; text that is not JSON is shown as is.
+//! Pretty, coloured JSON for the Input/Output tab, the state details and the events tab: keys,
+//! strings, numbers, booleans and null each get their colour; text that is not JSON is shown as
+//! is. Either way what a terminal would obey (controls, bidi overrides: JSON escapes only some)
+//! is escaped, for the text comes from the history.
 
+use crate::domain::text::escape_control;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
@@ -30,7 +33,10 @@ pub fn json_lines(text: &str) -> Vec<Line<'static>> {
             push_value(&value, 0, Vec::new(), false, &mut lines);
             lines
         }
-        Err(_) => text.lines().map(|l| Line::raw(l.to_string())).collect(),
+        Err(_) => text
+            .lines()
+            .map(|l| Line::raw(escape_control(l).into_owned()))
+            .collect(),
     }
 }
 
@@ -59,7 +65,10 @@ fn push_value(
             for (i, (key, child)) in map.iter().enumerate() {
                 let key_prefix = vec![
                     Span::raw(inner.clone()),
-                    Span::styled(Value::String(key.clone()).to_string(), key_style()),
+                    Span::styled(
+                        escape_control(&Value::String(key.clone()).to_string()).into_owned(),
+                        key_style(),
+                    ),
                     Span::raw(": "),
                 ];
                 push_value(child, depth + 1, key_prefix, i + 1 < map.len(), lines);
@@ -77,7 +86,7 @@ fn push_value(
         }
         scalar_or_empty => {
             prefix.push(Span::styled(
-                scalar_or_empty.to_string(),
+                escape_control(&scalar_or_empty.to_string()).into_owned(),
                 style_of(scalar_or_empty),
             ));
             if comma {
@@ -163,5 +172,17 @@ mod tests {
         );
         assert!(json_lines("").is_empty());
         assert_eq!(plain(&json_lines("{\"open\": ")), ["{\"open\": "]);
+    }
+
+    #[test]
+    fn what_a_terminal_would_obey_is_escaped() {
+        // JSON escapes the ESC and the BEL; the bidi override and a C1 control it leaves.
+        let lines = json_lines("{\"k\u{202e}\":\"a\\u001b]0;x\\u0007 \u{202e}b \u{9b}c\"}");
+        assert_eq!(
+            plain(&lines)[1],
+            r#"  "k\u{202e}": "a\u001b]0;x\u0007 \u{202e}b \u{9b}c""#
+        );
+        let lines = json_lines("not json \u{1b}[2J \u{202e}");
+        assert_eq!(plain(&lines), [r"not json \x1b[2J \u{202e}"]);
     }
 }

@@ -225,7 +225,8 @@ fn event_row(view: &State, event: &HistoryEvent, matched: bool, cursor: bool) ->
             .right_aligned(),
         ),
         Cell::from(Span::styled(kind, style)),
-        Cell::from(event.summary()),
+        // Names, errors and causes from the history: escaped before they reach the terminal.
+        Cell::from(escape_control(&event.summary()).into_owned()),
     ])
 }
 

@@ -14,6 +14,7 @@ use crate::app::widgets::json::json_lines;
 use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::theme;
 use crate::domain::Millis;
+use crate::domain::text::escape_control;
 use crate::domain::time::{format_clock, format_duration, format_rfc3339};
 use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
 use crate::keymap::action::Action;
@@ -192,7 +193,7 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
-                span.name.clone(),
+                escape_control(&span.name).into_owned(),
                 Style::default().add_modifier(Modifier::BOLD),
             ),
             Span::raw("  "),
@@ -243,7 +244,10 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
                 Span::raw(format!(" {took}")),
             ];
             if let Some(error) = &attempt.error {
-                parts.push(Span::styled(format!("  {error}"), theme::error()));
+                parts.push(Span::styled(
+                    format!("  {}", escape_control(error)),
+                    theme::error(),
+                ));
             }
             lines.push(Line::from(parts));
             previous_end = attempt.end;
@@ -254,11 +258,11 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
     if let Some(error) = span.error.as_ref().filter(|_| ended_badly) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<9}", "error"), theme::dim()),
-            Span::styled(error.clone(), theme::error()),
+            Span::styled(escape_control(error).into_owned(), theme::error()),
         ]));
     }
     if let Some(cause) = span.cause.as_ref().filter(|_| ended_badly) {
-        lines.push(field("cause", cause.clone()));
+        lines.push(field("cause", escape_control(cause).into_owned()));
     }
     let pending = view.payload.busy();
     let missing = if pending { "loading…" } else { "(none)" };
