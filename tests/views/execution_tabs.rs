@@ -82,6 +82,22 @@ fn queue_time_is_drawn_apart_from_run_time() {
     assert!(queued < run, "{face}");
     assert!(face.matches('░').count() >= 4, "{face}");
     assert!(text.contains("░ queued · backoff"), "{text}");
+    // The details pane tells each attempt's queue time from its run time.
+    press(&mut app, "j Enter");
+    let details = shown(&mut app, 120, 32);
+    insta::assert_snapshot!("queued_details_120x32", details);
+    assert!(
+        details.contains("duration 3.5s (queued 941ms)"),
+        "{details}"
+    );
+    assert!(
+        details.contains("#1 failed 365ms (queued 253ms, ran 112ms)"),
+        "{details}"
+    );
+    assert!(
+        details.contains("#2 succeeded 1.1s (queued 688ms, ran 407ms)"),
+        "{details}"
+    );
 }
 
 /// The redriven run on its Events tab, the cursor on event `id`.

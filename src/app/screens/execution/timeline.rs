@@ -189,6 +189,17 @@ fn relative(view: &State, at: Millis) -> String {
     )
 }
 
+/// The span's duration, and how much of it its attempts spent queued (scheduled, not started).
+fn duration_text(span: &StateSpan, now: Millis) -> String {
+    let queued: Millis = span.attempts.iter().filter_map(|a| a.queue_time()).sum();
+    let duration = format_duration(span.duration(now));
+    if queued > 0 {
+        format!("{duration} (queued {})", format_duration(queued))
+    } else {
+        duration
+    }
+}
+
 fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
@@ -215,7 +226,7 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
             span.end
                 .map_or_else(|| "running".to_string(), |e| relative(view, e)),
         ),
-        field("duration", format_duration(span.duration(cx.now))),
+        field("duration", duration_text(span, cx.now)),
     ];
     if !span.path.is_empty() {
         let path: Vec<String> = span.path.iter().map(|p| p.label()).collect();
@@ -243,6 +254,19 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
                 Span::styled(status.0, Style::default().fg(status.1)),
                 Span::raw(format!(" {took}")),
             ];
+            // Waiting for a worker or a throttled Lambda is not run time: said apart.
+            if let (Some(queued), Some(ran)) = (attempt.queue_time(), attempt.run_time(cx.now))
+                && queued > 0
+            {
+                parts.push(Span::styled(
+                    format!(
+                        " (queued {}, ran {})",
+                        format_duration(queued),
+                        format_duration(ran)
+                    ),
+                    theme::dim(),
+                ));
+            }
             if let Some(error) = &attempt.error {
                 parts.push(Span::styled(
                     format!("  {}", escape_control(error)),
