@@ -165,6 +165,12 @@ fn settle(app: &mut App, outcome: Outcome) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+        (Context::Input, Outcome::Submit(_))
+            if input_purpose == Some(InputPurpose::ThumbnailsFilter) =>
+        {
+            let (s, mut cx) = lend!(app, thumbnails);
+            thumbnails::paging::filter_submitted(s, &mut cx)
+        }
         (Context::Input, Outcome::Submit(typed)) => runs::submit_user_id(app, &typed),
         (Context::TestCases, Outcome::Chosen(index, how)) => {
             runs::on_test_case_chosen(app, index, how)
@@ -301,7 +307,8 @@ fn apply_input(app: &mut App, purpose: InputPurpose, text: String) -> Vec<Effect
         }
         InputPurpose::ThumbnailsFilter => {
             let (s, mut cx) = lend!(app, thumbnails);
-            thumbnails::update::apply_filter(s, &mut cx, text)
+            thumbnails::update::apply_filter(s, &mut cx, text);
+            Vec::new()
         }
         // Nothing happens until Enter starts the run, or writes the file.
         InputPurpose::RerunAsUser | InputPurpose::HistoryFile => Vec::new(),

@@ -24,3 +24,4 @@ mod row_details;
 mod runs;
 mod startup_failures;
 mod target;
+mod thumbnails_paging;

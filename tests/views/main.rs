@@ -14,3 +14,4 @@ mod execution_tabs;
 mod executions;
 mod faces;
 mod runs;
+mod thumbnails;

@@ -32,10 +32,13 @@ impl TextInput {
 /// an `Outcome::Input` for the owner; Esc restores the text the input started from.
 pub fn on_action(input: &mut TextInput, action: Action) -> Outcome {
     match action {
+        // The thumbnails filter: Enter may read further pages for matches (typing never does).
         Action::Submit
             if matches!(
                 input.purpose,
-                InputPurpose::RerunAsUser | InputPurpose::HistoryFile
+                InputPurpose::RerunAsUser
+                    | InputPurpose::HistoryFile
+                    | InputPurpose::ThumbnailsFilter
             ) =>
         {
             Outcome::Submit(input.text.clone())

@@ -1,10 +1,11 @@
 //! The `[thumbnails]` keys: moving (the preview follows once the cursor rests; the next page
-//! loads near the end), sorting, the `/` filter, refresh, copying key or URI, the delete key,
-//! and `Back` — which clears the filter or asks the shell for the executions screen.
+//! loads when a key brings the cursor near the end, `G` reads to the real end), sorting (which
+//! reads no page), the `/` filter, refresh, copying key or URI, the delete key, and `Back` —
+//! which stops a seek, clears the filter or asks the shell for the executions screen.
 
 use super::preview::debounce_if_moved;
-use super::update::{apply_filter, next_page_if_needed, reload, shown};
-use super::{ObjectSortColumn, State, delete, s3_uri};
+use super::update::{apply_filter, reload, shown};
+use super::{ObjectSortColumn, Seek, State, delete, paging, s3_uri};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::list::moved;
@@ -17,11 +18,20 @@ use crate::keymap::action::Action;
 pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     let page = cx.page_rows();
     let before = s.list.cursor_key.clone();
-    let mut effects = match action {
+    let effects = match action {
+        Action::Bottom => paging::to_end(s, cx),
+        Action::Top => {
+            // Back at the top, reading on to the end is not what is looked at any more.
+            if s.seek == Some(Seek::ToEnd) {
+                s.seek = None;
+            }
+            s.list.set_cursor(0, page);
+            Vec::new()
+        }
         _ if moved(action, s.list.cursor, page).is_some() => {
             let target = moved(action, s.list.cursor, page).unwrap_or(0);
             s.list.set_cursor(target, page);
-            Vec::new()
+            paging::after_move(s, cx)
         }
         Action::SortByKey | Action::SortBySize | Action::SortByModified => {
             let column = match action {
@@ -43,8 +53,10 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
             }));
             return Vec::new();
         }
+        Action::Back if paging::stop(s, cx) => Vec::new(),
         Action::Back if !s.list.filter.is_empty() => {
-            return apply_filter(s, cx, String::new());
+            apply_filter(s, cx, String::new());
+            return Vec::new();
         }
         Action::Back => {
             cx.switch_to = Some(Screen::Executions);
@@ -78,6 +90,5 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         _ => Vec::new(),
     };
     debounce_if_moved(s, cx, before);
-    effects.extend(next_page_if_needed(s, cx));
     effects
 }

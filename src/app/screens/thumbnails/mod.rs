@@ -2,10 +2,12 @@
 //! among the buckets), its objects (a `List` kept by key, loaded page by page), the photo
 //! bucket's keys to match each thumbnail with its source, the preview of the selected image
 //! and the deletion in progress. Read in the order `keys.rs` → `update.rs` (buckets, pages,
-//! photo keys) → `preview.rs` → `delete.rs` → `view.rs`.
+//! photo keys) → `paging.rs` (what asks for a further page) → `preview.rs` → `delete.rs` →
+//! `view.rs`.
 
 pub mod delete;
 pub mod keys;
+pub mod paging;
 pub mod preview;
 pub mod update;
 pub mod view;
@@ -16,10 +18,13 @@ use crate::app::msg::Generation;
 use crate::app::msg::{PreviewFailure, PreviewImage};
 use crate::domain::Millis;
 use crate::domain::objects::{ObjectInfo, source_key};
+use std::cmp::Ordering;
 use std::collections::HashSet;
 
-/// Objects asked for per `ListObjectsV2` call (the API returns at most 1,000).
-pub const OBJECTS_PAGE_SIZE: u32 = 200;
+/// Objects asked for per `ListObjectsV2` call: the most the API returns, so that loading a
+/// large bucket takes as few calls as it can.
+pub const OBJECTS_PAGE_SIZE: u32 = 1000;
+/// A key that moves the cursor this close to the end of what shows asks for the next page.
 pub const OBJECTS_PREFETCH_ROWS: usize = 40;
 /// Photo keys listed to match thumbnails with their sources; beyond, matching says "?".
 pub const MAX_PHOTO_KEYS: usize = 20_000;
@@ -49,6 +54,16 @@ impl PreviewState {
             | PreviewState::Failed { key, .. } => key,
         }
     }
+}
+
+/// Pages read on without a key per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    /// `G`: every page to the end; the cursor stays on the last row.
+    ToEnd,
+    /// Enter on a filter: until it matches a screenful, the bucket ends, or `left` more pages
+    /// were read (of `pages`).
+    Matches { left: usize, pages: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +142,13 @@ pub struct State {
     /// The bucket's objects, across the pages loaded so far; the list's filter matches the
     /// key (case-insensitive).
     pub list: List<ObjectInfo, ObjectSortColumn>,
+    /// The keys of `list.rows`, kept as pages arrive: a page costs its own size to add, not
+    /// the rows already held.
+    pub held: HashSet<String>,
     pub next_token: Option<String>,
+    /// Pages read on without a key per page: `G` (to the end) or a filter applied with Enter
+    /// (a bounded number of pages). `Esc` stops it; nothing else reads on by itself.
+    pub seek: Option<Seek>,
     pub loaded: bool,
     /// The page request in flight, tagged with whether it appends (false: a reload).
     pub pages: Fetch<bool>,
@@ -163,6 +184,21 @@ impl State {
         }
     }
 
+    /// The order of two rows under the list's sort (None: loaded order).
+    fn order(&self, a: usize, b: usize) -> Ordering {
+        let Some(sort) = self.list.sort else {
+            return a.cmp(&b);
+        };
+        let (x, y) = (&self.list.rows[a], &self.list.rows[b]);
+        let order = match sort.column {
+            ObjectSortColumn::Key => x.key.cmp(&y.key),
+            ObjectSortColumn::Size => x.size.cmp(&y.size),
+            ObjectSortColumn::Modified => x.last_modified.cmp(&y.last_modified),
+        };
+        // Ties keep the loaded order, so that a merge gives what a full sort gives.
+        sort.directed(order).then(a.cmp(&b))
+    }
+
     /// Rebuilds `visible` after a change of rows, filter or sort, and puts the cursor back on
     /// the same object when it is still listed.
     pub fn recompute(&mut self) {
@@ -171,18 +207,66 @@ impl State {
         let mut visible: Vec<usize> = (0..objects.len())
             .filter(|&i| needle.found_in(&objects[i].key))
             .collect();
-        if let Some(sort) = self.list.sort {
-            visible.sort_by(|&a, &b| {
-                let (a, b) = (&objects[a], &objects[b]);
-                let order = match sort.column {
-                    ObjectSortColumn::Key => a.key.cmp(&b.key),
-                    ObjectSortColumn::Size => a.size.cmp(&b.size),
-                    ObjectSortColumn::Modified => a.last_modified.cmp(&b.last_modified),
-                };
-                sort.directed(order)
-            });
-        }
+        visible.sort_by(|&a, &b| self.order(a, b));
         self.list.show(visible);
+    }
+
+    /// The filter grew by text at its end (typing on): only the rows it matched before can
+    /// match now, in the same order, so they are the only ones looked at.
+    pub fn narrow(&mut self) {
+        let mut needle = self.list.needle();
+        let objects = &self.list.rows;
+        let visible: Vec<usize> = self
+            .list
+            .visible
+            .iter()
+            .copied()
+            .filter(|&i| needle.found_in(&objects[i].key))
+            .collect();
+        self.list.show(visible);
+    }
+
+    /// Rows `from..` were appended: the ones the filter matches are sorted among themselves
+    /// and merged into `visible` (a page costs its size and one pass, not a sort of all).
+    pub fn merge_appended(&mut self, from: usize) {
+        let mut needle = self.list.needle();
+        let objects = &self.list.rows;
+        let mut added: Vec<usize> = (from..objects.len())
+            .filter(|&i| needle.found_in(&objects[i].key))
+            .collect();
+        added.sort_by(|&a, &b| self.order(a, b));
+        let old = std::mem::take(&mut self.list.visible);
+        let mut merged = Vec::with_capacity(old.len() + added.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < added.len() {
+            if self.order(old[i], added[j]) == Ordering::Greater {
+                merged.push(added[j]);
+                j += 1;
+            } else {
+                merged.push(old[i]);
+                i += 1;
+            }
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&added[j..]);
+        self.list.show(merged);
+    }
+
+    /// Appends a page's objects not held yet; returns where the new rows start.
+    pub fn append(&mut self, items: Vec<ObjectInfo>) -> usize {
+        let from = self.list.rows.len();
+        for object in items {
+            if self.held.insert(object.key.clone()) {
+                self.list.rows.push(object);
+            }
+        }
+        from
+    }
+
+    /// Replaces the rows with a first page.
+    pub fn replace(&mut self, items: Vec<ObjectInfo>) {
+        self.held = items.iter().map(|o| o.key.clone()).collect();
+        self.list.rows = items;
     }
 
     pub fn sort_by(&mut self, column: ObjectSortColumn) {
@@ -191,11 +275,9 @@ impl State {
         self.recompute();
     }
 
-    fn wants_next_page(&self) -> bool {
-        self.loaded
-            && self.next_token.is_some()
-            && !self.pages.busy()
-            && self.list.near_end(OBJECTS_PREFETCH_ROWS)
+    /// A further page can be asked for now: the bucket has more and none is on its way.
+    pub fn can_page(&self) -> bool {
+        self.loaded && self.next_token.is_some() && !self.pages.busy()
     }
 }
 

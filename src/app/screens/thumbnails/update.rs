@@ -1,10 +1,11 @@
 //! The thumbnails screen's requests and their answers: the bucket listing (to find the
-//! thumbnail and photo buckets), the objects page by page, the photo bucket's keys (one page
-//! at a time, only while the screen is shown) and the `/` filter. Whether the screen is shown
-//! is the shell's to say (`shown`).
+//! thumbnail and photo buckets), the objects page by page (what asks for the next one is
+//! `paging.rs`), the photo bucket's keys (one page at a time, only while the screen is shown)
+//! and the `/` filter. Whether the screen is shown is the shell's to say (`shown`).
 
+use super::paging;
 use super::preview::{debounce_if_moved, preview_is_current};
-use super::{MAX_PHOTO_KEYS, OBJECTS_PAGE_SIZE, State};
+use super::{MAX_PHOTO_KEYS, OBJECTS_PAGE_SIZE, Seek, State};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -39,29 +40,14 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let Some(bucket) = s.bucket.clone() else {
         return Vec::new();
     };
+    // The rows are replaced by the first page: a seek has nothing to go on from.
+    s.seek = None;
     let generation = cx.next_generation();
     s.pages.begin(generation, cx.now, false);
     vec![Effect::LoadObjects {
         generation,
         bucket,
         continuation: None,
-        page_size: OBJECTS_PAGE_SIZE,
-    }]
-}
-
-pub fn next_page_if_needed(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    if !s.wants_next_page() {
-        return Vec::new();
-    }
-    let Some(bucket) = s.bucket.clone() else {
-        return Vec::new();
-    };
-    let generation = cx.next_generation();
-    s.pages.begin(generation, cx.now, true);
-    vec![Effect::LoadObjects {
-        generation,
-        bucket,
-        continuation: s.next_token.clone(),
         page_size: OBJECTS_PAGE_SIZE,
     }]
 }
@@ -164,15 +150,22 @@ pub fn on_objects(
     match result {
         Ok(page) => {
             if append {
-                s.list.extend_new(page.items);
+                let from = s.append(page.items);
+                s.merge_appended(from);
             } else {
-                s.list.rows = page.items;
+                s.replace(page.items);
+                s.recompute();
             }
             s.next_token = page.next_token;
             s.loaded = true;
             s.error = None;
-            s.recompute();
-            let cursor = s.list.cursor;
+            // `G`: the cursor follows the last row as pages arrive; otherwise it stays on its
+            // object, wherever the sort puts the new rows.
+            let cursor = if s.seek == Some(Seek::ToEnd) {
+                usize::MAX
+            } else {
+                s.list.cursor
+            };
             s.list.set_cursor(cursor, cx.page_rows());
             if !preview_is_current(s) {
                 s.preview_due = Some(cx.now);
@@ -180,10 +173,13 @@ pub fn on_objects(
         }
         Err(e) => {
             s.error = Some(format!("listing objects failed: {e}"));
+            // A seek does not keep asking after a failure; the key that started it does.
+            s.seek = None;
             return Vec::new();
         }
     }
-    next_page_if_needed(s, cx)
+    // Only a seek the user started reads on; a page never asks for the next by itself.
+    paging::read_on(s, cx)
 }
 
 fn on_photo_page(
@@ -207,13 +203,22 @@ fn on_photo_page(
     }
 }
 
-/// The `/` filter of the objects list, applied as typed.
-pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
+/// The `/` filter of the objects list, applied as typed to the rows loaded: typing reads no
+/// page (Enter may: `paging::filter_submitted`). Typing on only narrows what matched.
+pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) {
     let before = s.list.cursor_key.clone();
+    let previous = std::mem::take(&mut s.list.filter);
     s.list.set_filter(text);
-    s.recompute();
+    if s.list.filter == previous {
+        return;
+    }
+    paging::filter_changed(s);
+    if s.list.filter.starts_with(previous.as_str()) {
+        s.narrow();
+    } else {
+        s.recompute();
+    }
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());
     debounce_if_moved(s, cx, before);
-    next_page_if_needed(s, cx)
 }

@@ -1,13 +1,14 @@
-//! The thumbnails view: a title line (bucket, counts, filter, sort), a table of the visible
+//! The thumbnails view: a title line (bucket, what filter and sort cover, the page reading
+//! under way), a table of the visible
 //! objects only — key, size, last modified, content type, source photo — and, on wide
 //! terminals, a preview pane with the selected image (already decoded and fitted by the
 //! runtime) above its metadata, or the metadata alone when it cannot be shown.
 
 use super::preview::{PREVIEW_INFO_LINES, preview_pane_width};
-use super::{ObjectSortColumn, PreviewState, SourceMatch, State, s3_uri};
+use super::{ObjectSortColumn, PreviewState, Seek, SourceMatch, State, s3_uri};
 use crate::app::ctx::View;
-use crate::app::widgets::table::{count, placeholder, sort_header, visible_rows};
-use crate::app::widgets::text::{noun, truncate};
+use crate::app::widgets::table::{placeholder, sort_header, visible_rows};
+use crate::app::widgets::text::{noun, thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::objects::{ObjectInfo, content_type_from_key, source_key};
 use crate::domain::time::format_date_time;
@@ -20,7 +21,7 @@ use ratatui_image::Image;
 
 pub fn render(s: &State, _cx: &View, frame: &mut Frame, area: Rect) {
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(title_line(s), title);
+    frame.render_widget(title_line(s, title.width as usize), title);
     let Some(bucket) = &s.bucket else {
         let (text, style) = match &s.bucket_problem {
             Some(problem) => (problem.clone(), theme::error()),
@@ -45,41 +46,88 @@ pub fn render(s: &State, _cx: &View, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn title_line(s: &State) -> Line<'static> {
-    let mut spans = vec![Span::styled(" Thumbnails", theme::title())];
-    if let Some(bucket) = &s.bucket {
-        spans.push(Span::styled("  bucket: ", theme::dim()));
-        spans.push(Span::raw(bucket.clone()));
-        let more = if s.next_token.is_some() { "+" } else { "" };
-        let count = count(&s.list);
-        spans.push(Span::styled(
-            format!(
-                "  {count}{more} {}",
-                noun(s.list.rows.len(), "object", "objects")
-            ),
-            theme::dim(),
-        ));
+/// The title: what the list covers, the reading under way, filter and sort come first; the
+/// bucket's name gets the room left (cut short on a narrow terminal, left out when less than
+/// a few characters would show), never the counts.
+fn title_line(s: &State, width: usize) -> Line<'static> {
+    let mut tail = Vec::new();
+    if s.bucket.is_some() {
+        tail.push(Span::styled(format!("  {}", coverage(s)), theme::dim()));
+    }
+    if let Some(progress) = progress(s) {
+        tail.push(Span::styled(format!("  {progress}"), theme::dim()));
     }
     if !s.list.filter.is_empty() {
-        spans.push(Span::styled("  filter: ", theme::dim()));
-        spans.push(Span::styled(format!("/{}", s.list.filter), theme::key()));
+        tail.push(Span::styled("  filter ", theme::dim()));
+        tail.push(Span::styled(format!("/{}", s.list.filter), theme::key()));
     }
     if let Some(sort) = s.list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
-        spans.push(Span::styled("  sort: ", theme::dim()));
-        spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
+        // A sort orders the rows loaded; "(loaded)" says the bucket holds more.
+        let scope = if s.next_token.is_some() {
+            " (loaded)"
+        } else {
+            ""
+        };
+        tail.push(Span::styled("  sort ", theme::dim()));
+        tail.push(Span::raw(format!("{} {arrow}{scope}", sort.column.title())));
     }
     if s.deletion.is_some() {
-        spans.push(Span::styled("  deleting…", theme::error()));
-    } else if s
-        .pages
-        .in_flight
-        .as_ref()
-        .is_some_and(|&(_, append)| append)
-    {
-        spans.push(Span::styled("  loading more…", theme::dim()));
+        tail.push(Span::styled("  deleting…", theme::error()));
     }
+    let mut spans = vec![Span::styled(" Thumbnails", theme::title())];
+    if let Some(bucket) = &s.bucket {
+        let used: usize = tail.iter().map(Span::width).sum::<usize>() + " Thumbnails  ".len();
+        let room = width.saturating_sub(used);
+        if room >= 12.min(bucket.chars().count()) {
+            spans.push(Span::raw("  "));
+            spans.push(Span::raw(truncate(bucket, room)));
+        }
+    }
+    spans.extend(tail);
     Line::from(spans)
+}
+
+/// What the list covers: "1,000 objects" (all of them), "40,000+ loaded" (S3 does not say
+/// how many more), "12 matches in 40,000+ loaded" under a filter. Counts only: O(1).
+pub fn coverage(s: &State) -> String {
+    let rows = s.list.rows.len();
+    let more = s.next_token.is_some();
+    let loaded = if more {
+        format!("{}+ loaded", thousands(rows))
+    } else {
+        format!("{} {}", thousands(rows), noun(rows, "object", "objects"))
+    };
+    if s.list.filter.is_empty() {
+        return loaded;
+    }
+    let matches = s.list.visible.len();
+    format!(
+        "{} {} in {loaded}",
+        thousands(matches),
+        noun(matches, "match", "matches")
+    )
+}
+
+/// The page reading under way: `G` to the end, a filter's bounded search, a single page.
+fn progress(s: &State) -> Option<String> {
+    match s.seek {
+        Some(Seek::ToEnd) => Some("loading all (Esc stops)".into()),
+        // A page already on its way when the search began is its first.
+        Some(Seek::Matches { left, pages }) => Some(format!(
+            "searching {}/{pages} pages (Esc stops)",
+            (pages - left).max(1)
+        )),
+        None if s
+            .pages
+            .in_flight
+            .as_ref()
+            .is_some_and(|&(_, append)| append) =>
+        {
+            Some("loading".into())
+        }
+        None => None,
+    }
 }
 
 /// `12.3 KiB`: sizes as an operator reads them.
@@ -135,6 +183,12 @@ fn render_table(s: &State, frame: &mut Frame, area: Rect) {
             ("loading objects…".to_string(), theme::dim())
         } else if s.list.rows.is_empty() {
             ("the bucket is empty".to_string(), theme::dim())
+        } else if s.next_token.is_some() && s.seek.is_none() {
+            (
+                "no object loaded matches the filter: Enter in / searches further pages"
+                    .to_string(),
+                theme::dim(),
+            )
         } else {
             ("no object matches the filter".to_string(), theme::dim())
         };
