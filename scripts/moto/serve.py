@@ -1,5 +1,7 @@
 """Runs moto server for stepdeck's integration tests, with stepdeck's own Rekognition
-face-collection extension (stepdeck_rekognition.py, not part of moto) loaded.
+face-collection extension (stepdeck_rekognition.py, not part of moto) loaded, and its bulk
+seeding routes (stepdeck_seed.py: POST /__stepdeck/seed/faces and /objects, for measuring at
+scale; used by scripts/moto/seed_scale.py).
 
 Usage: serve.py ENDPOINT_FILE   (started in the background by scripts/moto/start.sh)
 
@@ -18,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import stepdeck_rekognition  # noqa: E402  (needs the path above)
+import stepdeck_seed  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     create_backend_app,
@@ -31,7 +34,7 @@ def main() -> None:
     endpoint_file = sys.argv[1]
     stepdeck_rekognition.install()
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = stepdeck_seed.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # moto builds URLs to itself (e.g. Lambda callbacks) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(server.port)
