@@ -285,3 +285,59 @@ impl State {
 pub fn s3_uri(bucket: &str, key: &str) -> String {
     format!("s3://{bucket}/{key}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(i: u64) -> ObjectInfo {
+        ObjectInfo {
+            key: format!("resized-{:05}-{}.jpg", (i * 7_919) % 10_007, i % 3),
+            size: (i * 31) % 17,
+            last_modified: Some((i % 5) as Millis),
+            content_type: None,
+            etag: None,
+        }
+    }
+
+    #[test]
+    fn pages_merged_and_a_filter_narrowed_show_what_a_full_recompute_shows() {
+        for column in [
+            ObjectSortColumn::Key,
+            ObjectSortColumn::Size,
+            ObjectSortColumn::Modified,
+        ] {
+            for filter in ["", "-1", "resized-0"] {
+                let mut merged = State::default();
+                merged.list.sort = Some(ColumnSort {
+                    column,
+                    descending: column != ObjectSortColumn::Key,
+                });
+                merged.list.set_filter(filter.into());
+                merged.recompute();
+                for page in 0..4 {
+                    let from = merged.append((page * 50..page * 50 + 60).map(object).collect());
+                    merged.merge_appended(from);
+                }
+                // Ten rows of each page after the first were held already.
+                assert_eq!(merged.list.rows.len(), 210);
+                let mut full = merged.clone();
+                full.recompute();
+                assert_eq!(
+                    merged.list.visible, full.list.visible,
+                    "{column:?} /{filter}"
+                );
+                assert!(!full.list.visible.is_empty());
+
+                merged.list.set_filter(format!("{filter}2"));
+                merged.narrow();
+                full.list.set_filter(format!("{filter}2"));
+                full.recompute();
+                assert_eq!(
+                    merged.list.visible, full.list.visible,
+                    "{column:?} /{filter}2"
+                );
+            }
+        }
+    }
+}
