@@ -7,6 +7,8 @@ start.sh; the moto venv's python has boto3):
     target/moto-venv/bin/python scripts/faultproxy/measure.py idle  [--minutes 5]
     target/moto-venv/bin/python scripts/faultproxy/measure.py storm [--before 30 --storm 60]
     target/moto-venv/bin/python scripts/faultproxy/measure.py scroll [--rows 1000]
+    target/moto-venv/bin/python scripts/faultproxy/measure.py scale [--faces 100000
+        --objects 100000 --idle 60]   (seeds moto in-process, scripts/moto/stepdeck_seed.py)
 Prints the figures as plain lines. Not part of the test suite: each scenario runs for minutes
 of real time, which is what the figures are about.
 """
@@ -86,7 +88,7 @@ def machine_with_runs(moto: str, runs: int) -> str:
 class Console:
     """The stepdeck binary in a pty; its output is drained so it never blocks."""
 
-    def __init__(self, proxy: str, machine: str, cols=160, rows=45):
+    def __init__(self, proxy: str, machine: str, cols=160, rows=45, settings_extra=""):
         home = tempfile.mkdtemp(prefix="stepdeck-measure-")
         binary = os.path.join(ROOT, "target", "debug", "stepdeck")
         env = {
@@ -101,7 +103,7 @@ class Console:
         }
         settings = os.path.join(home, "config.toml")
         with open(settings, "w") as f:
-            f.write(f'journal_path = "{home}/deletions.jsonl"\n')
+            f.write(f'journal_path = "{home}/deletions.jsonl"\n{settings_extra}')
         argv = [binary, "--endpoint-url", proxy, "--region", REGION,
                 "--state-machine", machine, "--config", settings]
         self.pid, self.fd = pty.fork()
@@ -125,6 +127,36 @@ class Console:
         for ch in text:
             os.write(self.fd, ch.encode())
             self.pump(every)
+
+    def wait_for(self, keys: str, marker: bytes, timeout: float = 120) -> float | None:
+        """Sends `keys` and reads until `marker` is drawn; the seconds it took (None: not
+        within `timeout`)."""
+        started = time.monotonic()
+        for ch in keys:
+            os.write(self.fd, ch.encode())
+        seen = b""
+        while (left := started + timeout - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.2))
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    return None
+                seen = seen[-len(marker):] + chunk
+                self.screen = (self.screen + chunk)[-200_000:]
+                if marker in seen:
+                    return time.monotonic() - started
+        return None
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def status(self, field: str) -> str:
+        with open(f"/proc/{self.pid}/status") as f:
+            return next(line.split(":", 1)[1].strip() for line in f
+                        if line.startswith(field + ":"))
 
     def quit(self):
         try:
@@ -215,9 +247,96 @@ def scroll(args, moto, proxy):
           f"worst 10 s window {worst} = {worst / 10:.1f}/s")
 
 
+def scale(args, moto, proxy):
+    """Issue #17's figures: moto seeded in-process with many faces and objects, the console's
+    first rows on each screen, a minute idle on each (calls, CPU), `G` on the thumbnails to
+    the end, a re-sort, and the peak RSS."""
+    bucket = "scale-thumbnails3bucket-1abc"
+    seed = os.path.join(ROOT, "scripts", "moto", "seed_scale.py")
+    started = time.monotonic()
+    os.spawnv(os.P_WAIT, sys.executable, [sys.executable, seed, "--faces", str(args.faces),
+                                          "--objects", str(args.objects), "--bucket", bucket])
+    print(f"seeding in all: {time.monotonic() - started:.1f} s")
+    machine = machine_with_runs(moto, 3)
+    console = Console(proxy, machine, settings_extra=(
+        f'thumbnail_bucket = "{bucket}"\ncollection = "rider-photos"\n'))
+    console.pump(10)
+
+    def stats():
+        return proxy_call(proxy, "GET", "/__proxy/stats")
+
+    def idle_minute(screen: str):
+        console.pump(5)
+        t0, cpu0 = stats()["now"], console.cpu_seconds()
+        console.pump(args.idle)
+        after = stats()
+        t1, cpu1 = after["now"], console.cpu_seconds()
+        per_api = {api: calls_between(after, api, t0, t1) for api in after["calls"]}
+        per_api = {api: n for api, n in per_api.items() if n}
+        print(f"{screen}: idle {t1 - t0:.0f} s: {sum(per_api.values())} calls {per_api}, "
+              f"CPU {cpu1 - cpu0:.2f} s = {(cpu1 - cpu0) / (t1 - t0) * 100:.2f} %, "
+              f"RSS {console.status('VmRSS')}")
+
+    took = console.wait_for("gt", b"photo-0")
+    print(f"thumbnails g t -> first rows: {took * 1000:.0f} ms" if took else
+          "thumbnails g t: no rows within 120 s")
+    t0 = stats()["now"]
+    console.keys("2", every=0.1)
+    console.pump(10)
+    print(f"thumbnails 2 (sort by size) with the first page: "
+          f"{calls_between(stats(), 'ListObjectsV2', t0, stats()['now'])} ListObjectsV2 in 10 s")
+    idle_minute("thumbnails")
+    took = console.wait_for("gf", b"user_0")
+    print(f"faces g f -> first rows: {took * 1000:.0f} ms" if took else
+          "faces g f: no rows within 120 s")
+    idle_minute("faces")
+    console.wait_for("gt", b"photo-0", timeout=10)
+
+    def pages_until_quiet(keys: str) -> tuple[int, float, float]:
+        """Sends `keys`; ListObjectsV2 calls until none for 5 s, their seconds, console CPU."""
+        t0, cpu0 = stats()["now"], console.cpu_seconds()
+        console.keys(keys, every=0.1)
+        last, count = time.time(), 0
+        while time.time() - last < 5:
+            console.pump(1)
+            now = calls_between(stats(), "ListObjectsV2", t0, float("inf"))
+            if now != count:
+                count, last = now, time.time()
+        return count, stats()["now"] - t0 - 5, console.cpu_seconds() - cpu0
+
+    # A narrow filter (the last 100 keys of the bucket) with the first page loaded: typing
+    # reads nothing, Enter reads a bounded number of pages.
+    t0 = stats()["now"]
+    console.keys("/photo-0999", every=0.1)
+    console.pump(5)
+    typed = calls_between(stats(), "ListObjectsV2", t0, float("inf"))
+    count, seconds, cpu = pages_until_quiet("\r")
+    print(f"thumbnails /photo-0999 typed: {typed} ListObjectsV2; Enter: {count} ListObjectsV2 "
+          f"in {seconds:.1f} s, console CPU {cpu:.2f} s")
+    console.keys("\x1b", every=0.5)  # Esc clears the filter
+    count, seconds, cpu = pages_until_quiet("G")
+    print(f"thumbnails G to the end: {count} ListObjectsV2 in {seconds:.1f} s, "
+          f"console CPU {cpu:.2f} s")
+    # The frame after a key is drawn once the key was handled: its first bytes say when.
+    # Output left from an earlier frame is drained first; CPU is counted over 1 s after it.
+    for key in ("2", "2", "j", "j", "j", "k"):
+        console.pump(1)
+        cpu0 = console.cpu_seconds()
+        took = console.wait_for(key, b"\x1b[", timeout=30)
+        console.pump(1)
+        print(f"thumbnails {key} with {args.objects:,} loaded: drawn in "
+              + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)")
+              + f", console CPU in the next second {console.cpu_seconds() - cpu0:.2f} s")
+    print(f"peak RSS (VmHWM): {console.status('VmHWM')}")
+    console.quit()
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["idle", "storm", "scroll"])
+    parser.add_argument("scenario", choices=["idle", "storm", "scroll", "scale"])
+    parser.add_argument("--faces", type=int, default=100_000)
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--idle", type=float, default=60)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--before", type=float, default=30)
     parser.add_argument("--storm", type=float, default=60)
@@ -226,7 +345,8 @@ def main():
     parser.add_argument("--every", type=float, default=0.05)
     args = parser.parse_args()
     moto, proxy = endpoint("moto.endpoint"), endpoint("faultproxy.endpoint")
-    {"idle": idle, "storm": storm, "scroll": scroll}[args.scenario](args, moto, proxy)
+    {"idle": idle, "storm": storm, "scroll": scroll, "scale": scale}[args.scenario](
+        args, moto, proxy)
 
 
 if __name__ == "__main__":
