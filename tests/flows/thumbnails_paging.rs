@@ -257,3 +257,10 @@ fn a_filter_search_stops_at_a_screenful_of_matches_and_the_title_says_what_it_co
     assert_eq!(thumbs_request(&press(&mut app, "Backspace")), None);
     assert_eq!(app.thumbnails.list.visible.len(), screenful);
 }
+
+#[test]
+fn a_terminal_too_small_still_counts_the_objects_with_separators() {
+    let app = many_pages_app(0);
+    let text = screen(&app, 30, 5);
+    assert!(text.contains("1,000+ objects"), "{text}");
+}

@@ -96,7 +96,17 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
         (Screen::Faces, _) => format!("{} faces", app.faces.list.rows.len()),
-        (Screen::Thumbnails, _) => format!("{} objects", app.thumbnails.list.rows.len()),
+        (Screen::Thumbnails, _) => {
+            let more = if app.thumbnails.next_token.is_some() {
+                "+"
+            } else {
+                ""
+            };
+            format!(
+                "{}{more} objects",
+                crate::app::widgets::text::thousands(app.thumbnails.list.rows.len())
+            )
+        }
         (Screen::Executions, Some(view)) => {
             format!("{} {}", view.summary.name, view.status().as_str())
         }
