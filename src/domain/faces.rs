@@ -168,6 +168,9 @@ fn group_by<'a>(
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LookalikeClusters {
     parent: std::collections::HashMap<String, String>,
+    /// The members of each cluster, by its root: what one answer changed is read from here
+    /// without walking every clustered face.
+    members: std::collections::HashMap<String, Vec<String>>,
     searched: std::collections::HashSet<String>,
 }
 
@@ -187,9 +190,38 @@ impl LookalikeClusters {
         let (ra, rb) = (self.root(a), self.root(b));
         self.parent.entry(ra.clone()).or_insert_with(|| ra.clone());
         self.parent.entry(rb.clone()).or_insert_with(|| rb.clone());
-        if ra != rb {
-            self.parent.insert(rb, ra);
+        if ra == rb {
+            return;
         }
+        // The smaller cluster joins the larger: each face moves O(log n) times at most.
+        let size = |r: &str| self.members.get(r).map_or(1, Vec::len);
+        let (keep, join) = if size(&ra) >= size(&rb) {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let joined = self
+            .members
+            .remove(&join)
+            .unwrap_or_else(|| vec![join.clone()]);
+        self.members
+            .entry(keep.clone())
+            .or_insert_with(|| vec![keep.clone()])
+            .extend(joined);
+        self.parent.insert(join, keep);
+    }
+
+    /// Every face of `face_id`'s cluster (itself alone when it is in none).
+    pub fn cluster(&self, face_id: &str) -> Vec<String> {
+        match self.members.get(&self.root(face_id)) {
+            Some(members) => members.clone(),
+            None => vec![face_id.to_string()],
+        }
+    }
+
+    /// Whether any search answer named `face_id` (searched, or found by a search).
+    pub fn knows(&self, face_id: &str) -> bool {
+        self.parent.contains_key(face_id)
     }
 
     /// Records the answer of a search for `face_id`.
@@ -207,10 +239,9 @@ impl LookalikeClusters {
     /// True when the face already belongs to a cluster of several faces: searching it again
     /// would find the same cluster, so a scan can skip it and spare an API call.
     pub fn is_clustered(&self, face_id: &str) -> bool {
-        let root = self.root(face_id);
-        self.parent
-            .keys()
-            .any(|other| other != face_id && self.root(other) == root)
+        self.members
+            .get(&self.root(face_id))
+            .is_some_and(|members| members.len() > 1)
     }
 
     /// Clusters among `faces` with more than one distinct user id (the same person under

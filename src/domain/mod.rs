@@ -3,6 +3,7 @@
 //! Knows nothing about the SDK or the UI.
 
 pub mod execution;
+pub mod face_groups;
 pub mod faces;
 pub mod history;
 pub mod history_json;

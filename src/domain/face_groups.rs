@@ -1,0 +1,596 @@
+//! Duplicate groups of a large, growing face list kept incrementally: adding a face costs a
+//! few hash look-ups, a search answer costs its cluster's size, and counts (faces, users,
+//! groups, faces in a group) are kept, never recounted — so a page of n faces costs O(n)
+//! whatever is loaded, and key handling and drawing ask O(1) questions. Rows are the
+//! positions of faces in the list they were added in; a removal rebuilds (`build`).
+
+use super::faces::{DuplicateGroup, DuplicateKind, Face, LookalikeClusters};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hash for ids the service generated (not chosen by an attacker): the multiply-rotate
+/// hash rustc uses, eight bytes at a time.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type Map<V> = HashMap<Box<str>, V, BuildHasherDefault<FxHasher>>;
+
+const NONE: u32 = u32::MAX;
+
+/// Faces sharing one key (a user id, an image id), chained through `RowLinks` in row order.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    first: u32,
+    last: u32,
+    count: u32,
+}
+
+/// One kind of key: its slots in the order their first face appeared.
+#[derive(Debug, Clone, Default)]
+struct Slots {
+    by_key: Map<u32>,
+    slots: Vec<Slot>,
+    /// Slots of more than one face, in slot order.
+    duplicates: BTreeSet<u32>,
+}
+
+impl Slots {
+    fn slot_for(&mut self, key: &str) -> u32 {
+        if let Some(&slot) = self.by_key.get(key) {
+            return slot;
+        }
+        let slot = self.slots.len() as u32;
+        self.by_key.insert(key.into(), slot);
+        self.slots.push(Slot {
+            first: NONE,
+            last: NONE,
+            count: 0,
+        });
+        slot
+    }
+
+    fn count(&self, slot: u32) -> u32 {
+        self.slots.get(slot as usize).map_or(0, |s| s.count)
+    }
+}
+
+/// Where a row is: its user and image slots and the next row of each.
+#[derive(Debug, Clone, Copy)]
+struct RowLinks {
+    user: u32,
+    image: u32,
+    next_user: u32,
+    next_image: u32,
+}
+
+/// Faces search found to be one person, restricted to the loaded rows.
+#[derive(Debug, Clone, Default)]
+struct Lookalike {
+    /// Rows in row order; empty once merged into another cluster.
+    rows: Vec<u32>,
+    /// More than one distinct user id among them.
+    duplicate: bool,
+}
+
+/// Which duplicate groups a row belongs to: equal for the faces of one group (what `]`
+/// jumps between).
+pub type GroupKey = [u32; 3];
+
+/// The duplicate groups of a face list, kept as faces are added.
+#[derive(Debug, Clone, Default)]
+pub struct FaceGroups {
+    ids: Map<u32>,
+    links: Vec<RowLinks>,
+    users: Slots,
+    images: Slots,
+    lookalikes: Vec<Lookalike>,
+    row_lookalike: HashMap<u32, u32>,
+    lookalike_duplicates: usize,
+    duplicate_faces: usize,
+}
+
+impl FaceGroups {
+    /// The groups of `faces` (repeated ids after the first are skipped) and of the lookalike
+    /// clusters found so far.
+    pub fn build(faces: &[Face], clusters: &LookalikeClusters) -> FaceGroups {
+        let mut groups = FaceGroups::default();
+        groups.ids.reserve(faces.len());
+        groups.links.reserve(faces.len());
+        for face in faces {
+            groups.add(face);
+        }
+        groups.add_known_lookalikes(faces, clusters, 0);
+        groups
+    }
+
+    /// Faces added so far.
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+
+    /// The row of a face id.
+    pub fn row_of(&self, face_id: &str) -> Option<usize> {
+        self.ids.get(face_id).map(|&r| r as usize)
+    }
+
+    /// Adds `face` as the next row; false (nothing added) when its id is already a row.
+    pub fn add(&mut self, face: &Face) -> bool {
+        if self.ids.contains_key(face.face_id.as_str()) {
+            return false;
+        }
+        let row = self.links.len() as u32;
+        self.ids.insert(face.face_id.as_str().into(), row);
+        let user = face
+            .external_image_id
+            .as_deref()
+            .map_or(NONE, |k| self.users.slot_for(k));
+        let image = face
+            .image_id
+            .as_deref()
+            .map_or(NONE, |k| self.images.slot_for(k));
+        // The first face of a key seen once becomes a duplicate with this one.
+        let firsts = [
+            (user != NONE && self.users.count(user) == 1)
+                .then(|| self.users.slots[user as usize].first),
+            (image != NONE && self.images.count(image) == 1)
+                .then(|| self.images.slots[image as usize].first),
+        ];
+        let before = firsts.map(|f| f.map(|r| self.is_duplicate(r as usize)));
+        self.links.push(RowLinks {
+            user,
+            image,
+            next_user: NONE,
+            next_image: NONE,
+        });
+        if user != NONE {
+            let slot = &mut self.users.slots[user as usize];
+            if slot.last != NONE {
+                self.links[slot.last as usize].next_user = row;
+            } else {
+                slot.first = row;
+            }
+            slot.last = row;
+            slot.count += 1;
+            if slot.count == 2 {
+                self.users.duplicates.insert(user);
+            }
+        }
+        if image != NONE {
+            let slot = &mut self.images.slots[image as usize];
+            if slot.last != NONE {
+                self.links[slot.last as usize].next_image = row;
+            } else {
+                slot.first = row;
+            }
+            slot.last = row;
+            slot.count += 1;
+            if slot.count == 2 {
+                self.images.duplicates.insert(image);
+            }
+        }
+        let mut counted = Vec::with_capacity(3);
+        for (first, was) in firsts.into_iter().zip(before) {
+            if let (Some(first), Some(false)) = (first, was)
+                && !counted.contains(&first)
+                && self.is_duplicate(first as usize)
+            {
+                counted.push(first);
+                self.duplicate_faces += 1;
+            }
+        }
+        if self.is_duplicate(row as usize) {
+            self.duplicate_faces += 1;
+        }
+        true
+    }
+
+    /// After rows from `from` on were added: the lookalike clusters they belong to.
+    pub fn add_known_lookalikes(
+        &mut self,
+        faces: &[Face],
+        clusters: &LookalikeClusters,
+        from: usize,
+    ) {
+        for face in faces.get(from..).unwrap_or_default() {
+            if clusters.knows(&face.face_id) {
+                self.update_lookalike(faces, clusters, &face.face_id);
+            }
+        }
+    }
+
+    /// `face_id`'s cluster changed (a search answered, or one of its faces was loaded):
+    /// regroups that cluster's loaded faces only.
+    pub fn update_lookalike(
+        &mut self,
+        faces: &[Face],
+        clusters: &LookalikeClusters,
+        face_id: &str,
+    ) {
+        let mut rows: Vec<u32> = clusters
+            .cluster(face_id)
+            .iter()
+            .filter_map(|id| self.ids.get(id.as_str()).copied())
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        // The clusters these rows were in before (merged into this one now).
+        let mut old: Vec<u32> = rows
+            .iter()
+            .filter_map(|r| self.row_lookalike.get(r).copied())
+            .collect();
+        old.sort_unstable();
+        old.dedup();
+        let mut touched: Vec<u32> = rows.clone();
+        for &c in &old {
+            touched.extend(&self.lookalikes[c as usize].rows);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let before: Vec<bool> = touched
+            .iter()
+            .map(|&r| self.is_duplicate(r as usize))
+            .collect();
+        for &c in &old {
+            let cluster = std::mem::take(&mut self.lookalikes[c as usize]);
+            if cluster.duplicate {
+                self.lookalike_duplicates -= 1;
+            }
+            for r in cluster.rows {
+                self.row_lookalike.remove(&r);
+            }
+        }
+        if rows.len() > 1 {
+            let mut users: Vec<&str> = rows
+                .iter()
+                .map(|&r| {
+                    faces[r as usize]
+                        .external_image_id
+                        .as_deref()
+                        .unwrap_or("?")
+                })
+                .collect();
+            users.sort_unstable();
+            users.dedup();
+            let duplicate = users.len() > 1;
+            let c = self.lookalikes.len() as u32;
+            for &r in &rows {
+                self.row_lookalike.insert(r, c);
+            }
+            if duplicate {
+                self.lookalike_duplicates += 1;
+            }
+            self.lookalikes.push(Lookalike { rows, duplicate });
+        }
+        for (&r, was) in touched.iter().zip(before) {
+            match (was, self.is_duplicate(r as usize)) {
+                (false, true) => self.duplicate_faces += 1,
+                (true, false) => self.duplicate_faces -= 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn lookalike_of(&self, row: usize) -> Option<u32> {
+        let c = *self.row_lookalike.get(&(row as u32))?;
+        self.lookalikes[c as usize].duplicate.then_some(c)
+    }
+
+    /// The groups a row is in, one entry per kind (`u32::MAX`: none of that kind).
+    pub fn group_key(&self, row: usize) -> GroupKey {
+        let Some(links) = self.links.get(row) else {
+            return [NONE; 3];
+        };
+        let user = if self.users.count(links.user) > 1 {
+            links.user
+        } else {
+            NONE
+        };
+        let image = if self.images.count(links.image) > 1 {
+            links.image
+        } else {
+            NONE
+        };
+        [user, image, self.lookalike_of(row).unwrap_or(NONE)]
+    }
+
+    /// In at least one duplicate group.
+    pub fn is_duplicate(&self, row: usize) -> bool {
+        self.group_key(row) != [NONE; 3]
+    }
+
+    /// The kinds of group the row is in, in kind order.
+    pub fn kinds(&self, row: usize) -> Vec<DuplicateKind> {
+        let [user, image, lookalike] = self.group_key(row);
+        [
+            (user != NONE).then_some(DuplicateKind::SameUser),
+            (image != NONE).then_some(DuplicateKind::SameImage),
+            (lookalike != NONE).then_some(DuplicateKind::Lookalike),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Distinct user ids among the rows.
+    pub fn user_count(&self) -> usize {
+        self.users.slots.len()
+    }
+
+    /// Duplicate groups of every kind.
+    pub fn group_count(&self) -> usize {
+        self.users.duplicates.len() + self.images.duplicates.len() + self.lookalike_duplicates
+    }
+
+    pub fn lookalike_group_count(&self) -> usize {
+        self.lookalike_duplicates
+    }
+
+    /// Rows in at least one duplicate group.
+    pub fn duplicate_face_count(&self) -> usize {
+        self.duplicate_faces
+    }
+
+    fn chain(&self, first: u32, user: bool) -> Vec<u32> {
+        let mut rows = Vec::new();
+        let mut row = first;
+        while row != NONE {
+            rows.push(row);
+            let links = &self.links[row as usize];
+            row = if user {
+                links.next_user
+            } else {
+                links.next_image
+            };
+        }
+        rows
+    }
+
+    /// The rows of each group `row` is in, by kind.
+    fn groups_rows(&self, row: usize) -> Vec<(DuplicateKind, Vec<u32>)> {
+        let [user, image, lookalike] = self.group_key(row);
+        let mut groups = Vec::new();
+        if user != NONE {
+            let first = self.users.slots[user as usize].first;
+            groups.push((DuplicateKind::SameUser, self.chain(first, true)));
+        }
+        if image != NONE {
+            let first = self.images.slots[image as usize].first;
+            groups.push((DuplicateKind::SameImage, self.chain(first, false)));
+        }
+        if lookalike != NONE {
+            let rows = self.lookalikes[lookalike as usize].rows.clone();
+            groups.push((DuplicateKind::Lookalike, rows));
+        }
+        groups
+    }
+
+    /// The groups `row` is in, as the console names them.
+    pub fn groups_of(&self, row: usize, faces: &[Face]) -> Vec<DuplicateGroup> {
+        self.groups_rows(row)
+            .into_iter()
+            .map(|(kind, rows)| {
+                let face = &faces[row];
+                let key = match kind {
+                    DuplicateKind::SameUser => face.external_image_id.clone().unwrap_or_default(),
+                    DuplicateKind::SameImage => face.image_id.clone().unwrap_or_default(),
+                    DuplicateKind::Lookalike => {
+                        let mut users: Vec<&str> = rows
+                            .iter()
+                            .map(|&r| {
+                                faces[r as usize]
+                                    .external_image_id
+                                    .as_deref()
+                                    .unwrap_or("?")
+                            })
+                            .collect();
+                        users.sort_unstable();
+                        users.dedup();
+                        users.join("+")
+                    }
+                };
+                DuplicateGroup {
+                    kind,
+                    key,
+                    face_ids: rows
+                        .iter()
+                        .map(|&r| faces[r as usize].face_id.clone())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Every row of `row`'s groups (all kinds), in row order.
+    pub fn group_members(&self, row: usize) -> Vec<usize> {
+        let mut rows: Vec<usize> = self
+            .groups_rows(row)
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .map(|r| r as usize)
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    /// The duplicate rows, each group's side by side: same-user groups, then same-image,
+    /// then lookalikes, each kind in the order of its first face; a face in several groups
+    /// shows at its first. Costs the duplicate faces, not the rows.
+    pub fn duplicate_rows_in_order(&self) -> Vec<usize> {
+        let mut shown = std::collections::HashSet::with_capacity(self.duplicate_faces);
+        let mut order = Vec::with_capacity(self.duplicate_faces);
+        let mut emit = |rows: &mut dyn Iterator<Item = u32>| {
+            for r in rows {
+                if shown.insert(r) {
+                    order.push(r as usize);
+                }
+            }
+        };
+        for &slot in &self.users.duplicates {
+            emit(
+                &mut self
+                    .chain(self.users.slots[slot as usize].first, true)
+                    .into_iter(),
+            );
+        }
+        for &slot in &self.images.duplicates {
+            let first = self.images.slots[slot as usize].first;
+            emit(&mut self.chain(first, false).into_iter());
+        }
+        let mut lookalikes: Vec<&Lookalike> =
+            self.lookalikes.iter().filter(|c| c.duplicate).collect();
+        lookalikes.sort_by_key(|c| c.rows.first().copied());
+        for cluster in lookalikes {
+            emit(&mut cluster.rows.iter().copied());
+        }
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::faces::{FaceMatch, duplicate_groups, user_count};
+
+    fn face(id: &str, user: &str, image: &str) -> Face {
+        Face {
+            face_id: id.into(),
+            external_image_id: Some(user.into()),
+            image_id: Some(image.into()),
+            confidence: None,
+            bounding_box: None,
+            indexed_at: None,
+        }
+    }
+
+    /// The groups as a list, in the order `duplicate_groups` gives them.
+    fn all_groups(groups: &FaceGroups, faces: &[Face]) -> Vec<DuplicateGroup> {
+        let mut seen = Vec::new();
+        for row in 0..groups.len() {
+            for group in groups.groups_of(row, faces) {
+                if !seen.contains(&group) {
+                    seen.push(group);
+                }
+            }
+        }
+        seen.sort_by_key(|g| g.kind);
+        seen
+    }
+
+    #[test]
+    fn page_by_page_gives_the_groups_and_counts_of_a_rebuild() {
+        let faces: Vec<Face> = (0..200)
+            .map(|i| {
+                face(
+                    &format!("f{i}"),
+                    &format!("u{}", i % 70),
+                    &format!("i{}", i % 150),
+                )
+            })
+            .collect();
+        let mut incremental = FaceGroups::default();
+        for page in faces.chunks(37) {
+            for f in page {
+                assert!(incremental.add(f));
+            }
+        }
+        assert!(!incremental.add(&faces[3]), "a repeated id is not a row");
+        let expected = duplicate_groups(&faces);
+        assert_eq!(all_groups(&incremental, &faces), expected);
+        assert_eq!(incremental.group_count(), expected.len());
+        assert_eq!(incremental.user_count(), user_count(&faces));
+        let in_groups: std::collections::HashSet<&String> =
+            expected.iter().flat_map(|g| &g.face_ids).collect();
+        assert_eq!(incremental.duplicate_face_count(), in_groups.len());
+        assert_eq!(incremental.row_of("f199"), Some(199));
+        assert_eq!(
+            incremental.kinds(0),
+            vec![DuplicateKind::SameUser, DuplicateKind::SameImage]
+        );
+        // u69's faces: rows 69 and 139 only; i149: row 149 alone.
+        assert_eq!(incremental.group_members(69), vec![69, 139]);
+        assert_eq!(incremental.kinds(149), vec![DuplicateKind::SameUser]);
+    }
+
+    #[test]
+    fn lookalikes_follow_each_answer_and_faces_loaded_later() {
+        let faces = vec![
+            face("a1", "user_a", "i1"),
+            face("b1", "user_b", "i2"),
+            face("c1", "user_c", "i3"),
+            face("d1", "user_d", "i4"),
+        ];
+        let matched = |f: &Face| FaceMatch {
+            face: f.clone(),
+            similarity: 99.0,
+        };
+        let mut clusters = LookalikeClusters::default();
+        // c1 is found before it is loaded.
+        clusters.add("a1", &[matched(&faces[1]), matched(&faces[2])]);
+        let mut groups = FaceGroups::default();
+        for f in &faces[..2] {
+            groups.add(f);
+        }
+        groups.update_lookalike(&faces, &clusters, "a1");
+        assert_eq!(groups.group_count(), 1);
+        assert_eq!(groups.duplicate_face_count(), 2);
+        assert_eq!(groups.group_members(0), vec![0, 1]);
+        groups.add(&faces[2]);
+        groups.add(&faces[3]);
+        groups.add_known_lookalikes(&faces, &clusters, 2);
+        assert_eq!(groups.group_members(1), vec![0, 1, 2]);
+        assert_eq!(groups.duplicate_face_count(), 3);
+        // d1 joins: still one group, of four.
+        clusters.add("d1", &[matched(&faces[0])]);
+        groups.update_lookalike(&faces, &clusters, "d1");
+        assert_eq!(groups.group_count(), 1);
+        assert_eq!(groups.lookalike_group_count(), 1);
+        assert_eq!(groups.duplicate_face_count(), 4);
+        assert_eq!(groups.kinds(3), vec![DuplicateKind::Lookalike]);
+        let rebuilt = FaceGroups::build(&faces, &clusters);
+        assert_eq!(rebuilt.duplicate_face_count(), 4);
+        assert_eq!(
+            rebuilt.groups_of(2, &faces)[0].key,
+            "user_a+user_b+user_c+user_d"
+        );
+    }
+}
