@@ -182,6 +182,20 @@ impl<R: Keyed, C: Copy + PartialEq> List<R, C> {
         }
     }
 
+    /// Shows `visible` where the caller knows the cursor's row is now at `position` (rows
+    /// merged in around it): no search through what shows.
+    pub fn show_at(&mut self, visible: Vec<usize>, position: usize) {
+        self.visible = visible;
+        self.place(position);
+    }
+
+    /// Adds rows at the end of what shows (a further page of an unsorted list): the cursor
+    /// stays where it is, whatever the length.
+    pub fn append_visible(&mut self, more: Vec<usize>) {
+        self.visible.extend(more);
+        self.place(self.cursor);
+    }
+
     /// Moves to `position` (clamped) and remembers the row there.
     fn place(&mut self, position: usize) {
         self.cursor = position.min(self.visible.len().saturating_sub(1));

@@ -53,7 +53,7 @@ type Map<V> = HashMap<Box<str>, V, BuildHasherDefault<FxHasher>>;
 const NONE: u32 = u32::MAX;
 
 /// Faces sharing one key (a user id, an image id), chained through `RowLinks` in row order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Slot {
     first: u32,
     last: u32,
@@ -61,7 +61,7 @@ struct Slot {
 }
 
 /// One kind of key: its slots in the order their first face appeared.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Slots {
     by_key: Map<u32>,
     slots: Vec<Slot>,
@@ -90,7 +90,7 @@ impl Slots {
 }
 
 /// Where a row is: its user and image slots and the next row of each.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct RowLinks {
     user: u32,
     image: u32,
@@ -99,7 +99,7 @@ struct RowLinks {
 }
 
 /// Faces search found to be one person, restricted to the loaded rows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Lookalike {
     /// Rows in row order; empty once merged into another cluster.
     rows: Vec<u32>,
@@ -112,7 +112,7 @@ struct Lookalike {
 pub type GroupKey = [u32; 3];
 
 /// The duplicate groups of a face list, kept as faces are added.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FaceGroups {
     ids: Map<u32>,
     links: Vec<RowLinks>,

@@ -108,7 +108,7 @@ fn the_faces_filter_after_scrolling_to_the_end_shows_every_matching_face() {
 fn duplicates_are_flagged_grouped_and_jumped_between() {
     let mut app = faces_app();
     let view = &app.faces;
-    assert_eq!(view.groups.len(), 2);
+    assert_eq!(view.group_count(), 2);
     assert_eq!(
         view.duplicate_kinds(&face_id(1)),
         vec![DuplicateKind::SameUser]

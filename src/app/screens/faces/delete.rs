@@ -89,17 +89,17 @@ pub fn deletion_targets(s: &State) -> Vec<Face> {
     if s.marked.is_empty() {
         return s.selected().cloned().into_iter().collect();
     }
-    let mut targets: Vec<Face> = s
-        .list
-        .rows
+    let mut rows: Vec<usize> = s
+        .marked
         .iter()
-        .filter(|f| s.marked.contains(&f.face_id))
-        .cloned()
+        .filter_map(|id| s.index.row_of(id))
         .collect();
+    rows.sort_unstable();
+    let mut targets: Vec<Face> = rows.iter().map(|&r| s.list.rows[r].clone()).collect();
     // Marked faces no longer listed (e.g. deleted elsewhere) are still asked for: the
     // service says which ones it could not delete.
     for id in &s.marked {
-        if !targets.iter().any(|f| &f.face_id == id) {
+        if s.index.row_of(id).is_none() {
             targets.push(Face {
                 face_id: id.clone(),
                 external_image_id: None,

@@ -42,7 +42,7 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::NextGroup | Action::PrevGroup
             if !s.jump_group(action == Action::NextGroup, page) =>
         {
-            let text = if s.groups.is_empty() {
+            let text = if s.group_count() == 0 {
                 "no duplicate groups among the loaded faces"
             } else {
                 "no further duplicate group in that direction"

@@ -15,12 +15,13 @@ use crate::app::fetch::Fetch;
 use crate::app::list::{ColumnSort, Keyed, List, Needle};
 use crate::app::msg::Generation;
 use crate::domain::Millis;
+use crate::domain::face_groups::FaceGroups;
 use crate::domain::faces::{
     DuplicateGroup, DuplicateKind, Face, LookalikeClusters, UnsuccessfulFaceDeletion,
-    duplicate_groups,
 };
 use jump::{FaceJump, JumpRequest};
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
 
 /// Faces asked for per `ListFaces` call: the API's maximum (`MaxResults` ≤ 4,096; the AWS
 /// adapter and the sandbox pass it through), so 5,000 faces take 2 calls, not
@@ -133,6 +134,8 @@ impl DeletionReport {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reload {
     pub rows: Vec<Face>,
+    /// The ids in `rows`: a page that overlaps the last one adds only new faces, in O(page).
+    pub ids: HashSet<String>,
     /// How many faces were loaded when it started.
     pub extent: usize,
 }
@@ -152,10 +155,9 @@ pub struct State {
     pub error: Option<String>,
     /// Show only faces that belong to a duplicate group, group by group.
     pub duplicates_only: bool,
-    /// Duplicate groups among the loaded faces (same user, same image, lookalikes).
-    pub groups: Vec<DuplicateGroup>,
-    /// Face id -> indices into `groups`.
-    group_index: HashMap<String, Vec<usize>>,
+    /// Duplicate groups among the loaded faces (same user, same image, lookalikes) and the
+    /// counts, kept as pages and search answers arrive; always in step with `list.rows`.
+    pub index: FaceGroups,
     pub lookalikes: LookalikeClusters,
     pub scan: Option<LookalikeScan>,
     /// Marked face ids (for deletion).
@@ -189,8 +191,7 @@ impl State {
             pages: Fetch::default(),
             error: None,
             duplicates_only: false,
-            groups: Vec::new(),
-            group_index: HashMap::new(),
+            index: FaceGroups::default(),
             lookalikes: LookalikeClusters::default(),
             scan: None,
             marked: BTreeSet::new(),
@@ -211,32 +212,78 @@ impl State {
     }
 
     pub fn face(&self, face_id: &str) -> Option<&Face> {
-        self.list.rows.iter().find(|f| f.face_id == face_id)
+        self.index.row_of(face_id).map(|r| &self.list.rows[r])
     }
 
     /// The kinds of duplicate group the face belongs to (empty: not a duplicate).
     pub fn duplicate_kinds(&self, face_id: &str) -> Vec<DuplicateKind> {
-        let mut kinds: Vec<DuplicateKind> = self
-            .group_index
-            .get(face_id)
-            .map(|groups| groups.iter().map(|&g| self.groups[g].kind).collect())
-            .unwrap_or_default();
-        kinds.sort();
-        kinds.dedup();
-        kinds
+        self.index
+            .row_of(face_id)
+            .map(|r| self.index.kinds(r))
+            .unwrap_or_default()
     }
 
     /// The groups the face belongs to.
-    pub fn groups_of(&self, face_id: &str) -> Vec<&DuplicateGroup> {
-        self.group_index
-            .get(face_id)
-            .map(|groups| groups.iter().map(|&g| &self.groups[g]).collect())
+    pub fn groups_of(&self, face_id: &str) -> Vec<DuplicateGroup> {
+        self.index
+            .row_of(face_id)
+            .map(|r| self.index.groups_of(r, &self.list.rows))
             .unwrap_or_default()
+    }
+
+    /// Duplicate groups among the loaded faces.
+    pub fn group_count(&self) -> usize {
+        self.index.group_count()
     }
 
     /// Faces in at least one duplicate group.
     pub fn duplicate_face_count(&self) -> usize {
-        self.group_index.len()
+        self.index.duplicate_face_count()
+    }
+
+    /// Replaces every row (a reload, a deletion reconciled): the index is rebuilt once.
+    pub fn set_rows(&mut self, rows: Vec<Face>) {
+        self.index = FaceGroups::build(&rows, &self.lookalikes);
+        let mut seen = HashSet::with_capacity(rows.len());
+        self.list.rows = rows
+            .into_iter()
+            .filter(|f| seen.insert(f.face_id.clone()))
+            .collect();
+        self.recompute();
+    }
+
+    /// Appends the faces of a further page not held yet and shows those that pass the
+    /// filter: costs the page (and, under a sort, one merge), not a rebuild of everything.
+    pub fn append_rows(&mut self, faces: Vec<Face>) {
+        let from = self.list.rows.len();
+        for face in faces {
+            if self.index.add(&face) {
+                self.list.rows.push(face);
+            }
+        }
+        self.index
+            .add_known_lookalikes(&self.list.rows, &self.lookalikes, from);
+        if self.duplicates_only {
+            // Members join their groups anywhere in the list: redone over the duplicates.
+            self.recompute();
+            return;
+        }
+        let mut needle = self.list.needle();
+        let rows = &self.list.rows;
+        let mut added: Vec<usize> = (from..rows.len())
+            .filter(|&i| Self::matches_filter(&rows[i], &mut needle))
+            .collect();
+        match self.list.sort {
+            None => self.list.append_visible(added),
+            Some(sort) => {
+                added.sort_by(|&a, &b| sort.directed(compare(sort.column, &rows[a], &rows[b])));
+                let (merged, cursor) =
+                    merge_sorted(&self.list.visible, &added, self.list.cursor, |a, b| {
+                        sort.directed(compare(sort.column, &rows[a], &rows[b]))
+                    });
+                self.list.show_at(merged, cursor);
+            }
+        }
     }
 
     fn matches_filter(face: &Face, needle: &mut Needle) -> bool {
@@ -254,49 +301,26 @@ impl State {
                 .is_some_and(|id| needle.found_in(id))
     }
 
-    /// Rebuilds groups and `visible` after a change of rows, filter, mode or sort, and puts
-    /// the cursor back on the same face when it is still listed.
+    /// Rebuilds `visible` after a change of filter, mode or sort (a user's action, once),
+    /// and puts the cursor back on the same face when it is still listed. The duplicate
+    /// index is not rebuilt: it follows the rows as they change.
     pub fn recompute(&mut self) {
         let rows = &self.list.rows;
-        self.groups = duplicate_groups(rows);
-        self.groups.extend(self.lookalikes.groups(rows));
-        self.group_index.clear();
-        for (g, group) in self.groups.iter().enumerate() {
-            for id in &group.face_ids {
-                self.group_index.entry(id.clone()).or_default().push(g);
-            }
-        }
         let mut needle = self.list.needle();
-        let mut visible: Vec<usize> = (0..rows.len())
+        let candidates: Vec<usize> = if self.duplicates_only {
+            self.index.duplicate_rows_in_order()
+        } else {
+            (0..rows.len()).collect()
+        };
+        let mut visible: Vec<usize> = candidates
+            .into_iter()
             .filter(|&i| Self::matches_filter(&rows[i], &mut needle))
-            .filter(|&i| !self.duplicates_only || self.group_index.contains_key(&rows[i].face_id))
             .collect();
         if let Some(sort) = self.list.sort {
-            visible.sort_by(|&a, &b| {
-                let (a, b) = (&rows[a], &rows[b]);
-                let order = match sort.column {
-                    FaceSortColumn::User => a
-                        .external_image_id
-                        .cmp(&b.external_image_id)
-                        .then(a.indexed_at.cmp(&b.indexed_at)),
-                    FaceSortColumn::FaceId => a.face_id.cmp(&b.face_id),
-                    FaceSortColumn::Confidence => a
-                        .confidence
-                        .unwrap_or(0.0)
-                        .total_cmp(&b.confidence.unwrap_or(0.0)),
-                    FaceSortColumn::Indexed => a.indexed_at.cmp(&b.indexed_at),
-                };
-                sort.directed(order)
-            });
-        } else if self.duplicates_only {
-            // Members of a group side by side, groups in order (stable within a group).
-            let first_group = |i: usize| {
-                self.group_index
-                    .get(&rows[i].face_id)
-                    .and_then(|g| g.first().copied())
-                    .unwrap_or(usize::MAX)
-            };
-            visible.sort_by_key(|&i| first_group(i));
+            if self.duplicates_only {
+                visible.sort_unstable();
+            }
+            visible.sort_by(|&a, &b| sort.directed(compare(sort.column, &rows[a], &rows[b])));
         }
         self.list.show(visible);
     }
@@ -317,53 +341,42 @@ impl State {
             && (self.duplicates_only || self.list.near_end(FACES_PREFETCH_ROWS))
     }
 
-    /// The groups of the face under the cursor, or None when it is not a duplicate.
-    fn cursor_groups(&self) -> Option<Vec<&DuplicateGroup>> {
-        let face = self.selected()?;
-        let groups = self.groups_of(&face.face_id);
-        (!groups.is_empty()).then_some(groups)
-    }
-
     /// The faces of the cursor's duplicate groups (all kinds it belongs to), in list order.
     pub fn cursor_group_faces(&self) -> Vec<&Face> {
-        let Some(groups) = self.cursor_groups() else {
+        let Some(row) = self.list.visible.get(self.list.cursor) else {
             return Vec::new();
         };
-        let ids: BTreeSet<&str> = groups
-            .iter()
-            .flat_map(|g| g.face_ids.iter().map(String::as_str))
-            .collect();
-        self.list
-            .rows
-            .iter()
-            .filter(|f| ids.contains(f.face_id.as_str()))
+        if !self.index.is_duplicate(*row) {
+            return Vec::new();
+        }
+        self.index
+            .group_members(*row)
+            .into_iter()
+            .map(|r| &self.list.rows[r])
             .collect()
     }
 
     /// Moves the cursor to the first face of the next (or previous) duplicate group in the
-    /// visible order. False when there is none in that direction.
+    /// visible order. False when there is none in that direction. A group starts where a
+    /// duplicate face follows a face outside its groups; the walk costs the distance to it.
     pub fn jump_group(&mut self, forward: bool, page_rows: usize) -> bool {
         let list = &self.list;
-        // A group starts where a duplicate face follows a face outside its groups.
-        let key_of = |position: usize| -> Option<Vec<usize>> {
-            let face = &list.rows[*list.visible.get(position)?];
-            self.group_index.get(&face.face_id).cloned()
+        let index = &self.index;
+        let key = |position: usize| {
+            let row = *list.visible.get(position)?;
+            index.is_duplicate(row).then(|| index.group_key(row))
         };
-        let starts: Vec<usize> = (0..list.visible.len())
-            .filter(|&p| {
-                let here = key_of(p);
-                here.is_some() && (p == 0 || key_of(p - 1) != here)
-            })
-            .collect();
+        let is_start = |p: usize| {
+            let here = key(p);
+            here.is_some() && (p == 0 || key(p - 1) != here)
+        };
         let cursor = list.cursor;
-        let current_start = starts.iter().rev().find(|&&s| s <= cursor).copied();
-        let target = if forward {
-            starts.iter().find(|&&s| s > cursor).copied()
+        let target = if index.group_count() == 0 {
+            None
+        } else if forward {
+            (cursor + 1..list.visible.len()).find(|&p| is_start(p))
         } else {
-            match current_start {
-                Some(s) if s < cursor => Some(s),
-                _ => starts.iter().rev().find(|&&s| s < cursor).copied(),
-            }
+            (0..cursor).rev().find(|&p| is_start(p))
         };
         match target {
             Some(t) => {
@@ -372,5 +385,90 @@ impl State {
             }
             None => false,
         }
+    }
+}
+
+/// The ascending order of two faces by a column (ties: the list's order, by a stable sort).
+fn compare(column: FaceSortColumn, a: &Face, b: &Face) -> Ordering {
+    match column {
+        FaceSortColumn::User => a
+            .external_image_id
+            .cmp(&b.external_image_id)
+            .then(a.indexed_at.cmp(&b.indexed_at)),
+        FaceSortColumn::FaceId => a.face_id.cmp(&b.face_id),
+        FaceSortColumn::Confidence => a
+            .confidence
+            .unwrap_or(0.0)
+            .total_cmp(&b.confidence.unwrap_or(0.0)),
+        FaceSortColumn::Indexed => a.indexed_at.cmp(&b.indexed_at),
+    }
+}
+
+/// `old` and `new` (each sorted by `order`, `new` of later rows) as one sorted list; on a tie
+/// the older row first, as a stable sort of the whole would. Each new row's place is found
+/// by binary search, then the runs between are copied: O(new · log old) comparisons.
+/// Also returns where the entry at `keep` in `old` (the cursor's) is in the merged list.
+fn merge_sorted(
+    old: &[usize],
+    new: &[usize],
+    keep: usize,
+    order: impl Fn(usize, usize) -> Ordering,
+) -> (Vec<usize>, usize) {
+    let mut merged = Vec::with_capacity(old.len() + new.len());
+    let mut start = 0;
+    let mut kept = None;
+    let mut copy = |merged: &mut Vec<usize>, from: usize, to: usize| {
+        if kept.is_none() && (from..to).contains(&keep) {
+            kept = Some(merged.len() + keep - from);
+        }
+        merged.extend_from_slice(&old[from..to]);
+    };
+    for &n in new {
+        let at = start + old[start..].partition_point(|&o| order(o, n) != Ordering::Greater);
+        copy(&mut merged, start, at);
+        merged.push(n);
+        start = at;
+    }
+    copy(&mut merged, start, old.len());
+    let kept = kept.unwrap_or(keep);
+    (merged, kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(n: u32, user: &str) -> Face {
+        Face {
+            face_id: format!("face-{n:03}"),
+            external_image_id: Some(user.into()),
+            image_id: Some(format!("img-{n}")),
+            confidence: Some(90.0 + (n % 7) as f32),
+            bounding_box: None,
+            indexed_at: Some(i64::from(n % 5)),
+        }
+    }
+
+    #[test]
+    fn pages_merged_under_a_sort_and_a_filter_show_what_a_recompute_would() {
+        let faces: Vec<Face> = (0..60).map(|n| face(n, &format!("u{}", n % 9))).collect();
+        let mut state = State::new("c".into());
+        state.list.set_filter("u".into());
+        state.list.choose_sort(FaceSortColumn::Confidence, true);
+        state.append_rows(faces[..20].to_vec());
+        state.list.set_cursor(7, 10);
+        let under_cursor = state.selected().unwrap().face_id.clone();
+        for page in faces[20..].chunks(13) {
+            state.append_rows(page.to_vec());
+        }
+        // A page repeating faces adds nothing.
+        state.append_rows(faces[..5].to_vec());
+        assert_eq!(state.list.rows.len(), 60);
+        assert_eq!(state.selected().unwrap().face_id, under_cursor);
+        let merged = state.list.visible.clone();
+        state.recompute();
+        assert_eq!(merged, state.list.visible);
+        assert_eq!(state.selected().unwrap().face_id, under_cursor);
+        assert_eq!(state.index.user_count(), 9);
     }
 }

@@ -74,6 +74,7 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let generation = cx.next_generation();
     let reload = Reload {
         rows: Vec::new(),
+        ids: Default::default(),
         extent: s.list.rows.len(),
     };
     s.reload = Some(reload);
@@ -92,7 +93,12 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 pub fn gather_reload_page(s: &mut State, cx: &mut Ctx, page: Page<Face>) -> Option<Vec<Effect>> {
     let generation = cx.next_generation();
     let mut reload = s.reload.take().unwrap_or_default();
-    extend_new(&mut reload.rows, page.items);
+    for face in page.items {
+        // Pages can overlap when the collection changes between calls.
+        if reload.ids.insert(face.face_id.clone()) {
+            reload.rows.push(face);
+        }
+    }
     if let Some(token) = page.next_token.clone()
         && reload.rows.len() < reload.extent
     {
@@ -105,7 +111,7 @@ pub fn gather_reload_page(s: &mut State, cx: &mut Ctx, page: Page<Face>) -> Opti
             page_size: FACES_PAGE_SIZE,
         }]);
     }
-    s.list.rows = reload.rows;
+    s.set_rows(reload.rows);
     s.next_token = page.next_token;
     s.updated_at = Some(cx.now);
     let dropped = drop_vanished_marks(s);
@@ -116,13 +122,6 @@ pub fn gather_reload_page(s: &mut State, cx: &mut Ctx, page: Page<Face>) -> Opti
         );
     }
     None
-}
-
-/// Appends the faces of a page that `rows` does not hold yet (pages can overlap when the
-/// collection changes between calls).
-fn extend_new(rows: &mut Vec<Face>, items: Vec<Face>) {
-    let known: std::collections::HashSet<String> = rows.iter().map(|f| f.face_id.clone()).collect();
-    rows.extend(items.into_iter().filter(|f| !known.contains(&f.face_id)));
 }
 
 /// When the shown faces screen reloads next: `reload_interval` after the last reload — the

@@ -11,7 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::msg::Generation;
 use crate::app::notice::NoticeLevel;
 use crate::backend::{BackendError, Page};
-use crate::domain::faces::{DuplicateKind, Face, FaceMatch};
+use crate::domain::faces::{Face, FaceMatch};
 
 /// What a page answer did, for the shell to go on with.
 #[derive(Debug, PartialEq)]
@@ -66,7 +66,7 @@ pub fn on_page(
     };
     match result {
         Ok(page) if append => {
-            s.list.extend_new(page.items);
+            s.append_rows(page.items);
             s.next_token = page.next_token;
         }
         Ok(page) => {
@@ -82,7 +82,6 @@ pub fn on_page(
     }
     s.loaded = true;
     s.error = None;
-    s.recompute();
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());
     Paged::Arrived
@@ -152,11 +151,7 @@ fn continue_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     }
     if scan.queue.is_empty() {
         s.scan = None;
-        let found = s
-            .groups
-            .iter()
-            .filter(|g| g.kind == DuplicateKind::Lookalike)
-            .count();
+        let found = s.index.lookalike_group_count();
         cx.notify(
             NoticeLevel::Info,
             format!("lookalike search done: {found} group(s) of one face under several user ids"),
@@ -192,7 +187,12 @@ pub fn on_face_matches(
     match result {
         Ok(matches) => {
             s.lookalikes.add(&face_id, &matches);
-            s.recompute();
+            // Only this answer's cluster is regrouped.
+            s.index
+                .update_lookalike(&s.list.rows, &s.lookalikes, &face_id);
+            if s.duplicates_only {
+                s.recompute();
+            }
             continue_scan(s, cx)
         }
         Err(e) => {

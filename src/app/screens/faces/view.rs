@@ -11,7 +11,7 @@ use crate::app::widgets::table::{placeholder, sort_header, visible_rows};
 use crate::app::widgets::text::{noun, thousands, truncate};
 use crate::app::widgets::theme;
 use crate::domain::Millis;
-use crate::domain::faces::{Face, user_count};
+use crate::domain::faces::Face;
 use crate::domain::time::{format_date_time, format_interval};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,7 +53,7 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
         Span::raw(s.collection.clone()),
     ];
     let more = if s.next_token.is_some() { "+" } else { "" };
-    let (faces, users) = (s.list.rows.len(), user_count(&s.list.rows));
+    let (faces, users) = (s.list.rows.len(), s.index.user_count());
     spans.push(Span::styled(
         format!(
             "  {}{more} {} · {}{more} {}",
@@ -64,12 +64,12 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
         ),
         theme::dim(),
     ));
-    if !s.groups.is_empty() {
+    if s.group_count() > 0 {
         spans.push(Span::styled(
             format!(
                 "  {} duplicate group(s) of {} faces",
-                s.groups.len(),
-                s.duplicate_face_count()
+                thousands(s.group_count()),
+                thousands(s.duplicate_face_count())
             ),
             Style::default().fg(theme::REJECTED),
         ));
@@ -183,7 +183,7 @@ fn render_table(s: &State, frame: &mut Frame, area: Rect) {
             "loading faces…".to_string()
         } else if s.list.rows.is_empty() {
             format!("no faces in collection {}", s.collection)
-        } else if s.duplicates_only && s.groups.is_empty() {
+        } else if s.duplicates_only && s.group_count() == 0 {
             "no duplicates among the loaded faces (D shows all faces)".to_string()
         } else {
             "no face matches the filter".to_string()
