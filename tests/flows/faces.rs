@@ -285,7 +285,7 @@ fn filter_and_sort_the_faces() {
 }
 
 #[test]
-fn mark_confirm_delete_journal_then_reload() {
+fn mark_confirm_delete_journal_then_take_the_deleted_out_without_a_relisting() {
     let mut app = faces_app();
     press(&mut app, "Space j Space");
     assert_eq!(app.faces.marked.len(), 2);
@@ -372,8 +372,17 @@ fn mark_confirm_delete_journal_then_reload() {
             result: Ok(JOURNAL.into()),
         },
     );
-    let (_, token) = faces_request(&effects);
-    assert_eq!(token, None, "reloads from the first page");
+    assert!(
+        face_loads(&effects).is_empty(),
+        "the answer says what went: no re-listing {effects:#?}"
+    );
+    assert!(
+        app.faces.face(&face_id(1)).is_none(),
+        "the deleted face left"
+    );
+    assert!(app.faces.face(&face_id(3)).is_some());
+    assert_eq!(app.faces.list.rows.len(), 6);
+    assert_eq!(app.faces.group_count(), 1, "user_a's pair is no more");
     assert!(app.faces.deletion.is_none());
     let text = notice(&app);
     assert!(text.contains("deleted 1 of 2"), "{text}");
@@ -764,38 +773,38 @@ fn face_loads(effects: &[Effect]) -> Vec<(u64, Option<String>, u32)> {
 }
 
 #[test]
-fn the_shown_faces_reload_on_an_interval_of_at_least_ten_seconds_one_at_a_time() {
+fn the_shown_faces_reload_at_most_a_call_a_minute_one_at_a_time() {
     let mut app = faces_app();
     assert_eq!(app.faces.updated_at, Some(NOW));
-    // The title's age wants a tick each second; the reload is due 10 s after the last one
-    // (the 2 s refresh interval is below the floor).
+    // The title's age wants a tick each second; the reload (one page) is due a minute after
+    // the last one: the 2 s refresh interval is below the budget of a call a minute.
     assert_eq!(app.next_wakeup(), Some(NOW + 1_000));
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 9_999))).is_empty());
-    assert!(screen(&app, 120, 32).contains("updated 9 s ago"));
-    let effects = update(&mut app, Msg::Tick(NOW + 10_000));
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 59_999))).is_empty());
+    assert!(screen(&app, 120, 32).contains("confirmed 59 s ago"));
+    let effects = update(&mut app, Msg::Tick(NOW + 60_000));
     let [(generation, None, _)] = face_loads(&effects)[..] else {
         panic!("one reload from the first page: {effects:#?}");
     };
     // Coalesced: no second reload while this one is out, however late the tick.
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 25_000))).is_empty());
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 75_000))).is_empty());
     assert!(
         face_loads(&press(&mut app, "r")).is_empty(),
         "not even by key"
     );
     answer_faces(&mut app, generation, collection(), None);
-    assert_eq!(app.faces.updated_at, Some(NOW + 25_000));
-    assert!(screen(&app, 120, 32).contains("updated 0 s ago"));
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 34_999))).is_empty());
+    assert_eq!(app.faces.updated_at, Some(NOW + 75_000));
+    assert!(screen(&app, 120, 32).contains("confirmed 0 s ago"));
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 134_999))).is_empty());
     assert_eq!(
-        face_loads(&update(&mut app, Msg::Tick(NOW + 35_000))).len(),
+        face_loads(&update(&mut app, Msg::Tick(NOW + 135_000))).len(),
         1,
-        "10 s after the last reload ended"
+        "a minute after the last reload ended"
     );
 
     // A longer refresh interval from the settings is used as it is.
     let mut slow = App::new(
         AppOptions {
-            refresh_interval_ms: 30_000,
+            refresh_interval_ms: 90_000,
             ..options()
         },
         Keymap::defaults(),
@@ -803,9 +812,9 @@ fn the_shown_faces_reload_on_an_interval_of_at_least_ten_seconds_one_at_a_time()
     );
     let (generation, _) = faces_request(&press(&mut slow, "g f"));
     answer_faces(&mut slow, generation, collection(), None);
-    assert!(face_loads(&update(&mut slow, Msg::Tick(NOW + 29_000))).is_empty());
+    assert!(face_loads(&update(&mut slow, Msg::Tick(NOW + 89_000))).is_empty());
     assert_eq!(
-        face_loads(&update(&mut slow, Msg::Tick(NOW + 30_000))).len(),
+        face_loads(&update(&mut slow, Msg::Tick(NOW + 90_000))).len(),
         1
     );
 }
@@ -851,41 +860,70 @@ fn faces_load_in_pages_of_4096_the_most_one_list_faces_call_returns() {
 }
 
 #[test]
-fn a_large_collection_reloads_less_often_and_less_still_when_nobody_presses_a_key() {
+fn a_large_collection_reloads_within_its_call_budget_and_never_while_idle() {
     let mut app = base_app();
     let (generation, _) = faces_request(&press(&mut app, "g f"));
     answer_faces(&mut app, generation, many_faces(5000), None);
-    // 5,000 faces: a reload re-reads 1.4 MB, so once a minute (10 s + 10 s per 1,000 faces)
-    // while someone is at the keys, not every 10 s.
+    // 5,000 faces: a reload re-reads two pages, so every two minutes at most.
     press(&mut app, "j");
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 10_000))).is_empty());
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 60_000))).is_empty());
     press(&mut app, "j");
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 59_999))).is_empty());
-    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 60_000)))[..] else {
-        panic!("a reload a minute after the last one");
-    };
-    answer_faces(&mut app, generation, many_faces(5000), None);
-    // No key since NOW + 59,999: by the next reload's time nobody is looking, so it waits
-    // six times as long, and the console sleeps until then (but for the title's age).
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 120_000))).is_empty());
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 419_999))).is_empty());
-    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 420_000)))[..]
+    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 119_999))).is_empty());
+    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 120_000)))[..]
     else {
-        panic!("the idle reload, six minutes after the last one");
+        panic!("a reload two minutes after the last one");
     };
     answer_faces(&mut app, generation, many_faces(5000), None);
-    // Someone is back: the active interval again, counted from the last reload, so a
-    // key long after it reloads at the next tick.
-    update(&mut app, Msg::Tick(NOW + 500_000));
+    // No key since NOW + 60,000: three minutes later someone may still be looking...
+    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 240_000)))[..]
+    else {
+        panic!("a reload three minutes after the last key");
+    };
+    answer_faces(&mut app, generation, many_faces(5000), None);
+    // ...but by the next reload's time nobody has for five minutes: none, however long.
+    for minute in 5..=120 {
+        assert!(
+            face_loads(&update(&mut app, Msg::Tick(NOW + minute * 60_000))).is_empty(),
+            "minute {minute}"
+        );
+    }
+    assert!(screen(&app, 200, 32).contains("reload paused while idle"));
+    // Someone is back: a reload at once, counted from the last one.
     press(&mut app, "k");
-    assert_eq!(app.next_wakeup(), Some(NOW + 500_000), "due already");
-    let [(generation, None, _)] = face_loads(&update(&mut app, Msg::Tick(NOW + 500_000)))[..]
+    assert_eq!(app.next_wakeup(), Some(app.now), "due long ago");
+    let [(generation, None, _)] =
+        face_loads(&update(&mut app, Msg::Tick(NOW + 120 * 60_000 + 1)))[..]
     else {
         panic!("a reload for the returning user");
     };
     answer_faces(&mut app, generation, many_faces(5000), None);
     // And the refresh key reloads at once, whatever the interval.
     assert_eq!(face_loads(&press(&mut app, "r")).len(), 1);
+}
+
+#[test]
+fn an_idle_minute_on_a_hundred_thousand_faces_asks_for_nothing() {
+    let mut app = base_app();
+    let (generation, _) = faces_request(&press(&mut app, "g f"));
+    answer_faces(&mut app, generation, many_faces(100_000), None);
+    press(&mut app, "j");
+    let mut calls = 0;
+    for second in 1..=60 {
+        calls += update(&mut app, Msg::Tick(NOW + second * 1_000)).len();
+    }
+    assert_eq!(calls, 0);
+    // Even someone at the keys is not re-listed before 25 minutes (25 pages, a call a
+    // minute), and then once.
+    for minute in 1..25 {
+        press(&mut app, "j");
+        let effects = update(&mut app, Msg::Tick(NOW + minute * 60_000));
+        assert!(face_loads(&effects).is_empty(), "minute {minute}");
+    }
+    press(&mut app, "j");
+    assert_eq!(
+        face_loads(&update(&mut app, Msg::Tick(NOW + 25 * 60_000))).len(),
+        1
+    );
 }
 
 #[test]
@@ -926,7 +964,8 @@ fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flig
         panic!("{effects:#?}");
     };
     assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 110_000))).is_empty());
-    // Written: the deletion's own reload, and no automatic one on top of it.
+    // Written: the deleted face is taken out, no re-listing, and the automatic reload
+    // keeps its pace (a minute after the last one).
     let effects = update(
         &mut app,
         Msg::JournalWritten {
@@ -934,8 +973,12 @@ fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flig
             result: Ok(JOURNAL.into()),
         },
     );
-    assert_eq!(face_loads(&effects).len(), 1);
-    assert!(face_loads(&update(&mut app, Msg::Tick(NOW + 200_000))).is_empty());
+    assert!(face_loads(&effects).is_empty(), "{effects:#?}");
+    assert!(app.faces.face(&face_id(1)).is_none());
+    assert_eq!(
+        face_loads(&update(&mut app, Msg::Tick(NOW + 200_000))).len(),
+        1
+    );
 }
 
 #[test]
@@ -945,7 +988,7 @@ fn a_reload_keeps_the_cursor_and_marks_by_face_id_and_drops_marks_of_vanished_fa
     press(&mut app, "Space j Space j j Space k k");
     assert_eq!(selected_id(&app), face_id(5));
     assert_eq!(app.faces.marked.len(), 3);
-    let [(generation, ..)] = face_loads(&update(&mut app, Msg::Tick(NOW + 12_000)))[..] else {
+    let [(generation, ..)] = face_loads(&update(&mut app, Msg::Tick(NOW + 60_000)))[..] else {
         panic!("a reload");
     };
     // Faces 3 and 6 were deleted elsewhere, a new face arrived first, the order changed.

@@ -11,6 +11,7 @@ mod executions;
 mod face_jump;
 mod faces;
 mod faces_keymap;
+mod faces_paging;
 mod follow;
 mod keymap;
 mod long_hints;

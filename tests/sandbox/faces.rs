@@ -144,6 +144,14 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     assert!(console.app.faces.deletion.is_some(), "not done yet");
     let effects = console.perform(effects).await;
     assert!(
+        effects.is_empty(),
+        "the deleted face is taken out without re-listing: {effects:#?}"
+    );
+    assert!(console.app.faces.list.rows.is_empty());
+    let notice = console.app.notice.clone().unwrap().text;
+    // A reload agrees: the collection is empty.
+    let effects = console.press("r");
+    assert!(
         matches!(
             effects.as_slice(),
             [Effect::LoadFaces {
@@ -151,11 +159,10 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
                 ..
             }]
         ),
-        "then the reload: {effects:#?}"
+        "{effects:#?}"
     );
     assert!(console.perform(effects).await.is_empty());
     assert!(console.app.faces.list.rows.is_empty());
-    let notice = console.app.notice.clone().unwrap().text;
     assert!(
         notice.contains(&format!("journal: {}", journal.display())),
         "{notice}"

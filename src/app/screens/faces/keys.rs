@@ -11,6 +11,7 @@ use crate::app::list::moved;
 use crate::app::notice::NoticeLevel;
 use crate::app::overlays::{InputPurpose, Overlay, TextInput};
 use crate::app::screen::Screen;
+use crate::app::widgets::text::thousands;
 use crate::keymap::action::Action;
 
 /// Performs an action of the faces screen.
@@ -18,6 +19,12 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     // Someone is looking: the automatic reload keeps its active interval.
     s.last_key_at = Some(cx.now);
     let page = cx.page_rows();
+    match action {
+        // The real end, not the last face loaded: read on with progress (Esc stops).
+        Action::Bottom => s.to_end = s.next_token.is_some(),
+        Action::Top => s.to_end = false,
+        _ => {}
+    }
     if let Some(target) = moved(action, s.list.cursor, page) {
         s.list.set_cursor(target, page);
         return next_page_if_needed(s, cx);
@@ -51,6 +58,8 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         }
         Action::ToggleDuplicates => {
             s.duplicates_only = !s.duplicates_only;
+            // Grouping needs every face: read to the end (with progress; Esc stops).
+            s.to_end = s.duplicates_only && s.next_token.is_some();
             s.recompute();
             let cursor = s.list.cursor;
             s.list.set_cursor(cursor, page);
@@ -78,6 +87,18 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
                 previous: current,
             }));
         }
+        Action::Back if s.reading_on() => {
+            s.to_end = false;
+            s.filter_pages_left = 0;
+            cx.notify(
+                NoticeLevel::Info,
+                format!(
+                    "stopped loading: {} faces loaded, more exist",
+                    thousands(s.list.rows.len())
+                ),
+            );
+            return Vec::new();
+        }
         Action::Back if !s.list.filter.is_empty() => {
             return apply_filter(s, cx, String::new());
         }
@@ -93,5 +114,10 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::Delete => delete::ask(s, cx),
         _ => {}
     }
-    next_page_if_needed(s, cx)
+    // Only what asked for more faces reads on (`D`): a sort, a mark or a mode does not,
+    // wherever it leaves the cursor.
+    if s.to_end {
+        return next_page_if_needed(s, cx);
+    }
+    Vec::new()
 }

@@ -29,6 +29,10 @@ use std::collections::{BTreeSet, HashSet};
 pub const FACES_PAGE_SIZE: u32 = 4096;
 /// The next page is requested when the cursor gets this close to the end of the list.
 pub const FACES_PREFETCH_ROWS: usize = 40;
+/// A filter the user applied reads at most this many further pages looking for matches
+/// (40,960 faces): a narrow filter over a large collection would otherwise read all of it.
+/// `G` reads on to the end; `Esc` stops either.
+pub const FACES_FILTER_PAGES: usize = 10;
 /// Similarity (percent) from which face search calls two faces one person: the pipeline's
 /// own `CheckFaceDuplicate` threshold.
 pub const LOOKALIKE_THRESHOLD: f32 = 70.0;
@@ -153,6 +157,11 @@ pub struct State {
     /// from the top).
     pub pages: Fetch<bool>,
     pub error: Option<String>,
+    /// Reading on to the last page (`G`, or `D` which groups every face); `Esc` stops.
+    pub to_end: bool,
+    /// Further pages the filter may still read looking for matches (set when a filter is
+    /// applied over an unfiltered list, spent a page at a time, emptied by `Esc`).
+    pub filter_pages_left: usize,
     /// Show only faces that belong to a duplicate group, group by group.
     pub duplicates_only: bool,
     /// Duplicate groups among the loaded faces (same user, same image, lookalikes) and the
@@ -190,6 +199,8 @@ impl State {
             loaded: false,
             pages: Fetch::default(),
             error: None,
+            to_end: false,
+            filter_pages_left: 0,
             duplicates_only: false,
             index: FaceGroups::default(),
             lookalikes: LookalikeClusters::default(),
@@ -332,13 +343,24 @@ impl State {
         self.recompute();
     }
 
-    /// True when more faces exist and the cursor nears the end of those loaded — or when the
-    /// duplicates mode needs every face to group them.
+    /// True when more faces exist and the user asked for them: reading to the end (`G`,
+    /// `D`), or the cursor near the end of those loaded — under a filter only while its
+    /// budget of pages lasts. A re-sort or a page's arrival alone never asks.
     pub fn wants_next_page(&self) -> bool {
-        self.loaded
-            && self.next_token.is_some()
-            && !self.pages.busy()
-            && (self.duplicates_only || self.list.near_end(FACES_PREFETCH_ROWS))
+        if !self.loaded || self.next_token.is_none() || self.pages.busy() {
+            return false;
+        }
+        if self.to_end {
+            return true;
+        }
+        let filtered = !self.list.filter.is_empty();
+        self.list.near_end(FACES_PREFETCH_ROWS) && (!filtered || self.filter_pages_left > 0)
+    }
+
+    /// Reading further pages on the user's behalf (to the end, or for a filter).
+    pub fn reading_on(&self) -> bool {
+        self.next_token.is_some()
+            && (self.to_end || (!self.list.filter.is_empty() && self.filter_pages_left > 0))
     }
 
     /// The faces of the cursor's duplicate groups (all kinds it belongs to), in list order.

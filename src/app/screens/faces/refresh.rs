@@ -1,11 +1,12 @@
-//! Keeping the faces screen current: reloads (by key, after a deletion, and automatically on
-//! an interval while the screen is shown) gather as many faces as were loaded before and
-//! swap them in at once, so the cursor and marks stay on their faces by id; marks of faces
-//! that are gone are dropped and counted; the title shows the data's age. The automatic
-//! reload spends the account's Rekognition quota sparingly: its interval grows with the
-//! faces held (a reload re-reads all of them) and again once nobody has pressed a key for a
-//! while; `ctrl-r` and a deletion reload at once. The shell calls `wakeup` and `tick` only
-//! while the screen is shown.
+//! Keeping the faces screen current: reloads (by key, and automatically while the screen
+//! is shown) gather as many faces as were loaded before and swap them in at once, so the
+//! cursor and marks stay on their faces by id; marks of faces that are gone are dropped and
+//! counted; the title says when the rows were last confirmed. The automatic reload spends
+//! the account's Rekognition quota sparingly: at most one `ListFaces` a minute on average
+//! (a reload of n pages waits n minutes), never more often than every 10 minutes above
+//! 10,000 faces, and not at all once nobody has pressed a key for 5 minutes. Deletions made
+//! here are taken out of the rows without re-listing (`delete.rs`). The shell calls `wakeup`
+//! and `tick` only while the screen is shown.
 
 use super::{FACES_PAGE_SIZE, Reload, State};
 use crate::app::ctx::{Ctx, View};
@@ -22,25 +23,36 @@ pub const FACES_REFRESH_FLOOR_MS: Millis = 10_000;
 /// The interval grows by one floor per this many faces held: a reload re-reads every face
 /// loaded (~280 bytes each), so 5,000 faces (1.4 MB) reload once a minute, not every 10 s.
 pub const FACES_PER_INTERVAL_STEP: usize = 1_000;
-/// No key on the screen for this long: nobody is looking, the reload slows down.
-pub const FACES_IDLE_AFTER_MS: Millis = 60_000;
-/// How much slower the automatic reload is while nobody is looking.
-pub const FACES_IDLE_FACTOR: Millis = 6;
-/// However large the collection or long the idle time, an automatic reload still comes this
-/// often (the age in the title says how old the rows are meanwhile).
+/// Above this many faces a reload is a long re-listing: not more often than
+/// `FACES_LARGE_INTERVAL_MS`.
+pub const FACES_LARGE: usize = 10_000;
+pub const FACES_LARGE_INTERVAL_MS: Millis = 10 * 60_000;
+/// On average the automatic reload spends at most one `ListFaces` call per this long: a
+/// reload of 25 pages (100,000 faces) comes at most every 25 minutes.
+pub const FACES_MS_PER_CALL: Millis = 60_000;
+/// No key on the screen for this long: nobody is looking, the automatic reload stops until
+/// a key is pressed (`ctrl-r` reloads at once).
+pub const FACES_IDLE_AFTER_MS: Millis = 5 * 60_000;
+/// However large the collection, the growth by faces held stops here (the call budget
+/// above still applies).
 pub const FACES_REFRESH_CEILING_MS: Millis = 30 * 60_000;
 
-/// The automatic reload's interval for `faces` held: the settings' refresh interval (at
-/// least the floor), one more of it per `FACES_PER_INTERVAL_STEP` faces, times
-/// `FACES_IDLE_FACTOR` when `idle`, at most the ceiling (never below the base).
-pub fn reload_interval(refresh_interval: Millis, faces: usize, idle: bool) -> Millis {
+/// The automatic reload's interval for `faces` held while someone is looking: the
+/// settings' refresh interval (at least the floor), one more of it per
+/// `FACES_PER_INTERVAL_STEP` faces up to the ceiling, at least `FACES_LARGE_INTERVAL_MS`
+/// above `FACES_LARGE` faces, and at least `FACES_MS_PER_CALL` per page it re-reads.
+pub fn reload_interval(refresh_interval: Millis, faces: usize) -> Millis {
     let base = refresh_interval.max(FACES_REFRESH_FLOOR_MS);
     let steps = 1 + (faces / FACES_PER_INTERVAL_STEP) as Millis;
-    let mut interval = base.saturating_mul(steps);
-    if idle {
-        interval = interval.saturating_mul(FACES_IDLE_FACTOR);
+    let mut interval = base
+        .saturating_mul(steps)
+        .min(FACES_REFRESH_CEILING_MS)
+        .max(base);
+    if faces > FACES_LARGE {
+        interval = interval.max(FACES_LARGE_INTERVAL_MS);
     }
-    interval.min(FACES_REFRESH_CEILING_MS).max(base)
+    let pages = faces.div_ceil(FACES_PAGE_SIZE as usize).max(1) as Millis;
+    interval.max(pages.saturating_mul(FACES_MS_PER_CALL))
 }
 
 /// "12 s ago", "3 min ago", "2 h ago".
@@ -124,9 +136,9 @@ pub fn gather_reload_page(s: &mut State, cx: &mut Ctx, page: Page<Face>) -> Opti
     None
 }
 
-/// When the shown faces screen reloads next: `reload_interval` after the last reload — the
-/// idle one when no key was pressed for `FACES_IDLE_AFTER_MS` by the time the reload would go
-/// — never while a request is out (no reload piles on another), while a deletion is in
+/// When the shown faces screen reloads next: `reload_interval` after the last reload, and
+/// only while someone is looking (a key within `FACES_IDLE_AFTER_MS` of the time it would
+/// go) — never while a request is out (no reload piles on another), while a deletion is in
 /// flight or while its confirmation is asked (`confirming`: a confirm dialog is open).
 /// `refresh_interval` is the settings' one, within its range (`AppOptions::refresh_interval`).
 fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Option<Millis> {
@@ -138,30 +150,23 @@ fn refresh_due_at(s: &State, refresh_interval: Millis, confirming: bool) -> Opti
     let last = s
         .reload_requested_at?
         .max(s.updated_at.unwrap_or(Millis::MIN));
-    let faces = s.list.rows.len();
-    let active = last.saturating_add(reload_interval(refresh_interval, faces, false));
-    // A key pressed later moves the reload back to the active interval: whoever returns
-    // after a long idle gets fresh rows at the next tick.
-    let idle = s
+    let due = last.saturating_add(reload_interval(refresh_interval, s.list.rows.len()));
+    // A key pressed later brings the reload back: whoever returns after a long idle gets
+    // fresh rows at the next tick.
+    let looking = s
         .last_key_at
-        .is_none_or(|key| active >= key.saturating_add(FACES_IDLE_AFTER_MS));
-    if !idle {
-        return Some(active);
-    }
-    Some(last.saturating_add(reload_interval(refresh_interval, faces, true)))
+        .is_some_and(|key| due < key.saturating_add(FACES_IDLE_AFTER_MS));
+    looking.then_some(due)
 }
 
-/// The automatic reload's interval in force at `now`, and whether it is the idle one (no key
-/// on the screen for `FACES_IDLE_AFTER_MS`): what the title says, so an operator sees what the
+/// The automatic reload's interval, and whether it is paused because nobody looked for
+/// `FACES_IDLE_AFTER_MS` by `now`: what the title says, so an operator sees what the
 /// screen costs the account.
 pub fn reload_pace(s: &State, refresh_interval: Millis, now: Millis) -> (Millis, bool) {
     let idle = s
         .last_key_at
         .is_none_or(|key| now >= key.saturating_add(FACES_IDLE_AFTER_MS));
-    (
-        reload_interval(refresh_interval, s.list.rows.len(), idle),
-        idle,
-    )
+    (reload_interval(refresh_interval, s.list.rows.len()), idle)
 }
 
 /// When the shown faces screen wants a tick: its next reload, or the next change of the age
@@ -213,18 +218,16 @@ mod tests {
     }
 
     #[test]
-    fn the_reload_interval_grows_with_the_collection_and_when_idle_within_bounds() {
-        assert_eq!(reload_interval(2_000, 7, false), 10_000, "the floor");
-        assert_eq!(reload_interval(30_000, 7, false), 30_000, "the settings'");
-        assert_eq!(reload_interval(2_000, 5_000, false), 60_000);
-        assert_eq!(reload_interval(2_000, 7, true), 60_000);
-        assert_eq!(reload_interval(2_000, 5_000, true), 360_000);
+    fn the_reload_interval_grows_with_the_collection_and_its_call_budget() {
+        assert_eq!(reload_interval(2_000, 7), 60_000, "one page: a minute");
+        assert_eq!(reload_interval(90_000, 7), 90_000, "the settings'");
+        assert_eq!(reload_interval(2_000, 5_000), 120_000, "two pages");
+        assert_eq!(reload_interval(2_000, 9_000), 180_000, "three pages");
+        assert_eq!(reload_interval(2_000, 10_001), FACES_LARGE_INTERVAL_MS);
+        assert_eq!(reload_interval(2_000, 100_000), 25 * 60_000, "25 pages");
+        assert_eq!(reload_interval(2_000, 1_000_000), 245 * 60_000);
         assert_eq!(
-            reload_interval(2_000, 1_000_000, true),
-            FACES_REFRESH_CEILING_MS
-        );
-        assert_eq!(
-            reload_interval(Millis::MAX, 1_000_000, true),
+            reload_interval(Millis::MAX, 1_000_000),
             Millis::MAX,
             "never below the settings' interval"
         );

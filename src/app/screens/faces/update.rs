@@ -1,11 +1,11 @@
 //! The faces screen's requests and their answers: the first load on first sight, the next
-//! page as the cursor nears the end (or as the duplicates mode needs every face), the `/`
-//! filter, and the lookalike scan — one `SearchFaces` at a time over the loaded faces.
-//! A page that arrived is reported to the shell, which settles a pending jump (a flow)
-//! before `after_page` asks for more.
+//! page only when the user asks (the cursor near the end, `G` or `D` reading to the end, a
+//! filter's bounded search of further pages), the `/` filter, and the lookalike scan — one
+//! `SearchFaces` at a time over the loaded faces. A page that arrived is reported to the
+//! shell, which settles a pending jump (a flow) before `after_page` asks for more.
 
 use super::refresh::{gather_reload_page, reload};
-use super::{FACES_PAGE_SIZE, LOOKALIKE_THRESHOLD, LookalikeScan, State};
+use super::{FACES_FILTER_PAGES, FACES_PAGE_SIZE, LOOKALIKE_THRESHOLD, LookalikeScan, State};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -68,6 +68,14 @@ pub fn on_page(
         Ok(page) if append => {
             s.append_rows(page.items);
             s.next_token = page.next_token;
+            if !s.list.filter.is_empty() && !s.to_end {
+                s.filter_pages_left = s.filter_pages_left.saturating_sub(1);
+            }
+            if s.to_end && s.next_token.is_none() {
+                // Read to the end: every row was listed by now, the title's age starts here.
+                s.to_end = false;
+                s.updated_at = Some(cx.now);
+            }
         }
         Ok(page) => {
             if let Some(next_page) = gather_reload_page(s, cx, page) {
@@ -76,6 +84,7 @@ pub fn on_page(
         }
         Err(e) => {
             s.reload = None;
+            s.to_end = false;
             s.error = Some(format!("listing faces failed: {e}"));
             return Paged::Failed;
         }
@@ -98,7 +107,14 @@ pub fn after_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 /// The `/` filter of the faces list, applied as typed.
 pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
     s.last_key_at = Some(cx.now);
+    if s.list.filter.is_empty() {
+        // A new filter: a bounded search of further pages; editing it spends the same budget.
+        s.filter_pages_left = FACES_FILTER_PAGES;
+    }
     s.list.set_filter(text);
+    if s.list.filter.is_empty() {
+        s.filter_pages_left = 0;
+    }
     s.recompute();
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());

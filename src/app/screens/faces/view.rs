@@ -77,14 +77,33 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
     if s.duplicates_only {
         spans.push(Span::styled("  [duplicates only]", theme::key()));
     }
+    // What a filter and a sort cover: the loaded faces, which may not be all of them.
+    let partial = s.next_token.is_some();
+    let covered = if partial {
+        format!("{} loaded", thousands(faces))
+    } else {
+        thousands(faces)
+    };
     if !s.list.filter.is_empty() {
         spans.push(Span::styled("  filter: ", theme::dim()));
         spans.push(Span::styled(format!("/{}", s.list.filter), theme::key()));
+        let matches = s.list.visible.len();
+        spans.push(Span::styled(
+            format!(
+                " {} {} in {covered}",
+                thousands(matches),
+                noun(matches, "match", "matches")
+            ),
+            theme::dim(),
+        ));
     }
     if let Some(sort) = s.list.sort {
         let arrow = if sort.descending { "↓" } else { "↑" };
         spans.push(Span::styled("  sort: ", theme::dim()));
         spans.push(Span::raw(format!("{} {arrow}", sort.column.title())));
+        if partial {
+            spans.push(Span::styled(format!(" of {covered}"), theme::dim()));
+        }
     }
     if !s.marked.is_empty() {
         spans.push(Span::styled(
@@ -100,25 +119,43 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
     }
     if let Some(at) = s.updated_at {
         let (every, idle) = reload_pace(s, refresh_interval, now);
-        let idle = if idle { "idle, " } else { "" };
+        let next = if idle {
+            "reload paused while idle".to_string()
+        } else {
+            format!("reload every {}", format_interval(every))
+        };
         spans.push(Span::styled(
-            format!(
-                "  updated {} · {idle}every {}",
-                age_label(now - at),
-                format_interval(every)
-            ),
+            format!("  confirmed {} · {next}", age_label(now - at)),
             theme::dim(),
         ));
     }
-    if s.deletion.is_some() {
-        spans.push(Span::styled("  deleting…", theme::error()));
-    } else if s
+    let appending = s
         .pages
         .in_flight
         .as_ref()
-        .is_some_and(|&(_, append)| append)
-    {
+        .is_some_and(|&(_, append)| append);
+    if s.deletion.is_some() {
+        spans.push(Span::styled("  deleting…", theme::error()));
+    } else if s.to_end {
+        spans.push(Span::styled(
+            format!(
+                "  loading to the end… {} so far · Esc stops",
+                thousands(faces)
+            ),
+            theme::key(),
+        ));
+    } else if s.reading_on() && appending {
+        spans.push(Span::styled(
+            format!(
+                "  loading for the filter ({} more page(s) at most) · Esc stops",
+                s.filter_pages_left
+            ),
+            theme::key(),
+        ));
+    } else if appending {
         spans.push(Span::styled("  loading more…", theme::dim()));
+    } else if partial && (!s.list.filter.is_empty() || s.list.sort.is_some()) {
+        spans.push(Span::styled("  G loads all", theme::dim()));
     }
     Line::from(spans)
 }
