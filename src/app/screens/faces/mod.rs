@@ -21,7 +21,7 @@ use crate::domain::faces::{
 };
 use jump::{FaceJump, JumpRequest};
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 
 /// Faces asked for per `ListFaces` call: the API's maximum (`MaxResults` ≤ 4,096; the AWS
 /// adapter and the sandbox pass it through), so 5,000 faces take 2 calls, not
@@ -67,8 +67,8 @@ impl Keyed for Face {
 /// A lookalike scan in progress: one `SearchFaces` at a time over the loaded faces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LookalikeScan {
-    /// Face ids still to search, in list order.
-    pub queue: Vec<String>,
+    /// Face ids still to search, in list order (taken from the front: O(1) an answer).
+    pub queue: VecDeque<String>,
     pub total: usize,
     pub searched: usize,
     pub in_flight: Option<Generation>,

@@ -127,7 +127,7 @@ pub fn toggle_lookalike_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         cx.notify(NoticeLevel::Info, "lookalike search stopped");
         return Vec::new();
     }
-    let queue: Vec<String> = s
+    let queue: std::collections::VecDeque<String> = s
         .list
         .visible
         .iter()
@@ -157,9 +157,9 @@ fn continue_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         return Vec::new();
     }
     // Faces already in a cluster would find the same cluster again: skip them.
-    while let Some(next) = scan.queue.first() {
+    while let Some(next) = scan.queue.front() {
         if s.lookalikes.is_clustered(next) || s.lookalikes.was_searched(next) {
-            scan.queue.remove(0);
+            scan.queue.pop_front();
             scan.searched += 1;
         } else {
             break;
@@ -174,7 +174,9 @@ fn continue_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let face_id = scan.queue.remove(0);
+    let Some(face_id) = scan.queue.pop_front() else {
+        return Vec::new();
+    };
     scan.in_flight = Some(generation);
     vec![Effect::SearchFaces {
         generation,
