@@ -31,10 +31,16 @@ pub fn toggle_mark(s: &mut State) {
 /// False when there is no anchor on screen.
 pub fn mark_range(s: &mut State) -> bool {
     let list = &s.list;
+    // Looked for outward from the cursor: the cost is the range's length, not the list's.
     let anchor = s.anchor.as_ref().and_then(|id| {
-        list.visible
-            .iter()
-            .position(|&i| &list.rows[i].face_id == id)
+        let row = s.index.row_of(id)?;
+        let (visible, cursor) = (&list.visible, list.cursor);
+        (0..visible.len()).find_map(|d| {
+            [cursor.checked_sub(d), cursor.checked_add(d)]
+                .into_iter()
+                .flatten()
+                .find(|&p| visible.get(p) == Some(&row))
+        })
     });
     let Some(anchor) = anchor else {
         return false;
