@@ -7,6 +7,7 @@
 pub mod delete;
 pub mod jump;
 pub mod keys;
+mod order;
 pub mod refresh;
 pub mod update;
 pub mod view;
@@ -20,7 +21,8 @@ use crate::domain::faces::{
     DuplicateGroup, DuplicateKind, Face, LookalikeClusters, UnsuccessfulFaceDeletion,
 };
 use jump::{FaceJump, JumpRequest};
-use std::cmp::Ordering;
+pub use order::FaceSortColumn;
+use order::{compare, merge_sorted};
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 /// Faces asked for per `ListFaces` call: the API's maximum (`MaxResults` ≤ 4,096; the AWS
@@ -36,25 +38,6 @@ pub const FACES_FILTER_PAGES: usize = 10;
 /// Similarity (percent) from which face search calls two faces one person: the pipeline's
 /// own `CheckFaceDuplicate` threshold.
 pub const LOOKALIKE_THRESHOLD: f32 = 70.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FaceSortColumn {
-    User,
-    FaceId,
-    Confidence,
-    Indexed,
-}
-
-impl FaceSortColumn {
-    pub fn title(self) -> &'static str {
-        match self {
-            FaceSortColumn::User => "user",
-            FaceSortColumn::FaceId => "face id",
-            FaceSortColumn::Confidence => "confidence",
-            FaceSortColumn::Indexed => "indexed",
-        }
-    }
-}
 
 pub type FaceSort = ColumnSort<FaceSortColumn>;
 
@@ -312,6 +295,22 @@ impl State {
                 .is_some_and(|id| needle.found_in(id))
     }
 
+    /// `visible` after the filter grew to contain the one it was computed with: what shows
+    /// keeps only the faces the longer filter matches, in the same order (typing costs the
+    /// matches so far, not every face).
+    pub fn narrow_filter(&mut self) {
+        let mut needle = self.list.needle();
+        let rows = &self.list.rows;
+        let visible: Vec<usize> = self
+            .list
+            .visible
+            .iter()
+            .copied()
+            .filter(|&i| Self::matches_filter(&rows[i], &mut needle))
+            .collect();
+        self.list.show(visible);
+    }
+
     /// Rebuilds `visible` after a change of filter, mode or sort (a user's action, once),
     /// and puts the cursor back on the same face when it is still listed. The duplicate
     /// index is not rebuilt: it follows the rows as they change.
@@ -410,52 +409,6 @@ impl State {
     }
 }
 
-/// The ascending order of two faces by a column (ties: the list's order, by a stable sort).
-fn compare(column: FaceSortColumn, a: &Face, b: &Face) -> Ordering {
-    match column {
-        FaceSortColumn::User => a
-            .external_image_id
-            .cmp(&b.external_image_id)
-            .then(a.indexed_at.cmp(&b.indexed_at)),
-        FaceSortColumn::FaceId => a.face_id.cmp(&b.face_id),
-        FaceSortColumn::Confidence => a
-            .confidence
-            .unwrap_or(0.0)
-            .total_cmp(&b.confidence.unwrap_or(0.0)),
-        FaceSortColumn::Indexed => a.indexed_at.cmp(&b.indexed_at),
-    }
-}
-
-/// `old` and `new` (each sorted by `order`, `new` of later rows) as one sorted list; on a tie
-/// the older row first, as a stable sort of the whole would. Each new row's place is found
-/// by binary search, then the runs between are copied: O(new · log old) comparisons.
-/// Also returns where the entry at `keep` in `old` (the cursor's) is in the merged list.
-fn merge_sorted(
-    old: &[usize],
-    new: &[usize],
-    keep: usize,
-    order: impl Fn(usize, usize) -> Ordering,
-) -> (Vec<usize>, usize) {
-    let mut merged = Vec::with_capacity(old.len() + new.len());
-    let mut start = 0;
-    let mut kept = None;
-    let mut copy = |merged: &mut Vec<usize>, from: usize, to: usize| {
-        if kept.is_none() && (from..to).contains(&keep) {
-            kept = Some(merged.len() + keep - from);
-        }
-        merged.extend_from_slice(&old[from..to]);
-    };
-    for &n in new {
-        let at = start + old[start..].partition_point(|&o| order(o, n) != Ordering::Greater);
-        copy(&mut merged, start, at);
-        merged.push(n);
-        start = at;
-    }
-    copy(&mut merged, start, old.len());
-    let kept = kept.unwrap_or(keep);
-    (merged, kept)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,5 +445,13 @@ mod tests {
         assert_eq!(merged, state.list.visible);
         assert_eq!(state.selected().unwrap().face_id, under_cursor);
         assert_eq!(state.index.user_count(), 9);
+
+        // A longer filter narrows what shows to what a recompute would show.
+        state.list.set_filter("u3".into());
+        state.narrow_filter();
+        let narrowed = state.list.visible.clone();
+        assert_eq!(narrowed.len(), 7, "faces 3, 12, … 57 of rider u3");
+        state.recompute();
+        assert_eq!(narrowed, state.list.visible);
     }
 }

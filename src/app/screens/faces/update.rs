@@ -111,11 +111,17 @@ pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
         // A new filter: a bounded search of further pages; editing it spends the same budget.
         s.filter_pages_left = FACES_FILTER_PAGES;
     }
+    let before = s.list.needle();
     s.list.set_filter(text);
     if s.list.filter.is_empty() {
         s.filter_pages_left = 0;
     }
-    s.recompute();
+    if !before.is_empty() && s.list.needle().as_str().contains(before.as_str()) {
+        // One more character typed: only what matched before can match now.
+        s.narrow_filter();
+    } else {
+        s.recompute();
+    }
     let cursor = s.list.cursor;
     s.list.set_cursor(cursor, cx.page_rows());
     next_page_if_needed(s, cx)
