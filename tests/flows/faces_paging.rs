@@ -176,3 +176,36 @@ fn g_reads_to_the_end_with_progress_and_the_age_starts_at_its_end() {
     assert!(title.contains("500 faces"), "{title}");
     assert!(!title.contains('+'), "{title}");
 }
+
+#[test]
+fn d_reads_every_face_to_group_them_and_esc_leaves_it_grouping_what_is_loaded() {
+    let mut app = first_page_app();
+    let [(generation, Some(_))] = loads(&press(&mut app, "D"))[..] else {
+        panic!("D reads on");
+    };
+    assert!(
+        title(&app).contains("loading to the end… 100 so far"),
+        "{}",
+        title(&app)
+    );
+    // Face 100 is rider_000100's second face.
+    let mut second = page(100, 100);
+    second[0].external_image_id = Some("rider_000001".into());
+    let [(generation, Some(_))] = loads(&answer_faces(&mut app, generation, second, Some("m")))[..]
+    else {
+        panic!("on to the end");
+    };
+    assert_eq!(app.faces.list.visible.len(), 2, "the pair, side by side");
+    assert!(press(&mut app, "Esc").is_empty());
+    assert!(
+        loads(&answer_faces(
+            &mut app,
+            generation,
+            page(200, 100),
+            Some("n")
+        ))
+        .is_empty()
+    );
+    assert!(title(&app).contains("G loads all"), "{}", title(&app));
+    assert!(app.faces.duplicates_only);
+}

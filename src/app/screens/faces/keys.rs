@@ -21,7 +21,7 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     let page = cx.page_rows();
     match action {
         // The real end, not the last face loaded: read on with progress (Esc stops).
-        Action::Bottom => s.to_end = s.next_token.is_some(),
+        Action::Bottom => s.to_end = s.next_token.is_some() || !s.loaded,
         Action::Top => s.to_end = false,
         _ => {}
     }
@@ -59,7 +59,7 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::ToggleDuplicates => {
             s.duplicates_only = !s.duplicates_only;
             // Grouping needs every face: read to the end (with progress; Esc stops).
-            s.to_end = s.duplicates_only && s.next_token.is_some();
+            s.to_end = s.duplicates_only && (s.next_token.is_some() || !s.loaded);
             s.recompute();
             let cursor = s.list.cursor;
             s.list.set_cursor(cursor, page);

@@ -71,11 +71,6 @@ pub fn on_page(
             if !s.list.filter.is_empty() && !s.to_end {
                 s.filter_pages_left = s.filter_pages_left.saturating_sub(1);
             }
-            if s.to_end && s.next_token.is_none() {
-                // Read to the end: every row was listed by now, the title's age starts here.
-                s.to_end = false;
-                s.updated_at = Some(cx.now);
-            }
         }
         Ok(page) => {
             if let Some(next_page) = gather_reload_page(s, cx, page) {
@@ -89,6 +84,11 @@ pub fn on_page(
             return Paged::Failed;
         }
     }
+    if s.to_end && s.next_token.is_none() {
+        // Read to the end: every row was listed by now, the title's age starts here.
+        s.to_end = false;
+        s.updated_at = Some(cx.now);
+    }
     s.loaded = true;
     s.error = None;
     let cursor = s.list.cursor;
@@ -99,7 +99,14 @@ pub fn on_page(
 /// After a page arrived (and a pending jump was settled): the next page if the list wants
 /// it, and the lookalike scan's next search.
 pub fn after_page(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    let mut effects = next_page_if_needed(s, cx);
+    // A page arriving goes on to the next only for a read the user started (to the end, a
+    // filter's budget) or to fill the plain list's screen; in the duplicates mode a page
+    // may add no row, and "near the end" would read the whole collection unasked.
+    let mut effects = if s.duplicates_only && !s.to_end {
+        Vec::new()
+    } else {
+        next_page_if_needed(s, cx)
+    };
     effects.extend(continue_scan(s, cx));
     effects
 }

@@ -154,7 +154,7 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
         ));
     } else if appending {
         spans.push(Span::styled("  loading more…", theme::dim()));
-    } else if partial && (!s.list.filter.is_empty() || s.list.sort.is_some()) {
+    } else if partial && (!s.list.filter.is_empty() || s.list.sort.is_some() || s.duplicates_only) {
         spans.push(Span::styled("  G loads all", theme::dim()));
     }
     Line::from(spans)
