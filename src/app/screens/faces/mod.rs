@@ -238,11 +238,13 @@ impl State {
     /// Replaces every row (a reload, a deletion reconciled): the index is rebuilt once.
     pub fn set_rows(&mut self, rows: Vec<Face>) {
         self.index = FaceGroups::build(&rows, &self.lookalikes);
-        let mut seen = HashSet::with_capacity(rows.len());
-        self.list.rows = rows
-            .into_iter()
-            .filter(|f| seen.insert(f.face_id.clone()))
-            .collect();
+        self.list.rows = rows;
+        if self.index.len() != self.list.rows.len() {
+            // Repeated ids (rare: the callers dedup): drop them, then index what is left.
+            let mut seen = HashSet::with_capacity(self.list.rows.len());
+            self.list.rows.retain(|f| seen.insert(f.face_id.clone()));
+            self.index = FaceGroups::build(&self.list.rows, &self.lookalikes);
+        }
         self.recompute();
     }
 
