@@ -50,7 +50,68 @@ impl Hasher for FxHasher {
 
 type Map<V> = HashMap<Box<str>, V, BuildHasherDefault<FxHasher>>;
 
+/// Passes a hash already computed through (`KeyMap`'s keys are hashes).
+#[derive(Default, Clone, Copy)]
+pub struct PassHasher {
+    hash: u64,
+}
+
+impl Hasher for PassHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.hash = i;
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+fn hash_of(key: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(key.as_bytes());
+    hasher.finish()
+}
+
 const NONE: u32 = u32::MAX;
+
+/// Text → number without a copy of the text: keyed by the text's hash, each hit checked
+/// against the text where the caller keeps it (`key_of`); the rare key whose hash another
+/// key already holds is kept whole aside. A million ids then cost no allocation each.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct KeyMap {
+    by_hash: HashMap<u64, u32, BuildHasherDefault<PassHasher>>,
+    spilled: Map<u32>,
+}
+
+impl KeyMap {
+    fn get<'a>(&self, key: &str, key_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
+        match self.by_hash.get(&hash_of(key)) {
+            Some(&value) if key_of(value) == Some(key) => Some(value),
+            Some(_) => self.spilled.get(key).copied(),
+            None => None,
+        }
+    }
+
+    /// Adds `key` (not held yet).
+    fn insert(&mut self, key: &str, value: u32) {
+        match self.by_hash.entry(hash_of(key)) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.spilled.insert(key.into(), value);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+        }
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.by_hash.reserve(more);
+    }
+}
 
 /// Faces sharing one key (a user id, an image id), chained through `RowLinks` in row order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,19 +124,22 @@ struct Slot {
 /// One kind of key: its slots in the order their first face appeared.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Slots {
-    by_key: Map<u32>,
+    by_key: KeyMap,
     slots: Vec<Slot>,
     /// Slots of more than one face, in slot order.
     duplicates: BTreeSet<u32>,
 }
 
 impl Slots {
-    fn slot_for(&mut self, key: &str) -> u32 {
-        if let Some(&slot) = self.by_key.get(key) {
+    /// The slot of `key`; `key_of` reads a row's key (a slot's key is its first row's).
+    fn slot_for<'a>(&mut self, key: &str, key_of: impl Fn(u32) -> Option<&'a str>) -> u32 {
+        let slots = &self.slots;
+        let first_key = |slot: u32| key_of(slots[slot as usize].first);
+        if let Some(slot) = self.by_key.get(key, first_key) {
             return slot;
         }
         let slot = self.slots.len() as u32;
-        self.by_key.insert(key.into(), slot);
+        self.by_key.insert(key, slot);
         self.slots.push(Slot {
             first: NONE,
             last: NONE,
@@ -114,7 +178,7 @@ pub type GroupKey = [u32; 3];
 /// The duplicate groups of a face list, kept as faces are added.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FaceGroups {
-    ids: Map<u32>,
+    ids: KeyMap,
     links: Vec<RowLinks>,
     users: Slots,
     images: Slots,
@@ -131,8 +195,10 @@ impl FaceGroups {
         let mut groups = FaceGroups::default();
         groups.ids.reserve(faces.len());
         groups.links.reserve(faces.len());
-        for face in faces {
-            groups.add(face);
+        groups.users.by_key.reserve(faces.len());
+        groups.images.by_key.reserve(faces.len());
+        for (row, face) in faces.iter().enumerate() {
+            groups.add(face, &faces[..row]);
         }
         groups.add_known_lookalikes(faces, clusters, 0);
         groups
@@ -148,25 +214,39 @@ impl FaceGroups {
     }
 
     /// The row of a face id.
-    pub fn row_of(&self, face_id: &str) -> Option<usize> {
-        self.ids.get(face_id).map(|&r| r as usize)
+    /// The row of a face id; `faces` are the rows added so far (the index keeps no copy of
+    /// their texts).
+    pub fn row_of(&self, face_id: &str, faces: &[Face]) -> Option<usize> {
+        self.ids
+            .get(face_id, |r| {
+                faces.get(r as usize).map(|f| f.face_id.as_str())
+            })
+            .map(|r| r as usize)
     }
 
-    /// Adds `face` as the next row; false (nothing added) when its id is already a row.
-    pub fn add(&mut self, face: &Face) -> bool {
-        if self.ids.contains_key(face.face_id.as_str()) {
+    /// Adds `face` as the next row after `faces` (the rows added so far); false (nothing
+    /// added) when its id is already a row.
+    pub fn add(&mut self, face: &Face, faces: &[Face]) -> bool {
+        debug_assert_eq!(faces.len(), self.links.len(), "the rows so far");
+        if self.row_of(&face.face_id, faces).is_some() {
             return false;
         }
         let row = self.links.len() as u32;
-        self.ids.insert(face.face_id.as_str().into(), row);
+        self.ids.insert(&face.face_id, row);
+        let row_user = |r: u32| {
+            faces
+                .get(r as usize)
+                .and_then(|f| f.external_image_id.as_deref())
+        };
+        let row_image = |r: u32| faces.get(r as usize).and_then(|f| f.image_id.as_deref());
         let user = face
             .external_image_id
             .as_deref()
-            .map_or(NONE, |k| self.users.slot_for(k));
+            .map_or(NONE, |k| self.users.slot_for(k, row_user));
         let image = face
             .image_id
             .as_deref()
-            .map_or(NONE, |k| self.images.slot_for(k));
+            .map_or(NONE, |k| self.images.slot_for(k, row_image));
         // The first face of a key seen once becomes a duplicate with this one.
         let firsts = [
             (user != NONE && self.users.count(user) == 1)
@@ -248,7 +328,7 @@ impl FaceGroups {
         let mut rows: Vec<u32> = clusters
             .cluster(face_id)
             .iter()
-            .filter_map(|id| self.ids.get(id.as_str()).copied())
+            .filter_map(|id| self.row_of(id, faces).map(|r| r as u32))
             .collect();
         rows.sort_unstable();
         rows.dedup();
@@ -528,12 +608,13 @@ mod tests {
             })
             .collect();
         let mut incremental = FaceGroups::default();
-        for page in faces.chunks(37) {
-            for f in page {
-                assert!(incremental.add(f));
-            }
+        for (row, f) in faces.iter().enumerate() {
+            assert!(incremental.add(f, &faces[..row]));
         }
-        assert!(!incremental.add(&faces[3]), "a repeated id is not a row");
+        assert!(
+            !incremental.add(&faces[3], &faces),
+            "a repeated id is not a row"
+        );
         let expected = duplicate_groups(&faces);
         assert_eq!(all_groups(&incremental, &faces), expected);
         assert_eq!(incremental.group_count(), expected.len());
@@ -541,7 +622,8 @@ mod tests {
         let in_groups: std::collections::HashSet<&String> =
             expected.iter().flat_map(|g| &g.face_ids).collect();
         assert_eq!(incremental.duplicate_face_count(), in_groups.len());
-        assert_eq!(incremental.row_of("f199"), Some(199));
+        assert_eq!(incremental.row_of("f199", &faces), Some(199));
+        assert_eq!(incremental.row_of("f200", &faces), None);
         assert_eq!(
             incremental.kinds(0),
             vec![DuplicateKind::SameUser, DuplicateKind::SameImage]
@@ -549,6 +631,21 @@ mod tests {
         // u69's faces: rows 69 and 139 only; i149: row 149 alone.
         assert_eq!(incremental.group_members(69), vec![69, 139]);
         assert_eq!(incremental.kinds(149), vec![DuplicateKind::SameUser]);
+    }
+
+    #[test]
+    fn a_key_whose_hash_is_taken_is_kept_aside_and_found() {
+        let keys = ["a", "b"];
+        let key_of = |v: u32| keys.get(v as usize).copied();
+        let mut map = KeyMap::default();
+        map.insert("a", 0);
+        // As if "b" hashed like "a": its hash already names "a".
+        map.by_hash.insert(hash_of("b"), 0);
+        map.insert("b", 1);
+        assert_eq!(map.get("a", key_of), Some(0));
+        assert_eq!(map.get("b", key_of), Some(1));
+        assert_eq!(map.get("c", key_of), None);
+        assert_eq!(map.spilled.len(), 1);
     }
 
     #[test]
@@ -567,15 +664,15 @@ mod tests {
         // c1 is found before it is loaded.
         clusters.add("a1", &[matched(&faces[1]), matched(&faces[2])]);
         let mut groups = FaceGroups::default();
-        for f in &faces[..2] {
-            groups.add(f);
+        for row in 0..2 {
+            groups.add(&faces[row], &faces[..row]);
         }
         groups.update_lookalike(&faces, &clusters, "a1");
         assert_eq!(groups.group_count(), 1);
         assert_eq!(groups.duplicate_face_count(), 2);
         assert_eq!(groups.group_members(0), vec![0, 1]);
-        groups.add(&faces[2]);
-        groups.add(&faces[3]);
+        groups.add(&faces[2], &faces[..2]);
+        groups.add(&faces[3], &faces[..3]);
         groups.add_known_lookalikes(&faces, &clusters, 2);
         assert_eq!(groups.group_members(1), vec![0, 1, 2]);
         assert_eq!(groups.duplicate_face_count(), 3);

@@ -33,7 +33,7 @@ pub fn mark_range(s: &mut State) -> bool {
     let list = &s.list;
     // Looked for outward from the cursor: the cost is the range's length, not the list's.
     let anchor = s.anchor.as_ref().and_then(|id| {
-        let row = s.index.row_of(id)?;
+        let row = s.index.row_of(id, &s.list.rows)?;
         let (visible, cursor) = (&list.visible, list.cursor);
         (0..visible.len()).find_map(|d| {
             [cursor.checked_sub(d), cursor.checked_add(d)]
@@ -98,14 +98,14 @@ pub fn deletion_targets(s: &State) -> Vec<Face> {
     let mut rows: Vec<usize> = s
         .marked
         .iter()
-        .filter_map(|id| s.index.row_of(id))
+        .filter_map(|id| s.index.row_of(id, &s.list.rows))
         .collect();
     rows.sort_unstable();
     let mut targets: Vec<Face> = rows.iter().map(|&r| s.list.rows[r].clone()).collect();
     // Marked faces no longer listed (e.g. deleted elsewhere) are still asked for: the
     // service says which ones it could not delete.
     for id in &s.marked {
-        if s.index.row_of(id).is_none() {
+        if s.index.row_of(id, &s.list.rows).is_none() {
             targets.push(Face {
                 face_id: id.clone(),
                 external_image_id: None,

@@ -206,13 +206,15 @@ impl State {
     }
 
     pub fn face(&self, face_id: &str) -> Option<&Face> {
-        self.index.row_of(face_id).map(|r| &self.list.rows[r])
+        self.index
+            .row_of(face_id, &self.list.rows)
+            .map(|r| &self.list.rows[r])
     }
 
     /// The kinds of duplicate group the face belongs to (empty: not a duplicate).
     pub fn duplicate_kinds(&self, face_id: &str) -> Vec<DuplicateKind> {
         self.index
-            .row_of(face_id)
+            .row_of(face_id, &self.list.rows)
             .map(|r| self.index.kinds(r))
             .unwrap_or_default()
     }
@@ -220,7 +222,7 @@ impl State {
     /// The groups the face belongs to.
     pub fn groups_of(&self, face_id: &str) -> Vec<DuplicateGroup> {
         self.index
-            .row_of(face_id)
+            .row_of(face_id, &self.list.rows)
             .map(|r| self.index.groups_of(r, &self.list.rows))
             .unwrap_or_default()
     }
@@ -253,7 +255,7 @@ impl State {
     pub fn append_rows(&mut self, faces: Vec<Face>) {
         let from = self.list.rows.len();
         for face in faces {
-            if self.index.add(&face) {
+            if self.index.add(&face, &self.list.rows) {
                 self.list.rows.push(face);
             }
         }
