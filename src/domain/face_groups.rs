@@ -96,14 +96,30 @@ impl KeyMap {
         }
     }
 
-    /// Adds `key` (not held yet).
-    fn insert(&mut self, key: &str, value: u32) {
+    /// The value `key` holds, or `value` put in for it (then `None`): one hash and one probe,
+    /// the common case when a million keys are added.
+    fn get_or_insert<'a>(
+        &mut self,
+        key: &str,
+        value: u32,
+        key_of: impl Fn(u32) -> Option<&'a str>,
+    ) -> Option<u32> {
         match self.by_hash.entry(hash_of(key)) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.spilled.insert(key.into(), value);
-            }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(value);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(held) => {
+                let held = *held.get();
+                if key_of(held) == Some(key) {
+                    return Some(held);
+                }
+                // Another key has this hash: the spill map holds `key` whole.
+                if let Some(&spilled) = self.spilled.get(key) {
+                    return Some(spilled);
+                }
+                self.spilled.insert(key.into(), value);
+                None
             }
         }
     }
@@ -133,13 +149,12 @@ struct Slots {
 impl Slots {
     /// The slot of `key`; `key_of` reads a row's key (a slot's key is its first row's).
     fn slot_for<'a>(&mut self, key: &str, key_of: impl Fn(u32) -> Option<&'a str>) -> u32 {
-        let slots = &self.slots;
-        let first_key = |slot: u32| key_of(slots[slot as usize].first);
-        if let Some(slot) = self.by_key.get(key, first_key) {
-            return slot;
-        }
         let slot = self.slots.len() as u32;
-        self.by_key.insert(key, slot);
+        let slots = &self.slots;
+        let first_key = |held: u32| key_of(slots[held as usize].first);
+        if let Some(held) = self.by_key.get_or_insert(key, slot, first_key) {
+            return held;
+        }
         self.slots.push(Slot {
             first: NONE,
             last: NONE,
@@ -228,11 +243,11 @@ impl FaceGroups {
     /// added) when its id is already a row.
     pub fn add(&mut self, face: &Face, faces: &[Face]) -> bool {
         debug_assert_eq!(faces.len(), self.links.len(), "the rows so far");
-        if self.row_of(&face.face_id, faces).is_some() {
+        let row = self.links.len() as u32;
+        let row_id = |r: u32| faces.get(r as usize).map(|f| f.face_id.as_str());
+        if self.ids.get_or_insert(&face.face_id, row, row_id).is_some() {
             return false;
         }
-        let row = self.links.len() as u32;
-        self.ids.insert(&face.face_id, row);
         let row_user = |r: u32| {
             faces
                 .get(r as usize)
@@ -287,13 +302,14 @@ impl FaceGroups {
                 self.images.duplicates.insert(image);
             }
         }
-        let mut counted = Vec::with_capacity(3);
+        // Both firsts may be one row: counted once (no allocation: this runs per face).
+        let mut counted = NONE;
         for (first, was) in firsts.into_iter().zip(before) {
             if let (Some(first), Some(false)) = (first, was)
-                && !counted.contains(&first)
+                && counted != first
                 && self.is_duplicate(first as usize)
             {
-                counted.push(first);
+                counted = first;
                 self.duplicate_faces += 1;
             }
         }
@@ -310,6 +326,9 @@ impl FaceGroups {
         clusters: &LookalikeClusters,
         from: usize,
     ) {
+        if clusters.is_empty() {
+            return;
+        }
         for face in faces.get(from..).unwrap_or_default() {
             if clusters.knows(&face.face_id) {
                 self.update_lookalike(faces, clusters, &face.face_id);

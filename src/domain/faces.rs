@@ -219,6 +219,11 @@ impl LookalikeClusters {
         }
     }
 
+    /// No search answered yet (most collections, and every one on the first page).
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_empty()
+    }
+
     /// Whether any search answer named `face_id` (searched, or found by a search).
     pub fn knows(&self, face_id: &str) -> bool {
         self.parent.contains_key(face_id)
