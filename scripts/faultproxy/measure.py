@@ -292,17 +292,17 @@ def scale(args, moto, proxy):
     idle_minute("faces")
     console.wait_for("gt", b"photo-0", timeout=10)
 
-    def pages_until_quiet(keys: str) -> tuple[int, float, float]:
-        """Sends `keys`; ListObjectsV2 calls until none for 5 s, their seconds, console CPU."""
+    def pages_until_quiet(keys: str, api="ListObjectsV2", quiet=5) -> tuple[int, float, float]:
+        """Sends `keys`; `api` calls until none for `quiet` s, their seconds, console CPU."""
         t0, cpu0 = stats()["now"], console.cpu_seconds()
         console.keys(keys, every=0.1)
         last, count = time.time(), 0
-        while time.time() - last < 5:
+        while time.time() - last < quiet:
             console.pump(1)
-            now = calls_between(stats(), "ListObjectsV2", t0, float("inf"))
+            now = calls_between(stats(), api, t0, float("inf"))
             if now != count:
                 count, last = now, time.time()
-        return count, stats()["now"] - t0 - 5, console.cpu_seconds() - cpu0
+        return count, stats()["now"] - t0 - quiet, console.cpu_seconds() - cpu0
 
     # A narrow filter (the last 100 keys of the bucket) with the first page loaded: typing
     # reads nothing, Enter reads a bounded number of pages.
@@ -327,6 +327,17 @@ def scale(args, moto, proxy):
         print(f"thumbnails {key} with {args.objects:,} loaded: drawn in "
               + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)")
               + f", console CPU in the next second {console.cpu_seconds() - cpu0:.2f} s")
+    # Faces: `D` (duplicates only) needs every face: the whole collection loads, paced by the
+    # ListFaces budget (0.5/s at the default share), 4,096 a call.
+    console.wait_for("gf", b"user_0", timeout=30)
+    count, seconds, cpu = pages_until_quiet("D", api="ListFaces", quiet=12)
+    print(f"faces D to fully loaded: {count} ListFaces in {seconds:.1f} s, console CPU {cpu:.2f} s")
+    for key in ("j", "j", "]", "]", "k"):
+        console.pump(1)
+        took = console.wait_for(key, b"\x1b[", timeout=30)
+        print(f"faces {key} with {args.faces:,} loaded: drawn in "
+              + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)"))
+    idle_minute("faces, everything loaded")
     print(f"peak RSS (VmHWM): {console.status('VmHWM')}")
     console.quit()
 
