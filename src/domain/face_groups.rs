@@ -338,12 +338,15 @@ impl FaceGroups {
 
     /// `face_id`'s cluster changed (a search answered, or one of its faces was loaded):
     /// regroups that cluster's loaded faces only.
+    /// True when the duplicate groups changed (a cluster under several user ids was made,
+    /// grown or undone): only then does a duplicates-only view need rebuilding — most answers
+    /// find the rider's own faces.
     pub fn update_lookalike(
         &mut self,
         faces: &[Face],
         clusters: &LookalikeClusters,
         face_id: &str,
-    ) {
+    ) -> bool {
         let mut rows: Vec<u32> = clusters
             .cluster(face_id)
             .iter()
@@ -368,10 +371,12 @@ impl FaceGroups {
             .iter()
             .map(|&r| self.is_duplicate(r as usize))
             .collect();
+        let mut changed = false;
         for &c in &old {
             let cluster = std::mem::take(&mut self.lookalikes[c as usize]);
             if cluster.duplicate {
                 self.lookalike_duplicates -= 1;
+                changed = true;
             }
             for r in cluster.rows {
                 self.row_lookalike.remove(&r);
@@ -396,6 +401,7 @@ impl FaceGroups {
             }
             if duplicate {
                 self.lookalike_duplicates += 1;
+                changed = true;
             }
             self.lookalikes.push(Lookalike { rows, duplicate });
         }
@@ -406,6 +412,7 @@ impl FaceGroups {
                 _ => {}
             }
         }
+        changed
     }
 
     fn lookalike_of(&self, row: usize) -> Option<u32> {

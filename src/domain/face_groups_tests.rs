@@ -103,7 +103,10 @@ fn lookalikes_follow_each_answer_and_faces_loaded_later() {
     for row in 0..2 {
         groups.add(&faces[row], &faces[..row]);
     }
-    groups.update_lookalike(&faces, &clusters, "a1");
+    assert!(
+        groups.update_lookalike(&faces, &clusters, "a1"),
+        "a cluster under two riders is a new group"
+    );
     assert_eq!(groups.group_count(), 1);
     assert_eq!(groups.duplicate_face_count(), 2);
     assert_eq!(groups.group_members(0), vec![0, 1]);
@@ -114,7 +117,7 @@ fn lookalikes_follow_each_answer_and_faces_loaded_later() {
     assert_eq!(groups.duplicate_face_count(), 3);
     // d1 joins: still one group, of four.
     clusters.add("d1", &[matched(&faces[0])]);
-    groups.update_lookalike(&faces, &clusters, "d1");
+    assert!(groups.update_lookalike(&faces, &clusters, "d1"));
     assert_eq!(groups.group_count(), 1);
     assert_eq!(groups.lookalike_group_count(), 1);
     assert_eq!(groups.duplicate_face_count(), 4);
@@ -125,4 +128,25 @@ fn lookalikes_follow_each_answer_and_faces_loaded_later() {
         rebuilt.groups_of(2, &faces)[0].key,
         "user_a+user_b+user_c+user_d"
     );
+}
+
+#[test]
+fn a_search_finding_only_the_riders_own_faces_changes_no_group() {
+    let faces = vec![face("a1", "user_a", "i1"), face("a2", "user_a", "i2")];
+    let mut groups = FaceGroups::default();
+    for row in 0..2 {
+        groups.add(&faces[row], &faces[..row]);
+    }
+    let duplicates_before = groups.duplicate_rows_in_order();
+    let mut clusters = LookalikeClusters::default();
+    clusters.add(
+        "a1",
+        &[FaceMatch {
+            face: faces[1].clone(),
+            similarity: 99.0,
+        }],
+    );
+    assert!(!groups.update_lookalike(&faces, &clusters, "a1"));
+    assert_eq!(groups.lookalike_group_count(), 0);
+    assert_eq!(groups.duplicate_rows_in_order(), duplicates_before);
 }

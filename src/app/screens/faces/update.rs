@@ -218,10 +218,12 @@ pub fn on_face_matches(
     match result {
         Ok(matches) => {
             s.lookalikes.add(&face_id, &matches);
-            // Only this answer's cluster is regrouped.
-            s.index
+            // Only this answer's cluster is regrouped; the duplicates-only view is rebuilt
+            // (a pass over every loaded face) only when the groups changed.
+            let changed = s
+                .index
                 .update_lookalike(&s.list.rows, &s.lookalikes, &face_id);
-            if s.duplicates_only {
+            if changed && s.duplicates_only {
                 s.recompute();
             }
             continue_scan(s, cx)
