@@ -9,6 +9,7 @@ pub mod journal;
 pub mod preview;
 pub mod session;
 mod signals;
+pub mod suite_runs;
 pub mod terminal;
 
 use crate::app::frame;
