@@ -38,7 +38,7 @@ pub async fn run_suites(
         plan: plan.clone(),
         machines,
         journal_context: plan.journal_context.clone(),
-        sequence: AtomicU64::new(0),
+        sequence: AtomicU64::new(name_base()),
     });
     let mut outcomes = Vec::new();
     for suite in &plan.suites {
@@ -74,6 +74,15 @@ pub async fn run_suites(
         });
     }
     Ok(outcomes)
+}
+
+/// Where this process's execution numbers start: its id and the moment, so that two runs in
+/// one second (two CI jobs against one account) never name an execution alike.
+fn name_base() -> u64 {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_micros()));
+    u64::from(std::process::id()) * 1_000_000 + micros
 }
 
 /// The suites to run: every one, or those named (in the order named). An unknown name is a
