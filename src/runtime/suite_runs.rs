@@ -47,7 +47,8 @@ pub fn main(args: &TestArgs, target: Target, session: Session, settings: Setting
             }
             return 2;
         }
-        user_suites.extend(suites);
+        // The file's suite wins over the settings' of the same name.
+        user_suites = suite_library(user_suites, suites);
     }
     // The sandbox runs on a paused tokio clock that jumps to the next timer whenever nothing
     // is ready: runs keep their realistic timings and take no real minutes.

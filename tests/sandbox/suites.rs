@@ -130,7 +130,10 @@ async fn the_built_in_suites_pass_on_the_sandbox() {
     // What is left: the face of the last accepted run, for user_a.
     let faces = sandbox.faces();
     assert_eq!(faces.len(), 1, "{faces:?}");
-    assert_eq!(progress.len(), 2 + 11, "{progress:#?}");
+    // A line as each step begins, one as it ends.
+    let count = |mark: &str| progress.iter().filter(|l| l.starts_with(mark)).count();
+    assert_eq!((count("  … "), count("  ✓ ")), (11, 11), "{progress:#?}");
+    assert_eq!(progress.len(), 2 + 22, "{progress:#?}");
     assert!(progress.contains(&"suite duplicates".to_string()));
 }
 

@@ -52,6 +52,10 @@ pub async fn run_suites(
             while going.len() < plan.concurrency
                 && let Some(request) = queue.pop_front()
             {
+                // A run can take minutes on AWS: say what is under way.
+                if let Some(step) = suite.steps.get(request.step()) {
+                    progress(format!("  … {}", escape_control(&step.describe())));
+                }
                 let performer = performer.clone();
                 let name = suite.name.clone();
                 going.push(async move {

@@ -123,12 +123,14 @@ impl Performer {
             }
             tokio::time::sleep(Duration::from_millis(self.plan.poll_ms)).await;
         };
+        // With its data: a rejection's reason is in the caught error's cause, which AWS
+        // leaves out of a history read without execution data.
         let history = self
             .backend
             .get_execution_history(HistoryRequest {
                 execution_arn: arn.clone(),
                 after_event_id: None,
-                include_data: false,
+                include_data: true,
             })
             .await
             .map_err(|e| format!("history of {name}: {e}"))?;
