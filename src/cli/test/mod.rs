@@ -82,7 +82,7 @@ pub async fn run_suites(
 
 /// Where this process's execution numbers start: its id and the moment, so that two runs in
 /// one second (two CI jobs against one account) never name an execution alike.
-fn name_base() -> u64 {
+pub fn name_base() -> u64 {
     let micros = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::from(d.subsec_micros()));
