@@ -12,6 +12,7 @@ use stepdeck::backend::Backend;
 use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::cache::CacheArgs;
+use stepdeck::cli::test::TestArgs;
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
@@ -26,23 +27,23 @@ struct Cli {
     command: Option<Command>,
 
     /// Run on the embedded local sandbox: no AWS account, no network.
-    #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url"])]
+    #[arg(long, global = true, conflicts_with_all = ["profile", "region", "endpoint_url"])]
     local: bool,
 
     /// AWS: profile of ~/.aws/config (default: $AWS_PROFILE, else `default`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     profile: Option<String>,
 
     /// AWS: region (default: $AWS_REGION, else the profile's region).
-    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    #[arg(long, value_name = "REGION", value_parser = parse_region, global = true)]
     region: Option<String>,
 
     /// AWS: custom endpoint for all services, e.g. http://127.0.0.1:5000 for moto or LocalStack.
-    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url, global = true)]
     endpoint_url: Option<String>,
 
     /// State machine to open first (name or ARN).
-    #[arg(long, value_name = "NAME|ARN")]
+    #[arg(long, value_name = "NAME|ARN", global = true)]
     state_machine: Option<String>,
 
     /// List refresh interval in seconds (1 to 86400).
@@ -54,15 +55,15 @@ struct Cli {
     trickle: Option<Trickle>,
 
     /// Sandbox: seed of the random durations and transient failures (for reproducible demos).
-    #[arg(long)]
+    #[arg(long, global = true)]
     seed: Option<u64>,
 
     /// Face collection of the faces screen (default: settings, else `rider-photos`).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", global = true)]
     collection: Option<String>,
 
     /// Bucket of the thumbnails screen (default: settings, else found by name).
-    #[arg(long, value_name = "BUCKET")]
+    #[arg(long, value_name = "BUCKET", global = true)]
     thumbnail_bucket: Option<String>,
 
     /// Settings file (default: <config dir>/stepdeck/config.toml).
@@ -74,7 +75,7 @@ struct Cli {
     keymap: Option<PathBuf>,
 
     /// Refuse every action that changes the account (start, rerun, stop, redrive, deletes).
-    #[arg(long)]
+    #[arg(long, global = true)]
     read_only: bool,
 
     /// Write a debug log to this file (the terminal belongs to the console).
@@ -88,6 +89,9 @@ enum Command {
     Timeline(TimelineArgs),
     /// What the on-disk store of finished executions holds; `cache clear` empties it.
     Cache(CacheArgs),
+    /// Run test suites headless (`stepdeck test --local`): exit 0 when every verdict passed,
+    /// 1 when one failed, 2 for a usage or connection problem.
+    Test(TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Timeline(args)) => return stepdeck::cli::timeline::main(args),
         Some(Command::Cache(args)) => return cache(&cli, args),
+        Some(Command::Test(args)) => return test(&cli, args),
         None => {}
     }
     // From here on the console owns the terminal: a panic on any thread must give it back
@@ -246,6 +251,62 @@ fn cache(cli: &Cli, args: &CacheArgs) -> ExitCode {
         None => (None, 0),
     };
     stepdeck::cli::cache::main(args, path, limit, runtime::wall_clock_ms())
+}
+
+/// `stepdeck test`: the settings and flags checked here, the rest in `runtime::suite_runs`.
+fn test(cli: &Cli, args: &TestArgs) -> ExitCode {
+    if !cli.local
+        && let Err(message) = check_aws_environment(|name| std::env::var_os(name))
+    {
+        eprintln!("stepdeck: {message}");
+        return ExitCode::from(2);
+    }
+    let settings_path = cli
+        .config
+        .clone()
+        .or_else(|| settings::config_dir().map(|dir| dir.join("config.toml")));
+    let (settings, problems) = match &settings_path {
+        Some(path) => settings::load_settings(path, cli.config.is_some()),
+        None => (Settings::default(), Vec::new()),
+    };
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("stepdeck: {problem}");
+        }
+        eprintln!("stepdeck: the settings file must read cleanly before suites run");
+        return ExitCode::from(2);
+    }
+    if cli.read_only || settings.read_only == Some(true) {
+        eprintln!(
+            "stepdeck: read-only ({}): suite runs start executions and delete faces, so none \
+             is run",
+            if cli.read_only {
+                "--read-only"
+            } else {
+                "read_only = true in the settings"
+            }
+        );
+        return ExitCode::from(2);
+    }
+    let session = Session {
+        refresh: None,
+        read_only: false,
+        endpoint_url: cli.endpoint_url.clone(),
+        settings_path,
+        settings_named: cli.config.is_some(),
+        api_budget_share: settings.api_budget_share,
+        store: None,
+    };
+    let target = runtime::suite_runs::Target {
+        local: cli.local,
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        state_machine: cli.state_machine.clone(),
+        collection: cli.collection.clone(),
+        thumbnail_bucket: cli.thumbnail_bucket.clone(),
+        seed: cli.seed,
+    };
+    ExitCode::from(runtime::suite_runs::main(args, target, session, settings))
 }
 
 /// Why the console could not start.

@@ -6,6 +6,20 @@ use crate::backend::{HistoryRequest, ListExecutionsRequest, StartExecutionReques
 use crate::domain::test_case::TestCase;
 use std::path::PathBuf;
 
+/// Where a suite's steps go: the state machines to start runs on, the collection to clear,
+/// the journal that records each deletion.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SuiteTarget {
+    /// For the names of the executions it starts.
+    pub suite_name: String,
+    pub machines: Vec<crate::domain::execution::StateMachineSummary>,
+    /// The state machine of runs that name none (the one selected).
+    pub state_machine: Option<String>,
+    pub collection: String,
+    pub journal_path: Option<PathBuf>,
+    pub journal_context: Option<crate::domain::journal::JournalContext>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadStateMachines,
@@ -161,6 +175,14 @@ pub enum Effect {
         contents: String,
         what: String,
     },
+    /// One step of a test suite the tests screen runs (a run followed to its end, faces
+    /// cleared, an object deleted, a wait); answered by `Msg::SuiteAnswer`.
+    SuiteStep {
+        generation: Generation,
+        suite: usize,
+        request: crate::domain::suites::runner::Request,
+        target: Box<SuiteTarget>,
+    },
     /// Suspend the process (Ctrl-Z): restore the terminal, stop, re-enter on resume.
     Suspend,
     Quit,
@@ -175,7 +197,9 @@ impl Effect {
             | Effect::StopExecution { .. }
             | Effect::RedriveExecution { .. }
             | Effect::DeleteFaces { .. }
-            | Effect::DeleteObject { .. } => true,
+            | Effect::DeleteObject { .. }
+            // A suite's steps start executions and delete faces and thumbnails.
+            | Effect::SuiteStep { .. } => true,
             Effect::LoadFaces { .. }
             | Effect::SearchFaces { .. }
             | Effect::SearchFacesByImage { .. }
@@ -219,6 +243,7 @@ impl Effect {
             Effect::RedriveExecution { .. } => "redrive an execution",
             Effect::DeleteFaces { .. } => "delete faces",
             Effect::DeleteObject { .. } => "delete an object",
+            Effect::SuiteStep { .. } => "run a test suite (it starts executions and deletes faces)",
             _ => "change the account",
         }
     }

@@ -13,7 +13,7 @@ use crate::app::list::{MAX_FILTER_CHARS, bound_filter};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions, faces, thumbnails};
+use crate::app::screens::{execution, executions, faces, tests, thumbnails};
 use crate::app::{App, NoticeLevel, lend};
 use crate::keymap::action::Action;
 use crate::keymap::{Context, Key, Resolution};
@@ -69,12 +69,13 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Palette(Palette::default()));
             return Vec::new();
         }
-        Action::ShowExecutions | Action::ShowFaces | Action::ShowThumbnails
+        Action::ShowExecutions | Action::ShowFaces | Action::ShowThumbnails | Action::ShowTests
             if !context.is_modal() =>
         {
             let screen = match action {
                 Action::ShowExecutions => Screen::Executions,
                 Action::ShowFaces => Screen::Faces,
+                Action::ShowTests => Screen::Tests,
                 _ => Screen::Thumbnails,
             };
             return app.switch_screen(screen);
@@ -93,6 +94,7 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
         Context::Faces => faces_action(app, action),
         Context::Thumbnails => thumbnails_action(app, action),
+        Context::Tests => tests_action(app, action),
         Context::Global => Vec::new(),
     }
 }
@@ -385,4 +387,48 @@ fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
         effects.extend(app.switch_screen(screen));
     }
     effects
+}
+
+/// The tests screen: running a suite takes the test cases, the state machines and the
+/// buckets the shell knows; `Enter` opens a step's execution in the executions screen.
+fn tests_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::RunSuite => {
+            let Some(index) = app.tests.current_suite() else {
+                return Vec::new();
+            };
+            let defaults = crate::app::flows::suites::suite_defaults(app);
+            let target = crate::app::effect::SuiteTarget {
+                suite_name: String::new(),
+                machines: app.executions.machines.all.clone(),
+                state_machine: app.state_machine().map(|m| m.arn.clone()),
+                collection: app.options.collection.clone(),
+                journal_path: None,
+                journal_context: None,
+            };
+            let (s, mut cx) = lend!(app, tests);
+            let context = cx.journal_context();
+            let target = crate::app::effect::SuiteTarget {
+                journal_context: Some(context),
+                ..target
+            };
+            tests::update::run(s, &mut cx, index, defaults, target)
+        }
+        Action::Open => match tests::update::execution_under_cursor(&app.tests) {
+            Some(summary) => {
+                let mut effects = app.switch_screen(Screen::Executions);
+                effects.extend(app.open_execution(summary));
+                effects
+            }
+            None => Vec::new(),
+        },
+        _ => {
+            let (s, mut cx) = lend!(app, tests);
+            let mut effects = tests::keys::on_action(s, &mut cx, action);
+            if let Some(screen) = cx.switch_to {
+                effects.extend(app.switch_screen(screen));
+            }
+            effects
+        }
+    }
 }

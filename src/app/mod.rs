@@ -36,7 +36,7 @@ use msg::Generation;
 use overlays::Overlay;
 use screen::Screen;
 use screens::execution::Tab;
-use screens::{execution, executions, faces, thumbnails};
+use screens::{execution, executions, faces, tests, thumbnails};
 
 /// Period of the animation tick (spinners, growing bars) while something runs on screen.
 pub const ANIMATION_MS: Millis = 150;
@@ -63,6 +63,8 @@ pub struct App {
     pub screen: Screen,
     pub faces: faces::State,
     pub thumbnails: thumbnails::State,
+    /// Test suites and their verdicts.
+    pub tests: tests::State,
     /// Test cases, reruns and runs this console started.
     pub runs: flows::state::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
@@ -108,6 +110,7 @@ impl App {
         let notice = notice::startup_notice(&options, now);
         let faces = faces::State::new(options.collection.clone());
         let thumbnails = thumbnails::State::new(options.thumbnail_bucket.clone());
+        let tests = tests::State::new(options.suites.clone());
         let runs = flows::state::RunsState {
             test_cases: options.test_cases.clone(),
             builtins_await_photo_bucket: options.find_photo_bucket,
@@ -135,6 +138,7 @@ impl App {
             screen: Screen::Executions,
             faces,
             thumbnails,
+            tests,
             runs,
             caller: None,
             offline: None,
@@ -172,6 +176,7 @@ impl App {
         match self.screen {
             Screen::Faces => return Context::Faces,
             Screen::Thumbnails => return Context::Thumbnails,
+            Screen::Tests => return Context::Tests,
             Screen::Executions => {}
         }
         match &self.execution {
@@ -314,6 +319,7 @@ impl App {
                 let (s, mut cx) = lend!(self, thumbnails);
                 thumbnails::update::shown(s, &mut cx)
             }
+            Screen::Tests => Vec::new(),
         }
     }
 
@@ -391,7 +397,7 @@ impl App {
                 let (s, mut cx) = lend!(self, faces);
                 effects.extend(faces::refresh::tick(s, &mut cx));
             }
-            Screen::Executions => {}
+            Screen::Executions | Screen::Tests => {}
         }
         effects
     }

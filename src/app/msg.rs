@@ -24,6 +24,13 @@ pub enum Control {
 
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// What came of one step of a suite the tests screen runs (`Effect::SuiteStep`).
+    SuiteAnswer {
+        generation: Generation,
+        suite: usize,
+        step: usize,
+        answer: crate::domain::suites::runner::Answer,
+    },
     /// A key press (releases and repeats are filtered out by the runtime).
     Key(KeyEvent),
     /// A paste (bracketed paste: the whole text at once, never read as keys), for the text

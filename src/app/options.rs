@@ -45,6 +45,8 @@ pub struct AppOptions {
     pub aws_profiles: Vec<String>,
     /// The built-in test cases need the photo bucket, to be found among the buckets.
     pub find_photo_bucket: bool,
+    /// The test suites of the tests screen (built-in and the user's).
+    pub suites: Vec<crate::domain::suites::Suite>,
 }
 
 impl Default for AppOptions {
@@ -66,6 +68,7 @@ impl Default for AppOptions {
             aws_target: None,
             aws_profiles: Vec::new(),
             find_photo_bucket: false,
+            suites: Vec::new(),
         }
     }
 }

@@ -19,6 +19,7 @@ impl Action {
                 | Action::RerunAsUser
                 | Action::EditAndRun
                 | Action::Delete
+                | Action::RunSuite
         )
     }
 }
@@ -31,6 +32,11 @@ pub fn offered(options: &AppOptions, action: Action) -> bool {
 /// The notice for an action refused in read-only mode.
 pub fn refusal(options: &AppOptions, action: Action) -> String {
     let why = options.read_only_cause.explain();
+    if action == Action::RunSuite {
+        return format!(
+            "read-only: suites are not run: they start executions and delete faces ({why})"
+        );
+    }
     format!("read-only: `{action}` is disabled ({why})")
 }
 

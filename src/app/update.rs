@@ -7,7 +7,7 @@ use crate::app::msg::Generation;
 use crate::app::msg::Msg;
 use crate::app::screen::Screen;
 use crate::app::screens::faces::update::Paged;
-use crate::app::screens::{execution, executions, faces, thumbnails};
+use crate::app::screens::{execution, executions, faces, tests, thumbnails};
 use crate::app::{App, NoticeLevel, keys, lend, safety};
 use crate::backend::{BackendError, Page};
 use crate::domain::faces::Face;
@@ -216,6 +216,15 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::FacesByImage { generation, result } => {
             face_jump::on_faces_by_image(app, generation, result)
+        }
+        Msg::SuiteAnswer {
+            generation,
+            suite,
+            step,
+            answer,
+        } => {
+            let (s, mut cx) = lend!(app, tests);
+            tests::update::on_answer(s, &mut cx, generation, suite, step, answer)
         }
         Msg::FacesDeleted { generation, result } => {
             let (s, mut cx) = lend!(app, faces);

@@ -1,4 +1,5 @@
-//! Headless subcommands, e.g. `stepdeck timeline --history FILE`.
+//! Headless subcommands: `stepdeck timeline --history FILE`, `stepdeck cache`, `stepdeck test`.
 
 pub mod cache;
+pub mod test;
 pub mod timeline;

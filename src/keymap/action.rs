@@ -90,6 +90,9 @@ actions!(
     ShowExecutions => "show_executions",
     ShowFaces => "show_faces",
     ShowThumbnails => "show_thumbnails",
+    ShowTests => "show_tests",
+    // Tests.
+    RunSuite => "run_suite",
     // Faces.
     ToggleMark => "toggle_mark",
     MarkRange => "mark_range",

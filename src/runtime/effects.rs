@@ -91,6 +91,15 @@ impl EffectRunner {
                 let result = crate::settings::remember_choice(&path, &target, choice, &value);
                 let _ = self.inbox.send(Msg::ChoiceRemembered(result));
             }
+            Effect::SuiteStep {
+                generation,
+                suite,
+                request,
+                target,
+            } => self.spawn(
+                None,
+                super::suite_steps::perform(backend, generation, suite, request, target),
+            ),
             Effect::LoadInput {
                 generation,
                 execution_arn,

@@ -9,6 +9,8 @@ pub mod journal;
 pub mod preview;
 pub mod session;
 mod signals;
+pub mod suite_runs;
+pub mod suite_steps;
 pub mod terminal;
 
 use crate::app::frame;

@@ -117,6 +117,15 @@ impl Session {
             find_photo_bucket: aws_target.is_some()
                 && settings.photo_bucket.is_none()
                 && settings.builtin_test_cases.unwrap_or(true),
+            // The built-in suites run the built-in test cases.
+            suites: crate::domain::suites::suite_library(
+                if settings.builtin_test_cases.unwrap_or(true) {
+                    crate::domain::suites::builtin::builtin_suites()
+                } else {
+                    Vec::new()
+                },
+                settings.suites.clone(),
+            ),
             aws_target,
             aws_profiles: Vec::new(),
         }

@@ -9,6 +9,7 @@ use super::model::{
     MIN_TRICKLE_SECONDS, SandboxSettings, Settings, TestCaseSpec,
 };
 use crate::domain::lines::LineIndex;
+use crate::domain::suites::file::{Source, parse_suites};
 use crate::domain::test_case::validate_input;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::io::Read;
@@ -38,6 +39,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "store",
     "store_path",
     "store_limit_mb",
+    "suites",
 ];
 const SANDBOX_KEYS: &[&str] = &["trickle_seconds", "seed_runs", "transient_failure_rate"];
 const TEST_CASE_KEYS: &[&str] = &["name", "input", "state_machine"];
@@ -124,13 +126,41 @@ pub fn parse_settings(path: &Path, text: &str) -> (Settings, Vec<String>) {
         dropped: 0,
     };
     let (table, errors) = DeTable::parse_recoverable(text);
+    let has_suites = table
+        .get_ref()
+        .iter()
+        .any(|(key, _)| key.get_ref() == "suites");
+    let syntax_errors = !errors.is_empty();
     for error in errors {
         let at = error.span().map_or(0, |span| span.start);
         reader.problem(at, error.message().trim());
     }
     let mut settings = reader.settings(table);
     reader.check_test_cases(&mut settings.test_cases);
+    if has_suites && syntax_errors {
+        reader.problem(0, "[[suites]] not read until the syntax errors are fixed");
+    } else if has_suites {
+        settings.suites = reader.suites(text);
+    }
     (settings, reader.finish())
+}
+
+impl Reader {
+    /// The `[[suites]]` tables, read by `domain::suites::file` over the whole text; its
+    /// problems join the others in line order.
+    fn suites(&mut self, text: &str) -> Vec<crate::domain::suites::Suite> {
+        let (suites, problems) = parse_suites(&self.path, text, Source::SettingsFile);
+        for problem in problems {
+            // Already `file:line: …`; kept in line order with the others.
+            let line = problem
+                .strip_prefix(&format!("{}:", self.path))
+                .and_then(|rest| rest.split(':').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            self.problems.push((line, problem));
+        }
+        suites
+    }
 }
 
 /// Walks the parsed tree against the schema of `Settings`, collecting problems.
@@ -283,6 +313,8 @@ impl Reader {
                 "store_limit_mb" => {
                     s.store_limit_mb = self.number(name, value, 1.0, 1_000_000.0, " MB")
                 }
+                // Read by `domain::suites::file` over the whole text (below).
+                "suites" => {}
                 _ => self.unknown_key(&key, TOP_LEVEL_KEYS, ""),
             }
         }

@@ -316,3 +316,17 @@ proptest::proptest! {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn suites_in_the_settings_file_are_read_with_their_problems_at_their_lines() {
+    let text = "refresh_seconds = 3\n\n[[suites]]\nname = \"mine\"\n[[suites.steps]]\nwait_seconds = 1\n\n[[suites]]\nname = \"broken\"\n[[suites.steps]]\nrun = \"x\"\n";
+    let (settings, problems) = parse_settings(Path::new("c.toml"), text);
+    assert_eq!(settings.refresh_seconds, Some(3.0));
+    assert_eq!(settings.suites.len(), 1);
+    assert_eq!(settings.suites[0].name, "mine");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("c.toml:10: suite `broken`: a `run` step needs `expect`"),
+        "{problems:?}"
+    );
+}

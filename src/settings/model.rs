@@ -59,6 +59,9 @@ pub struct Settings {
     /// console writes these itself when the user picks a state machine, collection or bucket.
     #[serde(default)]
     pub aws: Vec<AwsTargetSettings>,
+    /// The user's test suites (`[[suites]]` tables, `domain::suites::file`).
+    #[serde(skip)]
+    pub suites: Vec<crate::domain::suites::Suite>,
 }
 
 /// One `[[aws]]` table: the choices for a profile and region (an absent `profile` or `region`

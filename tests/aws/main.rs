@@ -15,5 +15,6 @@ mod console_budget;
 mod faults;
 mod follow;
 mod store;
+mod suites;
 mod wire_errors;
 mod writes;

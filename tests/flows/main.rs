@@ -4,6 +4,7 @@
 mod app_support;
 mod faces_support;
 mod runs_support;
+mod suites_support;
 
 mod completeness;
 mod events_tab;
@@ -25,4 +26,5 @@ mod row_details;
 mod runs;
 mod startup_failures;
 mod target;
+mod tests_screen;
 mod thumbnails_paging;

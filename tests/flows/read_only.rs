@@ -104,6 +104,8 @@ fn state_for(context: Context, read_only: bool) -> Option<App> {
             app.options.read_only = read_only;
             Some(app)
         }
+        // `a` would run the suite under the cursor: executions started, faces deleted.
+        Context::Tests => Some(crate::suites_support::tests_app(read_only)),
     }
 }
 

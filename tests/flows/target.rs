@@ -484,12 +484,13 @@ fn environment_credentials_are_shortened_to_env_before_they_are_left_out() {
         }))),
     );
     let header = |width: u16| screen(&app, width, 24).lines().next().unwrap().to_string();
+    // Wide enough for every screen's tab and the whole identity.
     assert!(
-        header(220).contains("│ environment credentials (123456789012)"),
+        header(228).contains("│ environment credentials (123456789012)"),
         "{}",
-        header(220)
+        header(228)
     );
-    let narrow = header(140);
+    let narrow = header(148);
     assert!(narrow.contains("│ env (123456789012)"), "{narrow}");
     assert!(narrow.contains("│ RiderPhotoProcessing"), "{narrow}");
 }

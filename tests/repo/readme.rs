@@ -62,3 +62,24 @@ fn the_readme_lists_the_default_key_bindings() {
     }
     assert!(expected.contains("| `q` `ctrl-c` | Quit |"), "{expected}");
 }
+
+/// The suites file example in the README reads without a problem, as documented.
+#[test]
+fn the_readme_suites_file_example_reads_cleanly() {
+    use stepdeck::domain::suites::file::{Source, parse_suites};
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split_once("### The suites file")
+        .expect("the README documents the suites file")
+        .1;
+    let example = section
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a toml example")
+        .0;
+    let (suites, problems) = parse_suites("README.md", example, Source::SuitesFile);
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(suites.len(), 1);
+    assert_eq!(suites[0].steps.len(), 5);
+}

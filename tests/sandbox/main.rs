@@ -10,3 +10,4 @@ mod faces;
 mod runs;
 mod storage;
 mod store;
+mod suites;

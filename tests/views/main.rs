@@ -8,10 +8,13 @@ mod app_support;
 mod faces_support;
 #[path = "../flows/runs_support.rs"]
 mod runs_support;
+#[path = "../flows/suites_support.rs"]
+mod suites_support;
 
 mod access_denied;
 mod execution_tabs;
 mod executions;
 mod faces;
 mod runs;
+mod tests_screen;
 mod thumbnails;

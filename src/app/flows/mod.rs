@@ -4,4 +4,5 @@ pub mod control;
 pub mod face_jump;
 pub mod runs;
 pub mod state;
+pub mod suites;
 pub mod target;

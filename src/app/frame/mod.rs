@@ -5,7 +5,7 @@
 use crate::app::commands;
 use crate::app::overlays::{self, Overlay};
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions, faces, thumbnails};
+use crate::app::screens::{execution, executions, faces, tests, thumbnails};
 use crate::app::widgets::theme;
 use crate::app::{App, NoticeLevel};
 use ratatui::Frame;
@@ -50,6 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match (app.screen, &app.execution) {
         (Screen::Faces, _) => faces::view::render(&app.faces, &cx, frame, body),
         (Screen::Thumbnails, _) => thumbnails::view::render(&app.thumbnails, &cx, frame, body),
+        (Screen::Tests, _) => tests::view::render(&app.tests, &cx, frame, body),
         (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
         (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
     }
@@ -96,6 +97,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
         (Screen::Faces, _) => format!("{} faces", app.faces.list.rows.len()),
+        (Screen::Tests, _) => format!("{} suites", app.tests.suites.len()),
         (Screen::Thumbnails, _) => {
             let more = if app.thumbnails.next_token.is_some() {
                 "+"

@@ -3,4 +3,5 @@
 pub mod execution;
 pub mod executions;
 pub mod faces;
+pub mod tests;
 pub mod thumbnails;
