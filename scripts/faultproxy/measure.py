@@ -9,6 +9,9 @@ start.sh; the moto venv's python has boto3):
     target/moto-venv/bin/python scripts/faultproxy/measure.py scroll [--rows 1000]
     target/moto-venv/bin/python scripts/faultproxy/measure.py scale [--faces 100000
         --objects 100000 --idle 60]   (seeds moto in-process, scripts/moto/stepdeck_seed.py)
+    target/moto-venv/bin/python scripts/faultproxy/measure.py lookalike [--faces 100000
+        --group 100]   (a fresh moto: it seeds the same collection)
+Each runs target/release/stepdeck unless `--binary PATH` says otherwise.
 Prints the figures as plain lines. Not part of the test suite: each scenario runs for minutes
 of real time, which is what the figures are about.
 """
@@ -33,6 +36,8 @@ import uuid
 import boto3
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The console measured: the release build users run (`--binary` picks another).
+BINARY = os.path.join(ROOT, "target", "release", "stepdeck")
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/stepdeck-measure"
 PASS_MACHINE = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
@@ -90,7 +95,7 @@ class Console:
 
     def __init__(self, proxy: str, machine: str, cols=160, rows=45, settings_extra=""):
         home = tempfile.mkdtemp(prefix="stepdeck-measure-")
-        binary = os.path.join(ROOT, "target", "debug", "stepdeck")
+        binary = BINARY
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": home,
@@ -290,7 +295,6 @@ def scale(args, moto, proxy):
     print(f"faces g f -> first rows: {took * 1000:.0f} ms" if took else
           "faces g f: no rows within 120 s")
     idle_minute("faces")
-    console.wait_for("gt", b"photo-0", timeout=10)
 
     def pages_until_quiet(keys: str, api="ListObjectsV2", quiet=5) -> tuple[int, float, float]:
         """Sends `keys`; `api` calls until none for `quiet` s, their seconds, console CPU."""
@@ -303,6 +307,20 @@ def scale(args, moto, proxy):
             if now != count:
                 count, last = now, time.time()
         return count, stats()["now"] - t0 - quiet, console.cpu_seconds() - cpu0
+
+    # Faces: `D` (duplicates only) needs every face: the whole collection loads, paced by the
+    # ListFaces budget (0.5/s at the default share), 4,096 a call.
+    console.keys("gf", every=0.5)
+    count, seconds, cpu = pages_until_quiet("D", api="ListFaces", quiet=12)
+    print(f"faces D to fully loaded: {count} ListFaces in {seconds:.1f} s, console CPU {cpu:.2f} s")
+    for key in ("j", "j", "]", "]", "k"):
+        console.pump(1)
+        took = console.wait_for(key, b"\x1b[", timeout=30)
+        print(f"faces {key} with {args.faces:,} loaded: drawn in "
+              + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)"))
+    idle_minute("faces, everything loaded")
+    print(f"peak RSS (VmHWM) with {args.faces:,} faces loaded: {console.status('VmHWM')}")
+    console.wait_for("gt", b"photo-0", timeout=10)
 
     # A narrow filter (the last 100 keys of the bucket) with the first page loaded: typing
     # reads nothing, Enter reads a bounded number of pages.
@@ -327,24 +345,58 @@ def scale(args, moto, proxy):
         print(f"thumbnails {key} with {args.objects:,} loaded: drawn in "
               + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)")
               + f", console CPU in the next second {console.cpu_seconds() - cpu0:.2f} s")
-    # Faces: `D` (duplicates only) needs every face: the whole collection loads, paced by the
-    # ListFaces budget (0.5/s at the default share), 4,096 a call.
-    console.wait_for("gf", b"user_0", timeout=30)
-    count, seconds, cpu = pages_until_quiet("D", api="ListFaces", quiet=12)
-    print(f"faces D to fully loaded: {count} ListFaces in {seconds:.1f} s, console CPU {cpu:.2f} s")
-    for key in ("j", "j", "]", "]", "k"):
-        console.pump(1)
-        took = console.wait_for(key, b"\x1b[", timeout=30)
-        print(f"faces {key} with {args.faces:,} loaded: drawn in "
-              + (f"{took * 1000:.0f} ms" if took is not None else "(not seen)"))
-    idle_minute("faces, everything loaded")
-    print(f"peak RSS (VmHWM): {console.status('VmHWM')}")
+    print(f"peak RSS (VmHWM) with {args.faces:,} faces and {args.objects:,} objects loaded: "
+          f"{console.status('VmHWM')}")
+    console.quit()
+
+
+def lookalike(args, moto, proxy):
+    """`L` on a large duplicate group: the collection seeded with `--faces` faces of
+    `--faces / --group` riders (each rider's faces one group), every face loaded (`D`), one
+    rider's group filtered (`/user_000007`), then `L` searches the faces shown; SearchFaces calls until 12 s pass without one,
+    their seconds and the console's CPU."""
+    seed = os.path.join(ROOT, "scripts", "moto", "seed_scale.py")
+    os.spawnv(os.P_WAIT, sys.executable, [sys.executable, seed, "--faces", str(args.faces),
+                                          "--objects", "0", "--users",
+                                          str(max(1, args.faces // args.group))])
+    machine = machine_with_runs(moto, 1)
+    console = Console(proxy, machine, settings_extra='collection = "rider-photos"\n')
+    console.pump(5)
+    console.keys("gf", every=0.5)
+    console.pump(5)
+
+    def stats():
+        return proxy_call(proxy, "GET", "/__proxy/stats")
+
+    def until_quiet(keys: str, api: str, quiet=12) -> tuple[int, float, float]:
+        t0, cpu0 = stats()["now"], console.cpu_seconds()
+        console.keys(keys, every=0.1)
+        last, count = time.time(), 0
+        while time.time() - last < quiet:
+            console.pump(1)
+            now = calls_between(stats(), api, t0, float("inf"))
+            if now != count:
+                count, last = now, time.time()
+        return count, stats()["now"] - t0 - quiet, console.cpu_seconds() - cpu0
+
+    count, seconds, cpu = until_quiet("D", "ListFaces")
+    print(f"faces D to fully loaded ({args.faces:,} faces, groups of {args.group}): "
+          f"{count} ListFaces in {seconds:.1f} s, console CPU {cpu:.2f} s")
+    # One rider's faces (the seed names riders user_000000, user_000001, …): one group.
+    console.keys("/user_000007\r", every=0.1)
+    console.pump(2)
+    count, seconds, cpu = until_quiet("L", "SearchFaces")
+    print(f"L on a {args.group}-face group: {count} SearchFaces in {seconds:.1f} s, "
+          f"console CPU {cpu:.2f} s")
     console.quit()
 
 
 def main():
+    global BINARY
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["idle", "storm", "scroll", "scale"])
+    parser.add_argument("scenario", choices=["idle", "storm", "scroll", "scale", "lookalike"])
+    parser.add_argument("--binary", default=BINARY)
+    parser.add_argument("--group", type=int, default=100)
     parser.add_argument("--faces", type=int, default=100_000)
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--idle", type=float, default=60)
@@ -355,8 +407,10 @@ def main():
     parser.add_argument("--keys", type=int, default=300)
     parser.add_argument("--every", type=float, default=0.05)
     args = parser.parse_args()
+    BINARY = args.binary
     moto, proxy = endpoint("moto.endpoint"), endpoint("faultproxy.endpoint")
-    {"idle": idle, "storm": storm, "scroll": scroll, "scale": scale}[args.scenario](
+    {"idle": idle, "storm": storm, "scroll": scroll, "scale": scale,
+     "lookalike": lookalike}[args.scenario](
         args, moto, proxy)
 
 
