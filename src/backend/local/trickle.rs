@@ -68,13 +68,15 @@ impl LocalSandbox {
             let mut rng = self.rng.lock().expect("rng lock");
             let plan = match rng.random_range(0..100) {
                 0..55 => Plan::NewRider,
+                // Not the workshop's photos: the built-in test suites clear and index
+                // 1_happy_face.jpg themselves, and a trickle run indexing it between a
+                // suite's clear and its run would turn "accepted" into a duplicate.
                 55..70 => Plan::KnownRider(
                     [
                         "5_rider_farah.jpg",
                         "6_rider_gus.jpg",
                         "7_rider_hana.jpg",
-                        "1_happy_face.jpg",
-                    ][rng.random_range(0..4)],
+                    ][rng.random_range(0..3)],
                 ),
                 70..92 => Plan::RuleBreaker(
                     [
