@@ -61,7 +61,7 @@ fn suite_line(s: &SuiteState, cx: &View, width: usize) -> Line<'static> {
             .map(|t| format_duration(cx.now - t))
             .unwrap_or_default();
         (
-            format!("running {done} of {} steps · {took}", s.suite.steps.len()),
+            format!("running · {done} of {} done · {took}", s.suite.steps.len()),
             Style::default().fg(theme::RUNNING),
         )
     } else if s.steps.iter().any(|r| r.last.is_some()) {
