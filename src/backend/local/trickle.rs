@@ -72,11 +72,8 @@ impl LocalSandbox {
                 // 1_happy_face.jpg themselves, and a trickle run indexing it between a
                 // suite's clear and its run would turn "accepted" into a duplicate.
                 55..70 => Plan::KnownRider(
-                    [
-                        "5_rider_farah.jpg",
-                        "6_rider_gus.jpg",
-                        "7_rider_hana.jpg",
-                    ][rng.random_range(0..3)],
+                    ["5_rider_farah.jpg", "6_rider_gus.jpg", "7_rider_hana.jpg"]
+                        [rng.random_range(0..3)],
                 ),
                 70..92 => Plan::RuleBreaker(
                     [
