@@ -4,6 +4,7 @@
 //! runs" are read from these, whoever recorded them (the console or `stepdeck test` in CI).
 
 use super::runner::StepResult;
+use super::verdict::Verdict;
 use crate::domain::Millis;
 
 /// Verdicts kept per step (the store keeps no more; the console shows as many).
@@ -17,7 +18,8 @@ pub struct VerdictRecord {
     /// `1_happy_face as user_b`: what the step does, as the runner labels it.
     pub label: String,
     pub passed: bool,
-    /// `passed`, the difference (`expected … got …`) or the problem.
+    /// What a passed step did (`rejected: Face is wearing sunglasses`, else `passed`), the
+    /// difference (`expected … got …`) or the problem.
     pub detail: String,
     pub finished_at: Millis,
     /// The execution a run started; None for a set-up step.
@@ -32,7 +34,10 @@ impl VerdictRecord {
             step: result.step,
             label: result.label.clone(),
             passed: result.verdict.passed(),
-            detail: result.verdict.describe(),
+            detail: match (&result.verdict, &result.detail) {
+                (Verdict::Passed, Some(did)) => did.clone(),
+                (verdict, _) => verdict.describe(),
+            },
             finished_at,
             execution_arn: result.execution_arn.clone(),
         }
