@@ -131,12 +131,9 @@ fn main() -> ExitCode {
         .clone()
         .or_else(|| config_dir.as_ref().map(|d| d.join("keymap.toml")));
     let (keymap, keymap_problems) = load_keymap(keymap_path, cli.keymap.is_some());
-    // The sandbox starts afresh every time: only AWS connections keep a store.
-    let (store, store_note) = if cli.local {
-        (None, None)
-    } else {
-        runtime::session::open_store(&settings)
-    };
+    // The sandbox starts afresh every time: only AWS connections keep executions in the
+    // store; the sandbox keeps its suites' verdicts there.
+    let (store, store_note) = runtime::session::open_store(&settings);
 
     let session = Session {
         refresh: cli.refresh,
@@ -169,15 +166,16 @@ fn main() -> ExitCode {
             require_terminal()?;
             let (sandbox, sandbox_problems) = sandbox_options(&cli, &settings);
             problems.extend(sandbox_problems);
-            let backend = LocalSandbox::start(sandbox);
+            let backend = session.keeping_verdicts(LocalSandbox::start(sandbox));
             // The sandbox's photo bucket backs the built-in test cases.
-            let options = session.app_options(
+            let mut options = session.app_options(
                 &settings,
                 &picks,
                 problems,
                 None,
                 Some(stepdeck::backend::local::PHOTO_BUCKET),
             );
+            options.store_problem = store_note;
             (backend, options, None)
         } else {
             // Connecting reads the profile files only (credentials are checked on first use,
@@ -295,7 +293,15 @@ fn test(cli: &Cli, args: &TestArgs) -> ExitCode {
         settings_path,
         settings_named: cli.config.is_some(),
         api_budget_share: settings.api_budget_share,
-        store: None,
+        // Verdicts are kept with the console's; a store that cannot be opened costs nothing
+        // but their history.
+        store: {
+            let (store, note) = runtime::session::open_store(&settings);
+            if let Some(note) = note {
+                eprintln!("stepdeck: {note}");
+            }
+            store
+        },
     };
     let target = runtime::suite_runs::Target {
         local: cli.local,

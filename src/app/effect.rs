@@ -183,6 +183,13 @@ pub enum Effect {
         request: crate::domain::suites::runner::Request,
         target: Box<SuiteTarget>,
     },
+    /// Keep a suite step's verdict in the store (no answer: a store that fails costs only
+    /// the history).
+    RecordVerdict(crate::domain::suites::recorded::VerdictRecord),
+    /// The kept verdicts of these suites' steps; answered by `Msg::VerdictHistory`.
+    LoadVerdictHistory {
+        suites: Vec<String>,
+    },
     /// Suspend the process (Ctrl-Z): restore the terminal, stop, re-enter on resume.
     Suspend,
     Quit,
@@ -211,6 +218,9 @@ impl Effect {
             | Effect::LoadStateMachines
             | Effect::LoadCallerIdentity
             | Effect::LoadStoreReport
+            // The verdicts are kept in the local store, not the account.
+            | Effect::RecordVerdict(_)
+            | Effect::LoadVerdictHistory { .. }
             | Effect::DescribeRow { .. }
             // Reads back whether a start happened; it starts nothing.
             | Effect::ReconcileStart { .. }

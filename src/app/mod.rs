@@ -319,7 +319,10 @@ impl App {
                 let (s, mut cx) = lend!(self, thumbnails);
                 thumbnails::update::shown(s, &mut cx)
             }
-            Screen::Tests => Vec::new(),
+            Screen::Tests => {
+                let (s, mut cx) = lend!(self, tests);
+                tests::update::shown(s, &mut cx)
+            }
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Msg {
         step: usize,
         answer: crate::domain::suites::runner::Answer,
     },
+    /// The answer to `Effect::LoadVerdictHistory`: every kept verdict of the suites asked.
+    VerdictHistory(Result<Vec<crate::domain::suites::recorded::VerdictRecord>, BackendError>),
     /// A key press (releases and repeats are filtered out by the runtime).
     Key(KeyEvent),
     /// A paste (bracketed paste: the whole text at once, never read as keys), for the text

@@ -226,6 +226,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             let (s, mut cx) = lend!(app, tests);
             tests::update::on_answer(s, &mut cx, generation, suite, step, answer)
         }
+        Msg::VerdictHistory(result) => {
+            let (s, mut cx) = lend!(app, tests);
+            tests::update::on_history(s, &mut cx, result)
+        }
         Msg::FacesDeleted { generation, result } => {
             let (s, mut cx) = lend!(app, faces);
             faces::delete::on_deleted(s, &mut cx, generation, result)

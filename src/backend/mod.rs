@@ -11,6 +11,7 @@ use crate::domain::execution::{
 use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
+use crate::domain::suites::recorded::VerdictRecord;
 use async_trait::async_trait;
 use std::fmt;
 use std::sync::Arc;
@@ -330,6 +331,16 @@ pub trait Backend: Send + Sync + 'static {
     /// a store that could not be opened).
     async fn store_report(&self) -> BackendResult<Option<StoreReport>> {
         Ok(None)
+    }
+
+    /// Keeps a test suite step's verdict (the store's last runs of each step); nothing where
+    /// there is no store. Never fails the caller.
+    async fn record_verdict(&self, _verdict: VerdictRecord) {}
+
+    /// The kept verdicts of `suite`'s steps, each step's oldest first; none where there is
+    /// no store.
+    async fn verdict_history(&self, _suite: &str) -> BackendResult<Vec<VerdictRecord>> {
+        Ok(Vec::new())
     }
 
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>>;

@@ -136,6 +136,19 @@ impl EffectRunner {
             Effect::LoadCallerIdentity => self.spawn(None, async move {
                 Msg::CallerIdentity(backend.caller_identity().await)
             }),
+            Effect::RecordVerdict(verdict) => {
+                tokio::spawn(async move { backend.record_verdict(verdict).await });
+            }
+            Effect::LoadVerdictHistory { suites } => self.spawn(None, async move {
+                let mut kept = Vec::new();
+                for suite in suites {
+                    match backend.verdict_history(&suite).await {
+                        Ok(verdicts) => kept.extend(verdicts),
+                        Err(error) => return Msg::VerdictHistory(Err(error)),
+                    }
+                }
+                Msg::VerdictHistory(Ok(kept))
+            }),
             Effect::LoadStoreReport => self.spawn(None, async move {
                 Msg::StoreReport(backend.store_report().await)
             }),

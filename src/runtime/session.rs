@@ -167,6 +167,19 @@ impl Session {
         Ok((backend, target))
     }
 
+    /// The sandbox, in front of it the store (when there is one) keeping only its suites'
+    /// verdicts: the sandbox itself starts afresh every time.
+    pub fn keeping_verdicts(&self, sandbox: Arc<dyn Backend>) -> Arc<dyn Backend> {
+        match &self.store {
+            Some(store) => Arc::new(Remembering::verdicts_only(
+                sandbox,
+                Arc::clone(store),
+                Arc::new(super::wall_clock_ms),
+            )),
+            None => sandbox,
+        }
+    }
+
     /// What `:profile` and `:region` call: connect, then read the settings file again (the
     /// console may have remembered choices since the start) for the new target.
     pub fn connector(&self) -> Connector {

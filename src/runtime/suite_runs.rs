@@ -151,7 +151,7 @@ async fn connect(
             principal: None,
         };
         Connected {
-            backend: sandbox,
+            backend: session.keeping_verdicts(sandbox),
             settings: settings.clone(),
             context,
             photo_bucket: Some(PHOTO_BUCKET.to_string()),

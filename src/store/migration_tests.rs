@@ -162,19 +162,19 @@ fn a_store_of_the_first_schema_opens_migrated_and_reads_its_rows() {
 }
 
 #[test]
-fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
-    let dir = TempDir::new("v3");
+fn a_later_migration_is_applied_once_on_top_of_the_shipped_ones() {
+    let dir = TempDir::new("v4");
     let path = dir.store_path();
     write_v1_store(&path);
-    let v3 = "ALTER TABLE descriptions ADD COLUMN note TEXT; \
-              UPDATE descriptions SET note = 'from v3';";
-    let with_v3 = [MIGRATIONS[0], MIGRATIONS[1], v3];
+    let v4 = "ALTER TABLE descriptions ADD COLUMN note TEXT; \
+              UPDATE descriptions SET note = 'from v4';";
+    let with_v4 = [MIGRATIONS[0], MIGRATIONS[1], MIGRATIONS[2], v4];
     let mut conn = Connection::open(&path).unwrap();
-    migrate(&mut conn, &with_v3).unwrap();
+    migrate(&mut conn, &with_v4).unwrap();
     // Again: nothing left to do (a second UPDATE or ALTER would fail or show).
     conn.execute("UPDATE descriptions SET note = 'kept'", [])
         .unwrap();
-    migrate(&mut conn, &with_v3).unwrap();
+    migrate(&mut conn, &with_v4).unwrap();
     let (version, note): (i64, String) = conn
         .query_row(
             "SELECT (SELECT user_version FROM pragma_user_version), note FROM descriptions",
@@ -182,10 +182,10 @@ fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, note.as_str()), (3, "kept"));
+    assert_eq!((version, note.as_str()), (4, "kept"));
     // The runner from an empty database goes through every entry.
     let mut empty = Connection::open_in_memory().unwrap();
-    migrate(&mut empty, &with_v3).unwrap();
+    migrate(&mut empty, &with_v4).unwrap();
     let columns: i64 = empty
         .query_row(
             "SELECT count(*) FROM pragma_table_info('descriptions') WHERE name = 'note'",
@@ -194,12 +194,49 @@ fn a_later_migration_is_applied_once_on_top_of_the_first_schema() {
         )
         .unwrap();
     assert_eq!(columns, 1);
-    // This build knows only MIGRATIONS: version 3 is newer than it.
+    // This build knows only MIGRATIONS: version 4 is newer than it.
     assert!(matches!(
         migrate(&mut conn, MIGRATIONS),
-        Err(MigrateError::Newer(3))
+        Err(MigrateError::Newer(4))
     ));
     drop(conn);
     let error = Store::open(&path, LIMIT, T0).err().unwrap();
-    assert!(error.0.contains("schema version 3"), "{error}");
+    assert!(error.0.contains("schema version 4"), "{error}");
+}
+
+#[test]
+fn a_store_of_the_second_schema_opens_with_the_verdicts_table_and_keeps_its_rows() {
+    let dir = TempDir::new("v2");
+    let path = dir.store_path();
+    write_v1_store(&path);
+    // What a console of the second schema left: versions 1 and 2, nothing of verdicts.
+    let mut conn = Connection::open(&path).unwrap();
+    migrate(&mut conn, &MIGRATIONS[..2]).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    drop(conn);
+    let (store, note) = Store::open(&path, LIMIT, T0 + 10).unwrap();
+    assert_eq!(note, None);
+    assert!(
+        store
+            .description("", &execution_arn(MACHINE, "old-run"))
+            .unwrap()
+            .is_some()
+    );
+    let verdict = crate::domain::suites::recorded::VerdictRecord {
+        suite: "duplicates".into(),
+        step: 1,
+        label: "1_happy_face as user_a".into(),
+        passed: true,
+        detail: "passed".into(),
+        finished_at: T0 + 20,
+        execution_arn: Some(execution_arn(MACHINE, "dup-1")),
+    };
+    store.put_verdict("", "eu-west-1", &verdict).unwrap();
+    assert_eq!(
+        store.verdicts("", "eu-west-1", "duplicates").unwrap(),
+        vec![verdict]
+    );
 }

@@ -8,7 +8,8 @@
 //!
 //! Bounded: after each history is stored, the least recently read histories are evicted while
 //! the database is over its limit. Descriptions, state machine lists, accounts and the journal
-//! index are small (a few hundred bytes a row) and are kept until `clear`.
+//! index are small (a few hundred bytes a row) and are kept until `clear`. Test suites'
+//! verdicts are kept for the last ten runs of each step.
 
 mod catalog;
 mod descriptions;
@@ -17,6 +18,7 @@ mod journal;
 mod open;
 pub mod remembering;
 mod schema;
+mod verdicts;
 
 use crate::domain::Millis;
 use crate::domain::execution::ExecutionDetail;
@@ -216,3 +218,6 @@ mod open_tests;
 #[cfg(test)]
 #[path = "support_tests.rs"]
 mod support;
+#[cfg(test)]
+#[path = "verdicts_tests.rs"]
+mod verdicts_tests;

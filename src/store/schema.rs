@@ -9,16 +9,17 @@ use rusqlite::{Connection, TransactionBehavior};
 pub(super) const APPLICATION_ID: i32 = 0x5354_444B;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Tables whose rows carry a `region` column (every table): `clear` goes through them.
-pub(super) const TABLES: [&str; 6] = [
+pub(super) const TABLES: [&str; 7] = [
     "descriptions",
     "histories",
     "state_machine_lists",
     "state_machines",
     "accounts",
     "journal_lines",
+    "verdicts",
 ];
 
 /// The first schema. Times are epoch milliseconds; `region` and `account` are taken from the
@@ -110,6 +111,24 @@ CREATE INDEX journal_lines_by_target ON journal_lines (target);
 /// read without (the timeline's read).
 const V2: &str = "
 ALTER TABLE histories ADD COLUMN with_data INTEGER NOT NULL DEFAULT 0;
+";
+
+/// The verdicts of test suites' steps, the last few of each step (the console's flaky mark),
+/// recorded by the console and by `stepdeck test`. A step is its suite's name, its position
+/// and its label; `region` and `scope` as for executions (the sandbox's scope is its own).
+const V3: &str = "
+CREATE TABLE verdicts (
+    scope TEXT NOT NULL,
+    region TEXT NOT NULL,
+    suite TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    finished_at INTEGER NOT NULL,
+    execution_arn TEXT
+);
+CREATE INDEX verdicts_by_step ON verdicts (scope, region, suite, step, label, finished_at);
 ";
 
 /// Why the schema could not be brought to ours.

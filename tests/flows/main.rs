@@ -28,3 +28,4 @@ mod startup_failures;
 mod target;
 mod tests_screen;
 mod thumbnails_paging;
+mod verdict_history;

@@ -21,6 +21,13 @@ pub const PHOTOS: &str = "photos-bucket";
 
 /// The console on the tests screen, the built-in suites listed, the cursor on `photos`.
 pub fn tests_app(read_only: bool) -> App {
+    let mut app = suites_app(read_only);
+    app.switch_screen(Screen::Tests);
+    app
+}
+
+/// The console with the built-in suites, still on the executions screen.
+pub fn suites_app(read_only: bool) -> App {
     let options = AppOptions {
         suites: builtin_suites(),
         test_cases: seed_test_cases(PHOTOS),
@@ -43,7 +50,6 @@ pub fn tests_app(read_only: bool) -> App {
         &mut app,
         Msg::StateMachines(Ok(vec![state_machine("RiderPhotoProcessing")])),
     );
-    app.switch_screen(Screen::Tests);
     app
 }
 

@@ -1,5 +1,6 @@
 //! `stepdeck test` as a process on the sandbox: exit codes 0 / 1 / 2, the summary on stdout
-//! and progress on stderr, the JUnit file read back by a JUnit parser, the journal written.
+//! and progress on stderr, the JUnit file read back by a JUnit parser, the journal written,
+//! the verdicts kept in the store across runs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -24,12 +25,17 @@ impl Scratch {
         path
     }
 
-    /// A settings file whose journal is in the scratch folder.
+    /// A settings file whose journal and store are in the scratch folder.
     fn config(&self) -> PathBuf {
         let journal = self.path("journal.jsonl");
+        let store = self.path("store.sqlite3");
         self.file(
             "config.toml",
-            &format!("journal_path = {:?}\n", journal.display().to_string()),
+            &format!(
+                "journal_path = {:?}\nstore_path = {:?}\n",
+                journal.display().to_string(),
+                store.display().to_string()
+            ),
         )
     }
 }
@@ -183,4 +189,53 @@ fn usage_problems_exit_2_and_say_why() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stdout).contains("error: no test case named nothing"));
+}
+
+#[test]
+fn two_runs_with_one_store_keep_both_verdicts_of_each_step() {
+    let scratch = Scratch::new("history");
+    let suites = scratch.file(
+        "suites.toml",
+        "[[suites]]\nname = \"wrong\"\n\n[[suites.steps]]\nrun = \"2_sunglass_face\"\n\
+         expect = \"accepted\"\n\n[[suites.steps]]\nrun = \"2_sunglass_face\"\n\
+         expect = \"rejected\"\n",
+    );
+    let config = scratch.config();
+    let args = [
+        "--local",
+        "--suites",
+        suites.to_str().unwrap(),
+        "--suite",
+        "wrong",
+    ];
+    for _ in 0..2 {
+        let out = stepdeck(&config, &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    }
+    // Read back as the console reads it: the store, under the sandbox's scope and region.
+    let (store, _) =
+        stepdeck::store::Store::open(&scratch.path("store.sqlite3"), 1 << 26, 0).unwrap();
+    let kept = store
+        .verdicts(
+            stepdeck::store::remembering::SANDBOX_SCOPE,
+            stepdeck::backend::local::REGION,
+            "wrong",
+        )
+        .unwrap();
+    let summary: Vec<(usize, bool)> = kept.iter().map(|v| (v.step, v.passed)).collect();
+    assert_eq!(summary, [(0, false), (0, false), (1, true), (1, true)]);
+    assert!(
+        kept[0].detail.contains("expected \"accepted\""),
+        "{:?}",
+        kept[0]
+    );
+    assert!(kept.iter().all(|v| v.execution_arn.is_some()), "{kept:?}");
+    assert!(kept[0].finished_at <= kept[1].finished_at);
+    // Nothing of AWS's scope was written by the sandbox.
+    assert!(
+        store
+            .verdicts("", stepdeck::backend::local::REGION, "wrong")
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -2,7 +2,8 @@
 //! sandbox counted: a second "start" (the store opened afresh, as a new process would) makes
 //! no describe and no history call for stored finished executions; a running execution is
 //! never served as final; a redrive forgets; with the service unreachable the lists and the
-//! executions the store holds are served and the change is said once each way.
+//! executions the store holds are served and the change is said once each way. In front of
+//! the sandbox (`verdicts_only`) it keeps suites' verdicts and nothing else.
 
 use crate::sandbox_support::{quiet_options, run_photo, wait_until_done};
 use async_trait::async_trait;
@@ -413,4 +414,57 @@ async fn once_offline_a_listing_that_hangs_gives_way_to_the_store_within_two_sec
     counted.reset();
     backend.list_executions(listing()).await.unwrap();
     assert_eq!(counted.count("list_executions"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn in_front_of_the_sandbox_only_verdicts_are_kept_and_every_call_goes_through() {
+    use stepdeck::domain::suites::recorded::VerdictRecord;
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("verdicts-only");
+    let store = file.open();
+    let backend = Remembering::verdicts_only(
+        Arc::clone(&counted) as Arc<dyn Backend>,
+        Arc::clone(&store),
+        Arc::new(|| 1_764_064_800_000),
+    );
+    let run = run_photo(counted.as_ref(), "user_a", "1_happy_face.jpg").await;
+    wait_until_done(counted.as_ref(), &run.arn).await;
+    counted.reset();
+    // A finished run described and opened twice: asked of the sandbox each time, never kept.
+    for _ in 0..2 {
+        backend.describe_execution(&run.arn).await.unwrap();
+        backend
+            .get_execution_history(whole(&run.arn))
+            .await
+            .unwrap();
+    }
+    assert_eq!(counted.count("describe_execution"), 2);
+    assert_eq!(counted.count("get_execution_history"), 2);
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.descriptions, stats.histories), (0, 0));
+    // A verdict is kept, and read back in the sandbox's scope only.
+    let verdict = VerdictRecord {
+        suite: "photos".into(),
+        step: 1,
+        label: "1_happy_face as user_a".into(),
+        passed: true,
+        detail: "passed".into(),
+        finished_at: 1_764_064_800_000,
+        execution_arn: Some(run.arn.clone()),
+    };
+    backend.record_verdict(verdict.clone()).await;
+    assert_eq!(
+        backend.verdict_history("photos").await.unwrap(),
+        vec![verdict]
+    );
+    assert!(
+        backend
+            .verdict_history("duplicates")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (aws, _) = remembering(&counted, Arc::clone(&store));
+    assert!(aws.verdict_history("photos").await.unwrap().is_empty());
 }

@@ -12,6 +12,7 @@ pub use plan::*;
 
 use crate::backend::Backend;
 use crate::domain::suites::Suite;
+use crate::domain::suites::recorded::VerdictRecord;
 use crate::domain::suites::runner::{StepResult, SuiteRun};
 use crate::domain::text::escape_control;
 use futures_util::StreamExt;
@@ -34,7 +35,7 @@ pub async fn run_suites(
         .map_err(|e| format!("cannot list state machines: {e}"))?;
     let plan = Arc::new(plan);
     let performer = Arc::new(Performer {
-        backend,
+        backend: backend.clone(),
         plan: plan.clone(),
         machines,
         journal_context: plan.journal_context.clone(),
@@ -71,6 +72,14 @@ pub async fn run_suites(
         }
         // Steps judged without a request (an unknown case) have no progress line yet.
         let results: Vec<StepResult> = walk.results().into_iter().cloned().collect();
+        // Kept with the console's (where there is a store), so that a CI machine's runs show
+        // in the console's last runs and flaky marks.
+        let finished_at = (plan.now)();
+        for result in &results {
+            backend
+                .record_verdict(VerdictRecord::of(&suite.name, result, finished_at))
+                .await;
+        }
         outcomes.push(SuiteOutcome {
             name: suite.name.clone(),
             steps: results,

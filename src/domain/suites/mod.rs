@@ -5,6 +5,7 @@
 
 pub mod builtin;
 pub mod file;
+pub mod recorded;
 pub mod runner;
 pub mod verdict;
 

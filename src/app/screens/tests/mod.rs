@@ -11,12 +11,14 @@ use crate::app::effect::SuiteTarget;
 use crate::app::msg::Generation;
 use crate::domain::Millis;
 use crate::domain::suites::Suite;
+use crate::domain::suites::recorded::KEPT_PER_STEP;
 use crate::domain::suites::runner::{Request, StepResult, SuiteRun};
 use crate::domain::suites::verdict::Observed;
 use std::collections::VecDeque;
 
-/// Verdicts kept per step for the flaky mark ("passed 9 of the last 10").
-pub const HISTORY: usize = 10;
+/// Verdicts kept per step for the flaky mark ("passed 9 of the last 10"), as many as the
+/// store keeps.
+pub const HISTORY: usize = KEPT_PER_STEP;
 /// Runs of one suite sent at once; the rest wait their turn (each call is also within the
 /// API budget of the backend).
 pub const CONCURRENT_STEPS: usize = 3;
@@ -35,7 +37,8 @@ pub struct StepRecord {
     pub last: Option<StepResult>,
     /// The execution that run observed (for `Enter`).
     pub observed: Option<Observed>,
-    /// Passed or not, newest last, at most `HISTORY`.
+    /// Passed or not, newest last, at most `HISTORY`: the store's kept verdicts, then this
+    /// console's.
     pub history: VecDeque<bool>,
 }
 
@@ -82,6 +85,9 @@ pub struct State {
     pub cursor: usize,
     /// First row shown.
     pub offset: usize,
+    /// When the kept verdicts were asked for (once, on first sight): those kept later are
+    /// this console's own, already in `history`.
+    pub history_asked_at: Option<Millis>,
 }
 
 impl State {
@@ -104,6 +110,7 @@ impl State {
                 .collect(),
             cursor: 0,
             offset: 0,
+            history_asked_at: None,
         }
     }
 

@@ -1,16 +1,75 @@
 //! Running a suite from the console: the walk (`domain::suites::runner`) asks, each request
 //! goes out as an `Effect::SuiteStep` (at most `CONCURRENT_STEPS` at once), each answer is
-//! judged and recorded as it comes, and the end of the run says how it went.
+//! judged and recorded as it comes (and kept in the store: `Effect::RecordVerdict`), and the
+//! end of the run says how it went. On first sight the kept verdicts are asked for and put
+//! before this console's own.
 
 use super::{CONCURRENT_STEPS, HISTORY, Row, State};
 use crate::app::ctx::Ctx;
 use crate::app::effect::{Effect, SuiteTarget};
 use crate::app::msg::Generation;
 use crate::app::notice::NoticeLevel;
+use crate::backend::BackendResult;
 use crate::domain::execution::ExecutionSummary;
 use crate::domain::suites::Step;
+use crate::domain::suites::recorded::VerdictRecord;
 use crate::domain::suites::runner::{Answer, Defaults, SuiteRun};
 use crate::domain::text::escape_control;
+
+/// The screen is shown: the first time, ask for the verdicts the store keeps.
+pub fn shown(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    if s.history_asked_at.is_some() || s.suites.is_empty() {
+        return Vec::new();
+    }
+    s.history_asked_at = Some(cx.now);
+    vec![Effect::LoadVerdictHistory {
+        suites: s.suites.iter().map(|x| x.suite.name.clone()).collect(),
+    }]
+}
+
+/// The kept verdicts: each step's history becomes its kept verdicts from before the ask,
+/// then the ones this console recorded since (never counted twice), the last `HISTORY`.
+pub fn on_history(
+    s: &mut State,
+    cx: &mut Ctx,
+    result: BackendResult<Vec<VerdictRecord>>,
+) -> Vec<Effect> {
+    let kept = match result {
+        Ok(kept) => kept,
+        Err(error) => {
+            cx.notify(
+                NoticeLevel::Error,
+                format!("the verdicts of earlier runs cannot be read: {error}"),
+            );
+            return Vec::new();
+        }
+    };
+    let asked = s.history_asked_at.unwrap_or(cx.now);
+    for suite in &mut s.suites {
+        for (index, (step, record)) in suite
+            .suite
+            .steps
+            .iter()
+            .zip(suite.steps.iter_mut())
+            .enumerate()
+        {
+            let label = step.describe();
+            let mut history: std::collections::VecDeque<bool> = kept
+                .iter()
+                .filter(|v| {
+                    v.suite == suite.suite.name && v.is_of(index, &label) && v.finished_at < asked
+                })
+                .map(|v| v.passed)
+                .collect();
+            history.extend(record.history.iter().copied());
+            while history.len() > HISTORY {
+                history.pop_front();
+            }
+            record.history = history;
+        }
+    }
+    Vec::new()
+}
 
 /// Starts suite `index`: nothing when it runs already, or when it deletes and the journal
 /// cannot take the record.
@@ -85,8 +144,14 @@ fn pump(s: &mut State, cx: &mut Ctx, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     suite.queue.extend(walk.ready());
+    let mut effects = Vec::new();
     for result in walk.results() {
         if !suite.recorded[result.step] {
+            effects.push(Effect::RecordVerdict(VerdictRecord::of(
+                &suite.suite.name,
+                result,
+                cx.now,
+            )));
             suite.recorded[result.step] = true;
             let record = &mut suite.steps[result.step];
             record.history.push_back(result.verdict.passed());
@@ -96,7 +161,6 @@ fn pump(s: &mut State, cx: &mut Ctx, index: usize) -> Vec<Effect> {
             record.last = Some(result.clone());
         }
     }
-    let mut effects = Vec::new();
     while suite.in_flight.len() < CONCURRENT_STEPS
         && let Some(request) = suite.queue.pop_front()
     {
