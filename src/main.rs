@@ -355,6 +355,7 @@ fn sandbox_options(cli: &Cli, settings: &Settings) -> (SandboxOptions, Vec<Strin
         epoch_base_ms: runtime::wall_clock_ms(),
         rng_seed: cli.seed.unwrap_or_else(|| runtime::wall_clock_ms() as u64),
         seed_runs: settings.sandbox.seed_runs.unwrap_or(defaults.seed_runs),
+        backfill: settings.sandbox.backfill.unwrap_or(defaults.backfill),
         trickle_every,
         transient_failure_rate,
     };

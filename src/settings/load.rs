@@ -39,7 +39,12 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "store_path",
     "store_limit_mb",
 ];
-const SANDBOX_KEYS: &[&str] = &["trickle_seconds", "seed_runs", "transient_failure_rate"];
+const SANDBOX_KEYS: &[&str] = &[
+    "trickle_seconds",
+    "seed_runs",
+    "backfill",
+    "transient_failure_rate",
+];
 const TEST_CASE_KEYS: &[&str] = &["name", "input", "state_machine"];
 const AWS_KEYS: &[&str] = &[
     "profile",
@@ -329,6 +334,7 @@ impl Reader {
                         })
                 }
                 "seed_runs" => sandbox.seed_runs = self.value(name, value),
+                "backfill" => sandbox.backfill = self.value(name, value),
                 "transient_failure_rate" => {
                     sandbox.transient_failure_rate = self.number(name, value, 0.0, 1.0, "")
                 }

@@ -110,6 +110,8 @@ pub struct SandboxSettings {
     pub trickle_seconds: Option<f64>,
     /// Run the four seed test cases at start.
     pub seed_runs: Option<bool>,
+    /// Record a day of simulated runs before the start (for the dashboard).
+    pub backfill: Option<bool>,
     /// Chance (0..1) that a Lambda call fails transiently (absorbed by the Retry block).
     pub transient_failure_rate: Option<f64>,
 }
