@@ -22,6 +22,8 @@ pub enum Command {
     Faces,
     /// The thumbnail bucket view (another screen; not in every build yet).
     Thumbnails,
+    /// Outcomes, reasons and durations over a window.
+    Dashboard,
     StateMachine(String),
     /// None = all statuses.
     Filter(Option<ExecutionStatus>),
@@ -108,6 +110,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     simple("io", &[], |_| Ok(Command::Io)),
     simple("faces", &[], |_| Ok(Command::Faces)),
     simple("thumbnails", &["thumbs"], |_| Ok(Command::Thumbnails)),
+    simple("dashboard", &["dash", "stats"], |_| Ok(Command::Dashboard)),
     CommandSpec {
         word: "run",
         aliases: &[],
@@ -332,6 +335,7 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Bucket(name) => target::set_thumbnail_bucket(app, &name),
         Command::Faces => app.switch_screen(Screen::Faces),
         Command::Thumbnails => app.switch_screen(Screen::Thumbnails),
+        Command::Dashboard => app.switch_screen(Screen::Dashboard),
     }
 }
 

@@ -8,12 +8,12 @@ use crate::app::effect::Effect;
 use crate::app::flows::control::{self, Control};
 use crate::app::flows::runs;
 use crate::app::flows::state::Intent;
-use crate::app::flows::{face_jump, target};
+use crate::app::flows::{dashboard as dashboard_flow, face_jump, target};
 use crate::app::list::{MAX_FILTER_CHARS, bound_filter};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions, faces, thumbnails};
+use crate::app::screens::{dashboard, execution, executions, faces, thumbnails};
 use crate::app::{App, NoticeLevel, lend};
 use crate::keymap::action::Action;
 use crate::keymap::{Context, Key, Resolution};
@@ -69,12 +69,16 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Palette(Palette::default()));
             return Vec::new();
         }
-        Action::ShowExecutions | Action::ShowFaces | Action::ShowThumbnails
+        Action::ShowExecutions
+        | Action::ShowFaces
+        | Action::ShowThumbnails
+        | Action::ShowDashboard
             if !context.is_modal() =>
         {
             let screen = match action {
                 Action::ShowExecutions => Screen::Executions,
                 Action::ShowFaces => Screen::Faces,
+                Action::ShowDashboard => Screen::Dashboard,
                 _ => Screen::Thumbnails,
             };
             return app.switch_screen(screen);
@@ -93,6 +97,7 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
         Context::Faces => faces_action(app, action),
         Context::Thumbnails => thumbnails_action(app, action),
+        Context::Dashboard => dashboard_action(app, action),
         Context::Global => Vec::new(),
     }
 }
@@ -381,6 +386,23 @@ fn faces_action(app: &mut App, action: Action) -> Vec<Effect> {
 fn thumbnails_action(app: &mut App, action: Action) -> Vec<Effect> {
     let (s, mut cx) = lend!(app, thumbnails);
     let mut effects = thumbnails::keys::on_action(s, &mut cx, action);
+    if let Some(screen) = cx.switch_to {
+        effects.extend(app.switch_screen(screen));
+    }
+    effects
+}
+
+/// The dashboard's keys: `Enter` on a reason or on one of a state's slowest runs crosses to
+/// the executions screen (a flow); the rest is the screen's own, which may ask for another
+/// screen (`Back`).
+fn dashboard_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if action == Action::Open
+        && let Some(effects) = dashboard_flow::open(app)
+    {
+        return effects;
+    }
+    let (s, mut cx) = lend!(app, dashboard);
+    let mut effects = dashboard::keys::on_action(s, &mut cx, action);
     if let Some(screen) = cx.switch_to {
         effects.extend(app.switch_screen(screen));
     }

@@ -45,6 +45,8 @@ pub struct AppOptions {
     pub aws_profiles: Vec<String>,
     /// The built-in test cases need the photo bucket, to be found among the buckets.
     pub find_photo_bucket: bool,
+    /// Open on the dashboard rather than the executions list (`start_screen = "dashboard"`).
+    pub start_dashboard: bool,
 }
 
 impl Default for AppOptions {
@@ -66,6 +68,7 @@ impl Default for AppOptions {
             aws_target: None,
             aws_profiles: Vec::new(),
             find_photo_bucket: false,
+            start_dashboard: false,
         }
     }
 }

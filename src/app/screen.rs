@@ -1,4 +1,4 @@
-//! The top-level screens (executions, faces, thumbnails). Switching is the shell's
+//! The top-level screens (executions, faces, thumbnails, dashboard). Switching is the shell's
 //! (`App::switch_screen`): a hidden screen keeps its state but makes no requests (its pollers
 //! stop until it is shown again).
 
@@ -9,16 +9,24 @@ pub enum Screen {
     Executions,
     Faces,
     Thumbnails,
+    /// Outcomes, reasons and state durations over a window.
+    Dashboard,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Executions, Screen::Faces, Screen::Thumbnails];
+    pub const ALL: [Screen; 4] = [
+        Screen::Executions,
+        Screen::Faces,
+        Screen::Thumbnails,
+        Screen::Dashboard,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Executions => "Executions",
             Screen::Faces => "Faces",
             Screen::Thumbnails => "Thumbnails",
+            Screen::Dashboard => "Dashboard",
         }
     }
 }

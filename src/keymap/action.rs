@@ -90,6 +90,9 @@ actions!(
     ShowExecutions => "show_executions",
     ShowFaces => "show_faces",
     ShowThumbnails => "show_thumbnails",
+    ShowDashboard => "show_dashboard",
+    // Dashboard.
+    CycleWindow => "cycle_window",
     // Faces.
     ToggleMark => "toggle_mark",
     MarkRange => "mark_range",

@@ -14,6 +14,7 @@ pub enum Context {
     Io,
     Faces,
     Thumbnails,
+    Dashboard,
     Confirm,
     Input,
     Help,
@@ -23,7 +24,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::Executions,
         Context::Picker,
@@ -32,6 +33,7 @@ impl Context {
         Context::Io,
         Context::Faces,
         Context::Thumbnails,
+        Context::Dashboard,
         Context::Confirm,
         Context::Input,
         Context::Help,
@@ -51,6 +53,7 @@ impl Context {
             Context::Io => "io",
             Context::Faces => "faces",
             Context::Thumbnails => "thumbnails",
+            Context::Dashboard => "dashboard",
             Context::Confirm => "confirm",
             Context::Input => "input",
             Context::Help => "help",

@@ -119,6 +119,7 @@ impl Session {
                 && settings.builtin_test_cases.unwrap_or(true),
             aws_target,
             aws_profiles: Vec::new(),
+            start_dashboard: settings.start_screen.as_deref() == Some("dashboard"),
         }
     }
 

@@ -25,6 +25,7 @@ pub const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
 const TOP_LEVEL_KEYS: &[&str] = &[
     "state_machine",
     "refresh_seconds",
+    "start_screen",
     "collection",
     "thumbnail_bucket",
     "journal_path",
@@ -271,6 +272,7 @@ impl Reader {
             match name {
                 "state_machine" => s.state_machine = self.value(name, value),
                 "refresh_seconds" => s.refresh_seconds = self.refresh_seconds(value),
+                "start_screen" => s.start_screen = self.value(name, value),
                 "collection" => s.collection = self.value(name, value),
                 "thumbnail_bucket" => s.thumbnail_bucket = self.value(name, value),
                 "journal_path" => s.journal_path = self.value::<PathBuf>(name, value),

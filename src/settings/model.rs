@@ -25,6 +25,8 @@ pub const MAX_TRICKLE_SECONDS: f64 = 86_400.0;
 pub struct Settings {
     /// State machine to open first (name or ARN).
     pub state_machine: Option<String>,
+    /// The screen shown at start: `executions` (the default) or `dashboard`.
+    pub start_screen: Option<String>,
     /// List refresh interval in seconds (floored at `MIN_REFRESH_SECONDS`).
     pub refresh_seconds: Option<f64>,
     /// Rekognition face collection of the faces view (default `rider-photos`).

@@ -104,6 +104,12 @@ fn state_for(context: Context, read_only: bool) -> Option<App> {
             app.options.read_only = read_only;
             Some(app)
         }
+        // The dashboard changes nothing: every key there reads.
+        Context::Dashboard => {
+            let mut app = runs_app(read_only);
+            app.switch_screen(stepdeck::app::screen::Screen::Dashboard);
+            Some(app)
+        }
     }
 }
 

@@ -4,12 +4,15 @@
 
 #[path = "../flows/app_support.rs"]
 mod app_support;
+#[path = "../flows/dashboard_support.rs"]
+mod dashboard_support;
 #[path = "../flows/faces_support.rs"]
 mod faces_support;
 #[path = "../flows/runs_support.rs"]
 mod runs_support;
 
 mod access_denied;
+mod dashboard;
 mod execution_tabs;
 mod executions;
 mod faces;

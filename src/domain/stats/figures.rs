@@ -36,6 +36,9 @@ struct Record {
 #[derive(Debug, Clone)]
 struct StateTally {
     name: String,
+    /// Its earliest place in a run (0: the first state entered): the table's order, the
+    /// same whatever order the histories came in.
+    position: usize,
     /// Every sample's duration, ascending.
     durations: Vec<Millis>,
     retries: u64,
@@ -296,12 +299,13 @@ impl Figures {
             record.history_read = true;
         }
         self.coverage.histories += 1;
-        for sample in &digest.states {
+        for (position, sample) in digest.states.iter().enumerate() {
             let slot = match self.state_index.get(sample.name.as_str()) {
                 Some(&slot) => slot,
                 None => {
                     self.states.push(StateTally {
                         name: sample.name.clone(),
+                        position,
                         durations: Vec::new(),
                         retries: 0,
                         failures: 0,
@@ -313,6 +317,7 @@ impl Figures {
                 }
             };
             let state = &mut self.states[slot];
+            state.position = state.position.min(position);
             if keep_sorted {
                 insert_sorted(&mut state.durations, sample.duration);
             } else {
@@ -398,10 +403,16 @@ impl Figures {
         ranked
     }
 
-    /// Per-state figures in the order states were first seen.
+    /// Per-state figures in the order states run (their earliest place in a run, then name).
     pub fn state_rows(&self) -> Vec<StateRow> {
-        self.states
-            .iter()
+        let mut order: Vec<&StateTally> = self.states.iter().collect();
+        order.sort_by(|a, b| {
+            a.position
+                .cmp(&b.position)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        order
+            .into_iter()
             .filter_map(|s| {
                 Some(StateRow {
                     name: s.name.clone(),
@@ -426,18 +437,21 @@ impl Figures {
         Percentiles::of(&self.e2e)
     }
 
-    /// The end-to-end durations in `bins` equal bins from 0 to the p99 (the last bin also holds
-    /// everything slower): (bin start, bin end, count).
+    /// The end-to-end durations in `bins` equal bins from the fastest to the p99 (the last bin
+    /// also holds everything slower): (bin start, bin end, count).
     pub fn end_to_end_histogram(&self, bins: usize) -> Vec<(Millis, Millis, u64)> {
-        let Some(p) = self.end_to_end() else {
+        let (Some(p), Some(&fastest)) = (self.end_to_end(), self.e2e.first()) else {
             return Vec::new();
         };
         let bins = bins.max(1);
-        let width = (p.p99 / bins as Millis).max(1) + 1;
+        let width = ((p.p99 - fastest) / bins as Millis).max(1) + 1;
         let mut out = Vec::with_capacity(bins);
         let mut below = 0usize;
         for bin in 0..bins {
-            let (lo, hi) = (bin as Millis * width, (bin as Millis + 1) * width);
+            let (lo, hi) = (
+                fastest + bin as Millis * width,
+                fastest + (bin as Millis + 1) * width,
+            );
             let upto = if bin + 1 == bins {
                 self.e2e.len()
             } else {
