@@ -81,13 +81,13 @@ mod tests {
 
     #[test]
     fn bars_stack_their_categories_scaled_to_the_tallest() {
-        // 4 high: 3 green + 1 red fills it; 2 green is half; 0 is empty; 1 red shows a cell.
+        // 4 high: 3 green + 1 red fills it; 2 green is half; 0 is empty; 1 red is a quarter.
         let rows = drawn(&[[3, 1], [2, 0], [0, 0], [0, 1]], 12, 4);
         assert_eq!(
             rows,
             vec![
                 "rr..........",
-                "gg.gg.......",
+                "gg..........",
                 "gg.gg.......",
                 "gg.gg....rr."
             ]
