@@ -12,6 +12,7 @@ use stepdeck::backend::Backend;
 use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::cache::CacheArgs;
+use stepdeck::cli::stats::StatsArgs;
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
 use stepdeck::runtime;
@@ -42,7 +43,7 @@ struct Cli {
     endpoint_url: Option<String>,
 
     /// State machine to open first (name or ARN).
-    #[arg(long, value_name = "NAME|ARN")]
+    #[arg(long, global = true, value_name = "NAME|ARN")]
     state_machine: Option<String>,
 
     /// List refresh interval in seconds (1 to 86400).
@@ -54,7 +55,7 @@ struct Cli {
     trickle: Option<Trickle>,
 
     /// Sandbox: seed of the random durations and transient failures (for reproducible demos).
-    #[arg(long)]
+    #[arg(long, global = true)]
     seed: Option<u64>,
 
     /// Face collection of the faces screen (default: settings, else `rider-photos`).
@@ -88,6 +89,9 @@ enum Command {
     Timeline(TimelineArgs),
     /// What the on-disk store of finished executions holds; `cache clear` empties it.
     Cache(CacheArgs),
+    /// The dashboard's figures (outcomes, reasons, per-state percentiles) as text or JSON;
+    /// `--local` for the sandbox's recorded day, `--state-machine` for another machine.
+    Stats(StatsArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,7 +99,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Timeline(args)) => return stepdeck::cli::timeline::main(args),
         Some(Command::Cache(args)) => return cache(&cli, args),
-        None => {}
+        Some(Command::Stats(_)) | None => {}
     }
     // From here on the console owns the terminal: a panic on any thread must give it back
     // and end the process, not leave a dead screen behind.
@@ -159,6 +163,41 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Command::Stats(args)) = &cli.command {
+        let code = runtime.block_on(async {
+            let backend: Arc<dyn Backend> = if cli.local {
+                let (sandbox, _) = sandbox_options(&cli, &settings);
+                // The recorded day alone: no seed runs or trickle still running.
+                LocalSandbox::start(SandboxOptions {
+                    seed_runs: false,
+                    trickle_every: None,
+                    backfill: true,
+                    ..sandbox
+                })
+            } else {
+                match session
+                    .connect(cli.profile.clone(), cli.region.clone())
+                    .await
+                {
+                    Ok((backend, _)) => backend,
+                    Err(message) => {
+                        eprintln!("stepdeck: {message}");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
+            let machine = cli.state_machine.clone().or(settings.state_machine.clone());
+            stepdeck::cli::stats::main(
+                backend.as_ref(),
+                args,
+                machine.as_deref(),
+                runtime::wall_clock_ms(),
+            )
+            .await
+        });
+        runtime.shutdown_timeout(Duration::from_millis(200));
+        return code;
+    }
     let result = runtime.block_on(async {
         let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
             require_terminal()?;

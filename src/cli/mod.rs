@@ -1,4 +1,5 @@
-//! Headless subcommands, e.g. `stepdeck timeline --history FILE`.
+//! Headless subcommands, e.g. `stepdeck timeline --history FILE`, `stepdeck stats`.
 
 pub mod cache;
+pub mod stats;
 pub mod timeline;
