@@ -12,6 +12,7 @@ use stepdeck::backend::Backend;
 use stepdeck::backend::aws::{ENDPOINT_VARIABLES, check_endpoint_url, check_region_name, quoted};
 use stepdeck::backend::local::{LocalSandbox, SandboxOptions, trickle_interval};
 use stepdeck::cli::cache::CacheArgs;
+use stepdeck::cli::stats::StatsArgs;
 use stepdeck::cli::test::TestArgs;
 use stepdeck::cli::timeline::TimelineArgs;
 use stepdeck::keymap::Keymap;
@@ -92,6 +93,9 @@ enum Command {
     /// Run test suites headless (`stepdeck test --local`): exit 0 when every verdict passed,
     /// 1 when one failed, 2 for a usage or connection problem.
     Test(TestArgs),
+    /// The dashboard's figures (outcomes, reasons, per-state percentiles) as text or JSON;
+    /// `--local` for the sandbox's recorded day, `--state-machine` for another machine.
+    Stats(StatsArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,7 +104,7 @@ fn main() -> ExitCode {
         Some(Command::Timeline(args)) => return stepdeck::cli::timeline::main(args),
         Some(Command::Cache(args)) => return cache(&cli, args),
         Some(Command::Test(args)) => return test(&cli, args),
-        None => {}
+        Some(Command::Stats(_)) | None => {}
     }
     // From here on the console owns the terminal: a panic on any thread must give it back
     // and end the process, not leave a dead screen behind.
@@ -161,6 +165,41 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Command::Stats(args)) = &cli.command {
+        let code = runtime.block_on(async {
+            let backend: Arc<dyn Backend> = if cli.local {
+                let (sandbox, _) = sandbox_options(&cli, &settings);
+                // The recorded day alone: no seed runs or trickle still running.
+                LocalSandbox::start(SandboxOptions {
+                    seed_runs: false,
+                    trickle_every: None,
+                    backfill: true,
+                    ..sandbox
+                })
+            } else {
+                match session
+                    .connect(cli.profile.clone(), cli.region.clone())
+                    .await
+                {
+                    Ok((backend, _)) => backend,
+                    Err(message) => {
+                        eprintln!("stepdeck: {message}");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
+            let machine = cli.state_machine.clone().or(settings.state_machine.clone());
+            stepdeck::cli::stats::main(
+                backend.as_ref(),
+                args,
+                machine.as_deref(),
+                runtime::wall_clock_ms(),
+            )
+            .await
+        });
+        runtime.shutdown_timeout(Duration::from_millis(200));
+        return code;
+    }
     let result = runtime.block_on(async {
         let (backend, options, connector): (Arc<dyn Backend>, _, _) = if cli.local {
             require_terminal()?;
@@ -422,6 +461,7 @@ fn sandbox_options(cli: &Cli, settings: &Settings) -> (SandboxOptions, Vec<Strin
         epoch_base_ms: runtime::wall_clock_ms(),
         rng_seed: cli.seed.unwrap_or_else(|| runtime::wall_clock_ms() as u64),
         seed_runs: settings.sandbox.seed_runs.unwrap_or(defaults.seed_runs),
+        backfill: settings.sandbox.backfill.unwrap_or(defaults.backfill),
         trickle_every,
         transient_failure_rate,
     };

@@ -24,6 +24,8 @@ pub enum Command {
     Thumbnails,
     /// The test suites.
     Tests,
+    /// Outcomes, reasons and durations over a window.
+    Dashboard,
     StateMachine(String),
     /// None = all statuses.
     Filter(Option<ExecutionStatus>),
@@ -111,6 +113,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     simple("faces", &[], |_| Ok(Command::Faces)),
     simple("thumbnails", &["thumbs"], |_| Ok(Command::Thumbnails)),
     simple("tests", &["suites"], |_| Ok(Command::Tests)),
+    simple("dashboard", &["dash", "stats"], |_| Ok(Command::Dashboard)),
     CommandSpec {
         word: "run",
         aliases: &[],
@@ -336,6 +339,7 @@ pub fn run_command(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Faces => app.switch_screen(Screen::Faces),
         Command::Thumbnails => app.switch_screen(Screen::Thumbnails),
         Command::Tests => app.switch_screen(Screen::Tests),
+        Command::Dashboard => app.switch_screen(Screen::Dashboard),
     }
 }
 

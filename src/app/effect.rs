@@ -58,6 +58,12 @@ pub enum Effect {
         generation: Generation,
         request: HistoryRequest,
     },
+    /// A finished execution's whole history for the dashboard's figures (no payloads);
+    /// answered by `Msg::StatsHistory`.
+    LoadStatsHistory {
+        generation: Generation,
+        execution_arn: String,
+    },
     StartExecution(StartExecutionRequest),
     /// `DescribeExecution` of the execution a start's name implies (`execution_arn`), after
     /// the start's answer was lost: did it start? Answered by `Msg::StartReconciled`.
@@ -233,6 +239,7 @@ impl Effect {
             | Effect::LoadExecutions { .. }
             | Effect::LoadExecution { .. }
             | Effect::LoadHistory { .. }
+            | Effect::LoadStatsHistory { .. }
             | Effect::LoadInput { .. }
             | Effect::EditExternally { .. }
             // The settings file is the user's own, not the account's.

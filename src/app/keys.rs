@@ -8,12 +8,12 @@ use crate::app::effect::Effect;
 use crate::app::flows::control::{self, Control};
 use crate::app::flows::runs;
 use crate::app::flows::state::Intent;
-use crate::app::flows::{face_jump, target};
+use crate::app::flows::{dashboard as dashboard_flow, face_jump, target};
 use crate::app::list::{MAX_FILTER_CHARS, bound_filter};
 use crate::app::overlays::{self, ConfirmAction, InputPurpose, Outcome, Overlay, Palette};
 use crate::app::safety;
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions, faces, tests, thumbnails};
+use crate::app::screens::{dashboard, execution, executions, faces, tests, thumbnails};
 use crate::app::{App, NoticeLevel, lend};
 use crate::keymap::action::Action;
 use crate::keymap::{Context, Key, Resolution};
@@ -69,13 +69,18 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Palette(Palette::default()));
             return Vec::new();
         }
-        Action::ShowExecutions | Action::ShowFaces | Action::ShowThumbnails | Action::ShowTests
+        Action::ShowExecutions
+        | Action::ShowFaces
+        | Action::ShowThumbnails
+        | Action::ShowTests
+        | Action::ShowDashboard
             if !context.is_modal() =>
         {
             let screen = match action {
                 Action::ShowExecutions => Screen::Executions,
                 Action::ShowFaces => Screen::Faces,
                 Action::ShowTests => Screen::Tests,
+                Action::ShowDashboard => Screen::Dashboard,
                 _ => Screen::Thumbnails,
             };
             return app.switch_screen(screen);
@@ -95,6 +100,8 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         Context::Faces => faces_action(app, action),
         Context::Thumbnails => thumbnails_action(app, action),
         Context::Tests => tests_action(app, action),
+
+        Context::Dashboard => dashboard_action(app, action),
         Context::Global => Vec::new(),
     }
 }
@@ -431,4 +438,21 @@ fn tests_action(app: &mut App, action: Action) -> Vec<Effect> {
             effects
         }
     }
+}
+
+/// The dashboard's keys: `Enter` on a reason or on one of a state's slowest runs crosses to
+/// the executions screen (a flow); the rest is the screen's own, which may ask for another
+/// screen (`Back`).
+fn dashboard_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if action == Action::Open
+        && let Some(effects) = dashboard_flow::open(app)
+    {
+        return effects;
+    }
+    let (s, mut cx) = lend!(app, dashboard);
+    let mut effects = dashboard::keys::on_action(s, &mut cx, action);
+    if let Some(screen) = cx.switch_to {
+        effects.extend(app.switch_screen(screen));
+    }
+    effects
 }

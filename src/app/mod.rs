@@ -36,7 +36,7 @@ use msg::Generation;
 use overlays::Overlay;
 use screen::Screen;
 use screens::execution::Tab;
-use screens::{execution, executions, faces, tests, thumbnails};
+use screens::{dashboard, execution, executions, faces, tests, thumbnails};
 
 /// Period of the animation tick (spinners, growing bars) while something runs on screen.
 pub const ANIMATION_MS: Millis = 150;
@@ -65,6 +65,7 @@ pub struct App {
     pub thumbnails: thumbnails::State,
     /// Test suites and their verdicts.
     pub tests: tests::State,
+    pub dashboard: dashboard::State,
     /// Test cases, reruns and runs this console started.
     pub runs: flows::state::RunsState,
     /// The account and principal the credentials belong to (AWS), once known.
@@ -108,6 +109,7 @@ pub(crate) use lend;
 impl App {
     pub fn new(options: AppOptions, keymap: Keymap, now: Millis) -> Self {
         let notice = notice::startup_notice(&options, now);
+        let start_dashboard = options.start_dashboard;
         let faces = faces::State::new(options.collection.clone());
         let thumbnails = thumbnails::State::new(options.thumbnail_bucket.clone());
         let tests = tests::State::new(options.suites.clone());
@@ -135,10 +137,15 @@ impl App {
             notice,
             pending_keys: Vec::new(),
             viewport: (120, 32),
-            screen: Screen::Executions,
+            screen: if start_dashboard {
+                Screen::Dashboard
+            } else {
+                Screen::Executions
+            },
             faces,
             thumbnails,
             tests,
+            dashboard: dashboard::State::new(now),
             runs,
             caller: None,
             offline: None,
@@ -177,6 +184,7 @@ impl App {
             Screen::Faces => return Context::Faces,
             Screen::Thumbnails => return Context::Thumbnails,
             Screen::Tests => return Context::Tests,
+            Screen::Dashboard => return Context::Dashboard,
             Screen::Executions => {}
         }
         match &self.execution {
@@ -216,6 +224,10 @@ impl App {
 
     /// Something on screen moves with time: a RUNNING row, a running execution's bars.
     pub fn is_animating(&self) -> bool {
+        if self.screen == Screen::Dashboard {
+            // The spinner while figures are being read.
+            return self.dashboard.is_reading();
+        }
         if self.screen != Screen::Executions {
             return false;
         }
@@ -273,6 +285,9 @@ impl App {
                 faces::refresh::wakeup(&self.faces, &self.view(), confirming)
             })
             .flatten();
+        let dashboard = (self.screen == Screen::Dashboard)
+            .then(|| dashboard::update::refresh_due_at(&self.dashboard, list_interval))
+            .flatten();
         [
             self.executions.machines.due_at(interval),
             list,
@@ -280,6 +295,7 @@ impl App {
             animation,
             thumbnails,
             faces,
+            dashboard,
         ]
         .into_iter()
         .flatten()
@@ -323,7 +339,15 @@ impl App {
                 let (s, mut cx) = lend!(self, tests);
                 tests::update::shown(s, &mut cx)
             }
+            Screen::Dashboard => self.dashboard_shown(),
         }
+    }
+
+    /// The dashboard, on screen, for the selected state machine.
+    fn dashboard_shown(&mut self) -> Vec<Effect> {
+        let machine = self.state_machine().map(|m| m.arn.clone());
+        let (s, mut cx) = lend!(self, dashboard);
+        dashboard::update::shown(s, &mut cx, machine.as_deref())
     }
 
     /// Selects the state machine at `index`: back to its list, listed again if it changed.
@@ -333,7 +357,11 @@ impl App {
         }
         self.execution = None;
         let (s, mut cx) = lend!(self, executions);
-        executions::update::select_machine(s, &mut cx, index)
+        let mut effects = executions::update::select_machine(s, &mut cx, index);
+        if self.screen == Screen::Dashboard {
+            effects.extend(self.dashboard_shown());
+        }
+        effects
     }
 
     /// Opens `summary` in the execution view (followed live while it runs).
@@ -399,6 +427,10 @@ impl App {
             Screen::Faces => {
                 let (s, mut cx) = lend!(self, faces);
                 effects.extend(faces::refresh::tick(s, &mut cx));
+            }
+            Screen::Dashboard => {
+                let (s, mut cx) = lend!(self, dashboard);
+                effects.extend(dashboard::update::tick(s, &mut cx));
             }
             Screen::Executions | Screen::Tests => {}
         }

@@ -79,6 +79,12 @@ pub enum Msg {
         include_data: bool,
         result: Result<Vec<HistoryEvent>, BackendError>,
     },
+    /// The answer to `Effect::LoadStatsHistory`.
+    StatsHistory {
+        generation: Generation,
+        execution_arn: String,
+        result: Result<Vec<HistoryEvent>, BackendError>,
+    },
     /// The answer to `Effect::StartExecution`, with the request (a lost answer is reconciled
     /// by its name, and sent again as it was).
     Started {

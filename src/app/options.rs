@@ -47,6 +47,8 @@ pub struct AppOptions {
     pub find_photo_bucket: bool,
     /// The test suites of the tests screen (built-in and the user's).
     pub suites: Vec<crate::domain::suites::Suite>,
+    /// Open on the dashboard rather than the executions list (`start_screen = "dashboard"`).
+    pub start_dashboard: bool,
 }
 
 impl Default for AppOptions {
@@ -69,6 +71,7 @@ impl Default for AppOptions {
             aws_profiles: Vec::new(),
             find_photo_bucket: false,
             suites: Vec::new(),
+            start_dashboard: false,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The top-level screens (executions, faces, thumbnails, tests). Switching is the shell's
+//! The top-level screens (executions, faces, thumbnails, tests, dashboard). Switching is the shell's
 //! (`App::switch_screen`): a hidden screen keeps its state but makes no requests (its pollers
 //! stop until it is shown again).
 
@@ -11,14 +11,17 @@ pub enum Screen {
     Thumbnails,
     /// Test suites and their verdicts.
     Tests,
+    /// Outcomes, reasons and state durations over a window.
+    Dashboard,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Executions,
         Screen::Faces,
         Screen::Thumbnails,
         Screen::Tests,
+        Screen::Dashboard,
     ];
 
     pub fn title(self) -> &'static str {
@@ -27,6 +30,7 @@ impl Screen {
             Screen::Faces => "Faces",
             Screen::Thumbnails => "Thumbnails",
             Screen::Tests => "Tests",
+            Screen::Dashboard => "Dashboard",
         }
     }
 }

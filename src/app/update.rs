@@ -7,7 +7,7 @@ use crate::app::msg::Generation;
 use crate::app::msg::Msg;
 use crate::app::screen::Screen;
 use crate::app::screens::faces::update::Paged;
-use crate::app::screens::{execution, executions, faces, tests, thumbnails};
+use crate::app::screens::{dashboard, execution, executions, faces, tests, thumbnails};
 use crate::app::{App, NoticeLevel, keys, lend, safety};
 use crate::backend::{BackendError, Page};
 use crate::domain::faces::Face;
@@ -130,6 +130,14 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Executions {
             generation,
+            append: _,
+            result,
+        } if dashboard::update::owns_page(&app.dashboard, generation) => {
+            let (s, mut cx) = lend!(app, dashboard);
+            dashboard::update::on_page(s, &mut cx, result)
+        }
+        Msg::Executions {
+            generation,
             append,
             result,
         } => {
@@ -160,6 +168,14 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => Vec::new(),
             }
+        }
+        Msg::StatsHistory {
+            generation,
+            execution_arn,
+            result,
+        } => {
+            let (s, mut cx) = lend!(app, dashboard);
+            dashboard::update::on_history(s, &mut cx, generation, execution_arn, result)
         }
         Msg::Started { request, result } => runs::on_started(app, request, result),
         Msg::StartReconciled { request, result } => runs::on_start_reconciled(app, request, result),

@@ -10,6 +10,7 @@ pub mod history_json;
 pub mod journal;
 pub mod lines;
 pub mod objects;
+pub mod stats;
 pub mod suites;
 pub mod test_case;
 pub mod text;

@@ -93,6 +93,9 @@ actions!(
     ShowTests => "show_tests",
     // Tests.
     RunSuite => "run_suite",
+    ShowDashboard => "show_dashboard",
+    // Dashboard.
+    CycleWindow => "cycle_window",
     // Faces.
     ToggleMark => "toggle_mark",
     MarkRange => "mark_range",

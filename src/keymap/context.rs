@@ -15,6 +15,7 @@ pub enum Context {
     Faces,
     Thumbnails,
     Tests,
+    Dashboard,
     Confirm,
     Input,
     Help,
@@ -24,7 +25,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Executions,
         Context::Picker,
@@ -34,6 +35,7 @@ impl Context {
         Context::Faces,
         Context::Thumbnails,
         Context::Tests,
+        Context::Dashboard,
         Context::Confirm,
         Context::Input,
         Context::Help,
@@ -54,6 +56,7 @@ impl Context {
             Context::Faces => "faces",
             Context::Thumbnails => "thumbnails",
             Context::Tests => "tests",
+            Context::Dashboard => "dashboard",
             Context::Confirm => "confirm",
             Context::Input => "input",
             Context::Help => "help",

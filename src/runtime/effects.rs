@@ -194,6 +194,23 @@ impl EffectRunner {
                     }
                 })
             }
+            Effect::LoadStatsHistory {
+                generation,
+                execution_arn,
+            } => self.spawn(None, async move {
+                let result = backend
+                    .get_execution_history(crate::backend::HistoryRequest {
+                        execution_arn: execution_arn.clone(),
+                        after_event_id: None,
+                        include_data: false,
+                    })
+                    .await;
+                Msg::StatsHistory {
+                    generation,
+                    execution_arn,
+                    result,
+                }
+            }),
             Effect::StartExecution(request) => self.spawn(None, async move {
                 let result = backend.start_execution(request.clone()).await;
                 Msg::Started { request, result }

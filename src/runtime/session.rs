@@ -128,6 +128,7 @@ impl Session {
             ),
             aws_target,
             aws_profiles: Vec::new(),
+            start_dashboard: settings.start_screen.as_deref() == Some("dashboard"),
         }
     }
 

@@ -138,6 +138,8 @@ async fn connect(
             epoch_base_ms: base,
             rng_seed: target.seed.unwrap_or(base as u64),
             seed_runs: false,
+            // A suite's verdicts do not need a recorded day of other runs.
+            backfill: false,
             trickle_every: None,
             transient_failure_rate: 0.0,
         });

@@ -26,6 +26,7 @@ pub const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
 const TOP_LEVEL_KEYS: &[&str] = &[
     "state_machine",
     "refresh_seconds",
+    "start_screen",
     "collection",
     "thumbnail_bucket",
     "journal_path",
@@ -41,7 +42,12 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "store_limit_mb",
     "suites",
 ];
-const SANDBOX_KEYS: &[&str] = &["trickle_seconds", "seed_runs", "transient_failure_rate"];
+const SANDBOX_KEYS: &[&str] = &[
+    "trickle_seconds",
+    "seed_runs",
+    "backfill",
+    "transient_failure_rate",
+];
 const TEST_CASE_KEYS: &[&str] = &["name", "input", "state_machine"];
 const AWS_KEYS: &[&str] = &[
     "profile",
@@ -296,6 +302,7 @@ impl Reader {
             match name {
                 "state_machine" => s.state_machine = self.value(name, value),
                 "refresh_seconds" => s.refresh_seconds = self.refresh_seconds(value),
+                "start_screen" => s.start_screen = self.value(name, value),
                 "collection" => s.collection = self.value(name, value),
                 "thumbnail_bucket" => s.thumbnail_bucket = self.value(name, value),
                 "journal_path" => s.journal_path = self.value::<PathBuf>(name, value),
@@ -361,6 +368,7 @@ impl Reader {
                         })
                 }
                 "seed_runs" => sandbox.seed_runs = self.value(name, value),
+                "backfill" => sandbox.backfill = self.value(name, value),
                 "transient_failure_rate" => {
                     sandbox.transient_failure_rate = self.number(name, value, 0.0, 1.0, "")
                 }

@@ -25,6 +25,8 @@ pub const MAX_TRICKLE_SECONDS: f64 = 86_400.0;
 pub struct Settings {
     /// State machine to open first (name or ARN).
     pub state_machine: Option<String>,
+    /// The screen shown at start: `executions` (the default) or `dashboard`.
+    pub start_screen: Option<String>,
     /// List refresh interval in seconds (floored at `MIN_REFRESH_SECONDS`).
     pub refresh_seconds: Option<f64>,
     /// Rekognition face collection of the faces view (default `rider-photos`).
@@ -113,6 +115,8 @@ pub struct SandboxSettings {
     pub trickle_seconds: Option<f64>,
     /// Run the four seed test cases at start.
     pub seed_runs: Option<bool>,
+    /// Record a day of simulated runs before the start (for the dashboard).
+    pub backfill: Option<bool>,
     /// Chance (0..1) that a Lambda call fails transiently (absorbed by the Retry block).
     pub transient_failure_rate: Option<f64>,
 }

@@ -2,11 +2,13 @@
 //! walk over every binding, and the keymap.
 
 mod app_support;
+mod dashboard_support;
 mod faces_support;
 mod runs_support;
 mod suites_support;
 
 mod completeness;
+mod dashboard;
 mod events_tab;
 mod executions;
 mod face_jump;

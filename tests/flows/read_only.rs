@@ -106,6 +106,12 @@ fn state_for(context: Context, read_only: bool) -> Option<App> {
         }
         // `a` would run the suite under the cursor: executions started, faces deleted.
         Context::Tests => Some(crate::suites_support::tests_app(read_only)),
+        // The dashboard changes nothing: every key there reads.
+        Context::Dashboard => {
+            let mut app = runs_app(read_only);
+            app.switch_screen(stepdeck::app::screen::Screen::Dashboard);
+            Some(app)
+        }
     }
 }
 

@@ -24,6 +24,7 @@ fn options(seed_runs: bool) -> SandboxOptions {
         epoch_base_ms: BASE,
         rng_seed: 42,
         seed_runs,
+        backfill: false,
         trickle_every: None,
         transient_failure_rate: 0.0,
     }

@@ -5,6 +5,7 @@
 mod app_support;
 mod sandbox_support;
 
+mod backfill;
 mod executions;
 mod faces;
 mod runs;

@@ -105,6 +105,7 @@ async fn the_duplicate_questions_from_the_console() {
         epoch_base_ms: BASE,
         rng_seed: 7,
         seed_runs: false,
+        backfill: false,
         trickle_every: None,
         transient_failure_rate: 0.0,
     });

@@ -18,6 +18,7 @@ pub fn quiet_options() -> SandboxOptions {
         epoch_base_ms: EPOCH_MS,
         rng_seed: 7,
         seed_runs: false,
+        backfill: false,
         trickle_every: None,
         transient_failure_rate: 0.0,
     }

@@ -4,6 +4,8 @@
 
 #[path = "../flows/app_support.rs"]
 mod app_support;
+#[path = "../flows/dashboard_support.rs"]
+mod dashboard_support;
 #[path = "../flows/faces_support.rs"]
 mod faces_support;
 #[path = "../flows/runs_support.rs"]
@@ -12,6 +14,7 @@ mod runs_support;
 mod suites_support;
 
 mod access_denied;
+mod dashboard;
 mod execution_tabs;
 mod executions;
 mod faces;

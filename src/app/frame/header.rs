@@ -178,13 +178,13 @@ fn fit(mut parts: Vec<Segment>, room: usize) -> (Vec<Span<'static>>, u8) {
     (spans, dropped)
 }
 
-/// The screens, the current one highlighted; below 140 columns only the current one (the
-/// connection and state machine need the room; `?` lists the `g e`/`g f`/`g t` keys).
+/// The screens, the current one highlighted; below 152 columns only the current one (the
+/// connection and state machine need the room; `?` lists the `g e`/`g f`/`g t`/`g d` keys).
 fn screen_tabs(current: Screen, width: u16) -> Vec<Span<'static>> {
     let active = Style::default()
         .fg(theme::ACCENT)
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    if width < 140 {
+    if width < 152 {
         return vec![Span::styled(current.title(), active)];
     }
     let mut spans = Vec::new();

@@ -5,7 +5,9 @@
 use crate::app::commands;
 use crate::app::overlays::{self, Overlay};
 use crate::app::screen::Screen;
-use crate::app::screens::{execution, executions, faces, tests, thumbnails};
+use crate::app::screens::dashboard::{BucketGlance, Elsewhere, FacesGlance};
+use crate::app::screens::thumbnails::SourceMatch;
+use crate::app::screens::{dashboard, execution, executions, faces, tests, thumbnails};
 use crate::app::widgets::theme;
 use crate::app::{App, NoticeLevel};
 use ratatui::Frame;
@@ -51,6 +53,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         (Screen::Faces, _) => faces::view::render(&app.faces, &cx, frame, body),
         (Screen::Thumbnails, _) => thumbnails::view::render(&app.thumbnails, &cx, frame, body),
         (Screen::Tests, _) => tests::view::render(&app.tests, &cx, frame, body),
+        (Screen::Dashboard, _) => {
+            dashboard::view::render(&app.dashboard, &elsewhere(app), &cx, frame, body)
+        }
         (Screen::Executions, Some(open)) => execution::view::render(open, &cx, frame, body),
         (Screen::Executions, None) => executions::view::render(&app.executions, &cx, frame, body),
     }
@@ -93,6 +98,39 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
+/// The collection and the bucket as far as their screens have read them, for the dashboard.
+fn elsewhere(app: &App) -> Elsewhere {
+    let faces = &app.faces;
+    let thumbnails = &app.thumbnails;
+    Elsewhere {
+        faces: faces.loaded.then(|| FacesGlance {
+            collection: faces.collection.clone(),
+            faces: faces.list.rows.len(),
+            riders: faces.index.user_count(),
+            duplicate_groups: faces.index.group_count(),
+            complete: faces.next_token.is_none(),
+        }),
+        bucket: thumbnails
+            .bucket
+            .as_ref()
+            .filter(|_| thumbnails.loaded)
+            .map(|bucket| BucketGlance {
+                bucket: bucket.clone(),
+                objects: thumbnails.list.rows.len(),
+                bytes: thumbnails.list.rows.iter().map(|o| o.size).sum(),
+                orphans: thumbnails.photos_complete.then(|| {
+                    thumbnails
+                        .list
+                        .rows
+                        .iter()
+                        .filter(|o| thumbnails.source_match(&o.key) == SourceMatch::Missing)
+                        .count()
+                }),
+                complete: thumbnails.next_token.is_none(),
+            }),
+    }
+}
+
 /// A terminal too small for any view still says what it is and what it needs.
 fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let status = match (app.screen, &app.execution) {
@@ -107,6 +145,14 @@ fn render_too_small(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 "{}{more} objects",
                 crate::app::widgets::text::thousands(app.thumbnails.list.rows.len())
+            )
+        }
+        (Screen::Dashboard, _) => {
+            let coverage = app.dashboard.figures.coverage();
+            format!(
+                "{} runs in {}",
+                crate::domain::stats::thousands(coverage.executions),
+                app.dashboard.window.label()
             )
         }
         (Screen::Executions, Some(view)) => {

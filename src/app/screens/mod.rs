@@ -1,5 +1,6 @@
 //! The console's screens, one folder each: state (`mod.rs`), its keys, its answers, its view.
 
+pub mod dashboard;
 pub mod execution;
 pub mod executions;
 pub mod faces;

@@ -4,6 +4,8 @@
 pub mod gantt;
 pub mod image;
 pub mod json;
+pub mod stacked_bars;
+pub mod stats_charts;
 pub mod table;
 pub mod text;
 pub mod theme;

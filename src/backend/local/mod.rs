@@ -6,6 +6,7 @@
 
 pub mod asl;
 mod backend;
+pub mod backfill;
 pub mod cancel;
 pub mod clock;
 mod executions;
@@ -167,6 +168,9 @@ impl LocalSandbox {
                 options.rng_seed.rotate_left(17) ^ 0x51,
             )),
         });
+        if options.backfill {
+            sandbox.backfill(options.rng_seed);
+        }
         if options.seed_runs {
             sandbox.start_seed_runs();
         }

@@ -11,6 +11,8 @@ pub struct SandboxOptions {
     pub rng_seed: u64,
     /// Run the four seed test cases (and one thumbnail backfill) at start.
     pub seed_runs: bool,
+    /// Record a day of runs before the start (see `backfill`), so there is history to look at.
+    pub backfill: bool,
     /// Start a new run periodically; None = off.
     pub trickle_every: Option<Duration>,
     /// Chance that a Lambda call throws `Lambda.ServiceException` (absorbed by the retry).
@@ -67,6 +69,7 @@ impl Default for SandboxOptions {
             epoch_base_ms: chrono::Utc::now().timestamp_millis(),
             rng_seed: 0x5eed_5a1d_b0c5,
             seed_runs: true,
+            backfill: true,
             trickle_every: Some(Duration::from_secs(8)),
             transient_failure_rate: 0.1,
         }

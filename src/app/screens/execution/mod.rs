@@ -78,6 +78,9 @@ pub struct TimelineState {
     pub follow: bool,
     /// The details pane of the selected span is open.
     pub details: bool,
+    /// A state to select once its span is in the timeline (opened from the dashboard at a
+    /// state): the first span of that name.
+    pub select_state: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -277,6 +280,16 @@ impl State {
             && let Some(i) = self.timeline.rows.iter().position(|r| r.kind == row.kind)
         {
             self.timeline.selected = i;
+        }
+        if let Some(name) = self.timeline.select_state.clone() {
+            let timeline = self.builder.timeline();
+            let at = self.timeline.rows.iter().position(
+                |r| matches!(r.kind, RowKind::Span(id) if timeline.spans[id].name == name),
+            );
+            if let Some(at) = at {
+                self.timeline.selected = at;
+                self.timeline.select_state = None;
+            }
         }
         self.timeline.selected = self
             .timeline

@@ -50,6 +50,14 @@ impl EventLog {
         id
     }
 
+    /// A log holding a history written beforehand (the backfill's recorded runs).
+    pub fn recorded(clock: Clock, events: Vec<HistoryEvent>) -> EventLog {
+        EventLog {
+            clock,
+            events: Mutex::new(events),
+        }
+    }
+
     /// Events with an id above `after_event_id`, ascending.
     pub fn events_after(&self, after_event_id: i64) -> Vec<HistoryEvent> {
         let events = self.events.lock().expect("event log lock");
@@ -177,6 +185,29 @@ impl Run {
             cancel: CancelToken::new(),
             stop_reason: Mutex::new((None, None)),
             caught: Mutex::new(None),
+        })
+    }
+
+    /// A run that ended before the sandbox started (the backfill): its whole history is in
+    /// `log` already and nothing runs; `caught` is the error a Catch routed onwards, if any.
+    pub fn recorded(
+        spec: RunSpec,
+        clock: Clock,
+        log: Arc<EventLog>,
+        executor: Arc<dyn TaskExecutor>,
+        start_time: Millis,
+        caught: Option<CaughtError>,
+    ) -> Arc<Run> {
+        Arc::new(Run {
+            rng: Mutex::new(SmallRng::seed_from_u64(spec.seed)),
+            spec,
+            start_time,
+            clock,
+            log,
+            executor,
+            cancel: CancelToken::new(),
+            stop_reason: Mutex::new((None, None)),
+            caught: Mutex::new(caught),
         })
     }
 
