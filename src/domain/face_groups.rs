@@ -163,6 +163,22 @@ impl Slots {
         slot
     }
 
+    /// Chains `row` after the last row of `slot`; the row it now follows, which the caller
+    /// links to it (None: the slot's first row).
+    fn append(&mut self, slot: u32, row: u32) -> Option<u32> {
+        let held = &mut self.slots[slot as usize];
+        let previous = (held.last != NONE).then_some(held.last);
+        if previous.is_none() {
+            held.first = row;
+        }
+        held.last = row;
+        held.count += 1;
+        if held.count == 2 {
+            self.duplicates.insert(slot);
+        }
+        previous
+    }
+
     fn count(&self, slot: u32) -> u32 {
         self.slots.get(slot as usize).map_or(0, |s| s.count)
     }
@@ -276,31 +292,15 @@ impl FaceGroups {
             next_user: NONE,
             next_image: NONE,
         });
-        if user != NONE {
-            let slot = &mut self.users.slots[user as usize];
-            if slot.last != NONE {
-                self.links[slot.last as usize].next_user = row;
-            } else {
-                slot.first = row;
-            }
-            slot.last = row;
-            slot.count += 1;
-            if slot.count == 2 {
-                self.users.duplicates.insert(user);
-            }
+        if user != NONE
+            && let Some(previous) = self.users.append(user, row)
+        {
+            self.links[previous as usize].next_user = row;
         }
-        if image != NONE {
-            let slot = &mut self.images.slots[image as usize];
-            if slot.last != NONE {
-                self.links[slot.last as usize].next_image = row;
-            } else {
-                slot.first = row;
-            }
-            slot.last = row;
-            slot.count += 1;
-            if slot.count == 2 {
-                self.images.duplicates.insert(image);
-            }
+        if image != NONE
+            && let Some(previous) = self.images.append(image, row)
+        {
+            self.links[previous as usize].next_image = row;
         }
         // Both firsts may be one row: counted once (no allocation: this runs per face).
         let mut counted = NONE;
