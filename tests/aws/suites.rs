@@ -128,7 +128,7 @@ async fn a_suite_runs_headless_on_moto_and_writes_junit() {
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(
-        stdout.ends_with("1 suites, 2 steps: 2 passed, 0 failed, 0 errors\n"),
+        stdout.ends_with("1 suite, 2 steps: 2 passed, 0 failed, 0 errors\n"),
         "{stdout}"
     );
     assert!(

@@ -190,7 +190,7 @@ not_entered = ["PhotoDoesNotMeetRequirement"]
     );
     let table = report::text(&outcomes);
     assert!(
-        table.ends_with("1 suites, 4 steps: 2 passed, 2 failed, 0 errors\n"),
+        table.ends_with("1 suite, 4 steps: 2 passed, 2 failed, 0 errors\n"),
         "{table}"
     );
     // The JUnit report carries the difference as the failure's message, and reads back.

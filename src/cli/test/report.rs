@@ -90,13 +90,16 @@ pub fn text(outcomes: &[SuiteOutcome]) -> String {
     }
     let steps = outcomes.iter().flat_map(|o| &o.steps);
     let count = |f: fn(&Verdict) -> bool| steps.clone().filter(|s| f(&s.verdict)).count();
+    // "1 suite, 4 steps: …, 1 error": a CI log reads this line first.
+    let counted =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.push_str(&format!(
-        "{} suites, {} steps: {} passed, {} failed, {} errors\n",
-        outcomes.len(),
-        steps.clone().count(),
+        "{}, {}: {} passed, {} failed, {}\n",
+        counted(outcomes.len(), "suite", "suites"),
+        counted(steps.clone().count(), "step", "steps"),
         count(|v| matches!(v, Verdict::Passed)),
         count(|v| matches!(v, Verdict::Failed(_))),
-        count(|v| matches!(v, Verdict::Error(_))),
+        counted(count(|v| matches!(v, Verdict::Error(_))), "error", "errors"),
     ));
     out
 }
