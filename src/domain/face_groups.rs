@@ -78,6 +78,23 @@ fn hash_of(key: &str) -> u64 {
 
 const NONE: u32 = u32::MAX;
 
+/// The user ids of `rows` (`?` for a face without one), sorted, each once: a lookalike
+/// cluster is a duplicate when there is more than one, and its group is named by them.
+fn distinct_users<'a>(faces: &'a [Face], rows: &[u32]) -> Vec<&'a str> {
+    let mut users: Vec<&str> = rows
+        .iter()
+        .map(|&r| {
+            faces[r as usize]
+                .external_image_id
+                .as_deref()
+                .unwrap_or("?")
+        })
+        .collect();
+    users.sort_unstable();
+    users.dedup();
+    users
+}
+
 /// Text → number without a copy of the text: keyed by the text's hash, each hit checked
 /// against the text where the caller keeps it (`key_of`); the rare key whose hash another
 /// key already holds is kept whole aside. A million ids then cost no allocation each.
@@ -383,18 +400,7 @@ impl FaceGroups {
             }
         }
         if rows.len() > 1 {
-            let mut users: Vec<&str> = rows
-                .iter()
-                .map(|&r| {
-                    faces[r as usize]
-                        .external_image_id
-                        .as_deref()
-                        .unwrap_or("?")
-                })
-                .collect();
-            users.sort_unstable();
-            users.dedup();
-            let duplicate = users.len() > 1;
+            let duplicate = distinct_users(faces, &rows).len() > 1;
             let c = self.lookalikes.len() as u32;
             for &r in &rows {
                 self.row_lookalike.insert(r, c);
@@ -518,20 +524,7 @@ impl FaceGroups {
                 let key = match kind {
                     DuplicateKind::SameUser => face.external_image_id.clone().unwrap_or_default(),
                     DuplicateKind::SameImage => face.image_id.clone().unwrap_or_default(),
-                    DuplicateKind::Lookalike => {
-                        let mut users: Vec<&str> = rows
-                            .iter()
-                            .map(|&r| {
-                                faces[r as usize]
-                                    .external_image_id
-                                    .as_deref()
-                                    .unwrap_or("?")
-                            })
-                            .collect();
-                        users.sort_unstable();
-                        users.dedup();
-                        users.join("+")
-                    }
+                    DuplicateKind::Lookalike => distinct_users(faces, &rows).join("+"),
                 };
                 DuplicateGroup {
                     kind,
