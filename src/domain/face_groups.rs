@@ -5,76 +5,8 @@
 //! positions of faces in the list they were added in; a removal rebuilds (`build`).
 
 use super::faces::{DuplicateGroup, DuplicateKind, Face, LookalikeClusters};
+use super::text_keys::KeyMap;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast hash for ids the service generated (not chosen by an attacker): the multiply-rotate
-/// hash rustc uses, eight bytes at a time.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type Map<V> = HashMap<Box<str>, V, BuildHasherDefault<FxHasher>>;
-
-/// Passes a hash already computed through (`KeyMap`'s keys are hashes).
-#[derive(Default, Clone, Copy)]
-pub struct PassHasher {
-    hash: u64,
-}
-
-impl Hasher for PassHasher {
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys")
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.hash = i;
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-fn hash_of(key: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(key.as_bytes());
-    hasher.finish()
-}
 
 const NONE: u32 = u32::MAX;
 
@@ -93,57 +25,6 @@ fn distinct_users<'a>(faces: &'a [Face], rows: &[u32]) -> Vec<&'a str> {
     users.sort_unstable();
     users.dedup();
     users
-}
-
-/// Text → number without a copy of the text: keyed by the text's hash, each hit checked
-/// against the text where the caller keeps it (`key_of`); the rare key whose hash another
-/// key already holds is kept whole aside. A million ids then cost no allocation each.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct KeyMap {
-    by_hash: HashMap<u64, u32, BuildHasherDefault<PassHasher>>,
-    spilled: Map<u32>,
-}
-
-impl KeyMap {
-    fn get<'a>(&self, key: &str, key_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
-        match self.by_hash.get(&hash_of(key)) {
-            Some(&value) if key_of(value) == Some(key) => Some(value),
-            Some(_) => self.spilled.get(key).copied(),
-            None => None,
-        }
-    }
-
-    /// The value `key` holds, or `value` put in for it (then `None`): one hash and one probe,
-    /// the common case when a million keys are added.
-    fn get_or_insert<'a>(
-        &mut self,
-        key: &str,
-        value: u32,
-        key_of: impl Fn(u32) -> Option<&'a str>,
-    ) -> Option<u32> {
-        match self.by_hash.entry(hash_of(key)) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(value);
-                None
-            }
-            std::collections::hash_map::Entry::Occupied(held) => {
-                let held = *held.get();
-                if key_of(held) == Some(key) {
-                    return Some(held);
-                }
-                // Another key has this hash: the spill map holds `key` whole.
-                if let Some(&spilled) = self.spilled.get(key) {
-                    return Some(spilled);
-                }
-                self.spilled.insert(key.into(), value);
-                None
-            }
-        }
-    }
-
-    fn reserve(&mut self, more: usize) {
-        self.by_hash.reserve(more);
-    }
 }
 
 /// Faces sharing one key (a user id, an image id), chained through `RowLinks` in row order.

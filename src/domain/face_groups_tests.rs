@@ -67,24 +67,6 @@ fn page_by_page_gives_the_groups_and_counts_of_a_rebuild() {
 }
 
 #[test]
-fn a_key_whose_hash_is_taken_is_kept_aside_and_found() {
-    let keys = ["a", "b"];
-    let key_of = |v: u32| keys.get(v as usize).copied();
-    let mut map = KeyMap::default();
-    assert_eq!(map.get_or_insert("a", 0, key_of), None);
-    // As if "b" hashed like "a": its hash already names "a".
-    map.by_hash.insert(hash_of("b"), 0);
-    assert_eq!(map.get_or_insert("b", 1, key_of), None);
-    // Held keys answer what they hold, whichever map keeps them.
-    assert_eq!(map.get_or_insert("b", 7, key_of), Some(1));
-    assert_eq!(map.get_or_insert("a", 7, key_of), Some(0));
-    assert_eq!(map.get("a", key_of), Some(0));
-    assert_eq!(map.get("b", key_of), Some(1));
-    assert_eq!(map.get("c", key_of), None);
-    assert_eq!(map.spilled.len(), 1);
-}
-
-#[test]
 fn lookalikes_follow_each_answer_and_faces_loaded_later() {
     let faces = vec![
         face("a1", "user_a", "i1"),

@@ -14,6 +14,7 @@ pub mod stats;
 pub mod suites;
 pub mod test_case;
 pub mod text;
+pub mod text_keys;
 pub mod time;
 pub mod timeline;
 
