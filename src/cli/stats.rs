@@ -92,7 +92,7 @@ pub async fn gather(
             _ => break,
         }
     }
-    let mut figures = Figures::compute(window, now, &executions, |_| None);
+    let mut figures = Figures::compute(window, now, &executions, []);
     let lacking: Vec<String> = figures.lacking_history().map(str::to_string).collect();
     let digests: Vec<(String, Option<HistoryDigest>)> = futures_util::stream::iter(lacking)
         .map(|arn| async move {

@@ -116,7 +116,12 @@ async fn a_day_of_runs_is_there_at_start_with_a_realistic_mix() {
     ));
 
     // The figures a dashboard draws from it: Thumbnail is the slow step and the retried one.
-    let figures = Figures::compute(Window::Day, EPOCH_MS, &executions, |arn| digests.get(arn));
+    let figures = Figures::compute(
+        Window::Day,
+        EPOCH_MS,
+        &executions,
+        digests.iter().map(|(arn, d)| (arn.as_str(), d)),
+    );
     let rows = figures.state_rows();
     // (The Parallel that holds it is slower still: it waits for it.)
     let slowest = rows

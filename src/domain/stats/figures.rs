@@ -2,6 +2,8 @@
 //! end-to-end durations, and per-state durations from the histories read so far. Built in one
 //! pass (`compute`), then kept up to date one execution or one history at a time (`observe`,
 //! `observe_history`), each a handful of hash look-ups and one insertion into a sorted vector.
+//! Executions are held in one vector, their ARNs in one text, found through a `KeyMap`: a
+//! recompute over 100,000 runs allocates a few dozen times, not once per run.
 
 use super::digest::HistoryDigest;
 use super::numbers::thousands;
@@ -11,7 +13,7 @@ use super::reasons::{Reason, ReasonKind, ReasonTally, rank};
 use super::window::Window;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
-use std::collections::HashMap;
+use crate::domain::text_keys::{KeyMap, Map};
 
 /// Slowest executions kept per state (what `Enter` on a state lists).
 pub const SLOWEST_KEPT: usize = 20;
@@ -19,12 +21,17 @@ pub const SLOWEST_KEPT: usize = 20;
 /// What one execution in the window contributes, to take it back when it changes.
 #[derive(Debug, Clone)]
 struct Record {
+    /// Its ARN: `arn_len` bytes of `Figures::arn_text` from `arn_at`.
+    arn_at: u32,
+    arn_len: u32,
+    /// In the tallies (false: it moved out of the window since it was first counted).
+    counted: bool,
     status: ExecutionStatus,
     start: Millis,
-    stop: Option<Millis>,
-    bucket: usize,
+    bucket: u32,
     kind: OutcomeKind,
-    reason: Option<usize>,
+    /// Index in `Figures::reasons`.
+    reason: Option<u32>,
     /// End-to-end duration once finished.
     duration: Option<Millis>,
     /// The outcome came from the execution (a description or the history), not assumed.
@@ -95,11 +102,16 @@ pub struct Figures {
     window: Window,
     first_bucket_start: Millis,
     buckets: Vec<[u32; OutcomeKind::COUNT]>,
-    records: HashMap<String, Record>,
+    records: Vec<Record>,
+    /// Every record's ARN, one after another.
+    arn_text: String,
+    /// ARN → index in `records`.
+    by_arn: KeyMap,
     reasons: Vec<ReasonTally>,
-    reason_index: HashMap<Reason, usize>,
+    /// Reason text → index in `reasons`, one map per `ReasonKind`.
+    reason_index: [Map<u32>; 2],
     states: Vec<StateTally>,
-    state_index: HashMap<String, usize>,
+    state_index: Map<usize>,
     /// End-to-end durations of the finished executions, ascending.
     e2e: Vec<Millis>,
     coverage: Coverage,
@@ -112,37 +124,82 @@ impl Figures {
             window,
             first_bucket_start: window.first_bucket_start(now),
             buckets: vec![[0; OutcomeKind::COUNT]; window.bucket_count()],
-            records: HashMap::new(),
+            records: Vec::new(),
+            arn_text: String::new(),
+            by_arn: KeyMap::default(),
             reasons: Vec::new(),
-            reason_index: HashMap::new(),
+            reason_index: Default::default(),
             states: Vec::new(),
-            state_index: HashMap::new(),
+            state_index: Map::default(),
             e2e: Vec::new(),
             coverage: Coverage::default(),
         }
     }
 
     /// All the figures at once: `executions` (any order; those outside the window are
-    /// skipped) and the digest of each one's history, where read.
+    /// skipped) and the histories read, (execution ARN, digest) in any order.
     pub fn compute<'a>(
         window: Window,
         now: Millis,
         executions: impl IntoIterator<Item = &'a ExecutionSummary>,
-        history: impl Fn(&str) -> Option<&'a HistoryDigest>,
+        histories: impl IntoIterator<Item = (&'a str, &'a HistoryDigest)>,
     ) -> Figures {
         let mut figures = Figures::new(window, now);
-        for summary in executions {
-            if figures.add(summary, false)
-                && let Some(digest) = history(&summary.arn)
-            {
-                figures.add_history(&summary.arn, digest, false);
-            }
+        figures.recompute(window, now, executions, histories);
+        figures
+    }
+
+    /// `compute` in place: the same figures, in the memory these held (a recompute of 100,000
+    /// runs then touches no fresh page — the kernel's zeroing of ~15 MB was a quarter of it).
+    pub fn recompute<'a>(
+        &mut self,
+        window: Window,
+        now: Millis,
+        executions: impl IntoIterator<Item = &'a ExecutionSummary>,
+        histories: impl IntoIterator<Item = (&'a str, &'a HistoryDigest)>,
+    ) {
+        self.window = window;
+        self.first_bucket_start = window.first_bucket_start(now);
+        self.buckets.clear();
+        self.buckets
+            .resize(window.bucket_count(), [0; OutcomeKind::COUNT]);
+        self.records.clear();
+        self.arn_text.clear();
+        self.by_arn.clear();
+        self.reasons.clear();
+        self.reason_index.iter_mut().for_each(Map::clear);
+        // A state keeps its place (and its vectors' memory); one no history names any more
+        // has no samples, which the table leaves out.
+        for state in &mut self.states {
+            state.position = usize::MAX;
+            state.durations.clear();
+            state.retries = 0;
+            state.failures = 0;
+            state.slowest.clear();
         }
-        figures.e2e.sort_unstable();
-        for state in &mut figures.states {
+        self.e2e.clear();
+        self.coverage = Coverage::default();
+
+        let executions = executions.into_iter();
+        let expected = executions.size_hint().0;
+        self.records.reserve(expected);
+        self.by_arn.reserve(expected);
+        self.e2e.reserve(expected);
+        let mut executions = executions.peekable();
+        if let Some(first) = executions.peek() {
+            // ARNs of one state machine differ little in length.
+            self.arn_text.reserve(expected * (first.arn.len() + 8));
+        }
+        for summary in executions {
+            self.add(summary, false);
+        }
+        for (arn, digest) in histories {
+            self.add_history(arn, digest, false);
+        }
+        self.e2e.sort_unstable();
+        for state in &mut self.states {
             state.durations.sort_unstable();
         }
-        figures
     }
 
     pub fn window(&self) -> Window {
@@ -159,24 +216,37 @@ impl Figures {
     /// outcome described). False when it started outside the window or nothing changed. A run
     /// redriven after its history was read is counted again; the states of its first run stay.
     pub fn observe(&mut self, summary: &ExecutionSummary) -> bool {
-        if let Some(old) = self.records.get(&summary.arn) {
-            if old.status == summary.status
-                && old.start == summary.start
-                && old.stop == summary.stop
-            {
-                return match &summary.outcome {
-                    Some(outcome) if !old.outcome_known => {
-                        self.learn_outcome(&summary.arn, outcome);
-                        true
-                    }
-                    _ => false,
-                };
-            }
-            let old = old.clone();
-            self.take_back(&old);
-            self.records.remove(&summary.arn);
+        let Some(slot) = self.slot_of(&summary.arn) else {
+            return self.add(summary, true);
+        };
+        let old = self.records[slot].clone();
+        if old.counted
+            && old.status == summary.status
+            && old.start == summary.start
+            && old.duration == duration_of(summary)
+        {
+            return match &summary.outcome {
+                Some(outcome) if !old.outcome_known => {
+                    self.learn_outcome(slot, outcome);
+                    true
+                }
+                _ => false,
+            };
         }
-        self.add(summary, true)
+        if old.counted {
+            self.take_back(&old);
+        }
+        match self.record_of(summary, old.arn_at, old.arn_len) {
+            Some(record) => {
+                self.count_in(&record, true);
+                self.records[slot] = record;
+                true
+            }
+            None => {
+                self.records[slot].counted = false;
+                false
+            }
+        }
     }
 
     /// Counts a finished execution's history (once; later calls for it change nothing).
@@ -187,56 +257,92 @@ impl Figures {
 
     /// Whether the figures hold this execution's history already.
     pub fn has_history(&self, arn: &str) -> bool {
-        self.records.get(arn).is_some_and(|r| r.history_read)
+        self.slot_of(arn)
+            .is_some_and(|slot| self.records[slot].history_read)
     }
 
     /// Finished executions counted whose history is not read yet: what to ask for next.
     pub fn lacking_history(&self) -> impl Iterator<Item = &str> {
         self.records
             .iter()
-            .filter(|(_, r)| r.duration.is_some() && !r.history_read)
-            .map(|(arn, _)| arn.as_str())
+            .filter(|r| r.counted && r.duration.is_some() && !r.history_read)
+            .map(|r| arn_in(&self.arn_text, r))
     }
 
+    /// The index in `records` of the execution `arn`, counted or not.
+    fn slot_of(&self, arn: &str) -> Option<usize> {
+        let (records, text) = (&self.records, &self.arn_text);
+        self.by_arn
+            .get(arn, |slot| {
+                records.get(slot as usize).map(|r| arn_in(text, r))
+            })
+            .map(|slot| slot as usize)
+    }
+
+    /// Counts an execution not held yet; false when it started before the window.
     fn add(&mut self, summary: &ExecutionSummary, keep_sorted: bool) -> bool {
-        let bucket_width = self.window.bucket();
-        if summary.start < self.first_bucket_start {
+        let (Ok(arn_at), Ok(arn_len)) = (
+            u32::try_from(self.arn_text.len()),
+            u32::try_from(summary.arn.len()),
+        ) else {
+            // Four gigabytes of ARNs: the figures hold no more.
             return false;
+        };
+        let Some(record) = self.record_of(summary, arn_at, arn_len) else {
+            return false;
+        };
+        self.arn_text.push_str(&summary.arn);
+        let slot = self.records.len() as u32;
+        let (records, text) = (&self.records, &self.arn_text);
+        let held = self.by_arn.get_or_insert(&summary.arn, slot, |slot| {
+            records.get(slot as usize).map(|r| arn_in(text, r))
+        });
+        debug_assert_eq!(held, None, "add is for executions not held yet");
+        self.count_in(&record, keep_sorted);
+        self.records.push(record);
+        true
+    }
+
+    /// What `summary` contributes, its ARN kept at `arn_at`; None when it started before the
+    /// window.
+    fn record_of(
+        &mut self,
+        summary: &ExecutionSummary,
+        arn_at: u32,
+        arn_len: u32,
+    ) -> Option<Record> {
+        if summary.start < self.first_bucket_start {
+            return None;
         }
         let last = self.buckets.len() - 1;
         // A start past `now` (clock skew) goes in the current bucket.
         let bucket =
-            (((summary.start - self.first_bucket_start) / bucket_width) as usize).min(last);
-        let kind = OutcomeKind::of_summary(summary);
-        let duration = summary.status.is_terminal().then(|| {
-            summary
-                .stop
-                .unwrap_or(summary.start)
-                .saturating_sub(summary.start)
-        });
-        let outcome_known = summary.outcome.is_some();
-        let reason = summary.outcome.as_ref().and_then(|o| self.reason_slot(o));
-        let record = Record {
+            (((summary.start - self.first_bucket_start) / self.window.bucket()) as usize).min(last);
+        Some(Record {
+            arn_at,
+            arn_len,
+            counted: true,
             status: summary.status,
             start: summary.start,
-            stop: summary.stop,
-            bucket,
-            kind,
-            reason,
-            duration,
-            outcome_known,
+            bucket: bucket as u32,
+            kind: OutcomeKind::of_summary(summary),
+            reason: summary.outcome.as_ref().and_then(|o| self.reason_slot(o)),
+            duration: duration_of(summary),
+            outcome_known: summary.outcome.is_some(),
             history_read: false,
-        };
-        self.count(&record, 1);
-        if let Some(duration) = duration {
+        })
+    }
+
+    /// Adds a record's counts and its end-to-end duration.
+    fn count_in(&mut self, record: &Record, keep_sorted: bool) {
+        self.count(record, 1);
+        if let Some(duration) = record.duration {
             if keep_sorted {
                 insert_sorted(&mut self.e2e, duration);
             } else {
                 self.e2e.push(duration);
             }
         }
-        self.records.insert(summary.arn.clone(), record);
-        true
     }
 
     /// Takes a record's counts back (before it is counted again, changed).
@@ -250,11 +356,12 @@ impl Figures {
     fn count(&mut self, record: &Record, sign: i32) {
         let apply = |n: &mut u32| *n = n.saturating_add_signed(sign);
         let apply64 = |n: &mut u64| *n = n.saturating_add_signed(i64::from(sign));
-        apply(&mut self.buckets[record.bucket][record.kind.index()]);
+        let bucket = record.bucket as usize;
+        apply(&mut self.buckets[bucket][record.kind.index()]);
         if let Some(slot) = record.reason {
-            let tally = &mut self.reasons[slot];
+            let tally = &mut self.reasons[slot as usize];
             apply(&mut tally.count);
-            apply(&mut tally.per_bucket[record.bucket]);
+            apply(&mut tally.per_bucket[bucket]);
         }
         apply64(&mut self.coverage.executions);
         if record.duration.is_some() {
@@ -268,36 +375,42 @@ impl Figures {
         }
     }
 
-    fn reason_slot(&mut self, outcome: &Outcome) -> Option<usize> {
-        let reason = Reason::of(outcome)?;
-        if let Some(&slot) = self.reason_index.get(&reason) {
+    fn reason_slot(&mut self, outcome: &Outcome) -> Option<u32> {
+        let (kind, text) = Reason::borrowed(outcome)?;
+        let index = &mut self.reason_index[kind as usize];
+        if let Some(&slot) = index.get(text.as_ref()) {
             return Some(slot);
         }
-        let slot = self.reasons.len();
+        let slot = self.reasons.len() as u32;
+        index.insert(text.as_ref().into(), slot);
         self.reasons.push(ReasonTally {
-            reason: reason.clone(),
+            reason: Reason {
+                kind,
+                text: text.into_owned(),
+            },
             count: 0,
             per_bucket: vec![0; self.buckets.len()],
         });
-        self.reason_index.insert(reason, slot);
         Some(slot)
     }
 
     fn add_history(&mut self, arn: &str, digest: &HistoryDigest, keep_sorted: bool) -> bool {
-        let Some(record) = self.records.get(arn) else {
+        let Some(slot) = self.slot_of(arn) else {
             return false;
         };
-        if record.history_read || record.duration.is_none() {
+        let record = &self.records[slot];
+        if !record.counted || record.history_read || record.duration.is_none() {
             return false;
         }
-        let outcome_known = record.outcome_known;
-        // The history tells for certain what a succeeded run amounted to.
-        if !outcome_known && let Some(outcome) = &digest.outcome {
-            self.learn_outcome(arn, outcome);
+        // The history tells for certain what a succeeded run amounted to; a description only
+        // guesses a rejection from the output. (A failed run's description has the same error
+        // and cause as its history.)
+        if let Some(outcome) = &digest.outcome
+            && (!record.outcome_known || record.status == ExecutionStatus::Succeeded)
+        {
+            self.learn_outcome(slot, outcome);
         }
-        if let Some(record) = self.records.get_mut(arn) {
-            record.history_read = true;
-        }
+        self.records[slot].history_read = true;
         self.coverage.histories += 1;
         for (position, sample) in digest.states.iter().enumerate() {
             let slot = match self.state_index.get(sample.name.as_str()) {
@@ -312,7 +425,7 @@ impl Figures {
                         slowest: Vec::new(),
                     });
                     self.state_index
-                        .insert(sample.name.clone(), self.states.len() - 1);
+                        .insert(sample.name.as_str().into(), self.states.len() - 1);
                     self.states.len() - 1
                 }
             };
@@ -339,16 +452,14 @@ impl Figures {
     }
 
     /// Counts a run whose outcome was assumed under the outcome now known.
-    fn learn_outcome(&mut self, arn: &str, outcome: &Outcome) {
-        let Some(mut record) = self.records.get(arn).cloned() else {
-            return;
-        };
+    fn learn_outcome(&mut self, slot: usize, outcome: &Outcome) {
+        let mut record = self.records[slot].clone();
         self.count(&record, -1);
         record.kind = OutcomeKind::of(record.status, Some(outcome));
         record.reason = self.reason_slot(outcome);
         record.outcome_known = true;
         self.count(&record, 1);
-        self.records.insert(arn.to_string(), record);
+        self.records[slot] = record;
     }
 
     // --- What the dashboard shows ---
@@ -462,4 +573,20 @@ impl Figures {
         }
         out
     }
+}
+
+/// End-to-end duration of a finished execution; None while it runs.
+fn duration_of(summary: &ExecutionSummary) -> Option<Millis> {
+    summary.status.is_terminal().then(|| {
+        summary
+            .stop
+            .unwrap_or(summary.start)
+            .saturating_sub(summary.start)
+    })
+}
+
+/// A record's ARN in the text that holds them all.
+fn arn_in<'a>(text: &'a str, record: &Record) -> &'a str {
+    let at = record.arn_at as usize;
+    &text[at..at + record.arn_len as usize]
 }

@@ -115,7 +115,7 @@ fn executions_land_in_their_bucket_by_outcome() {
         run(7, ExecutionStatus::TimedOut, TEN + 5 * MIN, Some(60)), // bucket 11
         run(8, ExecutionStatus::Aborted, now + 5 * MIN, Some(1)), // in the future: the last
     ];
-    let figures = Figures::compute(Window::Hour, now, &executions, |_| None);
+    let figures = Figures::compute(Window::Hour, now, &executions, []);
     let b = figures.buckets();
     let kind = |k: OutcomeKind| k.index();
     assert_eq!(b[0][kind(OutcomeKind::Accepted)], 2);
@@ -164,7 +164,7 @@ fn reasons_rank_by_count_then_text_with_a_trend() {
         rejected(9, late, "Face already exists"),
         run(10, ExecutionStatus::Failed, late, Some(1)),
     ];
-    let figures = Figures::compute(Window::Hour, now, &executions, |_| None);
+    let figures = Figures::compute(Window::Hour, now, &executions, []);
     let top: Vec<(String, u32, Trend)> = figures
         .top_reasons(ReasonKind::Rejection, 3)
         .iter()
@@ -207,10 +207,12 @@ fn states_give_percentiles_retries_failures_and_their_slowest_runs() {
             ])
         })
         .collect();
-    let figures = Figures::compute(Window::Day, now, &executions, |arn| {
-        let n: usize = arn.rsplit(':').next()?.parse().ok()?;
-        digests.get(n)
-    });
+    let figures = Figures::compute(
+        Window::Day,
+        now,
+        &executions,
+        executions.iter().map(|e| e.arn.as_str()).zip(&digests),
+    );
     let rows = figures.state_rows();
     assert_eq!(rows.len(), 2);
     let face = &rows[0];
@@ -257,7 +259,10 @@ fn one_at_a_time_gives_what_all_at_once_gives() {
         let n: usize = arn.rsplit(':').next()?.parse().ok()?;
         n.is_multiple_of(2).then(|| &digests[n])
     };
-    let all = Figures::compute(Window::Day, now, &executions, lookup);
+    let read = executions
+        .iter()
+        .filter_map(|e| Some((e.arn.as_str(), lookup(&e.arn)?)));
+    let all = Figures::compute(Window::Day, now, &executions, read);
     let mut one = Figures::new(Window::Day, now);
     // Each first seen running, then ended; its history after.
     for summary in &executions {
@@ -295,11 +300,55 @@ fn one_at_a_time_gives_what_all_at_once_gives() {
 }
 
 #[test]
+fn a_recompute_in_place_forgets_what_it_held_and_matches_a_fresh_compute() {
+    let executions: Vec<ExecutionSummary> = (0..40)
+        .map(|n| {
+            let start = TEN - (n as Millis) * 23 * MIN;
+            match n % 3 {
+                0 => rejected(n, start, ["a", "b"][n as usize % 2]),
+                1 => run(n, ExecutionStatus::Failed, start, Some(n as i64)),
+                _ => run(n, ExecutionStatus::Succeeded, start, Some(3)),
+            }
+        })
+        .collect();
+    let digests: Vec<HistoryDigest> = (0..40)
+        .map(|n| digest(&[("S", n as Millis * 10, n % 2, false), ("T", 5, 0, n == 7)]))
+        .collect();
+    let pairs = || executions.iter().map(|e| e.arn.as_str()).zip(&digests);
+    // Held before: another window, other runs, a state the new histories never name.
+    let mut figures = Figures::compute(
+        Window::Hour,
+        TEN,
+        &executions[..5],
+        [(
+            executions[0].arn.as_str(),
+            &digest(&[("Gone", 99, 1, true)]),
+        )],
+    );
+    assert!(figures.state_rows().iter().any(|r| r.name == "Gone"));
+    figures.recompute(Window::Day, TEN, &executions, pairs());
+    let fresh = Figures::compute(Window::Day, TEN, &executions, pairs());
+    assert_eq!(figures.window(), Window::Day);
+    assert_eq!(figures.buckets(), fresh.buckets());
+    assert_eq!(figures.state_rows(), fresh.state_rows());
+    assert!(figures.state_rows().iter().all(|r| r.name != "Gone"));
+    assert!(figures.slowest("Gone").is_empty());
+    assert_eq!(figures.slowest("S"), fresh.slowest("S"));
+    assert_eq!(figures.end_to_end(), fresh.end_to_end());
+    assert_eq!(figures.coverage(), fresh.coverage());
+    for kind in [ReasonKind::Rejection, ReasonKind::Failure] {
+        assert_eq!(figures.top_reasons(kind, 5), fresh.top_reasons(kind, 5));
+    }
+    assert!(figures.has_history(&executions[39].arn));
+    assert_eq!(figures.coverage().executions, 40);
+}
+
+#[test]
 fn a_history_tells_the_outcome_a_listing_did_not() {
     let now = TEN;
     let mut summary = run(1, ExecutionStatus::Succeeded, TEN - MIN, Some(2));
     summary.outcome = None;
-    let mut figures = Figures::compute(Window::Hour, now, [&summary], |_| None);
+    let mut figures = Figures::compute(Window::Hour, now, [&summary], []);
     assert_eq!(figures.totals()[OutcomeKind::Accepted.index()], 1);
     assert_eq!(figures.coverage().outcomes_unknown, 1);
     let mut told = digest(&[("FaceDetection", 400, 0, true)]);
@@ -320,6 +369,28 @@ fn a_history_tells_the_outcome_a_listing_did_not() {
         figures.coverage().sentence(Window::Hour),
         "p95 over 1 of 1 executions in 1 h; every finished history read"
     );
+}
+
+/// A description guesses a rejection from the output; where it guessed "completed" for a run
+/// whose history shows a caught error, the history wins.
+#[test]
+fn a_history_corrects_the_outcome_a_description_guessed() {
+    let summary = run(1, ExecutionStatus::Succeeded, TEN - MIN, Some(2));
+    assert_eq!(summary.outcome, Some(Outcome::Completed));
+    let mut figures = Figures::compute(Window::Hour, TEN, [&summary], []);
+    assert_eq!(figures.totals()[OutcomeKind::Accepted.index()], 1);
+    let mut told = digest(&[("Check", 40, 0, true)]);
+    told.outcome = Some(Outcome::Rejected {
+        state: "Check".into(),
+        error: "PhotoDoesNotMeetRequirementError".into(),
+        message: "Face is wearing sunglasses".into(),
+    });
+    assert!(figures.observe_history(&summary.arn, &told));
+    assert_eq!(figures.totals()[OutcomeKind::Accepted.index()], 0);
+    assert_eq!(figures.totals()[OutcomeKind::Rejected.index()], 1);
+    // Seen listed again with the description's guess: the history's word stands.
+    assert!(!figures.observe(&summary));
+    assert_eq!(figures.totals()[OutcomeKind::Rejected.index()], 1);
 }
 
 #[test]
@@ -354,4 +425,27 @@ fn a_digest_reads_states_retries_and_the_outcome_from_a_history() {
     let face = &sunglasses.states[1];
     assert_eq!((face.name.as_str(), face.failed), ("FaceDetection", true));
     assert!(matches!(sunglasses.outcome, Some(Outcome::Rejected { .. })));
+}
+
+#[test]
+fn a_rejection_without_error_or_message_is_named_by_where_it_was_caught() {
+    let bare = Outcome::Rejected {
+        state: "Check".into(),
+        error: String::new(),
+        message: String::new(),
+    };
+    let reason = Reason::of(&bare).unwrap();
+    assert_eq!(
+        (reason.kind, reason.text.as_str()),
+        (ReasonKind::Rejection, "caught in Check")
+    );
+    let named = Outcome::Rejected {
+        state: "Check".into(),
+        error: "PhotoDoesNotMeetRequirementError".into(),
+        message: String::new(),
+    };
+    assert_eq!(
+        Reason::of(&named).unwrap().text,
+        "PhotoDoesNotMeetRequirementError"
+    );
 }

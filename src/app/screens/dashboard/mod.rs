@@ -128,10 +128,12 @@ impl State {
 
     /// Figures for the window again, from everything held.
     pub fn recompute(&mut self, now: Millis) {
-        let digests = &self.digests;
-        self.figures = Figures::compute(self.window, now, self.executions.values(), |arn| {
-            digests.get(arn)
-        });
+        self.figures.recompute(
+            self.window,
+            now,
+            self.executions.values(),
+            self.digests.iter().map(|(arn, d)| (arn.as_str(), d)),
+        );
         self.reason_cursor = self
             .reason_cursor
             .min(self.reasons().len().saturating_sub(1));
