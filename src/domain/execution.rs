@@ -187,29 +187,20 @@ pub struct ExecutionDetail {
 
 /// The outcome a `DescribeExecution` answer tells without the history: the error and cause of
 /// a failed, timed-out or aborted run; for a succeeded one, a rejection when the output carries
-/// the error the pipeline's Catch blocks put at `$.errorInfo`, else completed. (The history
-/// tells it for certain; the execution view uses that once loaded.)
+/// the error a Catch put there (whole, or at a `ResultPath` such as the pipeline's
+/// `$.errorInfo`), else completed. (The history tells it for certain; the execution view and
+/// the dashboard use that once read.)
 pub fn outcome_from_description(detail: &ExecutionDetail) -> Option<Outcome> {
     let status = detail.summary.status;
     match status {
         ExecutionStatus::Running | ExecutionStatus::PendingRedrive => None,
         ExecutionStatus::Succeeded => {
-            let output: Option<Value> = detail
-                .output
-                .as_deref()
-                .and_then(|text| serde_json::from_str(text).ok());
-            let caught = output.as_ref().and_then(|o| o.get("errorInfo"));
-            let error = caught.and_then(|c| c.get("Error")).and_then(Value::as_str);
-            Some(match error {
-                Some(error) => Outcome::Rejected {
+            Some(match detail.output.as_deref().and_then(caught_error_in) {
+                Some((error, cause)) => Outcome::Rejected {
                     state: String::new(),
-                    error: error.to_string(),
-                    message: caught
-                        .and_then(|c| c.get("Cause"))
-                        .and_then(Value::as_str)
-                        .map(|cause| {
-                            error_message_from_cause(cause).unwrap_or_else(|| cause.to_string())
-                        })
+                    error,
+                    message: cause
+                        .map(|cause| error_message_from_cause(&cause).unwrap_or(cause))
                         .unwrap_or_default(),
                 },
                 None => Outcome::Completed,
@@ -223,6 +214,19 @@ pub fn outcome_from_description(detail: &ExecutionDetail) -> Option<Outcome> {
             cause: detail.cause.clone().unwrap_or_default(),
         }),
     }
+}
+
+/// The error a Catch put into a state's (or a run's) output: `{"Error": …, "Cause": …}` as the
+/// whole output (no `ResultPath`) or as one of its fields (`"ResultPath": "$.errorInfo"`).
+pub fn caught_error_in(output: &str) -> Option<(String, Option<String>)> {
+    let value: Value = serde_json::from_str(output).ok()?;
+    let object = value.as_object()?;
+    let of = |o: &serde_json::Map<String, Value>| {
+        let error = o.get("Error")?.as_str()?.to_string();
+        let cause = o.get("Cause").and_then(Value::as_str).map(str::to_string);
+        Some((error, cause))
+    };
+    of(object).or_else(|| object.values().filter_map(Value::as_object).find_map(of))
 }
 
 /// The label shown in the executions list for an execution input: the photo key the run is

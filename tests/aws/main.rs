@@ -12,6 +12,7 @@ mod backend;
 mod budget;
 mod console;
 mod console_budget;
+mod dashboard;
 mod faults;
 mod follow;
 mod store;

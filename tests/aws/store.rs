@@ -35,17 +35,17 @@ fn map_definition() -> String {
 }
 
 /// A store file of this test's own, removed when dropped.
-struct StoreFile(PathBuf);
+pub struct StoreFile(PathBuf);
 
 impl StoreFile {
-    fn new() -> StoreFile {
+    pub fn new() -> StoreFile {
         let dir = std::env::temp_dir().join(unique("stepdeck-store-test"));
         std::fs::create_dir_all(&dir).unwrap();
         StoreFile(dir.join("store.sqlite3"))
     }
 
     /// The store as a new process opens it.
-    fn open(&self) -> Arc<Store> {
+    pub fn open(&self) -> Arc<Store> {
         let (store, note) = Store::open(&self.0, Store::DEFAULT_LIMIT_BYTES, wall_clock_ms())
             .expect("open the store");
         assert_eq!(note, None);
@@ -61,7 +61,7 @@ impl Drop for StoreFile {
     }
 }
 
-fn remembering(inner: impl Backend, store: Arc<Store>) -> Arc<dyn Backend> {
+pub fn remembering(inner: impl Backend, store: Arc<Store>) -> Arc<dyn Backend> {
     Arc::new(Remembering::new(
         Arc::new(inner),
         store,

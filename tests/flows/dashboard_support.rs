@@ -87,6 +87,16 @@ pub fn dash_history(n: u32) -> Vec<HistoryEvent> {
     let factor = 4 + i64::from(n % 9);
     for e in &mut events {
         e.timestamp = t0 + (e.timestamp - t0) * factor / 4;
+        // The other rejection: the sunglasses history tells its reason (histories win over
+        // the listing's outcome for a succeeded run).
+        if n % 10 == 7
+            && let Some(cause) = &mut e.details.cause
+        {
+            *cause = cause.replace(
+                "Face is wearing sunglasses",
+                "Detected 3 faces in the photo.",
+            );
+        }
     }
     events
 }

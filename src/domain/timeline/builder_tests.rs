@@ -87,6 +87,48 @@ fn a_caught_parallel_makes_a_rejected_outcome_with_its_branch_error() {
     );
 }
 
+/// A branch that ends in a Fail state leaves no error in the history (moto's and AWS's
+/// `ParallelStateFailed` carry no details): the error and cause come from what the Catch put
+/// in the output, whole or at its `ResultPath`.
+#[test]
+fn a_parallel_caught_from_a_fail_state_takes_its_error_from_the_catch_output() {
+    let exited = |id: i64, output: &str| {
+        event(id, id - 1, 11, "ParallelStateExited").with_details(EventDetails {
+            name: Some("Check".into()),
+            output: Some(output.into()),
+            ..EventDetails::default()
+        })
+    };
+    let caught =
+        r#"{"Error":"PhotoDoesNotMeetRequirementError","Cause":"Face is wearing sunglasses"}"#;
+    for output in [
+        caught.to_string(),
+        format!(r#"{{"userId":"u1","errorInfo":{caught}}}"#),
+    ] {
+        let t = build(&[
+            event(1, 0, 0, "ExecutionStarted"),
+            named(2, 1, 1, "ParallelStateEntered", "Check"),
+            event(3, 2, 2, "ParallelStateStarted"),
+            named(4, 3, 3, "FailStateEntered", "Deny"),
+            event(5, 4, 10, "ParallelStateFailed"),
+            exited(6, &output),
+            named(7, 6, 12, "PassStateEntered", "Rejected"),
+            named(8, 7, 13, "PassStateExited", "Rejected"),
+            event(9, 8, 14, "ExecutionSucceeded"),
+        ]);
+        assert_eq!(t.spans[0].status, SpanStatus::Caught);
+        assert_eq!(
+            t.outcome(),
+            Some(Outcome::Rejected {
+                state: "Check".into(),
+                error: "PhotoDoesNotMeetRequirementError".into(),
+                message: "Face is wearing sunglasses".into(),
+            }),
+            "{output}"
+        );
+    }
+}
+
 /// moto chains `ParallelStateExited` to a branch's last event (AWS chains it to
 /// `ParallelStateSucceeded`): the exit still closes the Parallel, and what follows is
 /// back at the top level, not in the branch.

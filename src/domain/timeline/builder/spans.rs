@@ -91,6 +91,18 @@ impl TimelineBuilder {
         } else {
             SpanStatus::Succeeded
         };
+        // A branch that ended in a Fail state leaves no error in the history (its
+        // `ParallelStateFailed` has no details): the Catch wrote it into the state's output.
+        if in_error
+            && s.error.is_none()
+            && let Some((error, cause)) = s
+                .output
+                .as_deref()
+                .and_then(crate::domain::execution::caught_error_in)
+        {
+            s.error = Some(error);
+            s.cause = s.cause.take().or(cause);
+        }
         let lane = self.states[span].lane;
         if self.lanes[lane].open == Some(span) {
             self.lanes[lane].open = None;
