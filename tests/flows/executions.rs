@@ -761,7 +761,15 @@ fn redrive_is_offered_for_unsuccessful_executions_after_a_confirmation() {
     );
     // The failed one: a dialog defaulting to No, then the effect on yes.
     press(&mut app, "j R");
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("a confirm dialog: {:?}", app.overlay);
+    };
+    // From the list the history is not read: what re-runs is not known yet.
+    assert!(
+        confirm.message.contains("(open it to see which)"),
+        "{}",
+        confirm.message
+    );
     assert!(press(&mut app, "Enter").is_empty(), "default No");
     press(&mut app, "R");
     assert_eq!(

@@ -192,3 +192,25 @@ fn the_failures_filter_says_it_is_on_and_how_many_match() {
     assert!(chart.contains(r"Thumb\x1b[2Jnail"), "{chart}");
     assert!(!chart.contains('\u{1b}'), "{chart}");
 }
+
+#[test]
+fn the_redrive_dialog_lists_what_re_runs_and_what_is_kept() {
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-05-failed", "failed_in_branch.json");
+    press(&mut app, "R");
+    let wide = shown(&mut app, 120, 32);
+    insta::assert_snapshot!("redrive_plan_120x32", wide);
+    let narrow = shown(&mut app, 80, 24);
+    insta::assert_snapshot!("redrive_plan_80x24", narrow);
+    for text in [&wide, &narrow] {
+        assert!(
+            text.contains("runs again only what did not succeed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("↻ Thumbnail in ParallelProcessing#1 (FAILED)"),
+            "{text}"
+        );
+        assert!(text.contains("that succeeded keep their results"), "{text}");
+    }
+}

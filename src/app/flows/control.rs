@@ -58,7 +58,17 @@ pub fn ask(app: &mut App, control: Control) {
     }
     let confirm = match control {
         Control::Stop => Confirm::stop_execution(arn, name),
-        Control::Redrive => Confirm::redrive_execution(arn, name),
+        Control::Redrive => {
+            // The open execution's timeline tells what re-runs, once its history is whole.
+            let plan = app
+                .execution
+                .as_ref()
+                .filter(|view| {
+                    view.arn == arn && view.history_ended() && view.history_gap.is_none()
+                })
+                .map(|view| view.timeline().redrive_plan());
+            Confirm::redrive_execution(arn, name, plan.as_ref())
+        }
     };
     app.overlay = Some(Overlay::Confirm(confirm));
 }

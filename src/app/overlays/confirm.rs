@@ -5,6 +5,8 @@ pub use super::outcome::ConfirmAction;
 use super::outcome::Outcome;
 use crate::app::widgets::text::centered;
 use crate::app::widgets::theme;
+use crate::domain::text::escape_control;
+use crate::domain::timeline::RedrivePlan;
 use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -34,19 +36,65 @@ impl Confirm {
         }
     }
 
-    pub fn redrive_execution(execution_arn: String, name: String) -> Confirm {
+    /// `plan`: what the open execution's timeline says a redrive re-runs (None when its
+    /// history is not read: from the list).
+    pub fn redrive_execution(
+        execution_arn: String,
+        name: String,
+        plan: Option<&RedrivePlan>,
+    ) -> Confirm {
+        let mut message = format!("Redrive execution {name}? ");
+        match plan {
+            Some(plan) if !plan.reruns.is_empty() => {
+                message.push_str("AWS runs again only what did not succeed, with the same input:");
+                for rerun in plan.reruns.iter().take(REDRIVE_LINES) {
+                    let state = escape_control(&rerun.state);
+                    message.push_str(&format!("\n  ↻ {state}"));
+                    if !rerun.path.is_empty() {
+                        message.push_str(&format!(" in {}", escape_control(&rerun.path)));
+                    }
+                    message.push_str(&format!(" ({})", rerun.status.as_str()));
+                }
+                if plan.reruns.len() > REDRIVE_LINES {
+                    message.push_str(&format!(
+                        "\n  … and {} more",
+                        plan.reruns.len() - REDRIVE_LINES
+                    ));
+                }
+                if plan.map_resumes {
+                    message.push_str("\n  and the Map iterations that never started");
+                }
+                message.push_str(&format!(
+                    "\n{} that succeeded keep{} their results.",
+                    plural(plan.kept, "state"),
+                    if plan.kept == 1 { "s" } else { "" }
+                ));
+            }
+            _ => message.push_str(
+                "It restarts from the states that did not succeed, with the same input \
+                 (open it to see which).",
+            ),
+        }
         Confirm {
             title: "Redrive execution".into(),
-            message: format!(
-                "Redrive execution {name}? It restarts from the states that did not succeed, \
-                 with the same input."
-            ),
+            message,
             yes_selected: false,
             on_yes: ConfirmAction::RedriveExecution {
                 execution_arn,
                 name,
             },
         }
+    }
+}
+
+/// Re-run states listed in the redrive dialog before "… and N more".
+const REDRIVE_LINES: usize = 8;
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -5,10 +5,12 @@
 
 mod builder;
 pub mod chart;
+mod redrive;
 mod rows;
 mod span;
 
 pub use builder::{MAX_NESTING, TimelineBuilder};
+pub use redrive::{RedrivePlan, Rerun};
 pub use span::*;
 
 use super::history::HistoryEvent;
