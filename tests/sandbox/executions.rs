@@ -916,3 +916,67 @@ async fn the_trickle_keeps_runs_coming_with_a_mix_of_outcomes() {
         .collect();
     assert!(labels.len() > 9, "new users keep coming: {labels:?}");
 }
+
+/// The sandbox's RedriveExecution works like AWS's: a stopped run goes on from the state it
+/// was stopped in (no new `TaskStateEntered`: the task's events chain to its original one),
+/// after an `ExecutionRedriven`; the same execution ends SUCCEEDED with a redrive count of 1,
+/// and the timeline draws it in two segments. A run that succeeded cannot be redriven.
+#[tokio::test(start_paused = true)]
+async fn a_stopped_run_redriven_goes_on_from_where_it_stopped() {
+    let sandbox = LocalSandbox::start(options(false));
+    let run = start(&sandbox, "user_a", "1_happy_face.jpg").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    sandbox.stop_execution(&run.arn, None, None).await.unwrap();
+    let stopped = history(&sandbox, &run.arn, false).await;
+    let detection_entered = stopped
+        .iter()
+        .find(|e| e.event_type.as_str() == "TaskStateEntered")
+        .unwrap()
+        .id;
+    assert_eq!(types(&stopped).last(), Some(&"ExecutionAborted"));
+
+    sandbox.redrive_execution(&run.arn).await.unwrap();
+    let detail = sandbox.describe_execution(&run.arn).await.unwrap();
+    assert_eq!(detail.summary.status, ExecutionStatus::Running);
+    assert_eq!(detail.redrive_count, 1);
+    let done = finished(&sandbox, &run.arn).await;
+    assert_eq!(done.status, ExecutionStatus::Succeeded);
+    assert_eq!(done.outcome, Some(Outcome::Completed));
+    assert_eq!(sandbox.faces().len(), 1, "the face was indexed by the redrive");
+
+    let events = history(&sandbox, &run.arn, false).await;
+    assert_well_chained(&events);
+    let after = &events[stopped.len()..];
+    assert_eq!(after[0].event_type.as_str(), "ExecutionRedriven");
+    assert_eq!(after[0].previous_event_id, stopped.len() as i64);
+    assert_eq!(after[0].details.redrive_count, Some(1));
+    assert_eq!(after[1].event_type.as_str(), "TaskScheduled");
+    assert_eq!(after[1].previous_event_id, detection_entered);
+    let entered_again = after
+        .iter()
+        .filter(|e| e.event_type.as_str().ends_with("StateEntered"))
+        .filter_map(|e| e.details.name.as_deref())
+        .collect::<Vec<_>>();
+    assert!(!entered_again.contains(&"FaceDetection"), "{entered_again:?}");
+    assert!(entered_again.contains(&"CheckFaceDuplicate"), "{entered_again:?}");
+    assert_eq!(types(&events).last(), Some(&"ExecutionSucceeded"));
+
+    let timeline = stepdeck::domain::timeline::build(&events);
+    assert_eq!(timeline.segments().len(), 2);
+    assert_eq!(timeline.execution.redrive_count, 1);
+    assert_eq!(
+        timeline
+            .spans
+            .iter()
+            .filter(|s| s.name == "FaceDetection")
+            .count(),
+        1,
+        "one FaceDetection entry across the redrive"
+    );
+
+    let again = sandbox.redrive_execution(&run.arn).await;
+    assert!(
+        matches!(again, Err(BackendError::Invalid(ref m)) if m.contains("not redrivable")),
+        "{again:?}"
+    );
+}

@@ -1,7 +1,10 @@
 //! `impl Backend for LocalSandbox`: the sandbox served through the `Backend` trait, with
 //! AWS-like paging tokens and the conversions of its records into domain types.
 
-use super::{COLLECTION_ID, FaceMatch, FaceRecord, LocalSandbox, REGION, StoredObject, summarize};
+use super::asl::interpreter::Run;
+use super::{
+    COLLECTION_ID, FaceMatch, FaceRecord, LocalSandbox, REGION, StoredObject, drive, summarize,
+};
 use crate::backend::{
     Backend, BackendError, BackendInfo, BackendResult, HistoryRequest, ListExecutionsRequest, Page,
     StartExecutionRequest,
@@ -16,6 +19,7 @@ use crate::domain::faces::{
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
+use std::sync::Arc;
 
 const PAGE_TOKEN_PREFIX: &str = "sandbox-page-v1:";
 
@@ -81,7 +85,7 @@ impl Backend for LocalSandbox {
             output: state.output.clone(),
             error: state.error.clone(),
             cause: state.cause.clone(),
-            redrive_count: 0,
+            redrive_count: state.redrive_count,
         })
     }
 
@@ -91,7 +95,7 @@ impl Backend for LocalSandbox {
     ) -> BackendResult<Vec<HistoryEvent>> {
         let entry = self.entry(&request.execution_arn)?;
         let mut events = entry
-            .run
+            .run()
             .log()
             .events_after(request.after_event_id.unwrap_or(0));
         if !request.include_data {
@@ -133,7 +137,7 @@ impl Backend for LocalSandbox {
             state.cause = cause.clone();
             state.task.take()
         };
-        entry.run.request_stop(error, cause);
+        entry.run().request_stop(error, cause);
         // The run unwinds at once, writing the abort events; wait so the history is complete
         // when the caller looks.
         if let Some(task) = task {
@@ -142,15 +146,48 @@ impl Backend for LocalSandbox {
         Ok(())
     }
 
+    /// As AWS: only a failed, aborted or timed-out execution; the same execution goes on
+    /// from what did not succeed (`Run::redriven`), its history continued after an
+    /// `ExecutionRedriven` event.
     async fn redrive_execution(&self, execution_arn: &str) -> BackendResult<()> {
         let entry = self.entry(execution_arn)?;
-        let status = entry.state.lock().expect("entry lock").status;
-        Err(BackendError::Invalid(format!(
-            "execution {} cannot be redriven here: the sandbox does not keep state for a \
-             redrive (status {})",
-            entry.name,
-            status.as_str()
-        )))
+        let machine = self.machine(&entry.machine_arn)?.definition.clone();
+        let mut state = entry.state.lock().expect("entry lock");
+        if !matches!(
+            state.status,
+            ExecutionStatus::Failed | ExecutionStatus::Aborted | ExecutionStatus::TimedOut
+        ) {
+            return Err(BackendError::Invalid(format!(
+                "Execution is not redrivable: {} is {}; only failed, aborted or timed-out \
+                 executions can be redriven",
+                entry.name,
+                state.status.as_str()
+            )));
+        }
+        let previous = entry.run();
+        if !previous.can_resume() {
+            return Err(BackendError::Invalid(format!(
+                "Execution is not redrivable here: {} is part of the sandbox's backfilled \
+                 history and never ran in this process",
+                entry.name
+            )));
+        }
+        let last_event_id = previous.log().len() as i64;
+        *entry.run.lock().expect("run lock") = Run::redriven(&previous);
+        state.redrive_count += 1;
+        state.status = ExecutionStatus::Running;
+        state.stop = None;
+        state.output = None;
+        state.error = None;
+        state.cause = None;
+        let redrive = Some((last_event_id, state.redrive_count));
+        state.task = Some(tokio::spawn(drive(
+            Arc::clone(&entry),
+            machine,
+            self.clock,
+            redrive,
+        )));
+        Ok(())
     }
 
     async fn list_faces(

@@ -87,8 +87,15 @@ struct ExecutionEntry {
     name: String,
     machine_arn: String,
     input: String,
-    run: Arc<Run>,
+    /// The run in progress or the last one (a redrive starts another on the same history).
+    run: Mutex<Arc<Run>>,
     state: Mutex<EntryState>,
+}
+
+impl ExecutionEntry {
+    fn run(&self) -> Arc<Run> {
+        Arc::clone(&self.run.lock().expect("run lock"))
+    }
 }
 
 struct EntryState {
@@ -98,6 +105,7 @@ struct EntryState {
     error: Option<String>,
     cause: Option<String>,
     task: Option<JoinHandle<()>>,
+    redrive_count: u32,
 }
 
 pub struct LocalSandbox {
@@ -287,7 +295,7 @@ impl LocalSandbox {
             name,
             machine_arn: machine.summary.arn.clone(),
             input,
-            run,
+            run: Mutex::new(run),
             state: Mutex::new(EntryState {
                 status: ExecutionStatus::Running,
                 stop: None,
@@ -295,9 +303,15 @@ impl LocalSandbox {
                 error: None,
                 cause: None,
                 task: None,
+                redrive_count: 0,
             }),
         });
-        let task = tokio::spawn(drive(entry.clone(), machine.definition.clone(), self.clock));
+        let task = tokio::spawn(drive(
+            entry.clone(),
+            machine.definition.clone(),
+            self.clock,
+            None,
+        ));
         entry.state.lock().expect("entry lock").task = Some(task);
         executions.insert(arn, entry.clone(), |e| {
             e.state.lock().expect("entry lock").status.is_terminal()
@@ -415,8 +429,19 @@ impl LocalSandbox {
 
 /// Runs an execution to its end and records how it ended. The closing event and the status
 /// change happen under the entry's lock, so a concurrent stop sees one consistent answer.
-async fn drive(entry: Arc<ExecutionEntry>, machine: Arc<StateMachine>, clock: Clock) {
-    let (end, last_event_id) = entry.run.execute(&machine).await;
+/// Runs the execution's run to its end and records how it ended. `redrive`: (the history's
+/// last event before it, the redrive's count) when this run is a redrive.
+async fn drive(
+    entry: Arc<ExecutionEntry>,
+    machine: Arc<StateMachine>,
+    clock: Clock,
+    redrive: Option<(i64, u32)>,
+) {
+    let run = entry.run();
+    let (end, last_event_id) = match redrive {
+        None => run.execute(&machine).await,
+        Some((after, count)) => run.execute_redrive(&machine, after, count).await,
+    };
     let mut state = entry.state.lock().expect("entry lock");
     // A stop that arrived while the last step was completing wins, as in AWS.
     let end = if state.status == ExecutionStatus::Aborted {
@@ -424,7 +449,7 @@ async fn drive(entry: Arc<ExecutionEntry>, machine: Arc<StateMachine>, clock: Cl
     } else {
         end
     };
-    entry.run.finish(&end, last_event_id);
+    run.finish(&end, last_event_id);
     state.stop.get_or_insert(clock.now_ms());
     match end {
         ExecutionEnd::Succeeded { output } => {
@@ -444,7 +469,7 @@ fn summarize(entry: &ExecutionEntry) -> ExecutionSummary {
     let state = entry.state.lock().expect("entry lock");
     let outcome = match state.status {
         ExecutionStatus::Running | ExecutionStatus::PendingRedrive => None,
-        ExecutionStatus::Succeeded => Some(match entry.run.caught() {
+        ExecutionStatus::Succeeded => Some(match entry.run().caught() {
             Some(caught) => Outcome::Rejected {
                 message: error_message_from_cause(&caught.cause).unwrap_or(caught.cause),
                 state: caught.state,
@@ -465,7 +490,7 @@ fn summarize(entry: &ExecutionEntry) -> ExecutionSummary {
         name: entry.name.clone(),
         state_machine_arn: entry.machine_arn.clone(),
         status: state.status,
-        start: entry.run.start_time(),
+        start: entry.run().start_time(),
         stop: state.stop,
         input_label: input_label(&entry.input),
         outcome,

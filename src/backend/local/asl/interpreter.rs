@@ -11,6 +11,7 @@ use super::definition::{
     error_matches,
 };
 use super::jsonpath::Path;
+use super::ledger::{Ledger, Mark};
 use super::template::{EvalEnv, Template};
 use crate::backend::local::cancel::CancelToken;
 use crate::backend::local::clock::Clock;
@@ -155,6 +156,8 @@ pub struct Run {
     stop_reason: Mutex<(Option<String>, Option<String>)>,
     caught: Mutex<Option<CaughtError>>,
     rng: Mutex<SmallRng>,
+    /// Every state entry so far, shared with the redrives of this execution.
+    ledger: Arc<Ledger>,
 }
 
 impl Run {
@@ -185,7 +188,30 @@ impl Run {
             cancel: CancelToken::new(),
             stop_reason: Mutex::new((None, None)),
             caught: Mutex::new(None),
+            ledger: Arc::new(Ledger::default()),
         })
+    }
+
+    /// The run a redrive of `previous` starts: the same execution (input, history, ledger),
+    /// a fresh stop token. `execute_redrive` runs it.
+    pub fn redriven(previous: &Run) -> Arc<Run> {
+        Arc::new(Run {
+            rng: Mutex::new(SmallRng::seed_from_u64(previous.spec.seed.wrapping_add(1))),
+            spec: previous.spec.clone(),
+            start_time: previous.start_time,
+            clock: previous.clock,
+            log: Arc::clone(&previous.log),
+            executor: Arc::clone(&previous.executor),
+            cancel: CancelToken::new(),
+            stop_reason: Mutex::new((None, None)),
+            caught: Mutex::new(previous.caught()),
+            ledger: Arc::clone(&previous.ledger),
+        })
+    }
+
+    /// Whether a redrive has something to resume from (a backfilled run never ran here).
+    pub fn can_resume(&self) -> bool {
+        !self.ledger.is_empty()
     }
 
     /// A run that ended before the sandbox started (the backfill): its whole history is in
@@ -208,6 +234,7 @@ impl Run {
             cancel: CancelToken::new(),
             stop_reason: Mutex::new((None, None)),
             caught: Mutex::new(caught),
+            ledger: Arc::new(Ledger::default()),
         })
     }
 
@@ -235,9 +262,37 @@ impl Run {
     /// closing `Execution*` event is written by `finish`, so that the owner can decide it
     /// atomically with the status it reports.
     pub async fn execute(&self, machine: &StateMachine) -> (ExecutionEnd, i64) {
-        let mut cursor = 1;
+        self.execute_from(machine, 1).await
+    }
+
+    /// Runs a redrive to its end after the history's last event, `last_event_id`:
+    /// `ExecutionRedriven`, then what did not succeed again, as `execute` does.
+    pub async fn execute_redrive(
+        &self,
+        machine: &StateMachine,
+        last_event_id: i64,
+        redrive_count: u32,
+    ) -> (ExecutionEnd, i64) {
+        let redriven = self.log.emit(
+            last_event_id,
+            EventType::ExecutionRedriven,
+            EventDetails {
+                redrive_count: Some(redrive_count),
+                ..EventDetails::default()
+            },
+        );
+        self.execute_from(machine, redriven).await
+    }
+
+    async fn execute_from(&self, machine: &StateMachine, mut cursor: i64) -> (ExecutionEnd, i64) {
         let result = self
-            .run_states(machine, self.spec.input.clone(), &mut cursor, &self.cancel)
+            .run_states(
+                machine,
+                self.spec.input.clone(),
+                &mut cursor,
+                &self.cancel,
+                "",
+            )
             .await;
         let end = match result {
             Ok(output) => ExecutionEnd::Succeeded { output },
@@ -343,46 +398,92 @@ impl Run {
         template.evaluate(&mut env)
     }
 
+    /// Runs the flow of `machine` at `path` (the ledger's name for it: "" at the top, a
+    /// branch's or an iteration's otherwise). A state entry the ledger holds as done (a
+    /// redrive's) is passed over without events, with the output and next state it had.
     fn run_states<'a>(
         &'a self,
         machine: &'a StateMachine,
         input: Value,
         cursor: &'a mut i64,
         cancel: &'a CancelToken,
+        path: &'a str,
     ) -> BoxFuture<'a, Result<Value, Halt>> {
         Box::pin(async move {
             let mut name = machine.start_at.as_str();
             let mut input = input;
+            let mut visits: std::collections::HashMap<&str, u32> = Default::default();
             loop {
                 if cancel.is_cancelled() {
                     return Err(Halt::Cancelled);
                 }
+                let visit = visits.entry(name).or_default();
+                let key = Ledger::key(path, name, *visit);
+                *visit += 1;
+                if let Some(Mark {
+                    done: Some((output, next)),
+                    ..
+                }) = self.ledger.get(&key)
+                {
+                    match next {
+                        Some(next) => {
+                            let Some((next, _)) = machine.states.get_key_value(next.as_str())
+                            else {
+                                return Err(Halt::Failed(StateError::runtime(format!(
+                                    "the state '{next}' to resume at is not in the definition"
+                                ))));
+                            };
+                            name = next;
+                            input = output;
+                            continue;
+                        }
+                        None => return Ok(output),
+                    }
+                }
                 let state = &machine.states[name];
-                match self.run_state(state, input, cursor, cancel).await? {
+                match self.run_state(state, input, cursor, cancel, &key).await? {
                     Step::Next(next, output) => {
+                        self.ledger.done(&key, &output, Some(next));
                         name = next;
                         input = output;
                     }
-                    Step::End(output) => return Ok(output),
+                    Step::End(output) => {
+                        self.ledger.done(&key, &output, None);
+                        return Ok(output);
+                    }
                 }
             }
         })
     }
 
+    /// Runs one state entry, `key` in the ledger. One the ledger holds as entered (a
+    /// redrive of a state that did not finish) is not entered again: its events follow its
+    /// original `*StateEntered`, as AWS writes them.
     async fn run_state<'a>(
         &self,
         state: &'a State,
         raw_input: Value,
         cursor: &mut i64,
         cancel: &CancelToken,
+        key: &str,
     ) -> Result<Step<'a>, Halt> {
         let entered = self.clock.now_ms();
-        self.emit_state(
-            cursor,
-            state,
-            "Entered",
-            named(&state.name).input(&raw_input),
-        );
+        let resumed = match self.ledger.get(key) {
+            Some(mark) => {
+                *cursor = mark.entered;
+                true
+            }
+            None => {
+                self.emit_state(
+                    cursor,
+                    state,
+                    "Entered",
+                    named(&state.name).input(&raw_input),
+                );
+                self.ledger.entered(key, *cursor);
+                false
+            }
+        };
         let context = self.context(state, entered, 0, None);
         let io = &state.io;
         let output = match &state.kind {
@@ -443,7 +544,7 @@ impl Run {
             }
             StateKind::Task { .. } | StateKind::Parallel { .. } | StateKind::Map { .. } => {
                 match self
-                    .run_with_retries(state, &raw_input, &context, cursor, cancel)
+                    .run_with_retries(state, &raw_input, &context, cursor, cancel, (key, resumed))
                     .await
                 {
                     Ok(output) => output,
@@ -529,6 +630,8 @@ impl Run {
 
     /// Task, Parallel and Map: attempts with the state's Retry policy; returns the state's
     /// output (after ResultSelector, ResultPath, OutputPath) or the final error.
+    /// `(key, resumed)`: the entry's ledger key, and whether it resumes one that did not finish
+    /// (its first attempt then continues the Parallel's or Map's last one).
     async fn run_with_retries(
         &self,
         state: &State,
@@ -536,6 +639,7 @@ impl Run {
         context: &Value,
         cursor: &mut i64,
         cancel: &CancelToken,
+        (key, resumed): (&str, bool),
     ) -> Result<Value, Halt> {
         let io = &state.io;
         let effective = apply_input_path(io.input_path.as_ref(), raw_input)?;
@@ -564,7 +668,8 @@ impl Run {
                     .await
                 }
                 StateKind::Parallel { branches } => {
-                    self.parallel_attempt(branches, &request, cursor, cancel)
+                    let place = self.container_attempt(key, resumed && attempt == 0);
+                    self.parallel_attempt(branches, &request, cursor, cancel, place)
                         .await
                 }
                 StateKind::Map {
@@ -573,6 +678,7 @@ impl Run {
                     processor,
                     max_concurrency,
                 } => {
+                    let place = self.container_attempt(key, resumed && attempt == 0);
                     self.map_attempt(
                         state,
                         items_path,
@@ -582,6 +688,7 @@ impl Run {
                         &request,
                         cursor,
                         cancel,
+                        place,
                     )
                     .await
                 }
@@ -720,28 +827,43 @@ impl Run {
         Err(Halt::Failed(error))
     }
 
+    /// Where a Parallel's or Map's attempt runs its flows in the ledger, and whether it
+    /// resumes the last attempt (a redrive: no new `…StateStarted`) rather than starting one.
+    fn container_attempt(&self, key: &str, resumed: bool) -> (String, bool) {
+        let attempt = if resumed {
+            self.ledger.attempt(key)
+        } else {
+            self.ledger.next_attempt(key)
+        };
+        (format!("{key}/{attempt}"), resumed)
+    }
+
     async fn parallel_attempt(
         &self,
         branches: &[Arc<StateMachine>],
         input: &Value,
         cursor: &mut i64,
         cancel: &CancelToken,
+        (place, resumed): (String, bool),
     ) -> Result<Value, Halt> {
-        self.emit(
-            cursor,
-            EventType::ParallelStateStarted,
-            EventDetails::default(),
-        );
+        if !resumed {
+            self.emit(
+                cursor,
+                EventType::ParallelStateStarted,
+                EventDetails::default(),
+            );
+        }
         let started = *cursor;
         let siblings = cancel.child();
         let first_error: Mutex<Option<StateError>> = Mutex::new(None);
-        let runs = branches.iter().map(|branch| {
+        let runs = branches.iter().enumerate().map(|(index, branch)| {
             let siblings = &siblings;
             let first_error = &first_error;
+            let path = Ledger::branch_path(&place, index);
             async move {
                 let mut branch_cursor = started;
                 let result = self
-                    .run_states(branch, input.clone(), &mut branch_cursor, siblings)
+                    .run_states(branch, input.clone(), &mut branch_cursor, siblings, &path)
                     .await;
                 if let Err(Halt::Failed(error)) = &result {
                     first_error
@@ -786,6 +908,7 @@ impl Run {
         input: &Value,
         cursor: &mut i64,
         cancel: &CancelToken,
+        (place, resumed): (String, bool),
     ) -> Result<Value, Halt> {
         let items = match items_path.read(input) {
             Some(Value::Array(items)) => items,
@@ -797,14 +920,16 @@ impl Run {
             }
             None => return Err(Halt::Failed(missing(items_path, "ItemsPath"))),
         };
-        self.emit(
-            cursor,
-            EventType::MapStateStarted,
-            EventDetails {
-                length: Some(items.len() as u32),
-                ..EventDetails::default()
-            },
-        );
+        if !resumed {
+            self.emit(
+                cursor,
+                EventType::MapStateStarted,
+                EventDetails {
+                    length: Some(items.len() as u32),
+                    ..EventDetails::default()
+                },
+            );
+        }
         let started = *cursor;
         let siblings = cancel.child();
         let limit = if max_concurrency == 0 {
@@ -821,8 +946,19 @@ impl Run {
         };
         let runs = items.iter().enumerate().map(|(index, item)| {
             let (siblings, slots, first_error) = (&siblings, &slots, &first_error);
+            let path = Ledger::iteration_path(&place, index);
             async move {
                 let mut iteration_cursor = started;
+                // A redrive passes over the iterations that succeeded and continues the ones
+                // that did not from their `MapIterationStarted`.
+                let mark = self.ledger.get(&path);
+                if let Some(Mark {
+                    done: Some((output, _)),
+                    ..
+                }) = mark
+                {
+                    return (Some(Ok(output)), iteration_cursor);
+                }
                 let _slot = tokio::select! {
                     slot = slots.acquire() => slot.expect("semaphore open"),
                     _ = siblings.cancelled() => return (None, iteration_cursor),
@@ -830,11 +966,17 @@ impl Run {
                 if siblings.is_cancelled() {
                     return (None, iteration_cursor);
                 }
-                self.emit(
-                    &mut iteration_cursor,
-                    EventType::MapIterationStarted,
-                    iteration_details(index),
-                );
+                match &mark {
+                    Some(mark) => iteration_cursor = mark.entered,
+                    None => {
+                        self.emit(
+                            &mut iteration_cursor,
+                            EventType::MapIterationStarted,
+                            iteration_details(index),
+                        );
+                        self.ledger.entered(&path, iteration_cursor);
+                    }
+                }
                 let item_input = match item_selector {
                     Some(selector) => {
                         let context =
@@ -846,13 +988,22 @@ impl Run {
                 };
                 let result = match item_input {
                     Ok(item_input) => {
-                        self.run_states(processor, item_input, &mut iteration_cursor, siblings)
-                            .await
+                        self.run_states(
+                            processor,
+                            item_input,
+                            &mut iteration_cursor,
+                            siblings,
+                            &path,
+                        )
+                        .await
                     }
                     Err(halt) => Err(halt),
                 };
                 let closing = match &result {
-                    Ok(_) => EventType::MapIterationSucceeded,
+                    Ok(output) => {
+                        self.ledger.done(&path, output, None);
+                        EventType::MapIterationSucceeded
+                    }
                     Err(Halt::Failed(error)) => {
                         first_error
                             .lock()

@@ -505,3 +505,234 @@ async fn runtime_errors_are_not_caught_by_states_all() {
         "{end:?}"
     );
 }
+
+/// `FakeLambda`, except that `FunctionName: "mended"` fails until `fixed` is set: a bug fixed
+/// between a run and its redrive.
+struct Mendable {
+    fixed: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait]
+impl TaskExecutor for Mendable {
+    fn supports(&self, resource: &TaskResource) -> bool {
+        FakeLambda.supports(resource)
+    }
+
+    async fn invoke(&self, call: &TaskCall<'_>) -> Result<Value, StateError> {
+        if call.parameters["FunctionName"] == "mended" {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return if self.fixed.load(std::sync::atomic::Ordering::SeqCst) {
+                Ok(json!({"Payload": "thumb.png"}))
+            } else {
+                Err(StateError::new("Lambda.Unknown", "broken"))
+            };
+        }
+        FakeLambda.invoke(call).await
+    }
+}
+
+/// A redrive of a run whose Parallel failed in one branch, written as AWS writes it: an
+/// `ExecutionRedriven` after the failure; no new `*StateEntered` or `ParallelStateStarted`;
+/// the branch that succeeded is not run again; the failed task's re-run chains to its
+/// original `TaskStateEntered` with its attempts counted from 0; the run then goes on.
+#[tokio::test(start_paused = true)]
+async fn a_redrive_re_runs_only_the_failed_branch_and_goes_on() {
+    let mendable = Arc::new(Mendable {
+        fixed: std::sync::atomic::AtomicBool::new(false),
+    });
+    let executor: Arc<dyn TaskExecutor> = mendable.clone();
+    let machine = StateMachine::parse(
+        &json!({"StartAt": "Detect", "States": {
+            "Detect": with(lambda("echo", json!({})), json!({"ResultPath": null, "Next": "Both"})),
+            "Both": {"Type": "Parallel", "ResultPath": "$.both", "Next": "Persist", "Branches": [
+                {"StartAt": "AddFace", "States": {"AddFace": with(lambda("echo", json!({})), json!({"End": true}))}},
+                {"StartAt": "Thumbnail", "States": {"Thumbnail": with(lambda("mended", json!({})), json!({
+                    "Retry": [{"ErrorEquals": ["Lambda.Unknown"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+                    "End": true}))}}
+            ]},
+            "Persist": {"Type": "Pass", "End": true}
+        }})
+        .to_string(),
+        &|r| executor.supports(r),
+    )
+    .expect("definition loads");
+    let clock = Clock::start(BASE);
+    let first = Run::begin(
+        RunSpec {
+            execution_arn: "arn:aws:states:us-east-1:1:execution:M:e1".into(),
+            execution_name: "e1".into(),
+            state_machine_arn: "arn:aws:states:us-east-1:1:stateMachine:M".into(),
+            state_machine_name: "M".into(),
+            role_arn: "arn:aws:iam::1:role/r".into(),
+            input: json!({"userId": "u1"}),
+            seed: 7,
+        },
+        clock,
+        Arc::new(EventLog::new(clock)),
+        executor,
+    );
+    assert!(matches!(
+        first.run_to_end(&machine).await,
+        ExecutionEnd::Failed(_)
+    ));
+    assert!(first.can_resume());
+    let failed_at = first.log().len() as i64;
+    let before = first.log().events_after(0);
+    let entered = |name: &str| {
+        before
+            .iter()
+            .find(|e| {
+                e.details.name.as_deref() == Some(name)
+                    && e.event_type.as_str().ends_with("Entered")
+            })
+            .unwrap()
+            .id
+    };
+    let thumbnail_entered = entered("Thumbnail");
+
+    mendable
+        .fixed
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let redrive = Run::redriven(&first);
+    let (end, last) = redrive.execute_redrive(&machine, failed_at, 1).await;
+    redrive.finish(&end, last);
+    let ExecutionEnd::Succeeded { output } = end else {
+        panic!("the redrive succeeds: {end:?}");
+    };
+    assert_eq!(output["both"][1]["Payload"], "thumb.png");
+    assert_eq!(
+        output["both"][0]["Payload"],
+        json!({"userId": "u1"}),
+        "kept from the first run"
+    );
+
+    let events = redrive.log().events_after(failed_at);
+    assert_ids_consecutive(&redrive.log().events_after(0));
+    assert_eq!(
+        types(&events),
+        vec![
+            "ExecutionRedriven",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ParallelStateSucceeded",
+            "ParallelStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded",
+        ]
+    );
+    assert_eq!(events[0].previous_event_id, failed_at);
+    assert_eq!(events[0].details.redrive_count, Some(1));
+    assert_eq!(
+        events[1].previous_event_id, thumbnail_entered,
+        "the re-run chains to the original TaskStateEntered"
+    );
+    assert_eq!(events[4].details.name.as_deref(), Some("Thumbnail"));
+    assert_eq!(events[6].details.name.as_deref(), Some("Both"));
+
+    // The timeline: one execution in two segments, Thumbnail one span whose attempts go on
+    // across the redrive (two failed, then the one that succeeded).
+    let timeline = crate::domain::timeline::build(&redrive.log().events_after(0));
+    assert_eq!(
+        timeline.execution.status,
+        crate::domain::execution::ExecutionStatus::Succeeded
+    );
+    assert_eq!(timeline.segments().len(), 2);
+    let thumbnail: Vec<_> = timeline
+        .spans
+        .iter()
+        .filter(|s| s.name == "Thumbnail")
+        .collect();
+    assert_eq!(thumbnail.len(), 1);
+    assert_eq!(thumbnail[0].attempt_count(), 3);
+    assert_eq!(
+        timeline
+            .spans
+            .iter()
+            .filter(|s| s.name == "AddFace")
+            .count(),
+        1,
+        "the branch that succeeded ran once"
+    );
+}
+
+/// A redrive of a Map re-runs the iterations that failed, passes over the ones that
+/// succeeded, and writes no `MapIterationStarted` again for an iteration it continues.
+#[tokio::test(start_paused = true)]
+async fn a_redrive_of_a_map_continues_only_its_failed_iterations() {
+    let mendable = Arc::new(Mendable {
+        fixed: std::sync::atomic::AtomicBool::new(false),
+    });
+    let executor: Arc<dyn TaskExecutor> = mendable.clone();
+    let machine = StateMachine::parse(
+        &json!({"StartAt": "Items", "States": {
+            "Items": {"Type": "Map", "ItemsPath": "$.items", "End": true, "Iterator": {
+                "StartAt": "Pick", "States": {
+                    "Pick": {"Type": "Choice", "Choices": [
+                        {"Variable": "$", "NumericEquals": 2, "Next": "Broken"}], "Default": "Fine"},
+                    "Fine": {"Type": "Pass", "End": true},
+                    "Broken": with(lambda("mended", json!({})), json!({"End": true}))
+                }}}
+        }})
+        .to_string(),
+        &|r| executor.supports(r),
+    )
+    .expect("definition loads");
+    let clock = Clock::start(BASE);
+    let first = Run::begin(
+        RunSpec {
+            execution_arn: "arn:aws:states:us-east-1:1:execution:M:e2".into(),
+            execution_name: "e2".into(),
+            state_machine_arn: "arn:aws:states:us-east-1:1:stateMachine:M".into(),
+            state_machine_name: "M".into(),
+            role_arn: "arn:aws:iam::1:role/r".into(),
+            input: json!({"items": [0, 1, 2, 3]}),
+            seed: 7,
+        },
+        clock,
+        Arc::new(EventLog::new(clock)),
+        executor,
+    );
+    assert!(matches!(
+        first.run_to_end(&machine).await,
+        ExecutionEnd::Failed(_)
+    ));
+    let failed_at = first.log().len() as i64;
+    mendable
+        .fixed
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let redrive = Run::redriven(&first);
+    let (end, last) = redrive.execute_redrive(&machine, failed_at, 1).await;
+    redrive.finish(&end, last);
+    let ExecutionEnd::Succeeded { output } = end else {
+        panic!("the redrive succeeds: {end:?}");
+    };
+    assert_eq!(output[2]["Payload"], "thumb.png");
+    assert_eq!(output[1], json!(1));
+    let events = redrive.log().events_after(failed_at);
+    let started: Vec<u32> = events
+        .iter()
+        .filter(|e| e.event_type.as_str() == "MapIterationStarted")
+        .filter_map(|e| e.details.index)
+        .collect();
+    let succeeded: Vec<u32> = events
+        .iter()
+        .filter(|e| e.event_type.as_str() == "MapIterationSucceeded")
+        .filter_map(|e| e.details.index)
+        .collect();
+    // Iteration 2 failed and is continued; those aborted when it failed are continued too;
+    // none that succeeded runs again.
+    assert!(!started.contains(&2), "{started:?}");
+    assert!(succeeded.contains(&2), "{succeeded:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.event_type.as_str() == "MapStateStarted"
+                || e.event_type.as_str() == "MapStateEntered"),
+        "{:?}",
+        types(&events)
+    );
+    assert_eq!(types(&events).last(), Some(&"ExecutionSucceeded"));
+}

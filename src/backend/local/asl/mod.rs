@@ -6,6 +6,7 @@ pub mod choice;
 pub mod definition;
 pub mod interpreter;
 pub mod jsonpath;
+pub mod ledger;
 pub mod template;
 
 use std::fmt;

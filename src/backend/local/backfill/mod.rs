@@ -133,7 +133,7 @@ impl LocalSandbox {
                 name,
                 machine_arn: machine.clone(),
                 input,
-                run,
+                run: Mutex::new(run),
                 state: Mutex::new(EntryState {
                     status,
                     stop: Some(written.end),
@@ -141,6 +141,7 @@ impl LocalSandbox {
                     error,
                     cause,
                     task: None,
+                    redrive_count: 0,
                 }),
             });
             executions.insert(arn, entry, |_| true);
