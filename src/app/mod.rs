@@ -384,11 +384,17 @@ impl App {
 
     /// Show a new status of `execution_arn` soon (after a stop or a redrive): refresh the
     /// list and poll the open execution now.
-    pub(crate) fn expect_change(&mut self, execution_arn: &str) -> Vec<Effect> {
+    /// A stop or redrive of `execution_arn` was carried out (`redriven`: a redrive).
+    pub(crate) fn expect_change(&mut self, execution_arn: &str, redriven: bool) -> Vec<Effect> {
         self.executions.refresh.sent_at = None;
         let (open, mut cx) = lend!(self, execution);
         match open {
-            Some(s) if s.arn == execution_arn => execution::update::expect_change(s, &mut cx),
+            Some(s) if s.arn == execution_arn => {
+                if redriven {
+                    s.awaiting_redrive = Some(s.timeline().execution.redrive_count);
+                }
+                execution::update::expect_change(s, &mut cx)
+            }
             _ => Vec::new(),
         }
     }

@@ -942,7 +942,11 @@ async fn a_stopped_run_redriven_goes_on_from_where_it_stopped() {
     let done = finished(&sandbox, &run.arn).await;
     assert_eq!(done.status, ExecutionStatus::Succeeded);
     assert_eq!(done.outcome, Some(Outcome::Completed));
-    assert_eq!(sandbox.faces().len(), 1, "the face was indexed by the redrive");
+    assert_eq!(
+        sandbox.faces().len(),
+        1,
+        "the face was indexed by the redrive"
+    );
 
     let events = history(&sandbox, &run.arn, false).await;
     assert_well_chained(&events);
@@ -957,8 +961,14 @@ async fn a_stopped_run_redriven_goes_on_from_where_it_stopped() {
         .filter(|e| e.event_type.as_str().ends_with("StateEntered"))
         .filter_map(|e| e.details.name.as_deref())
         .collect::<Vec<_>>();
-    assert!(!entered_again.contains(&"FaceDetection"), "{entered_again:?}");
-    assert!(entered_again.contains(&"CheckFaceDuplicate"), "{entered_again:?}");
+    assert!(
+        !entered_again.contains(&"FaceDetection"),
+        "{entered_again:?}"
+    );
+    assert!(
+        entered_again.contains(&"CheckFaceDuplicate"),
+        "{entered_again:?}"
+    );
     assert_eq!(types(&events).last(), Some(&"ExecutionSucceeded"));
 
     let timeline = stepdeck::domain::timeline::build(&events);

@@ -214,3 +214,69 @@ fn the_redrive_dialog_lists_what_re_runs_and_what_is_kept() {
         assert!(text.contains("that succeeded keep their results"), "{text}");
     }
 }
+
+/// After a redrive is accepted, the open execution reads its history on (it had ended) until
+/// the `ExecutionRedriven` arrives, and then follows the new segment as a running execution.
+#[test]
+fn an_accepted_redrive_is_followed_live_in_the_open_execution() {
+    use stepdeck::app::effect::Effect;
+    use stepdeck::domain::execution::ExecutionStatus;
+    use stepdeck::domain::history::{EventDetails, EventType, HistoryEvent};
+
+    let mut app = seed_app();
+    open_fixture(&mut app, "run-05-failed", "failed_in_branch.json");
+    let arn = app.execution.as_ref().unwrap().arn.clone();
+    let held = app.execution.as_ref().unwrap().events.len() as i64;
+    let later = app.now + 10_000;
+    let quiet = update(&mut app, Msg::Tick(later));
+    assert!(
+        !quiet
+            .iter()
+            .any(|e| matches!(e, Effect::LoadHistory { .. })),
+        "an ended history is not polled: {quiet:?}"
+    );
+    press(&mut app, "R");
+    assert_eq!(
+        press(&mut app, "y"),
+        vec![Effect::RedriveExecution {
+            execution_arn: arn.clone()
+        }]
+    );
+    update(
+        &mut app,
+        Msg::Redriven {
+            execution_arn: arn.clone(),
+            result: Ok(()),
+        },
+    );
+    let effects = update(&mut app, Msg::Tick(later + 10_000));
+    let Some((generation, request)) = effects.iter().find_map(|e| match e {
+        Effect::LoadHistory {
+            generation,
+            request,
+        } => Some((*generation, request.clone())),
+        _ => None,
+    }) else {
+        panic!("the history is read on after the redrive: {effects:?}");
+    };
+    assert_eq!(request.after_event_id, Some(held));
+    let mut redriven = HistoryEvent::new(held + 1, held, app.now, EventType::ExecutionRedriven);
+    redriven = redriven.with_details(EventDetails {
+        redrive_count: Some(1),
+        ..EventDetails::default()
+    });
+    update(
+        &mut app,
+        Msg::History {
+            generation,
+            include_data: request.include_data,
+            result: Ok(vec![redriven]),
+        },
+    );
+    let open = app.execution.as_ref().unwrap();
+    assert_eq!(open.status(), ExecutionStatus::Running);
+    assert!(!open.redrive_pending());
+    let screen = shown(&mut app, 120, 32);
+    assert!(screen.contains("redriven 1×"), "{screen}");
+    assert!(screen.contains("RUNNING"), "{screen}");
+}

@@ -122,8 +122,9 @@ fn on_answer(
                 Control::Redrive => format!("redrive started for {name}"),
             };
             app.notify(NoticeLevel::Info, text);
-            // Show the new status soon: refresh the list and poll the open execution now.
-            app.expect_change(&execution_arn)
+            // Show the new status soon: refresh the list and poll the open execution now
+            // (after a redrive, its history again: the new segment is followed live).
+            app.expect_change(&execution_arn, control == Control::Redrive)
         }
         Err(e @ BackendError::NoAnswer { .. }) => {
             let what = match control {
@@ -181,7 +182,7 @@ pub fn on_reconciled(
                      carried out is unknown; its status will show on the next refresh ({e})"
                 ),
             );
-            return app.expect_change(execution_arn);
+            return app.expect_change(execution_arn, false);
         }
     };
     let status = detail.summary.status;
@@ -215,8 +216,9 @@ pub fn on_reconciled(
             ),
         ),
     };
+    let redriven = control == Control::Redrive && carried_out(control, &detail, redrives_before);
     app.notify(level, text);
-    app.expect_change(execution_arn)
+    app.expect_change(execution_arn, redriven)
 }
 
 /// Whether the execution as described shows the stop or redrive done: a stopped run is no

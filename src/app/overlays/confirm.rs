@@ -46,7 +46,7 @@ impl Confirm {
         let mut message = format!("Redrive execution {name}? ");
         match plan {
             Some(plan) if !plan.reruns.is_empty() => {
-                message.push_str("AWS runs again only what did not succeed, with the same input:");
+                message.push_str("It runs again only what did not succeed, with the same input:");
                 for rerun in plan.reruns.iter().take(REDRIVE_LINES) {
                     let state = escape_control(&rerun.state);
                     message.push_str(&format!("\n  ↻ {state}"));
@@ -64,11 +64,10 @@ impl Confirm {
                 if plan.map_resumes {
                     message.push_str("\n  and the Map iterations that never started");
                 }
-                message.push_str(&format!(
-                    "\n{} that succeeded keep{} their results.",
-                    plural(plan.kept, "state"),
-                    if plan.kept == 1 { "s" } else { "" }
-                ));
+                message.push_str(&match plan.kept {
+                    1 => "\n1 state that succeeded keeps its result.".to_string(),
+                    kept => format!("\n{kept} states that succeeded keep their results."),
+                });
             }
             _ => message.push_str(
                 "It restarts from the states that did not succeed, with the same input \
@@ -89,14 +88,6 @@ impl Confirm {
 
 /// Re-run states listed in the redrive dialog before "… and N more".
 const REDRIVE_LINES: usize = 8;
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
 
 /// The dialog's keys: Yes hands `on_yes` back, No and Esc close it.
 pub fn on_action(confirm: &mut Confirm, action: Action) -> Outcome {

@@ -130,6 +130,9 @@ pub struct State {
     pub history_gap: Option<String>,
     /// History reads failed in a row: the retry waits longer each time.
     pub history_failures: u32,
+    /// A redrive was accepted while the history held this many redrives: the history is
+    /// read on until its `ExecutionRedriven` arrives (the new segment is then followed).
+    pub awaiting_redrive: Option<u32>,
     /// State inputs/outputs by event id, filled by one fetch with execution data.
     pub payloads: HashMap<i64, EventPayload>,
     pub payload: Fetch,
@@ -158,6 +161,7 @@ impl State {
             history_ok_at: None,
             history_gap: None,
             history_failures: 0,
+            awaiting_redrive: None,
             payloads: HashMap::new(),
             payload: Fetch::default(),
             payloads_through: 0,
@@ -185,11 +189,22 @@ impl State {
             .map(|d| d.summary.status)
             .unwrap_or(self.summary.status);
         let timeline = self.timeline();
-        if timeline.event_count > 0 && timeline.execution.status.is_terminal() {
+        // A redrive the history has and the description not yet: the history is fresher.
+        let described_redrives = self.detail.as_ref().map_or(0, |d| d.redrive_count);
+        if timeline.event_count > 0
+            && (timeline.execution.status.is_terminal() && !self.redrive_pending()
+                || timeline.execution.redrive_count > described_redrives)
+        {
             timeline.execution.status
         } else {
             described
         }
+    }
+
+    /// A redrive was accepted and its `ExecutionRedriven` is not read yet.
+    pub fn redrive_pending(&self) -> bool {
+        self.awaiting_redrive
+            .is_some_and(|before| self.timeline().execution.redrive_count <= before)
     }
 
     pub fn is_running(&self) -> bool {
@@ -199,7 +214,9 @@ impl State {
     /// The history's events reached the execution's end: nothing more to read.
     pub fn history_ended(&self) -> bool {
         let timeline = self.timeline();
-        timeline.event_count > 0 && timeline.execution.status.is_terminal()
+        timeline.event_count > 0
+            && timeline.execution.status.is_terminal()
+            && !self.redrive_pending()
     }
 
     /// The wait before the next history read: the poll interval, doubled for each read that

@@ -102,7 +102,7 @@ pub fn expect_change(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
 /// failure even when the description already says it ended (the events missed must still be
 /// read), with backoff; never once the history reached the end, nor while it is refused.
 pub fn history_due_at(s: &State, now: Millis) -> Option<Millis> {
-    if s.history_ended() || !(s.is_running() || s.history_gap.is_some()) {
+    if s.history_ended() || !(s.is_running() || s.history_gap.is_some() || s.redrive_pending()) {
         return None;
     }
     s.history.due(now, s.history_interval())
