@@ -92,6 +92,11 @@ pub enum Effect {
         next_token: Option<String>,
         page_size: u32,
     },
+    /// The collection's face count, for "of ~N"; answered by `Msg::CollectionDescribed`.
+    DescribeCollection {
+        generation: Generation,
+        collection: String,
+    },
     /// `SearchFaces` for one face, to cluster lookalikes.
     SearchFaces {
         generation: Generation,
@@ -214,6 +219,7 @@ impl Effect {
             // A suite's steps start executions and delete faces and thumbnails.
             | Effect::SuiteStep { .. } => true,
             Effect::LoadFaces { .. }
+            | Effect::DescribeCollection { .. }
             | Effect::SearchFaces { .. }
             | Effect::SearchFacesByImage { .. }
             | Effect::LoadBuckets { .. }

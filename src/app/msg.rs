@@ -5,7 +5,7 @@ pub use crate::app::widgets::image::PreviewImage;
 use crate::backend::{BackendError, BackendInfo, Page};
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionDetail, ExecutionSummary, StateMachineSummary};
-use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectInfo};
 use crate::domain::test_case::TestCase;
@@ -132,6 +132,10 @@ pub enum Msg {
     Faces {
         generation: Generation,
         result: Result<Page<Face>, BackendError>,
+    },
+    CollectionDescribed {
+        generation: Generation,
+        result: Result<CollectionInfo, BackendError>,
     },
     FaceMatches {
         generation: Generation,

@@ -222,6 +222,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Faces { generation, result } => on_faces_page(app, generation, result),
+        Msg::CollectionDescribed { generation, result } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::refresh::on_described(s, &mut cx, generation, result)
+        }
         Msg::FaceMatches {
             generation,
             face_id,

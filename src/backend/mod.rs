@@ -8,7 +8,7 @@ use crate::domain::Millis;
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
-use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use crate::domain::suites::recorded::VerdictRecord;
@@ -384,6 +384,9 @@ pub trait Backend: Send + Sync + 'static {
         next_token: Option<String>,
         page_size: u32,
     ) -> BackendResult<Page<Face>>;
+
+    /// How many faces the collection holds (`DescribeCollection`): what "of ~N" counts.
+    async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo>;
 
     /// Faces similar to `face_id` (itself excluded), most similar first (`SearchFaces`).
     async fn search_faces(

@@ -30,6 +30,13 @@ pub struct Face {
     pub indexed_at: Option<Millis>,
 }
 
+/// What `DescribeCollection` says of a collection: how many faces it holds (Rekognition
+/// updates the count after a delay, so it is an estimate while faces come and go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CollectionInfo {
+    pub face_count: u64,
+}
+
 /// A face found by a similarity search, with its similarity in percent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaceMatch {

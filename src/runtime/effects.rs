@@ -244,6 +244,13 @@ impl EffectRunner {
                 let result = backend.list_faces(&collection, next_token, page_size).await;
                 Msg::Faces { generation, result }
             }),
+            Effect::DescribeCollection {
+                generation,
+                collection,
+            } => self.spawn(None, async move {
+                let result = backend.describe_collection(&collection).await;
+                Msg::CollectionDescribed { generation, result }
+            }),
             Effect::SearchFacesByImage {
                 generation,
                 collection,

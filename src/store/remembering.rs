@@ -17,7 +17,7 @@ use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
     outcome_from_description,
 };
-use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use crate::domain::suites::recorded::VerdictRecord;
@@ -422,6 +422,10 @@ impl Backend for Remembering {
             self.quietly(self.store.forget_execution(&self.scope, execution_arn));
         }
         self.inner.redrive_execution(execution_arn).await
+    }
+
+    async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo> {
+        self.inner.describe_collection(collection).await
     }
 
     async fn list_faces(

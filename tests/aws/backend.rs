@@ -560,6 +560,9 @@ async fn faces_index_list_search_delete() {
     }
     assert_eq!(pages, 3);
     assert_eq!(listed.len(), 7);
+    // DescribeCollection counts them too (what the faces title's "of ~N" shows).
+    let described = backend.describe_collection(collection).await.unwrap();
+    assert_eq!(described.face_count, 7);
     let listed_ids: HashSet<&str> = listed.iter().map(|f| f.face_id.as_str()).collect();
     assert_eq!(listed_ids.len(), 7);
     assert!(listed_ids.contains(duplicate.face_id.as_str()));
@@ -603,6 +606,21 @@ async fn faces_index_list_search_delete() {
     let remaining = backend.list_faces(collection, None, 100).await.unwrap();
     assert_eq!(remaining.items.len(), 6);
     assert!(remaining.next_token.is_none());
+    assert_eq!(
+        backend
+            .describe_collection(collection)
+            .await
+            .unwrap()
+            .face_count,
+        6
+    );
+    let unknown = backend
+        .describe_collection(&unique("no-such-collection"))
+        .await;
+    assert!(
+        matches!(unknown, Err(BackendError::NotFound { .. })),
+        "{unknown:?}"
+    );
 
     // Errors: a missing collection, an image that is not one.
     let missing = backend

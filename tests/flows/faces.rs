@@ -938,9 +938,17 @@ fn the_faces_reload_pauses_while_hidden_and_while_a_deletion_is_asked_or_in_flig
     // Shown again after the interval: reloaded at the next tick.
     press(&mut app, "g f");
     assert_eq!(app.next_wakeup(), Some(NOW + 60_000), "due already");
-    let [(generation, ..)] = face_loads(&update(&mut app, Msg::Tick(NOW + 60_000)))[..] else {
+    let scheduled = update(&mut app, Msg::Tick(NOW + 60_000));
+    let [(generation, ..)] = face_loads(&scheduled)[..] else {
         panic!("a reload");
     };
+    // The scheduled re-list does not count the collection again (one call, not two).
+    assert!(
+        !scheduled
+            .iter()
+            .any(|e| matches!(e, Effect::DescribeCollection { .. })),
+        "{scheduled:#?}"
+    );
     answer_faces(&mut app, generation, collection(), None);
 
     // The confirmation is on screen: no reload under it.

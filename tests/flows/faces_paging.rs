@@ -209,3 +209,73 @@ fn d_reads_every_face_to_group_them_and_esc_leaves_it_grouping_what_is_loaded() 
     assert!(title(&app).contains("G loads all"), "{}", title(&app));
     assert!(app.faces.duplicates_only);
 }
+
+/// Opening the faces screen also asks `DescribeCollection` once: while not all faces are
+/// loaded the title, a filter and `G`'s progress say "of ~N"; without the count (denied)
+/// they say what was loaded, as before.
+#[test]
+fn the_collection_count_says_of_how_many_while_partial() {
+    use stepdeck::app::msg::Msg;
+    use stepdeck::app::update::update;
+    use stepdeck::backend::BackendError;
+    use stepdeck::domain::faces::CollectionInfo;
+
+    let mut app = base_app();
+    let effects = press(&mut app, "g f");
+    let described: Vec<Generation> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::DescribeCollection { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(described.len(), 1, "{effects:#?}");
+    let (generation, _) = faces_request(&effects);
+    answer_faces(&mut app, generation, page(0, 100), Some("p1"));
+    assert!(title(&app).contains("100+ faces"), "{}", title(&app));
+    update(
+        &mut app,
+        Msg::CollectionDescribed {
+            generation: described[0],
+            result: Ok(CollectionInfo { face_count: 40_000 }),
+        },
+    );
+    let shown = title(&app);
+    assert!(shown.contains("100 of ~40,000 faces"), "{shown}");
+    press(&mut app, "/ r i d e r _ 0 0 0 0 0 Enter");
+    let shown = title(&app);
+    assert!(shown.contains("in 100 loaded of ~40,000"), "{shown}");
+    press(&mut app, "Esc");
+    press(&mut app, "G");
+    let shown = title(&app);
+    assert!(
+        shown.contains("loading to the end… 100 of ~40,000 (0%)"),
+        "{shown}"
+    );
+
+    // Denied: no total, and no second ask until the next reload.
+    let mut denied = base_app();
+    let effects = press(&mut denied, "g f");
+    let (generation, _) = faces_request(&effects);
+    let asked = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::DescribeCollection { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    answer_faces(&mut denied, generation, page(0, 100), Some("p1"));
+    let more = update(
+        &mut denied,
+        Msg::CollectionDescribed {
+            generation: asked,
+            result: Err(BackendError::AccessDenied {
+                action: "rekognition:DescribeCollection".into(),
+                message: "not allowed".into(),
+            }),
+        },
+    );
+    assert!(more.is_empty());
+    assert!(title(&denied).contains("100+ faces"), "{}", title(&denied));
+    assert!(denied.faces.expected_faces.is_none());
+}

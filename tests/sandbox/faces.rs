@@ -117,7 +117,10 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     let mut console = Console::new(Arc::clone(&sandbox), journal.clone());
     let effects = console.press("g f");
     assert!(
-        matches!(effects.as_slice(), [Effect::LoadFaces { collection, next_token: None, .. }] if collection == COLLECTION_ID),
+        matches!(effects.as_slice(), [
+            Effect::LoadFaces { collection, next_token: None, .. },
+            Effect::DescribeCollection { .. },
+        ] if collection == COLLECTION_ID),
         "{effects:#?}"
     );
     assert!(console.perform(effects).await.is_empty());
@@ -154,10 +157,13 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::LoadFaces {
-                next_token: None,
-                ..
-            }]
+            [
+                Effect::LoadFaces {
+                    next_token: None,
+                    ..
+                },
+                Effect::DescribeCollection { .. }
+            ]
         ),
         "{effects:#?}"
     );

@@ -19,7 +19,7 @@ use stepdeck::backend::{
 use stepdeck::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
-use stepdeck::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use stepdeck::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use stepdeck::domain::history::HistoryEvent;
 use stepdeck::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use stepdeck::store::Store;
@@ -122,6 +122,9 @@ impl Backend for Counted {
     async fn redrive_execution(&self, arn: &str) -> BackendResult<()> {
         self.call("redrive_execution").await?;
         self.inner.redrive_execution(arn).await
+    }
+    async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo> {
+        self.inner.describe_collection(collection).await
     }
     async fn list_faces(
         &self,

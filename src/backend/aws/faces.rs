@@ -8,7 +8,7 @@ use super::convert;
 use super::errors::ApiCall;
 use crate::backend::{BackendResult, Page};
 use crate::domain::faces::{
-    DeleteFacesResult, Face, FaceMatch, UnsuccessfulFaceDeletion, delete_batches,
+    CollectionInfo, DeleteFacesResult, Face, FaceMatch, UnsuccessfulFaceDeletion, delete_batches,
 };
 use aws_sdk_rekognition::primitives::Blob;
 use aws_sdk_rekognition::types::{Image, S3Object};
@@ -55,6 +55,26 @@ impl AwsBackend {
         Ok(Page {
             items: output.faces().iter().map(convert::face).collect(),
             next_token: output.next_token().map(str::to_string),
+        })
+    }
+
+    /// The collection's face count (`DescribeCollection`).
+    pub async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo> {
+        let call = ApiCall::new(
+            "rekognition",
+            "DescribeCollection",
+            format!("collection {collection}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.rekognition
+                    .describe_collection()
+                    .collection_id(collection)
+                    .send()
+            })
+            .await?;
+        Ok(CollectionInfo {
+            face_count: output.face_count().unwrap_or(0).max(0) as u64,
         })
     }
 

@@ -24,7 +24,7 @@ use crate::backend::{
 use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
 };
-use crate::domain::faces::{DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use async_trait::async_trait;
@@ -449,6 +449,10 @@ impl Backend for AwsBackend {
         page_size: u32,
     ) -> BackendResult<Page<Face>> {
         AwsBackend::list_faces(self, collection, next_token, page_size).await
+    }
+
+    async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo> {
+        AwsBackend::describe_collection(self, collection).await
     }
 
     async fn search_faces(

@@ -135,6 +135,7 @@ pub const QUOTAS: &[Quota] = &[
     shared("states",      "RedriveExecution",    bucket(1300.0, 300.0),  bucket(800.0, 150.0), &STEP_FUNCTIONS),
     shared("states",      "CreateStateMachine",  bucket(100.0, 1.0),     bucket(100.0, 1.0),   &STEP_FUNCTIONS),
     shared("rekognition", "ListFaces",           tps(5.0),               tps(5.0),             &REKOGNITION),
+    shared("rekognition", "DescribeCollection",  tps(5.0),               tps(5.0),             &REKOGNITION),
     shared("rekognition", "SearchFaces",         tps(50.0),              tps(5.0),             &REKOGNITION),
     shared("rekognition", "SearchFacesByImage",  tps(50.0),              tps(5.0),             &REKOGNITION),
     shared("rekognition", "DeleteFaces",         tps(5.0),               tps(5.0),             &REKOGNITION),

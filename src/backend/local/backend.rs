@@ -13,8 +13,8 @@ use crate::domain::execution::{
     ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
 use crate::domain::faces::{
-    BoundingBox as DomainBoundingBox, DeleteFacesResult, Face, FaceMatch as DomainFaceMatch,
-    UnsuccessfulFaceDeletion, delete_batches,
+    BoundingBox as DomainBoundingBox, CollectionInfo, DeleteFacesResult, Face,
+    FaceMatch as DomainFaceMatch, UnsuccessfulFaceDeletion, delete_batches,
 };
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
@@ -188,6 +188,13 @@ impl Backend for LocalSandbox {
             redrive,
         )));
         Ok(())
+    }
+
+    async fn describe_collection(&self, collection: &str) -> BackendResult<CollectionInfo> {
+        self.collection(collection)?;
+        Ok(CollectionInfo {
+            face_count: self.faces().len() as u64,
+        })
     }
 
     async fn list_faces(

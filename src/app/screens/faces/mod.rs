@@ -164,6 +164,11 @@ pub struct State {
     pub updated_at: Option<Millis>,
     /// When the last reload was asked for (the automatic reload's interval runs from it).
     pub reload_requested_at: Option<Millis>,
+    /// The collection's face count as `DescribeCollection` last said (an estimate: the
+    /// service updates it late), asked once per reload: the "of ~N" while not all are loaded.
+    pub expected_faces: Option<u64>,
+    /// The `DescribeCollection` on its way.
+    pub describing: Option<Generation>,
     /// When the user last pressed a key on this screen or showed it: the automatic reload
     /// slows down once nobody has for a while.
     pub last_key_at: Option<Millis>,
@@ -195,6 +200,8 @@ impl State {
             reload: None,
             updated_at: None,
             reload_requested_at: None,
+            expected_faces: None,
+            describing: None,
             last_key_at: None,
             jump: None,
             jump_request: None,

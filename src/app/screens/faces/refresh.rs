@@ -11,11 +11,13 @@
 use super::{FACES_PAGE_SIZE, Reload, State};
 use crate::app::ctx::{Ctx, View};
 use crate::app::effect::Effect;
+use crate::app::msg::Generation;
 use crate::app::notice::NoticeLevel;
 use crate::app::overlays::Overlay;
+use crate::backend::BackendError;
 use crate::backend::Page;
 use crate::domain::Millis;
-use crate::domain::faces::Face;
+use crate::domain::faces::{CollectionInfo, Face};
 
 /// The automatic reload never comes more often than this, whatever the refresh interval:
 /// a collection changes slowly and `ListFaces` shares the account's Rekognition quota.
@@ -80,9 +82,26 @@ fn next_age_change(updated_at: Millis, now: Millis) -> Millis {
     updated_at.saturating_add((age / step + 1).saturating_mul(step))
 }
 
-/// Reloads the faces from the first page (the rows stay on screen until it is complete).
-/// A reload already gathering pages is replaced: its answers become stale.
+/// Reloads the faces from the first page (the rows stay on screen until it is complete),
+/// and counts the collection (what "of ~N" says while the list is partial): the first load
+/// and a reload the user asks for.
 pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
+    let mut effects = relist(s, cx);
+    if s.describing.is_none() {
+        let generation = cx.next_generation();
+        s.describing = Some(generation);
+        effects.push(Effect::DescribeCollection {
+            generation,
+            collection: s.collection.clone(),
+        });
+    }
+    effects
+}
+
+/// Lists the faces again from the first page; a re-list already gathering pages is
+/// replaced (its answers become stale). The slow scheduled re-list is only this, without a
+/// count: idle, the screen stays at one call a minute.
+fn relist(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let generation = cx.next_generation();
     let reload = Reload {
         rows: Vec::new(),
@@ -98,6 +117,24 @@ pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         next_token: None,
         page_size: FACES_PAGE_SIZE,
     }]
+}
+
+/// The collection's face count arrived. A failure (no `rekognition:DescribeCollection`
+/// permission, say) only leaves the total unknown: the list works without it.
+pub fn on_described(
+    s: &mut State,
+    _cx: &mut Ctx,
+    generation: Generation,
+    result: Result<CollectionInfo, BackendError>,
+) -> Vec<Effect> {
+    if s.describing != Some(generation) {
+        return Vec::new();
+    }
+    s.describing = None;
+    if let Ok(info) = result {
+        s.expected_faces = Some(info.face_count);
+    }
+    Vec::new()
 }
 
 /// A page of a reload arrived: asks for the next one while the reload covers less than
@@ -181,7 +218,7 @@ pub fn wakeup(s: &State, cx: &View, confirming: bool) -> Option<Millis> {
 pub fn tick(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let confirming = matches!(cx.overlay, Some(Overlay::Confirm(_)));
     match refresh_due_at(s, cx.options.refresh_interval(), confirming) {
-        Some(due) if due <= cx.now => reload(s, cx),
+        Some(due) if due <= cx.now => relist(s, cx),
         _ => Vec::new(),
     }
 }

@@ -54,9 +54,17 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
     ];
     let more = if s.next_token.is_some() { "+" } else { "" };
     let (faces, users) = (s.list.rows.len(), s.index.user_count());
+    // While not all are loaded: of how many, as the service last counted them.
+    let of_total = match (s.next_token.is_some(), s.expected_faces) {
+        (true, Some(total)) if total as usize > faces => {
+            format!(" of ~{}", thousands(total as usize))
+        }
+        _ => String::new(),
+    };
+    let more_faces = if of_total.is_empty() { more } else { "" };
     spans.push(Span::styled(
         format!(
-            "  {}{more} {} · {}{more} {}",
+            "  {}{more_faces}{of_total} {} · {}{more} {}",
             thousands(faces),
             noun(faces, "face", "faces"),
             thousands(users),
@@ -80,7 +88,7 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
     // What a filter and a sort cover: the loaded faces, which may not be all of them.
     let partial = s.next_token.is_some();
     let covered = if partial {
-        format!("{} loaded", thousands(faces))
+        format!("{} loaded{of_total}", thousands(faces))
     } else {
         thousands(faces)
     };
@@ -139,8 +147,13 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
     } else if s.to_end {
         spans.push(Span::styled(
             format!(
-                "  loading to the end… {} so far · Esc stops",
-                thousands(faces)
+                "  loading to the end… {}{of_total}{} · Esc stops",
+                thousands(faces),
+                // How far along, where the total is known.
+                match s.expected_faces.filter(|&total| total as usize > faces) {
+                    Some(total) => format!(" ({}%)", faces as u64 * 100 / total),
+                    None => " so far".to_string(),
+                }
             ),
             theme::key(),
         ));
