@@ -144,69 +144,94 @@ fn duplicates_are_flagged_grouped_and_jumped_between() {
     assert!(notice(&app).contains("no further duplicate group"));
 }
 
+/// The searches of a lookalike scan: `LOOKALIKE_IN_FLIGHT` out at once (the adapter's budget
+/// paces them), the next sent as each answers, faces already clustered skipped; the title
+/// shows progress with a time-left estimate once a few have answered.
 #[test]
-fn lookalikes_are_found_one_search_at_a_time_skipping_clustered_faces() {
+fn lookalikes_are_searched_a_few_at_a_time_skipping_clustered_faces() {
     let mut app = faces_app();
-    let effects = press(&mut app, "L");
-    let (generation, searched) = match effects.as_slice() {
-        [
-            Effect::SearchFaces {
-                generation,
-                face_id,
-                threshold,
-                collection,
-            },
-        ] => {
-            assert_eq!(*threshold, 70.0);
-            assert_eq!(collection, "rider-photos");
-            (*generation, face_id.clone())
-        }
-        other => panic!("{other:#?}"),
+    let searches = |effects: &[Effect]| -> Vec<(Generation, String)> {
+        effects
+            .iter()
+            .map(|e| match e {
+                Effect::SearchFaces {
+                    generation,
+                    face_id,
+                    threshold,
+                    collection,
+                } => {
+                    assert_eq!(*threshold, 70.0);
+                    assert_eq!(collection, "rider-photos");
+                    (*generation, face_id.clone())
+                }
+                other => panic!("{other:#?}"),
+            })
+            .collect()
     };
-    assert_eq!(searched, face_id(1));
+    let mut out = searches(&press(&mut app, "L"));
+    assert_eq!(
+        out.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>(),
+        vec![face_id(1), face_id(2), face_id(3), face_id(4)],
+        "four out at once"
+    );
     // Face 1 (user_a) looks like face 6 (user_e): one person under two user ids.
     let lookalike = FaceMatch {
         face: collection()[5].clone(),
         similarity: 99.4,
     };
-    let effects = update(
+    let (first, _) = out.remove(0);
+    let next = searches(&update(
         &mut app,
         Msg::FaceMatches {
-            generation,
+            generation: first,
             face_id: face_id(1),
             result: Ok(vec![lookalike]),
         },
-    );
+    ));
     assert!(
         app.faces
             .duplicate_kinds(&face_id(6))
             .contains(&DuplicateKind::Lookalike)
     );
-    // The next search is for face 2; face 6 is already clustered and will be skipped.
-    let mut searched = Vec::new();
-    let mut pending = effects;
-    while let [
-        Effect::SearchFaces {
-            generation,
-            face_id: id,
-            ..
-        },
-    ] = pending.as_slice()
-    {
+    // One answered, one more sent: face 5 (face 6 is clustered now and will be skipped).
+    assert_eq!(
+        next.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>(),
+        vec![face_id(5)]
+    );
+    out.extend(next);
+    let mut searched = vec![face_id(1)];
+    let mut answered_at = NOW;
+    while let Some((generation, id)) = out.first().cloned() {
+        out.remove(0);
         searched.push(id.clone());
-        let (generation, id) = (*generation, id.clone());
-        pending = update(
+        answered_at += 400;
+        update(&mut app, Msg::Tick(answered_at));
+        out.extend(searches(&update(
             &mut app,
             Msg::FaceMatches {
                 generation,
                 face_id: id,
                 result: Ok(vec![]),
             },
-        );
+        )));
+        if let Some(scan) = &app.faces.scan
+            && scan.answered >= 4
+        {
+            let title = screen(&app, 200, 10);
+            assert!(title.contains("left · L stops"), "{title}");
+        }
     }
+    searched.sort();
     assert_eq!(
         searched,
-        vec![face_id(2), face_id(3), face_id(4), face_id(5), face_id(7)]
+        vec![
+            face_id(1),
+            face_id(2),
+            face_id(3),
+            face_id(4),
+            face_id(5),
+            face_id(7)
+        ]
     );
     assert!(app.faces.scan.is_none());
     assert!(notice(&app).contains("1 group(s)"), "{}", notice(&app));

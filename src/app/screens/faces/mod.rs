@@ -38,6 +38,9 @@ pub const FACES_FILTER_PAGES: usize = 10;
 /// Similarity (percent) from which face search calls two faces one person: the pipeline's
 /// own `CheckFaceDuplicate` threshold.
 pub const LOOKALIKE_THRESHOLD: f32 = 70.0;
+/// Searches of a lookalike scan out at once: the adapter's budget for SearchFaces paces them
+/// (5 a second in the large regions at the default share), so this only keeps it busy.
+pub const LOOKALIKE_IN_FLIGHT: usize = 4;
 
 pub type FaceSort = ColumnSort<FaceSortColumn>;
 
@@ -54,7 +57,23 @@ pub struct LookalikeScan {
     pub queue: VecDeque<String>,
     pub total: usize,
     pub searched: usize,
-    pub in_flight: Option<Generation>,
+    /// Searches sent and not answered: (generation, face id).
+    pub in_flight: Vec<(Generation, String)>,
+    /// When it started, and how many searches were answered since: the time-left estimate.
+    pub started_at: Millis,
+    pub answered: usize,
+}
+
+impl LookalikeScan {
+    /// "~3 min left", from the pace so far (None before a few answers).
+    pub fn estimate(&self, now: Millis) -> Option<Millis> {
+        if self.answered < LOOKALIKE_IN_FLIGHT {
+            return None;
+        }
+        let left = self.total.saturating_sub(self.searched) as Millis;
+        let per_answer = (now - self.started_at).max(0) / self.answered as Millis;
+        Some(left * per_answer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,10 @@
 //! shell, which settles a pending jump (a flow) before `after_page` asks for more.
 
 use super::refresh::{gather_reload_page, reload};
-use super::{FACES_FILTER_PAGES, FACES_PAGE_SIZE, LOOKALIKE_THRESHOLD, LookalikeScan, State};
+use super::{
+    FACES_FILTER_PAGES, FACES_PAGE_SIZE, LOOKALIKE_IN_FLIGHT, LOOKALIKE_THRESHOLD, LookalikeScan,
+    State,
+};
 use crate::app::ctx::Ctx;
 use crate::app::effect::Effect;
 use crate::app::msg::Generation;
@@ -155,48 +158,47 @@ pub fn toggle_lookalike_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
         total: queue.len(),
         queue,
         searched: 0,
-        in_flight: None,
+        in_flight: Vec::new(),
+        started_at: cx.now,
+        answered: 0,
     });
     continue_scan(s, cx)
 }
 
-/// Sends the next search of the scan (one at a time: a bounded load on the account).
+/// Sends the scan's next searches, up to `LOOKALIKE_IN_FLIGHT` out at once (the adapter's
+/// SearchFaces budget paces them); ends the scan when nothing is left.
 fn continue_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
-    let generation = cx.next_generation();
     let Some(scan) = s.scan.as_mut() else {
         return Vec::new();
     };
-    if scan.in_flight.is_some() {
-        return Vec::new();
-    }
-    // Faces already in a cluster would find the same cluster again: skip them.
-    while let Some(next) = scan.queue.front() {
-        if s.lookalikes.is_clustered(next) || s.lookalikes.was_searched(next) {
-            scan.queue.pop_front();
-            scan.searched += 1;
-        } else {
+    let mut effects = Vec::new();
+    while scan.in_flight.len() < LOOKALIKE_IN_FLIGHT {
+        let Some(face_id) = scan.queue.pop_front() else {
             break;
+        };
+        // Faces already in a cluster would find the same cluster again: skip them.
+        if s.lookalikes.is_clustered(&face_id) || s.lookalikes.was_searched(&face_id) {
+            scan.searched += 1;
+            continue;
         }
+        let generation = cx.next_generation();
+        scan.in_flight.push((generation, face_id.clone()));
+        effects.push(Effect::SearchFaces {
+            generation,
+            collection: s.collection.clone(),
+            face_id,
+            threshold: LOOKALIKE_THRESHOLD,
+        });
     }
-    if scan.queue.is_empty() {
+    if scan.queue.is_empty() && scan.in_flight.is_empty() {
         s.scan = None;
         let found = s.index.lookalike_group_count();
         cx.notify(
             NoticeLevel::Info,
             format!("lookalike search done: {found} group(s) of one face under several user ids"),
         );
-        return Vec::new();
     }
-    let Some(face_id) = scan.queue.pop_front() else {
-        return Vec::new();
-    };
-    scan.in_flight = Some(generation);
-    vec![Effect::SearchFaces {
-        generation,
-        collection: s.collection.clone(),
-        face_id,
-        threshold: LOOKALIKE_THRESHOLD,
-    }]
+    effects
 }
 
 /// A search of the scan answered: its matches join the lookalike clusters.
@@ -210,11 +212,12 @@ pub fn on_face_matches(
     let Some(scan) = s.scan.as_mut() else {
         return Vec::new();
     };
-    if scan.in_flight != Some(generation) {
+    let Some(at) = scan.in_flight.iter().position(|(g, _)| *g == generation) else {
         return Vec::new();
-    }
-    scan.in_flight = None;
+    };
+    scan.in_flight.swap_remove(at);
     scan.searched += 1;
+    scan.answered += 1;
     match result {
         Ok(matches) => {
             s.lookalikes.add(&face_id, &matches);

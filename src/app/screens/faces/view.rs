@@ -120,21 +120,17 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
         ));
     }
     if let Some(scan) = &s.scan {
+        let left = scan
+            .estimate(now)
+            .map(|ms| format!(" · ~{} left", format_interval(ms.max(1_000))))
+            .unwrap_or_default();
         spans.push(Span::styled(
-            format!("  lookalikes {}/{}…", scan.searched, scan.total),
+            format!(
+                "  lookalikes {}/{}{left} · L stops",
+                thousands(scan.searched),
+                thousands(scan.total)
+            ),
             Style::default().fg(theme::RUNNING),
-        ));
-    }
-    if let Some(at) = s.updated_at {
-        let (every, idle) = reload_pace(s, refresh_interval, now);
-        let next = if idle {
-            "reload paused while idle".to_string()
-        } else {
-            format!("reload every {}", format_interval(every))
-        };
-        spans.push(Span::styled(
-            format!("  confirmed {} · {next}", age_label(now - at)),
-            theme::dim(),
         ));
     }
     let appending = s
@@ -169,6 +165,19 @@ fn title_line(s: &State, now: Millis, refresh_interval: Millis) -> Line<'static>
         spans.push(Span::styled("  loading more…", theme::dim()));
     } else if partial && (!s.list.filter.is_empty() || s.list.sort.is_some() || s.duplicates_only) {
         spans.push(Span::styled("  G loads all", theme::dim()));
+    }
+    // Last: what is going on now (above) matters more than the pace when the line is cut.
+    if let Some(at) = s.updated_at {
+        let (every, idle) = reload_pace(s, refresh_interval, now);
+        let next = if idle {
+            "reload paused while idle".to_string()
+        } else {
+            format!("reload every {}", format_interval(every))
+        };
+        spans.push(Span::styled(
+            format!("  confirmed {} · {next}", age_label(now - at)),
+            theme::dim(),
+        ));
     }
     Line::from(spans)
 }
