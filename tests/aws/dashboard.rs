@@ -123,6 +123,23 @@ fn dashboard_filled(console: &Console) -> bool {
         && dashboard.figures.coverage().histories_unread() == 0
 }
 
+/// The console opened on `machine` (its 18 runs listed), then `g d` until the dashboard
+/// has filled in, within `patience`.
+async fn dashboard_of(backend: Arc<dyn Backend>, machine: &str, patience: Duration) -> Console {
+    let mut console = Console::open(backend, machine);
+    let listed = console
+        .run_until(Duration::from_secs(20), |c| {
+            c.app.executions.list.rows.len() == 18
+        })
+        .await;
+    assert!(listed, "{}", console.screen());
+    console.press("g");
+    console.press("d");
+    let filled = console.run_until(patience, dashboard_filled).await;
+    assert!(filled, "{}", console.screen());
+    console
+}
+
 fn totals(console: &Console) -> [u64; OutcomeKind::COUNT] {
     console.app.dashboard.figures.totals()
 }
@@ -196,19 +213,7 @@ async fn the_dashboard_counts_what_the_server_holds_and_a_warm_start_reads_no_fi
     // The first start: the dashboard fills in through the proxy and the store.
     let file = StoreFile::new();
     let first = remembering(connect(&proxy.endpoint, None).await, file.open());
-    let mut console = Console::open(Arc::clone(&first), &name);
-    let listed = console
-        .run_until(Duration::from_secs(20), |c| {
-            c.app.executions.list.rows.len() == 18
-        })
-        .await;
-    assert!(listed, "{}", console.screen());
-    console.press("g");
-    console.press("d");
-    let filled = console
-        .run_until(Duration::from_secs(60), dashboard_filled)
-        .await;
-    assert!(filled, "{}", console.screen());
+    let mut console = dashboard_of(Arc::clone(&first), &name, Duration::from_secs(60)).await;
     let counted = totals(&console);
     let of = |kind: OutcomeKind| counted[kind.index()] as usize;
     let screen = console.screen();
@@ -264,19 +269,7 @@ async fn the_dashboard_counts_what_the_server_holds_and_a_warm_start_reads_no_fi
     // The second start, on the warm store: every run finished and seen before.
     proxy.reset();
     let second = remembering(connect(&proxy.endpoint, None).await, file.open());
-    let mut console = Console::open(second, &name);
-    let listed = console
-        .run_until(Duration::from_secs(20), |c| {
-            c.app.executions.list.rows.len() == 18
-        })
-        .await;
-    assert!(listed, "{}", console.screen());
-    console.press("g");
-    console.press("d");
-    let filled = console
-        .run_until(Duration::from_secs(30), dashboard_filled)
-        .await;
-    assert!(filled, "{}", console.screen());
+    let mut console = dashboard_of(second, &name, Duration::from_secs(30)).await;
     console.run_for(Duration::from_secs(3)).await;
     let again = totals(&console);
     let server = server_counts(&setup, &machine).await;

@@ -39,8 +39,13 @@ fn start(definition: Value, input: Value) -> (Arc<Run>, StateMachine) {
     let executor: Arc<dyn TaskExecutor> = Arc::new(FakeLambda);
     let machine = StateMachine::parse(&definition.to_string(), &|r| executor.supports(r))
         .expect("definition loads");
+    (begin(input, executor), machine)
+}
+
+/// Execution `e1` of machine `M` begun on `input` at `BASE`, its tasks run by `executor`.
+fn begin(input: Value, executor: Arc<dyn TaskExecutor>) -> Arc<Run> {
     let clock = Clock::start(BASE);
-    let run = Run::begin(
+    Run::begin(
         RunSpec {
             execution_arn: "arn:aws:states:us-east-1:1:execution:M:e1".into(),
             execution_name: "e1".into(),
@@ -53,8 +58,7 @@ fn start(definition: Value, input: Value) -> (Arc<Run>, StateMachine) {
         clock,
         Arc::new(EventLog::new(clock)),
         executor,
-    );
-    (run, machine)
+    )
 }
 
 fn lambda(function: &str, extra: Value) -> Value {
@@ -556,21 +560,7 @@ async fn a_redrive_re_runs_only_the_failed_branch_and_goes_on() {
         &|r| executor.supports(r),
     )
     .expect("definition loads");
-    let clock = Clock::start(BASE);
-    let first = Run::begin(
-        RunSpec {
-            execution_arn: "arn:aws:states:us-east-1:1:execution:M:e1".into(),
-            execution_name: "e1".into(),
-            state_machine_arn: "arn:aws:states:us-east-1:1:stateMachine:M".into(),
-            state_machine_name: "M".into(),
-            role_arn: "arn:aws:iam::1:role/r".into(),
-            input: json!({"userId": "u1"}),
-            seed: 7,
-        },
-        clock,
-        Arc::new(EventLog::new(clock)),
-        executor,
-    );
+    let first = begin(json!({"userId": "u1"}), executor);
     assert!(matches!(
         first.run_to_end(&machine).await,
         ExecutionEnd::Failed(_)
@@ -680,21 +670,7 @@ async fn a_redrive_of_a_map_continues_only_its_failed_iterations() {
         &|r| executor.supports(r),
     )
     .expect("definition loads");
-    let clock = Clock::start(BASE);
-    let first = Run::begin(
-        RunSpec {
-            execution_arn: "arn:aws:states:us-east-1:1:execution:M:e2".into(),
-            execution_name: "e2".into(),
-            state_machine_arn: "arn:aws:states:us-east-1:1:stateMachine:M".into(),
-            state_machine_name: "M".into(),
-            role_arn: "arn:aws:iam::1:role/r".into(),
-            input: json!({"items": [0, 1, 2, 3]}),
-            seed: 7,
-        },
-        clock,
-        Arc::new(EventLog::new(clock)),
-        executor,
-    );
+    let first = begin(json!({"items": [0, 1, 2, 3]}), executor);
     assert!(matches!(
         first.run_to_end(&machine).await,
         ExecutionEnd::Failed(_)
