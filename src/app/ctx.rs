@@ -57,6 +57,15 @@ impl<'a> Ctx<'a> {
         page_rows(self.viewport)
     }
 
+    /// The cells a tab's drawing area has (columns, rows): the terminal less the chrome and
+    /// the tab's own header line.
+    pub fn graph_viewport(&self) -> (u16, u16) {
+        (
+            self.viewport.0,
+            self.viewport.1.saturating_sub(CHROME_ROWS + 1).max(1),
+        )
+    }
+
     pub fn notify(&mut self, level: NoticeLevel, text: impl Into<String>) {
         *self.notice = Some(Notice {
             text: text.into(),

@@ -58,6 +58,11 @@ pub enum Effect {
         generation: Generation,
         request: HistoryRequest,
     },
+    /// `DescribeStateMachineForExecution`; answered by `Msg::Definition`.
+    LoadDefinition {
+        generation: Generation,
+        execution_arn: String,
+    },
     /// A finished execution's whole history for the dashboard's figures (no payloads);
     /// answered by `Msg::StatsHistory`.
     LoadStatsHistory {
@@ -96,6 +101,16 @@ pub enum Effect {
     DescribeCollection {
         generation: Generation,
         collection: String,
+    },
+    /// The lookalike searches kept from earlier sessions (the store's); answered by
+    /// `Msg::KeptLookalikeSearches`.
+    LoadLookalikeSearches {
+        collection: String,
+    },
+    /// Keep one lookalike search's answer so a later scan does not repeat it.
+    KeepLookalikeSearch {
+        collection: String,
+        search: crate::domain::faces::LookalikeSearch,
     },
     /// `SearchFaces` for one face, to cluster lookalikes.
     SearchFaces {
@@ -220,6 +235,9 @@ impl Effect {
             | Effect::SuiteStep { .. } => true,
             Effect::LoadFaces { .. }
             | Effect::DescribeCollection { .. }
+            // The store on this machine, not the account.
+            | Effect::LoadLookalikeSearches { .. }
+            | Effect::KeepLookalikeSearch { .. }
             | Effect::SearchFaces { .. }
             | Effect::SearchFacesByImage { .. }
             | Effect::LoadBuckets { .. }
@@ -244,6 +262,7 @@ impl Effect {
             | Effect::RememberChoice { .. }
             | Effect::LoadExecutions { .. }
             | Effect::LoadExecution { .. }
+            | Effect::LoadDefinition { .. }
             | Effect::LoadHistory { .. }
             | Effect::LoadStatsHistory { .. }
             | Effect::LoadInput { .. }

@@ -96,7 +96,9 @@ pub fn perform(app: &mut App, context: Context, action: Action) -> Vec<Effect> {
         | Context::TestCases
         | Context::Editor => overlay_action(app, action),
         Context::Executions => executions_action(app, action),
-        Context::Timeline | Context::Events | Context::Io => execution_action(app, action),
+        Context::Timeline | Context::Definition | Context::Events | Context::Io => {
+            execution_action(app, action)
+        }
         Context::Faces => faces_action(app, action),
         Context::Thumbnails => thumbnails_action(app, action),
         Context::Tests => tests_action(app, action),

@@ -191,6 +191,7 @@ impl App {
             None => Context::Executions,
             Some(view) => match view.tab {
                 Tab::Timeline => Context::Timeline,
+                Tab::Definition => Context::Definition,
                 Tab::Events => Context::Events,
                 Tab::Io => Context::Io,
             },

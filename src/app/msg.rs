@@ -73,6 +73,16 @@ pub enum Msg {
         generation: Generation,
         result: Result<ExecutionDetail, BackendError>,
     },
+    /// The answer to `Effect::LoadLookalikeSearches`.
+    KeptLookalikeSearches {
+        collection: String,
+        result: Result<Vec<crate::domain::faces::LookalikeSearch>, BackendError>,
+    },
+    /// The answer to `Effect::LoadDefinition`.
+    Definition {
+        generation: Generation,
+        result: Result<crate::domain::execution::ExecutionDefinition, BackendError>,
+    },
     History {
         generation: Generation,
         /// Whether these events carry inputs/outputs.

@@ -156,6 +156,12 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Definition { generation, result } => {
+            if let Some(s) = app.execution.as_mut() {
+                execution::definition::on_loaded(s, generation, result);
+            }
+            Vec::new()
+        }
         Msg::History {
             generation,
             include_data,
@@ -222,6 +228,11 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Faces { generation, result } => on_faces_page(app, generation, result),
+        Msg::KeptLookalikeSearches { collection, result } => {
+            let (s, mut cx) = lend!(app, faces);
+            faces::update::on_kept_searches(s, &mut cx, &collection, result);
+            Vec::new()
+        }
         Msg::CollectionDescribed { generation, result } => {
             let (s, mut cx) = lend!(app, faces);
             faces::refresh::on_described(s, &mut cx, generation, result)

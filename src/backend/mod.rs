@@ -6,9 +6,9 @@ pub mod local;
 
 use crate::domain::Millis;
 use crate::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
-use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch, LookalikeSearch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use crate::domain::suites::recorded::VerdictRecord;
@@ -343,6 +343,15 @@ pub trait Backend: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// The lookalike searches kept for `collection` by a store in front of the service (a
+    /// second scan skips what they searched); none without one.
+    async fn lookalike_searches(&self, _collection: &str) -> BackendResult<Vec<LookalikeSearch>> {
+        Ok(Vec::new())
+    }
+
+    /// Keeps one lookalike search (a store in front of the service keeps it; else nothing).
+    async fn record_lookalike_search(&self, _collection: &str, _search: LookalikeSearch) {}
+
     async fn list_state_machines(&self) -> BackendResult<Vec<StateMachineSummary>>;
 
     /// Newest first, like `ListExecutions`.
@@ -352,6 +361,13 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BackendResult<Page<ExecutionSummary>>;
 
     async fn describe_execution(&self, execution_arn: &str) -> BackendResult<ExecutionDetail>;
+
+    /// `DescribeStateMachineForExecution`: the definition the execution ran, which never
+    /// changes for that execution (a redrive runs the same one).
+    async fn describe_state_machine_for_execution(
+        &self,
+        execution_arn: &str,
+    ) -> BackendResult<ExecutionDefinition>;
 
     /// Events of the execution with ids above `after_event_id`, in ascending id order.
     async fn get_execution_history(

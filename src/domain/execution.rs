@@ -185,6 +185,19 @@ pub struct ExecutionDetail {
     pub redrive_count: u32,
 }
 
+/// What `DescribeStateMachineForExecution` answers: the definition an execution actually ran
+/// (the state machine may have been updated since), with the revision it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionDefinition {
+    pub state_machine_arn: String,
+    pub name: String,
+    /// The Amazon States Language JSON, as stored (untrusted text).
+    pub definition: String,
+    pub revision_id: Option<String>,
+    /// When the state machine was last updated before the execution ran.
+    pub updated: Option<Millis>,
+}
+
 /// The outcome a `DescribeExecution` answer tells without the history: the error and cause of
 /// a failed, timed-out or aborted run; for a succeeded one, a rejection when the output carries
 /// the error a Catch put there (whole, or at a `ResultPath` such as the pipeline's

@@ -44,6 +44,14 @@ pub struct FaceMatch {
     pub similarity: f32,
 }
 
+/// One lookalike search as kept between sessions: the face searched (`SearchFaces`) and the
+/// ids of the faces it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookalikeSearch {
+    pub face_id: String,
+    pub matched: Vec<String>,
+}
+
 /// A face id that could not be deleted and why (e.g. `FACE_NOT_FOUND`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnsuccessfulFaceDeletion {
@@ -241,6 +249,14 @@ impl LookalikeClusters {
         self.searched.insert(face_id.to_string());
         for m in matches {
             self.union(face_id, &m.face.face_id);
+        }
+    }
+
+    /// A search kept from an earlier session: the same as its answer arriving now.
+    pub fn add_kept(&mut self, search: &LookalikeSearch) {
+        self.searched.insert(search.face_id.clone());
+        for matched in &search.matched {
+            self.union(&search.face_id, matched);
         }
     }
 

@@ -2,6 +2,7 @@
 //! the timeline built from them, time helpers and the escaping of untrusted text for terminals.
 //! Knows nothing about the SDK or the UI.
 
+pub mod definition;
 pub mod execution;
 pub mod face_groups;
 pub mod faces;
@@ -10,6 +11,7 @@ pub mod history_json;
 pub mod journal;
 pub mod lines;
 pub mod objects;
+pub mod resource;
 pub mod stats;
 pub mod suites;
 pub mod test_case;

@@ -72,6 +72,11 @@ actions!(
     Fit => "fit",
     Follow => "follow",
     ToggleDetails => "toggle_details",
+    ScrollDetailsDown => "scroll_details_down",
+    ScrollDetailsUp => "scroll_details_up",
+    CopyLogGroup => "copy_log_group",
+    // Definition graph.
+    ToggleFold => "toggle_fold",
     // Events.
     Search => "search",
     NextMatch => "next_match",

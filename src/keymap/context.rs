@@ -10,6 +10,7 @@ pub enum Context {
     Executions,
     Picker,
     Timeline,
+    Definition,
     Events,
     Io,
     Faces,
@@ -25,11 +26,12 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::Executions,
         Context::Picker,
         Context::Timeline,
+        Context::Definition,
         Context::Events,
         Context::Io,
         Context::Faces,
@@ -51,6 +53,7 @@ impl Context {
             Context::Executions => "executions",
             Context::Picker => "picker",
             Context::Timeline => "timeline",
+            Context::Definition => "definition",
             Context::Events => "events",
             Context::Io => "io",
             Context::Faces => "faces",

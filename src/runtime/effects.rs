@@ -178,6 +178,15 @@ impl EffectRunner {
                 let result = backend.describe_execution(&execution_arn).await;
                 Msg::Execution { generation, result }
             }),
+            Effect::LoadDefinition {
+                generation,
+                execution_arn,
+            } => self.spawn(None, async move {
+                let result = backend
+                    .describe_state_machine_for_execution(&execution_arn)
+                    .await;
+                Msg::Definition { generation, result }
+            }),
             Effect::LoadHistory {
                 generation,
                 request,
@@ -244,6 +253,15 @@ impl EffectRunner {
                 let result = backend.list_faces(&collection, next_token, page_size).await;
                 Msg::Faces { generation, result }
             }),
+            Effect::LoadLookalikeSearches { collection } => self.spawn(None, async move {
+                let result = backend.lookalike_searches(&collection).await;
+                Msg::KeptLookalikeSearches { collection, result }
+            }),
+            Effect::KeepLookalikeSearch { collection, search } => {
+                tokio::spawn(
+                    async move { backend.record_lookalike_search(&collection, search).await },
+                );
+            }
             Effect::DescribeCollection {
                 generation,
                 collection,

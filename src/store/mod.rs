@@ -9,12 +9,14 @@
 //! Bounded: after each history is stored, the least recently read histories are evicted while
 //! the database is over its limit. Descriptions, state machine lists, accounts and the journal
 //! index are small (a few hundred bytes a row) and are kept until `clear`. Test suites'
-//! verdicts are kept for the last ten runs of each step.
+//! verdicts are kept for the last ten runs of each step; the faces screen's lookalike searches
+//! until their face is deleted.
 
 mod catalog;
 mod descriptions;
 mod history;
 mod journal;
+mod lookalikes;
 mod open;
 pub mod remembering;
 mod schema;

@@ -14,10 +14,10 @@ use crate::backend::{
 };
 use crate::domain::Millis;
 use crate::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
     outcome_from_description,
 };
-use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
+use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch, LookalikeSearch};
 use crate::domain::history::HistoryEvent;
 use crate::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use crate::domain::suites::recorded::VerdictRecord;
@@ -46,7 +46,13 @@ pub struct Remembering {
     /// Whether executions, state machines and accounts are remembered: not for the sandbox,
     /// which starts afresh every time (only its suites' verdicts are kept).
     executions: bool,
+    /// Definitions executions ran, by execution ARN, for this session: one never changes, so
+    /// reopening an execution does not ask again (the oldest is forgotten past the bound).
+    definitions: Mutex<std::collections::VecDeque<(String, ExecutionDefinition)>>,
 }
+
+/// How many executions' definitions `Remembering` keeps in memory.
+const DEFINITIONS_KEPT: usize = 32;
 
 /// The scope of the sandbox's verdicts: never mixed with AWS's or an emulator's.
 pub const SANDBOX_SCOPE: &str = "sandbox";
@@ -98,6 +104,7 @@ impl Remembering {
             sink: Mutex::new(None),
             offline: Mutex::new(false),
             executions: true,
+            definitions: Mutex::new(std::collections::VecDeque::new()),
         }
     }
 
@@ -237,6 +244,28 @@ impl Backend for Remembering {
         self.quietly(self.store.put_verdict(&self.scope, &self.region, &verdict));
     }
 
+    async fn lookalike_searches(&self, collection: &str) -> BackendResult<Vec<LookalikeSearch>> {
+        if !self.executions {
+            return Ok(Vec::new());
+        }
+        self.store
+            .lookalike_searches(&self.scope, &self.region, collection)
+            .map_err(|e| BackendError::Other(e.to_string()))
+    }
+
+    async fn record_lookalike_search(&self, collection: &str, search: LookalikeSearch) {
+        if self.executions {
+            let now = self.now();
+            self.quietly(self.store.put_lookalike_search(
+                &self.scope,
+                &self.region,
+                collection,
+                &search,
+                now,
+            ));
+        }
+    }
+
     async fn verdict_history(&self, suite: &str) -> BackendResult<Vec<VerdictRecord>> {
         self.store
             .verdicts(&self.scope, &self.region, suite)
@@ -360,6 +389,32 @@ impl Backend for Remembering {
         Ok(detail)
     }
 
+    async fn describe_state_machine_for_execution(
+        &self,
+        execution_arn: &str,
+    ) -> BackendResult<ExecutionDefinition> {
+        let known = |kept: &std::collections::VecDeque<(String, ExecutionDefinition)>| {
+            kept.iter()
+                .find(|(arn, _)| arn == execution_arn)
+                .map(|(_, definition)| definition.clone())
+        };
+        if let Some(definition) = known(&self.definitions.lock().expect("definitions lock")) {
+            return Ok(definition);
+        }
+        let definition = self
+            .inner
+            .describe_state_machine_for_execution(execution_arn)
+            .await?;
+        let mut kept = self.definitions.lock().expect("definitions lock");
+        if known(&kept).is_none() {
+            if kept.len() >= DEFINITIONS_KEPT {
+                kept.pop_front();
+            }
+            kept.push_back((execution_arn.to_string(), definition.clone()));
+        }
+        Ok(definition)
+    }
+
     async fn get_execution_history(
         &self,
         request: HistoryRequest,
@@ -467,7 +522,16 @@ impl Backend for Remembering {
         collection: &str,
         face_ids: &[String],
     ) -> BackendResult<DeleteFacesResult> {
-        self.inner.delete_faces(collection, face_ids).await
+        let result = self.inner.delete_faces(collection, face_ids).await?;
+        if self.executions {
+            self.quietly(self.store.forget_lookalike_searches(
+                &self.scope,
+                &self.region,
+                collection,
+                &result.deleted,
+            ));
+        }
+        Ok(result)
     }
 
     async fn list_buckets(&self) -> BackendResult<Vec<BucketInfo>> {

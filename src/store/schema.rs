@@ -9,10 +9,10 @@ use rusqlite::{Connection, TransactionBehavior};
 pub(super) const APPLICATION_ID: i32 = 0x5354_444B;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Tables whose rows carry a `region` column (every table): `clear` goes through them.
-pub(super) const TABLES: [&str; 7] = [
+pub(super) const TABLES: [&str; 8] = [
     "descriptions",
     "histories",
     "state_machine_lists",
@@ -20,6 +20,7 @@ pub(super) const TABLES: [&str; 7] = [
     "accounts",
     "journal_lines",
     "verdicts",
+    "lookalike_searches",
 ];
 
 /// The first schema. Times are epoch milliseconds; `region` and `account` are taken from the
@@ -129,6 +130,21 @@ CREATE TABLE verdicts (
     execution_arn TEXT
 );
 CREATE INDEX verdicts_by_step ON verdicts (scope, region, suite, step, label, finished_at);
+";
+
+/// The faces screen's lookalike searches: one row per face searched (`SearchFaces`), with the
+/// ids of the faces it matched (newline-separated), so a second scan of the collection does not
+/// search again what a first one already did. Forgotten when the face is deleted.
+const V4: &str = "
+CREATE TABLE lookalike_searches (
+    scope TEXT NOT NULL,
+    region TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    face_id TEXT NOT NULL,
+    matched TEXT NOT NULL,
+    searched_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, region, collection, face_id)
+);
 ";
 
 /// Why the schema could not be brought to ours.

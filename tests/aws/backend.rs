@@ -278,6 +278,49 @@ async fn executions_list_describe_history_and_stop() {
     }
 }
 
+/// The Definition tab's read: the definition an execution ran, with the state machine's name
+/// and ARN, drawn from the same text the server holds; an unknown execution is NotFound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_definition_an_execution_ran_is_read_back_whole() {
+    let Some(endpoint) = test_endpoint() else {
+        return;
+    };
+    let backend = backend(&endpoint).await;
+    let name = unique("RiderPhotoProcessing");
+    let arn = backend
+        .create_state_machine(&name, &pipeline_definition(), ROLE_ARN)
+        .await
+        .unwrap();
+    let started = backend
+        .start_execution(StartExecutionRequest {
+            state_machine_arn: arn.clone(),
+            name: Some("definition-read".into()),
+            input: pipeline_input("1_happy_face.jpg", "user_a", 0),
+        })
+        .await
+        .unwrap();
+    let read = backend
+        .describe_state_machine_for_execution(&started.arn)
+        .await
+        .unwrap();
+    assert_eq!(read.state_machine_arn, arn);
+    assert_eq!(read.name, name);
+    let held: serde_json::Value = serde_json::from_str(&pipeline_definition()).unwrap();
+    let got: serde_json::Value = serde_json::from_str(&read.definition).unwrap();
+    assert_eq!(got, held);
+    let parsed = stepdeck::domain::definition::parse_definition(&read.definition).unwrap();
+    assert!(parsed.find(&parsed.top.start_at).is_some());
+
+    let missing = format!(
+        "{}:no-such-run",
+        arn.replace(":stateMachine:", ":execution:")
+    );
+    match backend.describe_state_machine_for_execution(&missing).await {
+        Err(BackendError::NotFound { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn step_functions_errors_are_information() {
     let Some(endpoint) = test_endpoint() else {

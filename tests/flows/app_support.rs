@@ -11,8 +11,8 @@ use stepdeck::app::{App, AppOptions, update::update};
 use stepdeck::backend::{BackendError, BackendInfo, Page};
 use stepdeck::domain::Millis;
 use stepdeck::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome, StateMachineKind,
-    StateMachineSummary,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, Outcome,
+    StateMachineKind, StateMachineSummary,
 };
 use stepdeck::domain::history::HistoryEvent;
 use stepdeck::domain::history_json::parse_history;
@@ -28,6 +28,43 @@ pub fn fixture(name: &str) -> Vec<HistoryEvent> {
         env!("CARGO_MANIFEST_DIR")
     );
     parse_history(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// A definition from `tests/fixtures/definitions/`.
+pub fn definition_fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/definitions/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap()
+}
+
+/// The definition an execution ran, as `DescribeStateMachineForExecution` answers it.
+pub fn execution_definition(text: &str) -> ExecutionDefinition {
+    ExecutionDefinition {
+        state_machine_arn: SM_ARN.to_string(),
+        name: "RiderPhotoProcessing".to_string(),
+        definition: text.to_string(),
+        revision_id: Some("7f3c2a91".to_string()),
+        updated: Some(NOW - 86_400_000),
+    }
+}
+
+/// Switches the open execution to its Definition tab (`BackTab` from the Timeline) and
+/// answers the one read it asks for with `text`.
+pub fn open_definition(app: &mut App, text: &str) {
+    let effects = press(app, "BackTab");
+    let generation = match effects.as_slice() {
+        [Effect::LoadDefinition { generation, .. }] => *generation,
+        other => panic!("expected one LoadDefinition: {other:#?}"),
+    };
+    update(
+        app,
+        Msg::Definition {
+            generation,
+            result: Ok(execution_definition(text)),
+        },
+    );
 }
 
 pub fn exec_arn(name: &str) -> String {

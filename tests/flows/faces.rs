@@ -17,7 +17,7 @@ use stepdeck::app::screens::thumbnails::{PreviewState, preview::PREVIEW_DEBOUNCE
 use stepdeck::app::{App, AppOptions, NoticeLevel, update::update};
 use stepdeck::backend::BackendError;
 use stepdeck::domain::faces::{
-    DeleteFacesResult, DuplicateKind, FaceMatch, UnsuccessfulFaceDeletion,
+    DeleteFacesResult, DuplicateKind, FaceMatch, LookalikeSearch, UnsuccessfulFaceDeletion,
 };
 use stepdeck::keymap::{Context, Keymap};
 
@@ -153,7 +153,7 @@ fn lookalikes_are_searched_a_few_at_a_time_skipping_clustered_faces() {
     let searches = |effects: &[Effect]| -> Vec<(Generation, String)> {
         effects
             .iter()
-            .map(|e| match e {
+            .filter_map(|e| match e {
                 Effect::SearchFaces {
                     generation,
                     face_id,
@@ -162,8 +162,10 @@ fn lookalikes_are_searched_a_few_at_a_time_skipping_clustered_faces() {
                 } => {
                     assert_eq!(*threshold, 70.0);
                     assert_eq!(collection, "rider-photos");
-                    (*generation, face_id.clone())
+                    Some((*generation, face_id.clone()))
                 }
+                // Checked below: each answer is kept for the next scan.
+                Effect::KeepLookalikeSearch { .. } => None,
                 other => panic!("{other:#?}"),
             })
             .collect()
@@ -180,14 +182,23 @@ fn lookalikes_are_searched_a_few_at_a_time_skipping_clustered_faces() {
         similarity: 99.4,
     };
     let (first, _) = out.remove(0);
-    let next = searches(&update(
+    let answered = update(
         &mut app,
         Msg::FaceMatches {
             generation: first,
             face_id: face_id(1),
             result: Ok(vec![lookalike]),
         },
-    ));
+    );
+    assert!(
+        answered.iter().any(|e| matches!(e,
+            Effect::KeepLookalikeSearch { collection, search }
+                if collection == "rider-photos"
+                    && search.face_id == face_id(1)
+                    && search.matched == vec![face_id(6)])),
+        "the answer is kept: {answered:#?}"
+    );
+    let next = searches(&answered);
     assert!(
         app.faces
             .duplicate_kinds(&face_id(6))
@@ -1207,4 +1218,57 @@ fn a_refused_delete_call_journals_not_deleted_and_says_nothing_was_deleted() {
     let text = notice(&app);
     assert!(text.starts_with("nothing deleted: "), "{text}");
     assert!(!text.contains("part-way"), "{text}");
+}
+
+#[test]
+fn lookalike_answers_kept_from_an_earlier_scan_are_not_asked_again() {
+    let mut app = faces_app();
+    update(
+        &mut app,
+        Msg::KeptLookalikeSearches {
+            collection: "rider-photos".into(),
+            result: Ok(vec![
+                LookalikeSearch {
+                    face_id: face_id(1),
+                    matched: vec![face_id(6)],
+                },
+                LookalikeSearch {
+                    face_id: face_id(2),
+                    matched: vec![],
+                },
+            ]),
+        },
+    );
+    // The kept match shows at once, as if searched now.
+    assert!(
+        app.faces
+            .duplicate_kinds(&face_id(6))
+            .contains(&DuplicateKind::Lookalike)
+    );
+    assert!(notice(&app).contains("2 lookalike search(es) kept from earlier scans"));
+    // `L` searches only the rest: not 1 and 2 (answered), not 6 (clustered with 1).
+    let asked: Vec<String> = press(&mut app, "L")
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SearchFaces { face_id, .. } => Some(face_id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec![face_id(3), face_id(4), face_id(5), face_id(7)]);
+    // Kept searches of another collection (a target switched meanwhile) are ignored.
+    update(
+        &mut app,
+        Msg::KeptLookalikeSearches {
+            collection: "other".into(),
+            result: Ok(vec![LookalikeSearch {
+                face_id: face_id(3),
+                matched: vec![face_id(4)],
+            }]),
+        },
+    );
+    assert!(
+        !app.faces
+            .duplicate_kinds(&face_id(4))
+            .contains(&DuplicateKind::Lookalike)
+    );
 }

@@ -200,8 +200,8 @@ keymap = [
   { on = "z", run = "zoom_in", desc = "Zoom" },
   { on = "z", run = "zoom_out", desc = "Zoom out" },
   { on = "g", run = "top", desc = "Top" },
-  { on = ["c", "c"], run = "fit", desc = "Fit" },
-  { on = "c", run = "follow", desc = "Follow" },
+  { on = ["y", "y"], run = "fit", desc = "Fit" },
+  { on = "y", run = "follow", desc = "Follow" },
 ]
 
 [widgets]
@@ -213,7 +213,7 @@ keymap = []
         (3, "unknown action `launch_rockets`"),
         (4, "unknown key `PgDn`"),
         (6, "`z` is bound twice (first at line 5)"),
-        (9, "`c` conflicts with `c c` at line 8"),
+        (9, "`y` conflicts with `y y` at line 8"),
         (12, "unknown context `[widgets]`"),
     ];
     assert_eq!(problems.len(), expect.len(), "{problems:#?}");
@@ -229,7 +229,7 @@ keymap = []
     // Valid entries of the same file still apply; refused ones leave the defaults alone.
     let t = Context::Timeline;
     assert_eq!(act(&map, t, "z"), Some(Action::ZoomIn));
-    assert_eq!(act(&map, t, "c c"), Some(Action::Fit));
+    assert_eq!(act(&map, t, "y y"), Some(Action::Fit));
     // A context key shadows a global sequence it starts: `g` alone now goes to the top here.
     assert_eq!(act(&map, t, "g"), Some(Action::Top));
     assert_eq!(act(&map, Context::Events, "g g"), Some(Action::Top));

@@ -9,6 +9,7 @@ mod suites_support;
 
 mod completeness;
 mod dashboard;
+mod definition_tab;
 mod events_tab;
 mod executions;
 mod face_jump;

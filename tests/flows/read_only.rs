@@ -64,6 +64,7 @@ fn state_for(context: Context, read_only: bool) -> Option<App> {
             Some(app)
         }
         Context::Timeline => Some(open_running(read_only, Tab::Timeline)),
+        Context::Definition => Some(open_running(read_only, Tab::Definition)),
         Context::Events => Some(open_running(read_only, Tab::Events)),
         Context::Io => Some(open_running(read_only, Tab::Io)),
         Context::Picker => overlay(Overlay::Picker { cursor: 0 }),

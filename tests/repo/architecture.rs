@@ -235,7 +235,7 @@ fn may_use_ratatui(f: &str) -> bool {
     let view = f
         .strip_prefix("app/screens/")
         .is_some_and(|s| s.split('/').count() == 2 && s.ends_with("/view.rs"));
-    let tab = ["timeline", "events", "io"]
+    let tab = ["timeline", "details", "definition", "events", "io"]
         .iter()
         .any(|t| f == format!("app/screens/execution/{t}.rs"));
     view || tab

@@ -119,8 +119,9 @@ async fn a_duplicate_face_is_deleted_from_the_console_and_the_rerun_is_accepted_
     assert!(
         matches!(effects.as_slice(), [
             Effect::LoadFaces { collection, next_token: None, .. },
+            Effect::LoadLookalikeSearches { collection: kept },
             Effect::DescribeCollection { .. },
-        ] if collection == COLLECTION_ID),
+        ] if collection == COLLECTION_ID && kept == COLLECTION_ID),
         "{effects:#?}"
     );
     assert!(console.perform(effects).await.is_empty());

@@ -11,15 +11,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use stepdeck::backend::local::{LocalSandbox, RIDER_PHOTO_PROCESSING, state_machine_arn};
+use stepdeck::backend::local::{
+    COLLECTION_ID, LocalSandbox, RIDER_PHOTO_PROCESSING, state_machine_arn,
+};
 use stepdeck::backend::{
     Backend, BackendError, BackendInfo, BackendNotice, BackendResult, CallerIdentity,
     HistoryRequest, ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
 };
 use stepdeck::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
-use stepdeck::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
+use stepdeck::domain::faces::{
+    CollectionInfo, DeleteFacesResult, Face, FaceMatch, LookalikeSearch,
+};
 use stepdeck::domain::history::HistoryEvent;
 use stepdeck::domain::objects::{BucketInfo, ObjectBody, ObjectInfo};
 use stepdeck::store::Store;
@@ -101,6 +105,13 @@ impl Backend for Counted {
     async fn describe_execution(&self, arn: &str) -> BackendResult<ExecutionDetail> {
         self.call("describe_execution").await?;
         self.inner.describe_execution(arn).await
+    }
+    async fn describe_state_machine_for_execution(
+        &self,
+        arn: &str,
+    ) -> BackendResult<ExecutionDefinition> {
+        self.call("describe_state_machine_for_execution").await?;
+        self.inner.describe_state_machine_for_execution(arn).await
     }
     async fn get_execution_history(&self, r: HistoryRequest) -> BackendResult<Vec<HistoryEvent>> {
         self.call("get_execution_history").await?;
@@ -470,4 +481,94 @@ async fn in_front_of_the_sandbox_only_verdicts_are_kept_and_every_call_goes_thro
     );
     let (aws, _) = remembering(&counted, Arc::clone(&store));
     assert!(aws.verdict_history("photos").await.unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_definition_is_read_once_and_lookalike_answers_outlive_the_console() {
+    let sandbox: Arc<dyn Backend> = LocalSandbox::start(quiet_options());
+    let counted = Counted::new(sandbox);
+    let file = StoreFile::new("definition-lookalikes");
+    let run = run_photo(counted.as_ref(), "user_a", "1_happy_face.jpg").await;
+    wait_until_done(counted.as_ref(), &run.arn).await;
+
+    // The definition the run ran: asked of the service once, however often it is shown.
+    let (first, _) = remembering(&counted, file.open());
+    let read = first
+        .describe_state_machine_for_execution(&run.arn)
+        .await
+        .unwrap();
+    assert_eq!(
+        first
+            .describe_state_machine_for_execution(&run.arn)
+            .await
+            .unwrap(),
+        read
+    );
+    assert_eq!(counted.count("describe_state_machine_for_execution"), 1);
+    assert_eq!(read.name, RIDER_PHOTO_PROCESSING);
+    let parsed = stepdeck::domain::definition::parse_definition(&read.definition).unwrap();
+    assert!(parsed.find("ParallelProcessing").unwrap().is_container());
+
+    // A lookalike answer is kept across a restart, and forgotten with its face.
+    let faces = first
+        .list_faces(COLLECTION_ID, None, 4096)
+        .await
+        .unwrap()
+        .items;
+    let face = faces
+        .first()
+        .expect("the accepted photo's face")
+        .face_id
+        .clone();
+    first
+        .record_lookalike_search(
+            COLLECTION_ID,
+            LookalikeSearch {
+                face_id: face.clone(),
+                matched: vec!["a-lookalike".into()],
+            },
+        )
+        .await;
+    first
+        .record_lookalike_search(
+            COLLECTION_ID,
+            LookalikeSearch {
+                face_id: "searched-alone".into(),
+                matched: vec![],
+            },
+        )
+        .await;
+    drop(first);
+    let (second, _) = remembering(&counted, file.open());
+    let mut kept = second.lookalike_searches(COLLECTION_ID).await.unwrap();
+    kept.sort_by(|a, b| a.face_id.cmp(&b.face_id));
+    let mut expected = vec![
+        LookalikeSearch {
+            face_id: face.clone(),
+            matched: vec!["a-lookalike".into()],
+        },
+        LookalikeSearch {
+            face_id: "searched-alone".into(),
+            matched: vec![],
+        },
+    ];
+    expected.sort_by(|a, b| a.face_id.cmp(&b.face_id));
+    assert_eq!(kept, expected);
+    assert!(
+        second
+            .lookalike_searches("another-collection")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let deleted = second
+        .delete_faces(COLLECTION_ID, std::slice::from_ref(&face))
+        .await
+        .unwrap();
+    assert_eq!(deleted.deleted, vec![face.clone()]);
+    let kept = second.lookalike_searches(COLLECTION_ID).await.unwrap();
+    assert_eq!(
+        kept.iter().map(|s| s.face_id.as_str()).collect::<Vec<_>>(),
+        ["searched-alone"]
+    );
 }

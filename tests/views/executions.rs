@@ -46,7 +46,10 @@ fn scenarios() -> Vec<(&'static str, App)> {
     open_fixture(&mut details, "run-01-happy", "retry_absorbed.json");
     let effects = press(&mut details, "j Enter");
     let payload_generation = match effects.as_slice() {
-        [stepdeck::app::effect::Effect::LoadHistory { generation, .. }] => *generation,
+        [
+            stepdeck::app::effect::Effect::LoadDefinition { .. },
+            stepdeck::app::effect::Effect::LoadHistory { generation, .. },
+        ] => *generation,
         other => panic!("{other:#?}"),
     };
     // The fixture was captured without execution data: give every state a payload.

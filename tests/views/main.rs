@@ -15,6 +15,7 @@ mod suites_support;
 
 mod access_denied;
 mod dashboard;
+mod definition_tab;
 mod execution_tabs;
 mod executions;
 mod faces;

@@ -27,7 +27,10 @@ pub fn hint_items(app: &App, context: Context) -> Vec<(String, String)> {
     let mut seen: Vec<Action> = RIGHT.iter().map(|(a, _)| *a).collect();
     seen.push(Action::Noop);
     let mut items = Vec::new();
-    let tabbed = matches!(context, Context::Timeline | Context::Events | Context::Io);
+    let tabbed = matches!(
+        context,
+        Context::Timeline | Context::Definition | Context::Events | Context::Io
+    );
     let extra = app
         .keymap
         .effective(context)

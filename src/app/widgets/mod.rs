@@ -5,6 +5,7 @@ pub mod gantt;
 pub mod image;
 pub mod json;
 pub mod stacked_bars;
+pub mod state_graph;
 pub mod stats_charts;
 pub mod table;
 pub mod text;

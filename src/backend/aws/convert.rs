@@ -3,8 +3,8 @@
 
 use crate::domain::Millis;
 use crate::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineKind, StateMachineSummary,
-    input_label,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineKind,
+    StateMachineSummary, input_label,
 };
 use crate::domain::faces::{BoundingBox, Face};
 use crate::domain::history::{EventDetails, EventType, HistoryEvent};
@@ -75,6 +75,18 @@ pub fn execution_detail(
         error: output.error().map(str::to_string),
         cause: output.cause().map(str::to_string),
         redrive_count: output.redrive_count().unwrap_or(0).max(0) as u32,
+    }
+}
+
+pub fn execution_definition(
+    output: &aws_sdk_sfn::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionOutput,
+) -> ExecutionDefinition {
+    ExecutionDefinition {
+        state_machine_arn: output.state_machine_arn().to_string(),
+        name: output.name().to_string(),
+        definition: output.definition().to_string(),
+        revision_id: owned(output.revision_id()),
+        updated: Some(millis(output.update_date())),
     }
 }
 

@@ -22,7 +22,8 @@ use crate::backend::{
     HistoryRequest, ListExecutionsRequest, NoticeSink, Page, StartExecutionRequest,
 };
 use crate::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary, input_label,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+    input_label,
 };
 use crate::domain::faces::{CollectionInfo, DeleteFacesResult, Face, FaceMatch};
 use crate::domain::history::HistoryEvent;
@@ -339,6 +340,26 @@ impl Backend for AwsBackend {
             })
             .await?;
         Ok(convert::execution_detail(&output))
+    }
+
+    async fn describe_state_machine_for_execution(
+        &self,
+        execution_arn: &str,
+    ) -> BackendResult<ExecutionDefinition> {
+        let call = ApiCall::new(
+            "states",
+            "DescribeStateMachineForExecution",
+            format!("execution {execution_arn}"),
+        );
+        let output = self
+            .call(&call, || {
+                self.sfn
+                    .describe_state_machine_for_execution()
+                    .execution_arn(execution_arn)
+                    .send()
+            })
+            .await?;
+        Ok(convert::execution_definition(&output))
     }
 
     async fn get_execution_history(

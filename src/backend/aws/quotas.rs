@@ -129,6 +129,7 @@ pub const QUOTAS: &[Quota] = &[
     shared("states",      "ListStateMachines",   bucket(100.0, 5.0),     bucket(100.0, 5.0),   &STEP_FUNCTIONS),
     shared("states",      "ListExecutions",      bucket(200.0, 5.0),     bucket(100.0, 2.0),   &STEP_FUNCTIONS),
     shared("states",      "DescribeExecution",   bucket(300.0, 15.0),    bucket(250.0, 10.0),  &STEP_FUNCTIONS),
+    shared("states",      "DescribeStateMachineForExecution", bucket(200.0, 1.0), bucket(200.0, 1.0), &STEP_FUNCTIONS),
     shared("states",      "GetExecutionHistory", bucket(400.0, 20.0),    bucket(400.0, 20.0),  &STEP_FUNCTIONS),
     shared("states",      "StartExecution",      bucket(1300.0, 300.0),  bucket(800.0, 150.0), &STEP_FUNCTIONS),
     shared("states",      "StopExecution",       bucket(1000.0, 200.0),  bucket(500.0, 25.0),  &STEP_FUNCTIONS),

@@ -10,7 +10,7 @@ use crate::backend::{
     StartExecutionRequest,
 };
 use crate::domain::execution::{
-    ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
+    ExecutionDefinition, ExecutionDetail, ExecutionStatus, ExecutionSummary, StateMachineSummary,
 };
 use crate::domain::faces::{
     BoundingBox as DomainBoundingBox, CollectionInfo, DeleteFacesResult, Face,
@@ -86,6 +86,21 @@ impl Backend for LocalSandbox {
             error: state.error.clone(),
             cause: state.cause.clone(),
             redrive_count: state.redrive_count,
+        })
+    }
+
+    async fn describe_state_machine_for_execution(
+        &self,
+        execution_arn: &str,
+    ) -> BackendResult<ExecutionDefinition> {
+        let entry = self.entry(execution_arn)?;
+        let machine = self.machine(&entry.machine_arn)?;
+        Ok(ExecutionDefinition {
+            state_machine_arn: machine.summary.arn.clone(),
+            name: machine.summary.name.clone(),
+            definition: machine.text.to_string(),
+            revision_id: None,
+            updated: Some(machine.summary.created),
         })
     }
 

@@ -79,6 +79,8 @@ pub fn state_machine_arn(name: &str) -> String {
 struct Machine {
     summary: StateMachineSummary,
     definition: Arc<StateMachine>,
+    /// The ASL text the definition was parsed from (DescribeStateMachineForExecution).
+    text: &'static str,
 }
 
 /// What the sandbox knows about one execution; the run itself writes its history.
@@ -163,6 +165,7 @@ impl LocalSandbox {
             definition: Arc::new(
                 load_definition(text).unwrap_or_else(|e| panic!("shipped {name} is invalid: {e}")),
             ),
+            text,
         })
         .collect();
         let sandbox = Arc::new(LocalSandbox {

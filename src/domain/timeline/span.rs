@@ -83,6 +83,11 @@ pub struct Attempt {
     pub cause: Option<String>,
     /// The segment of the execution it ran in: 0 before any redrive, n after the n-th.
     pub segment: usize,
+    /// The event that scheduled a task's attempt (`TaskScheduled`, `ActivityScheduled`, …:
+    /// its resource, region, timeouts and resolved parameters) and the one that ended it
+    /// (its raw result or error), for the details pane.
+    pub scheduled_event_id: Option<i64>,
+    pub ended_event_id: Option<i64>,
 }
 
 impl Attempt {

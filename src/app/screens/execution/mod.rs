@@ -3,6 +3,9 @@
 //! window, events cursor and search, input/output scroll). When the history is denied, the
 //! view lives on the description alone and says which permission is missing.
 
+pub mod definition;
+pub mod definition_state;
+pub mod details;
 pub mod events;
 pub mod events_list;
 pub mod io;
@@ -33,16 +36,18 @@ pub const MIN_WINDOW_MS: Millis = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Timeline,
+    Definition,
     Events,
     Io,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Timeline, Tab::Events, Tab::Io];
+    pub const ALL: [Tab; 4] = [Tab::Timeline, Tab::Events, Tab::Io, Tab::Definition];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Timeline => "Timeline",
+            Tab::Definition => "Definition",
             Tab::Events => "Events",
             Tab::Io => "Input/Output",
         }
@@ -59,11 +64,14 @@ impl Tab {
     }
 }
 
-/// Input and output of one history event, from a fetch with execution data.
+/// The execution data of one history event, from a fetch with execution data: input and
+/// output, a task's resolved parameters, the variables a state assigned.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventPayload {
     pub input: Option<String>,
     pub output: Option<String>,
+    pub parameters: Option<String>,
+    pub assigned_variables: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,6 +86,8 @@ pub struct TimelineState {
     pub follow: bool,
     /// The details pane of the selected span is open.
     pub details: bool,
+    /// How far the details pane is scrolled (back to the top when the selection moves).
+    pub details_scroll: u16,
     /// A state to select once its span is in the timeline (opened from the dashboard at a
     /// state): the first span of that name.
     pub select_state: Option<String>,
@@ -144,6 +154,8 @@ pub struct State {
     pub timeline: TimelineState,
     pub events_view: EventsState,
     pub io_scroll: usize,
+    /// The Definition tab: the definition the execution ran, drawn as a graph.
+    pub definition: definition_state::DefinitionState,
 }
 
 impl State {
@@ -166,6 +178,7 @@ impl State {
             payload: Fetch::default(),
             payloads_through: 0,
             error: None,
+            definition: definition_state::DefinitionState::default(),
             tab: Tab::Timeline,
             timeline: TimelineState {
                 follow: running,
@@ -298,15 +311,11 @@ impl State {
         {
             self.timeline.selected = i;
         }
-        if let Some(name) = self.timeline.select_state.clone() {
-            let timeline = self.builder.timeline();
-            let at = self.timeline.rows.iter().position(
-                |r| matches!(r.kind, RowKind::Span(id) if timeline.spans[id].name == name),
-            );
-            if let Some(at) = at {
-                self.timeline.selected = at;
-                self.timeline.select_state = None;
-            }
+        if let Some(name) = self.timeline.select_state.clone()
+            && let Some(at) = self.row_of_state(&name)
+        {
+            self.timeline.selected = at;
+            self.timeline.select_state = None;
         }
         self.timeline.selected = self
             .timeline
@@ -318,17 +327,75 @@ impl State {
     /// Keeps the inputs/outputs of a fetch with execution data.
     pub fn apply_payloads(&mut self, events: &[HistoryEvent]) {
         for e in events {
-            if e.details.input.is_some() || e.details.output.is_some() {
+            let d = &e.details;
+            if d.input.is_some()
+                || d.output.is_some()
+                || d.parameters.is_some()
+                || !d.assigned_variables.is_empty()
+            {
                 self.payloads.insert(
                     e.id,
                     EventPayload {
-                        input: e.details.input.clone(),
-                        output: e.details.output.clone(),
+                        input: d.input.clone(),
+                        output: d.output.clone(),
+                        parameters: d.parameters.clone(),
+                        assigned_variables: d.assigned_variables.clone(),
                     },
                 );
             }
             self.payloads_through = self.payloads_through.max(e.id);
         }
+    }
+
+    /// The timeline row of the first span of state `name`, if it was entered.
+    pub fn row_of_state(&self, name: &str) -> Option<usize> {
+        let timeline = self.builder.timeline();
+        self.timeline
+            .rows
+            .iter()
+            .position(|r| matches!(r.kind, RowKind::Span(id) if timeline.spans[id].name == name))
+    }
+
+    /// The resource the span's task called (from the event that scheduled its first attempt).
+    pub fn span_resource(&self, span: &Span) -> Option<crate::domain::resource::TaskResource> {
+        let scheduled = self.event(span.attempts.iter().find_map(|a| a.scheduled_event_id)?)?;
+        let d = &scheduled.details;
+        crate::domain::resource::task_resource(
+            d.resource_type.as_deref(),
+            d.resource.as_deref(),
+            d.region.as_deref(),
+            self.event_parameters(scheduled.id),
+        )
+    }
+
+    /// The event of `id`, if it arrived (events are held in id order).
+    pub fn event(&self, id: i64) -> Option<&HistoryEvent> {
+        let at = self.events.binary_search_by_key(&id, |e| e.id).ok()?;
+        self.events.get(at)
+    }
+
+    /// A task's resolved parameters: on the event itself, or from the payload fetch (a history
+    /// read without execution data leaves them out).
+    pub fn event_parameters(&self, id: i64) -> Option<&str> {
+        self.event(id)
+            .and_then(|e| e.details.parameters.as_deref())
+            .or_else(|| self.payloads.get(&id)?.parameters.as_deref())
+    }
+
+    /// An event's output (a task's raw result on its `TaskSucceeded`).
+    pub fn event_output(&self, id: i64) -> Option<&str> {
+        self.event(id)
+            .and_then(|e| e.details.output.as_deref())
+            .or_else(|| self.payloads.get(&id)?.output.as_deref())
+    }
+
+    /// The variables a state assigned, on its exit event.
+    pub fn event_variables(&self, id: i64) -> Option<&std::collections::BTreeMap<String, String>> {
+        let on_event = self
+            .event(id)
+            .map(|e| &e.details.assigned_variables)
+            .filter(|v| !v.is_empty());
+        on_event.or_else(|| self.payloads.get(&id).map(|p| &p.assigned_variables))
     }
 
     /// The span of the selected timeline row, if it is a span (not a lane header).
@@ -421,7 +488,11 @@ impl State {
 
     pub fn move_timeline(&mut self, target: usize, page_rows: usize) {
         let t = &mut self.timeline;
-        t.selected = target.min(t.rows.len().saturating_sub(1));
+        let selected = target.min(t.rows.len().saturating_sub(1));
+        if selected != t.selected {
+            t.details_scroll = 0;
+        }
+        t.selected = selected;
         t.offset = scroll_to(t.offset, t.selected, page_rows);
     }
 

@@ -1,6 +1,5 @@
-//! The Timeline tab: the Gantt chart of the spans (zoom, pan, follow) and, when opened, the
-//! details pane of the selected state: type, status, times, attempts with their errors and
-//! backoff gaps, error/cause and the state's input/output.
+//! The Timeline tab: the Gantt chart of the spans (zoom, pan, follow) beside, when opened, the
+//! details pane of the selected state (`details.rs`).
 
 use super::{State, io};
 use crate::app::ctx::Ctx;
@@ -10,19 +9,16 @@ use crate::app::list::moved;
 use crate::app::list::scroll_to;
 use crate::app::notice::NoticeLevel;
 use crate::app::widgets::gantt::{self, Gantt};
-use crate::app::widgets::json::json_lines;
 use crate::app::widgets::text::missing_permission;
 use crate::app::widgets::theme;
-use crate::domain::Millis;
 use crate::domain::text::escape_control;
-use crate::domain::time::{format_clock, format_duration, format_rfc3339};
-use crate::domain::timeline::{AttemptStatus, RowKind, Span as StateSpan, SpanStatus};
+use crate::domain::time::{format_duration, format_rfc3339};
 use crate::keymap::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     let [status_line, main] =
@@ -62,7 +58,7 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     };
     render_chart(view, cx, frame, chart);
     if let Some(pane) = pane {
-        render_details(view, cx, frame, pane);
+        super::details::render_details(view, cx, frame, pane);
     }
 }
 
@@ -148,164 +144,6 @@ fn render_chart(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     frame.render_widget(gantt, area);
 }
 
-fn render_details(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::dim())
-        .title(Span::styled(" state details ", theme::title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let lines = match view
-        .timeline
-        .rows
-        .get(view.timeline.selected)
-        .map(|r| &r.kind)
-    {
-        Some(RowKind::Span(id)) => match view.timeline().spans.get(*id) {
-            Some(span) => span_details(view, cx, span),
-            None => Vec::new(),
-        },
-        Some(RowKind::Lane { segment, .. }) => vec![Line::from(vec![
-            Span::styled("lane ", theme::dim()),
-            Span::raw(segment.label()),
-        ])],
-        None => Vec::new(),
-    };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-fn field(name: &str, value: impl Into<String>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{name:<9}"), theme::dim()),
-        Span::raw(value.into()),
-    ])
-}
-
-fn relative(view: &State, at: Millis) -> String {
-    format!(
-        "{} (+{})",
-        format_clock(at),
-        format_duration(at - view.start())
-    )
-}
-
-/// The span's duration, and how much of it its attempts spent queued (scheduled, not started).
-fn duration_text(span: &StateSpan, now: Millis) -> String {
-    let queued: Millis = span.attempts.iter().filter_map(|a| a.queue_time()).sum();
-    let duration = format_duration(span.duration(now));
-    if queued > 0 {
-        format!("{duration} (queued {})", format_duration(queued))
-    } else {
-        duration
-    }
-}
-
-fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>> {
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                escape_control(&span.name).into_owned(),
-                Style::default().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw("  "),
-            Span::styled(
-                span.status.as_str(),
-                Style::default().fg(theme::span_status_color(span.status)),
-            ),
-        ]),
-        field(
-            "type",
-            match &span.resource_type {
-                Some(r) => format!("{} ({r})", span.state_type.as_str()),
-                None => span.state_type.as_str().to_string(),
-            },
-        ),
-        field("start", relative(view, span.start)),
-        field(
-            "end",
-            span.end
-                .map_or_else(|| "running".to_string(), |e| relative(view, e)),
-        ),
-        field("duration", duration_text(span, cx.now)),
-    ];
-    if !span.path.is_empty() {
-        let path: Vec<String> = span.path.iter().map(|p| p.label()).collect();
-        lines.push(field("path", path.join(" › ")));
-    }
-    if span.attempts.len() > 1 || span.attempts.iter().any(|a| a.error.is_some()) {
-        lines.push(Line::from(Span::styled("attempts", theme::dim())));
-        let mut previous_end: Option<Millis> = None;
-        for (i, attempt) in span.attempts.iter().enumerate() {
-            if let Some(end) = previous_end {
-                lines.push(Line::from(Span::styled(
-                    format!("   ⋯ backoff {}", format_duration(attempt.scheduled - end)),
-                    theme::dim(),
-                )));
-            }
-            let status = match attempt.status {
-                AttemptStatus::Running => ("running", theme::RUNNING),
-                AttemptStatus::Succeeded => ("succeeded", theme::SUCCEEDED),
-                AttemptStatus::Failed => ("failed", theme::FAILED),
-                AttemptStatus::TimedOut => ("timed out", theme::FAILED),
-            };
-            let took = format_duration(attempt.end.unwrap_or(cx.now) - attempt.scheduled);
-            let mut parts = vec![
-                Span::raw(format!(" #{} ", i + 1)),
-                Span::styled(status.0, Style::default().fg(status.1)),
-                Span::raw(format!(" {took}")),
-            ];
-            // Waiting for a worker or a throttled Lambda is not run time: said apart.
-            if let (Some(queued), Some(ran)) = (attempt.queue_time(), attempt.run_time(cx.now))
-                && queued > 0
-            {
-                parts.push(Span::styled(
-                    format!(
-                        " (queued {}, ran {})",
-                        format_duration(queued),
-                        format_duration(ran)
-                    ),
-                    theme::dim(),
-                ));
-            }
-            if let Some(error) = &attempt.error {
-                parts.push(Span::styled(
-                    format!("  {}", escape_control(error)),
-                    theme::error(),
-                ));
-            }
-            lines.push(Line::from(parts));
-            previous_end = attempt.end;
-        }
-    }
-    // A retried-then-successful state keeps its last error: the attempts already show it.
-    let ended_badly = span.status != SpanStatus::Succeeded;
-    if let Some(error) = span.error.as_ref().filter(|_| ended_badly) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<9}", "error"), theme::dim()),
-            Span::styled(escape_control(error).into_owned(), theme::error()),
-        ]));
-    }
-    if let Some(cause) = span.cause.as_ref().filter(|_| ended_badly) {
-        lines.push(field("cause", escape_control(cause).into_owned()));
-    }
-    let pending = view.payload.busy();
-    let missing = if pending { "loading…" } else { "(none)" };
-    lines.push(Line::from(Span::styled("input", theme::title())));
-    match view.span_input(span) {
-        Some(text) => lines.extend(json_lines(text)),
-        None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
-    }
-    lines.push(Line::from(Span::styled("output", theme::title())));
-    match view.span_output(span) {
-        Some(text) => lines.extend(json_lines(text)),
-        None if span.end.is_none() => {
-            lines.push(Line::from(Span::styled("(running)", theme::dim())))
-        }
-        None => lines.push(Line::from(Span::styled(missing, theme::dim()))),
-    }
-    lines
-}
-
 /// What is known without the history: the permission line, then what DescribeExecution
 /// returned (status, start and stop, input, output, error and cause).
 pub fn description_only(view: &State, cx: &View, action: &str) -> Vec<Line<'static>> {
@@ -360,13 +198,26 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
     match action {
         Action::ToggleDetails | Action::Open => {
             s.timeline.details = !s.timeline.details;
-            let wants_payloads = s.timeline.details
-                && s.selected_span()
-                    .is_some_and(|span| s.needs_payloads_for(span));
-            if wants_payloads {
-                return super::update::request_payloads(s, cx);
+            s.timeline.details_scroll = 0;
+            if !s.timeline.details {
+                return Vec::new();
             }
+            // The pane shows the state's own definition too.
+            let mut effects = super::definition::request(s, cx);
+            if s.selected_span()
+                .is_some_and(|span| s.needs_payloads_for(span))
+            {
+                effects.extend(super::update::request_payloads(s, cx));
+            }
+            return effects;
         }
+        Action::ScrollDetailsDown if s.timeline.details => {
+            s.timeline.details_scroll = s.timeline.details_scroll.saturating_add(page as u16 / 2);
+        }
+        Action::ScrollDetailsUp if s.timeline.details => {
+            s.timeline.details_scroll = s.timeline.details_scroll.saturating_sub(page as u16 / 2);
+        }
+        Action::CopyLogGroup => return copy_log_group(s, cx),
         Action::ZoomIn => s.zoom(true, now),
         Action::ZoomOut => s.zoom(false, now),
         Action::PanLeft => s.pan(false, now),
@@ -376,6 +227,35 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Copies the log group of the selected state's Lambda function.
+fn copy_log_group(s: &State, cx: &mut Ctx) -> Vec<Effect> {
+    match s.selected_span().and_then(|span| s.span_resource(span)) {
+        Some(resource) => match resource.log_group() {
+            Some(group) => {
+                cx.notify(
+                    NoticeLevel::Info,
+                    format!("copied {}", escape_control(&group)),
+                );
+                vec![Effect::CopyToClipboard(group)]
+            }
+            None => {
+                cx.notify(
+                    NoticeLevel::Info,
+                    "this state did not call a Lambda function",
+                );
+                Vec::new()
+            }
+        },
+        None => {
+            cx.notify(
+                NoticeLevel::Info,
+                "select a task state to copy its log group",
+            );
+            Vec::new()
+        }
+    }
 }
 
 fn toggle_follow(s: &mut State, cx: &mut Ctx) {

@@ -3,7 +3,7 @@
 //! naming the missing permission and the description alone.
 
 use super::{State, Tab};
-use super::{events, io, timeline};
+use super::{definition, events, io, timeline};
 use crate::app::ctx::View;
 use crate::app::widgets::text::thousands;
 use crate::app::widgets::theme;
@@ -24,6 +24,7 @@ pub fn render(view: &State, cx: &View, frame: &mut Frame, area: Rect) {
     render_tabs(view, frame, tabs);
     match view.tab {
         Tab::Timeline => timeline::render(view, cx, frame, body),
+        Tab::Definition => definition::render(view, cx, frame, body),
         Tab::Events => events::render(view, cx, frame, body),
         Tab::Io => io::render(view, frame, body),
     }

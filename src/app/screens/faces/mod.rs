@@ -188,6 +188,8 @@ pub struct State {
     pub expected_faces: Option<u64>,
     /// The `DescribeCollection` on its way.
     pub describing: Option<Generation>,
+    /// The lookalike searches kept from earlier sessions were asked for (once).
+    pub kept_searches_asked: bool,
     /// When the user last pressed a key on this screen or showed it: the automatic reload
     /// slows down once nobody has for a while.
     pub last_key_at: Option<Millis>,
@@ -221,6 +223,7 @@ impl State {
             reload_requested_at: None,
             expected_faces: None,
             describing: None,
+            kept_searches_asked: false,
             last_key_at: None,
             jump: None,
             jump_request: None,

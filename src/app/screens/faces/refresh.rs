@@ -87,6 +87,12 @@ fn next_age_change(updated_at: Millis, now: Millis) -> Millis {
 /// and a reload the user asks for.
 pub fn reload(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     let mut effects = relist(s, cx);
+    if !s.kept_searches_asked {
+        s.kept_searches_asked = true;
+        effects.push(Effect::LoadLookalikeSearches {
+            collection: s.collection.clone(),
+        });
+    }
     if s.describing.is_none() {
         let generation = cx.next_generation();
         s.describing = Some(generation);

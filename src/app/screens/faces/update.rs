@@ -14,7 +14,7 @@ use crate::app::effect::Effect;
 use crate::app::msg::Generation;
 use crate::app::notice::NoticeLevel;
 use crate::backend::{BackendError, Page};
-use crate::domain::faces::{Face, FaceMatch};
+use crate::domain::faces::{Face, FaceMatch, LookalikeSearch};
 
 /// What a page answer did, for the shell to go on with.
 #[derive(Debug, PartialEq)]
@@ -137,6 +137,41 @@ pub fn apply_filter(s: &mut State, cx: &mut Ctx, text: String) -> Vec<Effect> {
     next_page_if_needed(s, cx)
 }
 
+/// The lookalike searches an earlier session kept: their faces count as searched (a scan
+/// skips them) and their matches join the clusters, as if answered now.
+pub fn on_kept_searches(
+    s: &mut State,
+    cx: &mut Ctx,
+    collection: &str,
+    result: Result<Vec<LookalikeSearch>, BackendError>,
+) {
+    if collection != s.collection {
+        return;
+    }
+    match result {
+        Ok(searches) if searches.is_empty() => {}
+        Ok(searches) => {
+            for search in &searches {
+                s.lookalikes.add_kept(search);
+            }
+            let rows = std::mem::take(&mut s.list.rows);
+            s.set_rows(rows);
+            cx.notify(
+                NoticeLevel::Info,
+                format!(
+                    "{} lookalike search(es) kept from earlier scans: L searches only the rest",
+                    searches.len()
+                ),
+            );
+        }
+        // The store is a help, not a need: the scan simply searches everything.
+        Err(e) => cx.notify(
+            NoticeLevel::Info,
+            format!("earlier lookalike searches could not be read ({e}): L searches every face"),
+        ),
+    }
+}
+
 /// Starts (or stops) searching every loaded face for lookalikes under other user ids.
 pub fn toggle_lookalike_scan(s: &mut State, cx: &mut Ctx) -> Vec<Effect> {
     if s.scan.take().is_some() {
@@ -221,6 +256,13 @@ pub fn on_face_matches(
     match result {
         Ok(matches) => {
             s.lookalikes.add(&face_id, &matches);
+            let kept = Effect::KeepLookalikeSearch {
+                collection: s.collection.clone(),
+                search: LookalikeSearch {
+                    face_id: face_id.clone(),
+                    matched: matches.iter().map(|m| m.face.face_id.clone()).collect(),
+                },
+            };
             // Only this answer's cluster is regrouped; the duplicates-only view is rebuilt
             // (a pass over every loaded face) only when the groups changed.
             let changed = s
@@ -229,7 +271,9 @@ pub fn on_face_matches(
             if changed && s.duplicates_only {
                 s.recompute();
             }
-            continue_scan(s, cx)
+            let mut effects = vec![kept];
+            effects.extend(continue_scan(s, cx));
+            effects
         }
         Err(e) => {
             s.scan = None;

@@ -19,6 +19,8 @@ impl TimelineBuilder {
             error: None,
             cause: None,
             segment: self.timeline.redrives.len(),
+            scheduled_event_id: None,
+            ended_event_id: None,
         }
     }
 
@@ -27,7 +29,10 @@ impl TimelineBuilder {
         // The previous attempt's error is being retried, not propagated.
         self.states[span].in_error = false;
         self.states[span].timed_out = false;
-        let attempt = self.new_attempt(event.timestamp, None);
+        let attempt = Attempt {
+            scheduled_event_id: Some(event.id),
+            ..self.new_attempt(event.timestamp, None)
+        };
         let s = &mut self.timeline.spans[span];
         s.attempts.push(attempt);
         if s.resource_type.is_none() {
@@ -59,6 +64,7 @@ impl TimelineBuilder {
         let s = &mut self.timeline.spans[span];
         let attempt = s.attempts.last_mut().expect("an attempt was just ensured");
         attempt.end = Some(at);
+        attempt.ended_event_id = Some(event.id);
         attempt.status = status;
         if status == AttemptStatus::Succeeded {
             self.states[span].in_error = false;

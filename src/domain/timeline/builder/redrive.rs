@@ -106,6 +106,8 @@ impl TimelineBuilder {
                 error: None,
                 cause: None,
                 segment,
+                scheduled_event_id: None,
+                ended_event_id: None,
             });
         }
         let state = &mut self.states[span];

@@ -1,0 +1,766 @@
+//! Where each state of a definition goes on a character grid: each flow as rows of boxes, one
+//! row per step from its start (the longest path, so a state sits below everything that leads
+//! to it), a Parallel or Map as a frame around its flows side by side, and the wires between
+//! consecutive rows. A transition that cannot be drawn as a short wire (one that skips rows,
+//! loops back, or leaves the flow) is written in its box instead ("→ X", "↺ X"), so nothing
+//! the definition says is left out. Pure geometry: the widget only paints it.
+
+use super::{Definition, EdgeKind, Flow};
+use crate::domain::text::escape_control;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Wire directions out of a cell, or-ed together; the widget picks the box-drawing character.
+pub const UP: u8 = 1;
+pub const DOWN: u8 = 2;
+pub const LEFT: u8 = 4;
+pub const RIGHT: u8 = 8;
+
+const MIN_BOX_WIDTH: usize = 12;
+const MAX_BOX_WIDTH: usize = 32;
+/// Columns between boxes of one row, and between a Parallel's branches.
+const ROW_GAP: usize = 3;
+const BRANCH_GAP: usize = 4;
+/// Rows between two rows of boxes: one for the wires, one for the arrowheads.
+const WIRE_ROWS: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+/// One state on the grid: a box, or for an unfolded Parallel or Map the frame around its flows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeBox {
+    /// The state's name as written (lookups); `title` is what is shown.
+    pub name: String,
+    pub title: String,
+    /// Type and detail: "Task · lambda", "Parallel · 2 branches".
+    pub subtitle: String,
+    /// Transitions not drawn as wires, and for a folded box what it hides.
+    pub notes: Vec<String>,
+    pub x: u16,
+    pub y: u16,
+    pub w: u16,
+    pub h: u16,
+    /// An unfolded Parallel or Map: a frame whose inside holds other boxes.
+    pub container: bool,
+    /// A Parallel or Map drawn as one box.
+    pub folded: bool,
+}
+
+impl NodeBox {
+    fn contains(&self, other: &NodeBox) -> bool {
+        other.x >= self.x
+            && other.y >= self.y
+            && other.x + other.w <= self.x + self.w
+            && other.y + other.h <= self.y + self.h
+    }
+
+    fn centre_x(&self) -> u16 {
+        self.x + self.w / 2
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphLayout {
+    /// In reading order: a flow's rows top to bottom, a frame before what it holds.
+    pub boxes: Vec<NodeBox>,
+    /// Cells crossed by wires, with the directions they connect.
+    pub wires: BTreeMap<(u16, u16), u8>,
+    /// Arrowheads, just above the box they enter.
+    pub arrows: Vec<(u16, u16)>,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl GraphLayout {
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.boxes.iter().position(|b| b.name == name)
+    }
+
+    /// The box the cursor goes to from `from` in `dir`: the nearest one in that direction that
+    /// lines up with it (shares columns for up/down, rows for left/right), else the nearest.
+    /// Left and right never go to a frame holding the box or a box inside it.
+    pub fn neighbour(&self, from: usize, dir: Dir) -> Option<usize> {
+        let here = self.boxes.get(from)?;
+        // Down from a frame enters it: its first branch's first state (next in reading order).
+        if dir == Dir::Down
+            && here.container
+            && self.boxes.get(from + 1).is_some_and(|b| here.contains(b))
+        {
+            return Some(from + 1);
+        }
+        let (hx, hy) = (i32::from(here.centre_x()), i32::from(here.y));
+        self.boxes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != from)
+            .filter_map(|(i, other)| {
+                let (ox, oy) = (i32::from(other.centre_x()), i32::from(other.y));
+                let ahead = match dir {
+                    Dir::Down => oy > hy,
+                    Dir::Up => oy < hy,
+                    Dir::Right => ox > hx,
+                    Dir::Left => ox < hx,
+                };
+                let sideways = matches!(dir, Dir::Left | Dir::Right);
+                if !ahead || (sideways && (here.contains(other) || other.contains(here))) {
+                    return None;
+                }
+                // Sideways, a box on the same row (rows are top-aligned) beats one that only
+                // overlaps it: from beside a frame, left goes to the frame, not into it.
+                let (along, across, lined_up) = if sideways {
+                    let overlap = other.y < here.y + here.h && here.y < other.y + other.h;
+                    let rank = if oy == hy {
+                        0
+                    } else if overlap {
+                        1
+                    } else {
+                        2
+                    };
+                    ((ox - hx).abs(), (oy - hy).abs(), rank)
+                } else {
+                    let overlap = other.x < here.x + here.w && here.x < other.x + other.w;
+                    (
+                        (oy - hy).abs(),
+                        (ox - hx).abs(),
+                        if overlap { 0 } else { 2 },
+                    )
+                };
+                let key = if lined_up < 2 {
+                    (lined_up, along, across)
+                } else {
+                    (lined_up, along + across, across)
+                };
+                Some((key, i))
+            })
+            .min()
+            .map(|(_, i)| i)
+    }
+
+    /// The scroll offset (columns, rows) that shows box `index` in a `width`×`height` view,
+    /// moving `scroll` as little as it can; a box larger than the view shows its top left.
+    pub fn scroll_to_show(
+        &self,
+        index: usize,
+        width: u16,
+        height: u16,
+        scroll: (u16, u16),
+    ) -> (u16, u16) {
+        let Some(b) = self.boxes.get(index) else {
+            return scroll;
+        };
+        let fit = |start: u16, size: u16, view: u16, offset: u16| -> u16 {
+            if start < offset || size > view {
+                start
+            } else if start + size > offset + view {
+                start + size - view
+            } else {
+                offset
+            }
+        };
+        // No scrolling past the graph's end (a fold may have made it shorter).
+        let (width, height) = (width.max(1), height.max(1));
+        let scroll = (
+            scroll.0.min(self.width.saturating_sub(width)),
+            scroll.1.min(self.height.saturating_sub(height)),
+        );
+        (
+            fit(b.x, b.w, width, scroll.0),
+            fit(b.y, b.h, height, scroll.1),
+        )
+    }
+}
+
+/// Lays out the whole definition, the Parallels and Maps named in `folded` drawn as one box.
+pub fn layout(definition: &Definition, folded: &HashSet<String>) -> GraphLayout {
+    let block = flow_block(definition, &definition.top, folded);
+    let clamp = |v: usize| u16::try_from(v).unwrap_or(u16::MAX);
+    let mut wires = BTreeMap::new();
+    for (x, y, mask) in block.wires {
+        *wires.entry((clamp(x), clamp(y))).or_insert(0) |= mask;
+    }
+    GraphLayout {
+        boxes: block
+            .boxes
+            .into_iter()
+            .map(|b| NodeBox {
+                name: b.name,
+                title: b.title,
+                subtitle: b.subtitle,
+                notes: b.notes,
+                x: clamp(b.x),
+                y: clamp(b.y),
+                w: clamp(b.w),
+                h: clamp(b.h),
+                container: b.container,
+                folded: b.folded,
+            })
+            .collect(),
+        wires,
+        arrows: block
+            .arrows
+            .into_iter()
+            .map(|(x, y)| (clamp(x), clamp(y)))
+            .collect(),
+        width: clamp(block.w),
+        height: clamp(block.h),
+    }
+}
+
+/// A box before it is placed (usize: a large definition is summed before it is clamped).
+#[derive(Debug, Clone)]
+struct Placed {
+    name: String,
+    title: String,
+    subtitle: String,
+    notes: Vec<String>,
+    x: usize,
+    y: usize,
+    w: usize,
+    h: usize,
+    container: bool,
+    folded: bool,
+}
+
+/// A laid-out piece (one box, a frame with its flows, or a whole flow) at the origin.
+#[derive(Debug, Default)]
+struct Block {
+    w: usize,
+    h: usize,
+    boxes: Vec<Placed>,
+    wires: Vec<(usize, usize, u8)>,
+    arrows: Vec<(usize, usize)>,
+}
+
+impl Block {
+    fn put(&mut self, other: Block, ox: usize, oy: usize) {
+        self.boxes.extend(other.boxes.into_iter().map(|mut b| {
+            b.x += ox;
+            b.y += oy;
+            b
+        }));
+        self.wires
+            .extend(other.wires.into_iter().map(|(x, y, m)| (x + ox, y + oy, m)));
+        self.arrows
+            .extend(other.arrows.into_iter().map(|(x, y)| (x + ox, y + oy)));
+    }
+
+    /// A wire down column `x` from row `from` to row `to`, inclusive.
+    fn vertical(&mut self, x: usize, from: usize, to: usize) {
+        for y in from..=to {
+            self.wires.push((x, y, UP | DOWN));
+        }
+    }
+
+    /// The wire from `from_x` (coming down from above) along row `y` to `to_x` (going on
+    /// down), and the arrowhead below it.
+    fn connect(&mut self, from_x: usize, to_x: usize, y: usize) {
+        self.wires.push((from_x, y, UP));
+        self.wires.push((to_x, y, DOWN));
+        let (low, high) = (from_x.min(to_x), from_x.max(to_x));
+        for x in low..=high {
+            let mut mask = 0;
+            if x > low {
+                mask |= LEFT;
+            }
+            if x < high {
+                mask |= RIGHT;
+            }
+            if mask != 0 {
+                self.wires.push((x, y, mask));
+            }
+        }
+        self.arrows.push((to_x, y + 1));
+    }
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if chars(text) <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn subtitle(kind: &str, detail: Option<&str>) -> String {
+    match detail {
+        Some(detail) => format!("{} · {}", escape_control(kind), escape_control(detail)),
+        None => escape_control(kind).into_owned(),
+    }
+}
+
+/// One state as a block: a box, or a frame around its flows.
+fn state_block(
+    definition: &Definition,
+    index: usize,
+    notes: Vec<String>,
+    folded: &HashSet<String>,
+) -> Block {
+    let node = &definition.nodes[index];
+    let title = escape_control(&node.name).into_owned();
+    let sub = subtitle(&node.kind, node.detail.as_deref());
+    let fold = node.is_container() && folded.contains(&node.name);
+    if !node.is_container() || fold {
+        let mut notes = notes;
+        if fold {
+            let hidden = node.nested_count(definition);
+            notes.insert(
+                0,
+                format!(
+                    "{hidden} state{} folded",
+                    if hidden == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        let inner = MAX_BOX_WIDTH - 4;
+        let title = cut(&title, inner);
+        let sub = cut(&sub, inner);
+        let notes: Vec<String> = notes.iter().map(|n| cut(n, inner)).collect();
+        let widest = std::iter::once(&title)
+            .chain(std::iter::once(&sub))
+            .chain(&notes)
+            .map(|t| chars(t))
+            .max()
+            .unwrap_or(0);
+        let w = (widest + 4).clamp(MIN_BOX_WIDTH, MAX_BOX_WIDTH);
+        let h = 4 + notes.len();
+        return Block {
+            w,
+            h,
+            boxes: vec![Placed {
+                name: node.name.clone(),
+                title,
+                subtitle: sub,
+                notes,
+                x: 0,
+                y: 0,
+                w,
+                h,
+                container: false,
+                folded: fold,
+            }],
+            ..Block::default()
+        };
+    }
+
+    // A frame: the title in its top border, the flows side by side below a fan-out from the
+    // top, the notes in its bottom border.
+    let flows: Vec<Block> = node
+        .children
+        .iter()
+        .map(|flow| flow_block(definition, flow, folded))
+        .collect();
+    let inner_w =
+        flows.iter().map(|f| f.w).sum::<usize>() + BRANCH_GAP * flows.len().saturating_sub(1);
+    let inner_h = flows.iter().map(|f| f.h).max().unwrap_or(0);
+    let heading = format!("{title} · {sub}");
+    let footer = notes.join(" · ");
+    let w = (inner_w + 4)
+        .max(chars(&heading) + 8)
+        .max(chars(&footer) + 6)
+        .max(MIN_BOX_WIDTH);
+    let h = 1 + WIRE_ROWS + inner_h + 1;
+    let mut block = Block {
+        w,
+        h,
+        boxes: vec![Placed {
+            name: node.name.clone(),
+            title,
+            subtitle: sub,
+            notes,
+            x: 0,
+            y: 0,
+            w,
+            h,
+            container: true,
+            folded: false,
+        }],
+        ..Block::default()
+    };
+    let centre = w / 2;
+    let mut x = (w - inner_w) / 2;
+    let top = 1 + WIRE_ROWS;
+    for flow in flows {
+        let (first_x, first_w) = flow.boxes.first().map_or((0, flow.w), |b| (b.x, b.w));
+        block.connect(centre, landing(centre, x + first_x, first_w), 1);
+        let fw = flow.w;
+        block.put(flow, x, top);
+        x += fw + BRANCH_GAP;
+    }
+    block
+}
+
+/// Where a wire coming down at column `from` enters a box spanning `left..left + width`:
+/// straight down when it is over the box's top (no jog of a column or two), else the middle.
+fn landing(from: usize, left: usize, width: usize) -> usize {
+    if from > left && from + 1 < left + width {
+        from
+    } else {
+        left + width / 2
+    }
+}
+
+/// One flow: ranks by longest path from its start (ignoring loops), a row per rank.
+fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) -> Block {
+    let members: HashMap<&str, usize> = flow
+        .states
+        .iter()
+        .enumerate()
+        .map(|(position, &i)| (definition.nodes[i].name.as_str(), position))
+        .collect();
+    let count = flow.states.len();
+    let targets = |position: usize| -> Vec<(EdgeKind, Option<usize>, &str)> {
+        definition.nodes[flow.states[position]]
+            .exits
+            .iter()
+            .map(|(kind, target)| {
+                (
+                    *kind,
+                    members.get(target.as_str()).copied(),
+                    target.as_str(),
+                )
+            })
+            .collect()
+    };
+
+    // Depth-first from the start, then from anything it does not reach: an edge to a state
+    // still on the stack closes a loop and does not rank.
+    let start = members.get(flow.start_at.as_str()).copied().unwrap_or(0);
+    let mut colour = vec![0u8; count]; // 0 new, 1 on the stack, 2 done
+    let mut post_order = Vec::with_capacity(count);
+    let mut back_edges: HashSet<(usize, usize)> = HashSet::new();
+    for root in std::iter::once(start).chain(0..count) {
+        if colour[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        colour[root] = 1;
+        while let Some((at, next_exit)) = stack.pop() {
+            let exits = targets(at);
+            if let Some((_, target, _)) = exits.get(next_exit) {
+                stack.push((at, next_exit + 1));
+                if let Some(target) = *target {
+                    match colour[target] {
+                        0 => {
+                            colour[target] = 1;
+                            stack.push((target, 0));
+                        }
+                        1 => {
+                            back_edges.insert((at, target));
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                colour[at] = 2;
+                post_order.push(at);
+            }
+        }
+    }
+    let mut rank = vec![0usize; count];
+    for &at in post_order.iter().rev() {
+        for (_, target, _) in targets(at) {
+            if let Some(target) = target
+                && !back_edges.contains(&(at, target))
+            {
+                rank[target] = rank[target].max(rank[at] + 1);
+            }
+        }
+    }
+
+    // Notes for the transitions that will not be wires.
+    let mut notes: Vec<Vec<String>> = vec![Vec::new(); count];
+    let mut wired: Vec<(usize, usize)> = Vec::new();
+    for at in 0..count {
+        for (kind, target, name) in targets(at) {
+            let shown = escape_control(name);
+            let note = match target {
+                Some(t) if rank[t] == rank[at] + 1 && !back_edges.contains(&(at, t)) => {
+                    wired.push((at, t));
+                    continue;
+                }
+                Some(t) if back_edges.contains(&(at, t)) || rank[t] <= rank[at] => {
+                    format!("↺ {shown}")
+                }
+                Some(_) => match kind {
+                    EdgeKind::Catch => format!("catch → {shown}"),
+                    _ => format!("→ {shown}"),
+                },
+                None => format!("→ {shown} (not in this flow)"),
+            };
+            notes[at].push(note);
+        }
+    }
+
+    // Rows, each ordered by where its predecessors sit in the row above (fewer crossings),
+    // then by the definition's order.
+    let rows = rank.iter().max().map_or(0, |r| r + 1);
+    let mut by_rank: Vec<Vec<usize>> = vec![Vec::new(); rows];
+    for at in 0..count {
+        by_rank[rank[at]].push(at);
+    }
+    for r in 1..rows {
+        let above = &by_rank[r - 1];
+        let position_above = |p: usize| above.iter().position(|&a| a == p);
+        let mut keyed: Vec<(usize, usize)> = by_rank[r]
+            .iter()
+            .map(|&at| {
+                let key = wired
+                    .iter()
+                    .filter(|(_, t)| *t == at)
+                    .filter_map(|(s, _)| position_above(*s))
+                    .min()
+                    .unwrap_or(usize::MAX);
+                (key, at)
+            })
+            .collect();
+        keyed.sort();
+        by_rank[r] = keyed.into_iter().map(|(_, at)| at).collect();
+    }
+
+    let mut blocks: Vec<Option<Block>> = (0..count)
+        .map(|at| {
+            Some(state_block(
+                definition,
+                flow.states[at],
+                std::mem::take(&mut notes[at]),
+                folded,
+            ))
+        })
+        .collect();
+    let size =
+        |at: usize, blocks: &[Option<Block>]| blocks[at].as_ref().map_or((0, 0), |b| (b.w, b.h));
+    let row_width = |row: &[usize], blocks: &[Option<Block>]| -> usize {
+        row.iter().map(|&at| size(at, blocks).0).sum::<usize>()
+            + ROW_GAP * row.len().saturating_sub(1)
+    };
+    let width = by_rank
+        .iter()
+        .map(|row| row_width(row, &blocks))
+        .max()
+        .unwrap_or(0);
+
+    // Where every box goes, before any is placed: a wire needs both of its ends.
+    let mut origin = vec![(0usize, 0usize); count];
+    let mut row_bottom = vec![0usize; rows];
+    let mut y = 0;
+    for (r, row) in by_rank.iter().enumerate() {
+        let mut x = (width - row_width(row, &blocks)) / 2;
+        for &at in row {
+            origin[at] = (x, y);
+            x += size(at, &blocks).0 + ROW_GAP;
+        }
+        let height = row.iter().map(|&at| size(at, &blocks).1).max().unwrap_or(0);
+        row_bottom[r] = y + height.max(1) - 1;
+        y = row_bottom[r] + 1 + if r + 1 < rows { WIRE_ROWS } else { 0 };
+    }
+
+    let mut placed = Block {
+        w: width,
+        h: y,
+        ..Block::default()
+    };
+    let centre = |at: usize, blocks: &[Option<Block>]| origin[at].0 + size(at, blocks).0 / 2;
+    let mut wires = Vec::with_capacity(wired.len());
+    for &(source, target) in &wired {
+        let from = centre(source, &blocks);
+        let (left, width) = (origin[target].0, size(target, &blocks).0);
+        wires.push((
+            from,
+            landing(from, left, width),
+            row_bottom[rank[source]] + 1,
+        ));
+    }
+    for (source, _) in &wired {
+        // A box shorter than its row: its wire goes on down to the row's bottom.
+        let (x, top) = origin[*source];
+        let bottom = top + size(*source, &blocks).1;
+        let row_end = row_bottom[rank[*source]];
+        if bottom <= row_end {
+            placed.vertical(x + size(*source, &blocks).0 / 2, bottom, row_end);
+        }
+    }
+    for (from_x, to_x, y) in wires {
+        placed.connect(from_x, to_x, y);
+    }
+    for row in &by_rank {
+        for &at in row {
+            if let Some(block) = blocks[at].take() {
+                placed.put(block, origin[at].0, origin[at].1);
+            }
+        }
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::definition::parse_definition;
+
+    const PIPELINE: &str = r#"{"StartAt": "FaceDetection", "States": {
+      "FaceDetection": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Next": "CheckFaceDuplicate",
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "NotifyRejected"}]},
+      "CheckFaceDuplicate": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Next": "Both", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "NotifyRejected"}]},
+      "Both": {"Type": "Parallel", "Next": "PersistMetadata", "Branches": [
+        {"StartAt": "AddFaceToIndex", "States": {"AddFaceToIndex": {"Type": "Task",
+          "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
+        {"StartAt": "Thumbnail", "States": {"Thumbnail": {"Type": "Task",
+          "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}]},
+      "PersistMetadata": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true},
+      "NotifyRejected": {"Type": "Pass", "End": true}}}"#;
+
+    fn laid_out(text: &str, folded: &[&str]) -> GraphLayout {
+        let folded = folded.iter().map(|s| s.to_string()).collect();
+        layout(&parse_definition(text).unwrap(), &folded)
+    }
+
+    fn find<'a>(graph: &'a GraphLayout, name: &str) -> &'a NodeBox {
+        &graph.boxes[graph.index_of(name).unwrap()]
+    }
+
+    #[test]
+    fn rows_follow_the_flow_and_branches_sit_side_by_side_inside_their_frame() {
+        let graph = laid_out(PIPELINE, &[]);
+        let names: Vec<&str> = graph.boxes.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "FaceDetection",
+                "CheckFaceDuplicate",
+                "Both",
+                "AddFaceToIndex",
+                "Thumbnail",
+                "NotifyRejected",
+                "PersistMetadata"
+            ]
+        );
+        let detection = find(&graph, "FaceDetection");
+        let check = find(&graph, "CheckFaceDuplicate");
+        let both = find(&graph, "Both");
+        let add = find(&graph, "AddFaceToIndex");
+        let thumb = find(&graph, "Thumbnail");
+        let persist = find(&graph, "PersistMetadata");
+        assert!(detection.y + detection.h <= check.y);
+        assert!(check.y + check.h <= both.y);
+        assert!(both.container && both.contains(add) && both.contains(thumb));
+        assert_eq!(add.y, thumb.y, "branches start on one row");
+        assert!(add.x + add.w < thumb.x, "branches side by side");
+        assert!(both.y + both.h <= persist.y);
+        // The catch skips a row, so it is written in the box rather than wired.
+        assert_eq!(detection.notes, ["catch → NotifyRejected"]);
+        // The wire from FaceDetection down to CheckFaceDuplicate ends in an arrowhead.
+        assert!(
+            graph
+                .arrows
+                .iter()
+                .any(|&(x, y)| y + 1 == check.y && x > check.x && x < check.x + check.w - 1),
+            "{:?}",
+            graph.arrows
+        );
+        assert_eq!(
+            graph
+                .wires
+                .get(&(detection.centre_x(), detection.y + detection.h)),
+            Some(&(UP | DOWN))
+        );
+        // Every box fits in the layout's size.
+        for b in &graph.boxes {
+            assert!(
+                b.x + b.w <= graph.width && b.y + b.h <= graph.height,
+                "{b:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folded_container_is_one_box_that_says_what_it_hides() {
+        let graph = laid_out(PIPELINE, &["Both"]);
+        assert_eq!(graph.index_of("AddFaceToIndex"), None);
+        let both = find(&graph, "Both");
+        assert!(both.folded && !both.container);
+        assert_eq!(both.notes, ["2 states folded"]);
+        assert_eq!(both.subtitle, "Parallel · 2 branches");
+    }
+
+    #[test]
+    fn a_loop_is_written_as_a_return_not_drawn_upwards() {
+        let text = r#"{"StartAt": "Poll", "States": {
+          "Poll": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done?"},
+          "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true,
+            "Next": "Finish"}], "Default": "Wait"},
+          "Wait": {"Type": "Wait", "Seconds": 5, "Next": "Poll"},
+          "Finish": {"Type": "Succeed"}}}"#;
+        let graph = laid_out(text, &[]);
+        assert_eq!(find(&graph, "Wait").notes, ["↺ Poll"]);
+        let finish = find(&graph, "Finish");
+        let wait = find(&graph, "Wait");
+        assert_eq!(finish.y, wait.y, "both choice targets on the row below");
+    }
+
+    #[test]
+    fn hostile_names_are_escaped_and_cut_to_the_box() {
+        let text = "{\"StartAt\": \"\\u001b[2Jx\", \"States\": {\"\\u001b[2Jx\": {\"Type\": \"Pass\", \"End\": true}, \"Long\": {\"Type\": \"Pass\", \"Next\": \"AVeryVeryVeryLongStateNameThatGoesOnAndOn\"}, \"AVeryVeryVeryLongStateNameThatGoesOnAndOn\": {\"Type\": \"Pass\", \"End\": true}}}";
+        let graph = laid_out(text, &[]);
+        let odd = &graph.boxes[graph.index_of("\u{1b}[2Jx").unwrap()];
+        assert!(!odd.title.contains('\u{1b}'));
+        let long = find(&graph, "AVeryVeryVeryLongStateNameThatGoesOnAndOn");
+        assert!(long.title.ends_with('…'));
+        assert_eq!(usize::from(long.w), MAX_BOX_WIDTH);
+    }
+
+    #[test]
+    fn the_cursor_moves_to_the_box_that_lines_up() {
+        let graph = laid_out(PIPELINE, &[]);
+        let at = |name: &str| graph.index_of(name).unwrap();
+        assert_eq!(
+            graph.neighbour(at("FaceDetection"), Dir::Down),
+            Some(at("CheckFaceDuplicate"))
+        );
+        assert_eq!(
+            graph.neighbour(at("CheckFaceDuplicate"), Dir::Up),
+            Some(at("FaceDetection"))
+        );
+        assert_eq!(
+            graph.neighbour(at("AddFaceToIndex"), Dir::Right),
+            Some(at("Thumbnail"))
+        );
+        assert_eq!(
+            graph.neighbour(at("Thumbnail"), Dir::Left),
+            Some(at("AddFaceToIndex"))
+        );
+        assert_eq!(
+            graph.neighbour(at("CheckFaceDuplicate"), Dir::Down),
+            Some(at("Both"))
+        );
+        assert_eq!(
+            graph
+                .neighbour(at("Both"), Dir::Down)
+                .map(|i| graph.boxes[i].y),
+            Some(find(&graph, "AddFaceToIndex").y)
+        );
+        assert_eq!(graph.neighbour(at("FaceDetection"), Dir::Up), None);
+    }
+
+    #[test]
+    fn scrolling_moves_as_little_as_it_can_to_show_the_box() {
+        let graph = laid_out(PIPELINE, &[]);
+        let persist = graph.index_of("PersistMetadata").unwrap();
+        let b = &graph.boxes[persist];
+        let (_, y) = graph.scroll_to_show(persist, 200, 10, (0, 0));
+        assert_eq!(y, b.y + b.h - 10);
+        assert_eq!(graph.scroll_to_show(0, 200, 10, (0, y)).1, 0);
+        assert_eq!(graph.scroll_to_show(0, 200, 100, (0, 0)), (0, 0));
+    }
+}
