@@ -3,7 +3,8 @@
 //! entered), a status mark in each box's corner, the selected box drawn heavy.
 
 use crate::app::widgets::theme;
-use crate::domain::definition::layout::{DOWN, GraphLayout, LEFT, RIGHT, UP};
+use crate::domain::definition::EdgeKind;
+use crate::domain::definition::layout::{DASHED, DOWN, GraphLayout, LEFT, RIGHT, SOLID, UP};
 use crate::domain::timeline::SpanStatus;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -51,8 +52,14 @@ impl Canvas<'_> {
     }
 }
 
+/// The box-drawing character for a cell's wires; a cell only Catch transitions cross is
+/// drawn dashed (corners and junctions have no dashed form and stay solid).
 fn wire_symbol(mask: u8) -> &'static str {
+    let dashed = mask & DASHED != 0 && mask & SOLID == 0;
+    let mask = mask & (UP | DOWN | LEFT | RIGHT);
     match mask {
+        m if dashed && m & (LEFT | RIGHT) == 0 => "┆",
+        m if dashed && m & (UP | DOWN) == 0 => "┄",
         m if m == UP | DOWN | LEFT | RIGHT => "┼",
         m if m == UP | DOWN | RIGHT => "├",
         m if m == UP | DOWN | LEFT => "┤",
@@ -131,6 +138,15 @@ impl Widget for StateGraph<'_> {
         let wire_style = theme::dim();
         for (&(x, y), &mask) in &layout.wires {
             canvas.put(x, y, wire_symbol(mask), wire_style);
+        }
+        for label in &layout.labels {
+            let style = match label.kind {
+                EdgeKind::Catch => Style::default().fg(theme::REJECTED),
+                _ => theme::dim(),
+            }
+            .add_modifier(Modifier::ITALIC);
+            let width = u16::try_from(label.text.chars().count()).unwrap_or(u16::MAX);
+            canvas.text(label.x, label.y, &label.text, width, style);
         }
         for &(x, y) in &layout.arrows {
             canvas.put(x, y, "▼", wire_style);

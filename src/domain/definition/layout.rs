@@ -5,7 +5,7 @@
 //! loops back, or leaves the flow) is written in its box instead ("→ X", "↺ X"), so nothing
 //! the definition says is left out. Pure geometry: the widget only paints it.
 
-use super::{Definition, EdgeKind, Flow};
+use super::{Definition, EdgeKind, Exit, Flow};
 use crate::domain::text::escape_control;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,6 +14,10 @@ pub const UP: u8 = 1;
 pub const DOWN: u8 = 2;
 pub const LEFT: u8 = 4;
 pub const RIGHT: u8 = 8;
+/// Whether a plain transition (SOLID) or a Catch (DASHED) passes the cell: a cell only
+/// catches pass is drawn dashed.
+pub const SOLID: u8 = 16;
+pub const DASHED: u8 = 32;
 
 const MIN_BOX_WIDTH: usize = 12;
 const MAX_BOX_WIDTH: usize = 32;
@@ -22,6 +26,8 @@ const ROW_GAP: usize = 3;
 const BRANCH_GAP: usize = 4;
 /// Rows between two rows of boxes: one for the wires, one for the arrowheads.
 const WIRE_ROWS: usize = 2;
+/// The widest a label beside an arrowhead gets.
+const MAX_LABEL: usize = 24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
@@ -64,6 +70,15 @@ impl NodeBox {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub x: u16,
+    pub y: u16,
+    /// Escaped and cut to the room it has.
+    pub text: String,
+    pub kind: EdgeKind,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphLayout {
     /// In reading order: a flow's rows top to bottom, a frame before what it holds.
@@ -72,6 +87,9 @@ pub struct GraphLayout {
     pub wires: BTreeMap<(u16, u16), u8>,
     /// Arrowheads, just above the box they enter.
     pub arrows: Vec<(u16, u16)>,
+    /// What takes a transition (a Choice rule, `default`, a Catch's errors), right of its
+    /// arrowhead.
+    pub labels: Vec<Label>,
     pub width: u16,
     pub height: u16,
 }
@@ -206,6 +224,16 @@ pub fn layout(definition: &Definition, folded: &HashSet<String>) -> GraphLayout 
             .into_iter()
             .map(|(x, y)| (clamp(x), clamp(y)))
             .collect(),
+        labels: block
+            .labels
+            .into_iter()
+            .map(|(x, y, text, kind)| Label {
+                x: clamp(x),
+                y: clamp(y),
+                text,
+                kind,
+            })
+            .collect(),
         width: clamp(block.w),
         height: clamp(block.h),
     }
@@ -234,6 +262,7 @@ struct Block {
     boxes: Vec<Placed>,
     wires: Vec<(usize, usize, u8)>,
     arrows: Vec<(usize, usize)>,
+    labels: Vec<(usize, usize, String, EdgeKind)>,
 }
 
 impl Block {
@@ -247,20 +276,27 @@ impl Block {
             .extend(other.wires.into_iter().map(|(x, y, m)| (x + ox, y + oy, m)));
         self.arrows
             .extend(other.arrows.into_iter().map(|(x, y)| (x + ox, y + oy)));
+        self.labels.extend(
+            other
+                .labels
+                .into_iter()
+                .map(|(x, y, text, kind)| (x + ox, y + oy, text, kind)),
+        );
     }
 
     /// A wire down column `x` from row `from` to row `to`, inclusive.
-    fn vertical(&mut self, x: usize, from: usize, to: usize) {
+    fn vertical(&mut self, x: usize, from: usize, to: usize, line: u8) {
         for y in from..=to {
-            self.wires.push((x, y, UP | DOWN));
+            self.wires.push((x, y, UP | DOWN | line));
         }
     }
 
     /// The wire from `from_x` (coming down from above) along row `y` to `to_x` (going on
     /// down), and the arrowhead below it.
-    fn connect(&mut self, from_x: usize, to_x: usize, y: usize) {
-        self.wires.push((from_x, y, UP));
-        self.wires.push((to_x, y, DOWN));
+    fn connect(&mut self, from_x: usize, to_x: usize, y: usize, dashed: bool) {
+        let line = if dashed { DASHED } else { SOLID };
+        self.wires.push((from_x, y, UP | line));
+        self.wires.push((to_x, y, DOWN | line));
         let (low, high) = (from_x.min(to_x), from_x.max(to_x));
         for x in low..=high {
             let mut mask = 0;
@@ -271,7 +307,7 @@ impl Block {
                 mask |= RIGHT;
             }
             if mask != 0 {
-                self.wires.push((x, y, mask));
+                self.wires.push((x, y, mask | line));
             }
         }
         self.arrows.push((to_x, y + 1));
@@ -391,7 +427,7 @@ fn state_block(
     let top = 1 + WIRE_ROWS;
     for flow in flows {
         let (first_x, first_w) = flow.boxes.first().map_or((0, flow.w), |b| (b.x, b.w));
-        block.connect(centre, landing(centre, x + first_x, first_w), 1);
+        block.connect(centre, landing(centre, x + first_x, first_w), 1, false);
         let fw = flow.w;
         block.put(flow, x, top);
         x += fw + BRANCH_GAP;
@@ -418,17 +454,11 @@ fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) ->
         .map(|(position, &i)| (definition.nodes[i].name.as_str(), position))
         .collect();
     let count = flow.states.len();
-    let targets = |position: usize| -> Vec<(EdgeKind, Option<usize>, &str)> {
+    let targets = |position: usize| -> Vec<(&Exit, Option<usize>)> {
         definition.nodes[flow.states[position]]
             .exits
             .iter()
-            .map(|(kind, target)| {
-                (
-                    *kind,
-                    members.get(target.as_str()).copied(),
-                    target.as_str(),
-                )
-            })
+            .map(|exit| (exit, members.get(exit.target.as_str()).copied()))
             .collect()
     };
 
@@ -446,7 +476,7 @@ fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) ->
         colour[root] = 1;
         while let Some((at, next_exit)) = stack.pop() {
             let exits = targets(at);
-            if let Some((_, target, _)) = exits.get(next_exit) {
+            if let Some((_, target)) = exits.get(next_exit) {
                 stack.push((at, next_exit + 1));
                 if let Some(target) = *target {
                     match colour[target] {
@@ -468,7 +498,7 @@ fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) ->
     }
     let mut rank = vec![0usize; count];
     for &at in post_order.iter().rev() {
-        for (_, target, _) in targets(at) {
+        for (_, target) in targets(at) {
             if let Some(target) = target
                 && !back_edges.contains(&(at, target))
             {
@@ -480,18 +510,20 @@ fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) ->
     // Notes for the transitions that will not be wires.
     let mut notes: Vec<Vec<String>> = vec![Vec::new(); count];
     let mut wired: Vec<(usize, usize)> = Vec::new();
+    let mut wired_exits: Vec<&Exit> = Vec::new();
     for at in 0..count {
-        for (kind, target, name) in targets(at) {
-            let shown = escape_control(name);
+        for (exit, target) in targets(at) {
+            let shown = escape_control(&exit.target);
             let note = match target {
                 Some(t) if rank[t] == rank[at] + 1 && !back_edges.contains(&(at, t)) => {
                     wired.push((at, t));
+                    wired_exits.push(exit);
                     continue;
                 }
                 Some(t) if back_edges.contains(&(at, t)) || rank[t] <= rank[at] => {
                     format!("↺ {shown}")
                 }
-                Some(_) => match kind {
+                Some(_) => match exit.kind {
                     EdgeKind::Catch => format!("catch → {shown}"),
                     _ => format!("→ {shown}"),
                 },
@@ -571,26 +603,53 @@ fn flow_block(definition: &Definition, flow: &Flow, folded: &HashSet<String>) ->
     };
     let centre = |at: usize, blocks: &[Option<Block>]| origin[at].0 + size(at, blocks).0 / 2;
     let mut wires = Vec::with_capacity(wired.len());
-    for &(source, target) in &wired {
+    for (&(source, target), exit) in wired.iter().zip(&wired_exits) {
         let from = centre(source, &blocks);
         let (left, width) = (origin[target].0, size(target, &blocks).0);
         wires.push((
             from,
             landing(from, left, width),
             row_bottom[rank[source]] + 1,
+            *exit,
         ));
     }
-    for (source, _) in &wired {
+    for (&(source, _), exit) in wired.iter().zip(&wired_exits) {
         // A box shorter than its row: its wire goes on down to the row's bottom.
-        let (x, top) = origin[*source];
-        let bottom = top + size(*source, &blocks).1;
-        let row_end = row_bottom[rank[*source]];
+        let (x, top) = origin[source];
+        let bottom = top + size(source, &blocks).1;
+        let row_end = row_bottom[rank[source]];
+        let line = if exit.kind == EdgeKind::Catch {
+            DASHED
+        } else {
+            SOLID
+        };
         if bottom <= row_end {
-            placed.vertical(x + size(*source, &blocks).0 / 2, bottom, row_end);
+            placed.vertical(x + size(source, &blocks).0 / 2, bottom, row_end, line);
         }
     }
-    for (from_x, to_x, y) in wires {
-        placed.connect(from_x, to_x, y);
+    for &(from_x, to_x, y, exit) in &wires {
+        placed.connect(from_x, to_x, y, exit.kind == EdgeKind::Catch);
+    }
+    // A Choice rule's or a Catch's label beside its arrowhead, as wide as the row lets it be
+    // before the next arrowhead.
+    for &(_, to_x, y, exit) in &wires {
+        let Some(label) = &exit.label else {
+            continue;
+        };
+        let row = y + 1;
+        let next_arrow = placed
+            .arrows
+            .iter()
+            .filter(|&&(x, at)| at == row && x > to_x)
+            .map(|&(x, _)| x)
+            .min();
+        // The last arrowhead of its row may widen the flow for its label.
+        let room = next_arrow.map_or(MAX_LABEL, |x| x.saturating_sub(to_x + 3).min(MAX_LABEL));
+        if room >= 4 {
+            let text = cut(&escape_control(label), room);
+            placed.w = placed.w.max(to_x + 2 + chars(&text));
+            placed.labels.push((to_x + 2, row, text, exit.kind));
+        }
     }
     for row in &by_rank {
         for &at in row {
@@ -673,7 +732,20 @@ mod tests {
             graph
                 .wires
                 .get(&(detection.centre_x(), detection.y + detection.h)),
-            Some(&(UP | DOWN))
+            Some(&(UP | DOWN | SOLID))
+        );
+        // The catch from CheckFaceDuplicate is wired dashed and labelled with what it catches.
+        let catch = graph
+            .labels
+            .iter()
+            .find(|l| l.kind == EdgeKind::Catch)
+            .expect("a catch label");
+        assert_eq!(catch.text, "States.ALL");
+        assert!(
+            graph
+                .wires
+                .values()
+                .any(|m| m & DASHED != 0 && m & SOLID == 0)
         );
         // Every box fits in the layout's size.
         for b in &graph.boxes {

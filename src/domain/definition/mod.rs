@@ -31,6 +31,16 @@ pub enum EdgeKind {
     Catch,
 }
 
+/// One transition out of a state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exit {
+    pub kind: EdgeKind,
+    pub target: String,
+    /// What takes it, in a few words: a Choice rule's condition (`$.userId IsPresent`),
+    /// `default`, or the errors a Catch catches. None for a plain Next.
+    pub label: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateNode {
     pub name: String,
@@ -40,7 +50,7 @@ pub struct StateNode {
     /// `rekognition`, `activity`), a Map's mode, a Parallel's branch count.
     pub detail: Option<String>,
     /// The transitions out of this state, in the order the definition gives them.
-    pub exits: Vec<(EdgeKind, String)>,
+    pub exits: Vec<Exit>,
     /// Parallel: one flow per branch. Map: the processor (one flow).
     pub children: Vec<Flow>,
     /// The state's own JSON, pretty-printed: the details pane shows it.
@@ -163,8 +173,15 @@ fn read_state(
         .unwrap_or("?")
         .to_string();
     let mut exits = Vec::new();
+    let mut exit = |kind: EdgeKind, target: &str, label: Option<String>| {
+        exits.push(Exit {
+            kind,
+            target: target.to_string(),
+            label,
+        });
+    };
     if let Some(next) = state.get("Next").and_then(Value::as_str) {
-        exits.push((EdgeKind::Next, next.to_string()));
+        exit(EdgeKind::Next, next, None);
     }
     for rule in state
         .get("Choices")
@@ -173,11 +190,11 @@ fn read_state(
         .flatten()
     {
         if let Some(next) = rule.get("Next").and_then(Value::as_str) {
-            exits.push((EdgeKind::Choice, next.to_string()));
+            exit(EdgeKind::Choice, next, Some(rule_label(rule)));
         }
     }
     if let Some(default) = state.get("Default").and_then(Value::as_str) {
-        exits.push((EdgeKind::Choice, default.to_string()));
+        exit(EdgeKind::Choice, default, Some("default".to_string()));
     }
     for catcher in state
         .get("Catch")
@@ -186,16 +203,23 @@ fn read_state(
         .flatten()
     {
         if let Some(next) = catcher.get("Next").and_then(Value::as_str) {
-            exits.push((EdgeKind::Catch, next.to_string()));
+            let errors: Vec<&str> = catcher
+                .get("ErrorEquals")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            exit(EdgeKind::Catch, next, Some(errors.join(", ")));
         }
     }
     // One arrow per target: two Choice rules to one state read as one transition.
-    let mut seen = Vec::new();
-    exits.retain(|(_, target)| {
-        if seen.contains(target) {
+    let mut seen: Vec<String> = Vec::new();
+    exits.retain(|exit| {
+        if seen.contains(&exit.target) {
             false
         } else {
-            seen.push(target.clone());
+            seen.push(exit.target.clone());
             true
         }
     });
@@ -249,6 +273,43 @@ fn read_state(
     })
 }
 
+/// A Choice rule in a few words: a JSONata `Condition` as written; a JSONPath comparison
+/// as `variable operator value`; `And`/`Or`/`Not` by their first rule.
+fn rule_label(rule: &Value) -> String {
+    if let Some(condition) = rule.get("Condition").and_then(Value::as_str) {
+        return condition
+            .trim_start_matches("{%")
+            .trim_end_matches("%}")
+            .trim()
+            .to_string();
+    }
+    for combinator in ["And", "Or"] {
+        if let Some(first) = rule
+            .get(combinator)
+            .and_then(Value::as_array)
+            .and_then(|r| r.first())
+        {
+            return format!("{} {combinator} …", rule_label(first));
+        }
+    }
+    if let Some(inner) = rule.get("Not") {
+        return format!("not {}", rule_label(inner));
+    }
+    let variable = rule.get("Variable").and_then(Value::as_str).unwrap_or("?");
+    let comparison = rule.as_object().and_then(|fields| {
+        fields.iter().find(|(key, _)| {
+            !matches!(
+                key.as_str(),
+                "Variable" | "Next" | "Comment" | "Assign" | "Output"
+            )
+        })
+    });
+    match comparison {
+        Some((operator, value)) => format!("{variable} {operator} {value}"),
+        None => variable.to_string(),
+    }
+}
+
 /// The service a Task calls, in a word: `lambda` for `arn:aws:states:::lambda:invoke` and
 /// for a function ARN, `activity` for an activity, `rekognition` for an SDK integration.
 fn service_of(resource: &str) -> String {
@@ -294,11 +355,20 @@ mod tests {
         assert_eq!(definition.top.start_at, "FaceDetection");
         assert_eq!(definition.top.states.len(), 5);
         let detection = definition.find("FaceDetection").unwrap();
+        let exits: Vec<(EdgeKind, &str, Option<&str>)> = detection
+            .exits
+            .iter()
+            .map(|e| (e.kind, e.target.as_str(), e.label.as_deref()))
+            .collect();
         assert_eq!(
-            detection.exits,
+            exits,
             vec![
-                (EdgeKind::Next, "CheckFaceDuplicate".to_string()),
-                (EdgeKind::Catch, "NotifyRejected".to_string()),
+                (EdgeKind::Next, "CheckFaceDuplicate", None),
+                (
+                    EdgeKind::Catch,
+                    "NotifyRejected",
+                    Some("PhotoDoesNotMeetRequirementError")
+                ),
             ]
         );
         assert_eq!(detection.detail.as_deref(), Some("lambda"));
@@ -345,16 +415,40 @@ mod tests {
           "Done": {"Type": "Succeed"}}}"#;
         let definition = parse_definition(text).unwrap();
         let pick = definition.find("Pick").unwrap();
+        let exits: Vec<(EdgeKind, &str, Option<&str>)> = pick
+            .exits
+            .iter()
+            .map(|e| (e.kind, e.target.as_str(), e.label.as_deref()))
+            .collect();
         assert_eq!(
-            pick.exits,
+            exits,
             vec![
-                (EdgeKind::Choice, "Each".to_string()),
-                (EdgeKind::Choice, "Done".to_string()),
+                (EdgeKind::Choice, "Each", Some("$.a BooleanEquals true")),
+                (EdgeKind::Choice, "Done", Some("default")),
             ]
         );
         let each = definition.find("Each").unwrap();
         assert_eq!(each.detail.as_deref(), Some("distributed"));
         assert_eq!(each.children[0].start_at, "Work");
+    }
+
+    #[test]
+    fn choice_rules_are_labelled_in_a_few_words() {
+        let label = |rule: &str| rule_label(&serde_json::from_str(rule).unwrap());
+        assert_eq!(
+            label(r#"{"Condition": "{% $states.input.faces = 1 %}", "Next": "A"}"#),
+            "$states.input.faces = 1"
+        );
+        assert_eq!(
+            label(
+                r#"{"And": [{"Variable": "$.a", "IsPresent": true}, {"Variable": "$.b", "IsNull": false}], "Next": "A"}"#
+            ),
+            "$.a IsPresent true And …"
+        );
+        assert_eq!(
+            label(r#"{"Not": {"Variable": "$.n", "NumericGreaterThan": 3}, "Next": "A"}"#),
+            "not $.n NumericGreaterThan 3"
+        );
     }
 
     #[test]
