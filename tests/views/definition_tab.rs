@@ -47,6 +47,12 @@ fn the_pipeline_is_drawn_with_its_parallel_branches_side_by_side() {
     assert!(wide.matches('✓').count() >= 7, "{wide}");
     let narrow = shown(&mut app, 80, 24);
     insta::assert_snapshot!("pipeline_80x24", narrow);
+    // Help names the tab's keys and what the marks mean.
+    press(&mut app, "?");
+    let help = shown(&mut app, 120, 45);
+    assert!(help.contains("Fold / unfold a Parallel or Map"), "{help}");
+    assert!(help.contains("never entered in this execution"), "{help}");
+    assert!(help.contains("a Catch transition (labelled with its errors)"), "{help}");
 }
 
 #[test]

@@ -52,6 +52,10 @@ pub fn lines(
     width: usize,
 ) -> Vec<Line<'static>> {
     let mut lines = section(context.name(), &offered(keymap, options, context));
+    if context == Context::Definition {
+        lines.push(Line::from(""));
+        lines.extend(graph_marks());
+    }
     if context == Context::Timeline {
         lines.push(Line::from(""));
         lines.extend(chart_marks());
@@ -100,11 +104,29 @@ fn chart_marks() -> Vec<Line<'static>> {
         ("·", "backoff before a retry"),
         ("┆", "a redrive (the idle time before it collapsed)"),
     ];
-    let mut lines = vec![Line::from(Span::styled("chart", theme::title()))];
+    legend("chart", &marks)
+}
+
+/// What the definition graph's marks mean; each fits one row of the popup.
+fn graph_marks() -> Vec<Line<'static>> {
+    let marks = [
+        ("✓ ✗ ↯", "succeeded, failed, caught (border in that colour)"),
+        ("● ■ ⏱", "running, aborted, timed out"),
+        ("no mark, dim", "never entered in this execution"),
+        ("┏━┓", "the state under the cursor"),
+        ("┆ ┄", "a Catch transition (labelled with its errors)"),
+        ("→ X  ↺ X", "a transition that skips rows / loops back"),
+    ];
+    legend("graph", &marks)
+}
+
+/// A titled list of marks and what they mean.
+fn legend(title: &'static str, marks: &[(&'static str, &'static str)]) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(title, theme::title()))];
     for (mark, meaning) in marks {
         lines.push(Line::from(vec![
             Span::styled(format!("  {mark:<22}"), theme::key()),
-            Span::raw(meaning),
+            Span::raw(*meaning),
         ]));
     }
     lines
