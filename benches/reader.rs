@@ -53,8 +53,8 @@ fn read_25000_events(c: &mut Criterion) {
     });
     group.bench_function("25k events read and built", |b| {
         b.iter(|| {
-            let events = parse_history_bytes(black_box(&text)).unwrap();
-            build_from(events).0.spans.len()
+            let mut events = parse_history_bytes(black_box(&text)).unwrap();
+            build_from(&mut events).0.spans.len()
         })
     });
     group.finish();

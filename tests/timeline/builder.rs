@@ -431,7 +431,7 @@ fn fixtures_survive_a_json_round_trip() {
 fn fixtures_are_read_without_caveats_and_alike_by_value() {
     for name in FIXTURES {
         let events = load_fixture(name);
-        let (timeline, caveats) = build_from(events.clone());
+        let (timeline, caveats) = build_from(&mut events.clone());
         assert_eq!(caveats, Vec::<String>::new(), "{name}");
         assert_eq!(timeline, build(&events), "{name}");
     }

@@ -61,7 +61,7 @@ const NAMES: &[&str] = &["A", "B", "Items", "", "\u{1b}[2J"];
 /// Builds, rebuilds and renders an accepted history, as the CLI and the console do.
 fn build_and_render(events: &[HistoryEvent]) -> Timeline {
     let timeline = build(events);
-    let (by_value, _caveats) = build_from(events.to_vec());
+    let (by_value, _caveats) = build_from(&mut events.to_vec());
     assert_eq!(by_value, timeline);
     let rows = timeline.rows();
     assert!(rows.len() >= timeline.spans.len());

@@ -52,7 +52,10 @@ fn the_pipeline_is_drawn_with_its_parallel_branches_side_by_side() {
     let help = shown(&mut app, 120, 45);
     assert!(help.contains("Fold / unfold a Parallel or Map"), "{help}");
     assert!(help.contains("never entered in this execution"), "{help}");
-    assert!(help.contains("a Catch transition (labelled with its errors)"), "{help}");
+    assert!(
+        help.contains("a Catch transition (labelled with its errors)"),
+        "{help}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@
 use crate::domain::history::{EventDetails, EventType, HistoryEvent};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 mod details;
@@ -37,24 +38,46 @@ impl fmt::Display for ReadError {
 /// events. Every `…EventDetails` object of an event is folded into the flat `EventDetails`, so
 /// event types this code does not know yet still keep their name, error and cause.
 pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
-    let events = serde_json::from_str::<Events>(json).map_err(|e| invalid(e).to_string())?;
-    check_unique_ids(&events.0)?;
-    Ok(events.0)
+    parse_history_bytes(json.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// `parse_history` of bytes (UTF-8 JSON), as read from a file: the fastest way in (the parser
 /// scans a slice far faster than a stream), at the cost of holding the text while the events
 /// are built.
 pub fn parse_history_bytes(json: &[u8]) -> Result<Vec<HistoryEvent>, ReadError> {
-    let events = serde_json::from_slice::<Events>(json).map_err(invalid)?;
+    let seed = EventsSeed {
+        capacity: events_in(json),
+    };
+    // One check of the whole text is far cheaper than one per string, which is what the
+    // parser of a byte slice does.
+    let text = std::str::from_utf8(json)
+        .map_err(|e| ReadError::Invalid(format!("not valid JSON: the text is not UTF-8 ({e})")))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let events = seed.deserialize(&mut deserializer).map_err(invalid)?;
+    deserializer.end().map_err(invalid)?;
     check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
     Ok(events.0)
+}
+
+/// How many events a text holds, about: every event has one `"timestamp"` key, and a key in
+/// a payload (a string inside a string) is escaped, `\"timestamp\"`, so does not count. The
+/// event list is reserved once at that size: growing it by doubling copied and faulted in
+/// more memory than the events themselves take (an event is ~700 bytes in the model).
+fn events_in(json: &[u8]) -> usize {
+    const MOST_RESERVED: usize = 100_000;
+    memchr::memmem::find_iter(json, b"\"timestamp\"")
+        .take(MOST_RESERVED)
+        .count()
 }
 
 /// `parse_history` from a stream, which is read to its end but never held whole: give it a
 /// buffered reader, bounded by the caller if the source may be endless.
 pub fn read_history(reader: impl std::io::Read) -> Result<Vec<HistoryEvent>, ReadError> {
-    let events = serde_json::from_reader::<_, Events>(reader).map_err(invalid)?;
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let events = EventsSeed { capacity: 0 }
+        .deserialize(&mut deserializer)
+        .map_err(invalid)?;
+    deserializer.end().map_err(invalid)?;
     check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
     Ok(events.0)
 }
@@ -88,13 +111,24 @@ fn check_unique_ids(events: &[HistoryEvent]) -> Result<(), String> {
 /// The whole document: `{"events": [...], …}` or a bare array of events.
 struct Events(Vec<HistoryEvent>);
 
-impl<'de> Deserialize<'de> for Events {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RootVisitor)
+/// Reads the whole document, reserving room for `capacity` events.
+struct EventsSeed {
+    capacity: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for EventsSeed {
+    type Value = Events;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Events, D::Error> {
+        deserializer.deserialize_any(RootVisitor {
+            capacity: self.capacity,
+        })
     }
 }
 
-struct RootVisitor;
+struct RootVisitor {
+    capacity: usize,
+}
 
 impl<'de> Visitor<'de> for RootVisitor {
     type Value = Events;
@@ -104,7 +138,10 @@ impl<'de> Visitor<'de> for RootVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Events, A::Error> {
-        EventListVisitor.visit_seq(seq)
+        EventListVisitor {
+            capacity: self.capacity,
+        }
+        .visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Events, A::Error> {
@@ -114,7 +151,12 @@ impl<'de> Visitor<'de> for RootVisitor {
                 RootKey::Events if events.is_some() => {
                     return Err(de::Error::custom("`events` appears twice"));
                 }
-                RootKey::Events => events = Some(map.next_value::<EventList>()?.0),
+                RootKey::Events => {
+                    let list = EventListVisitor {
+                        capacity: self.capacity,
+                    };
+                    events = Some(map.next_value_seed(list)?.0);
+                }
                 RootKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -155,16 +197,18 @@ impl<'de> Deserialize<'de> for RootKey {
     }
 }
 
-/// The value of `events`, which must be an array.
-struct EventList(Vec<HistoryEvent>);
-
-impl<'de> Deserialize<'de> for EventList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(EventList(deserializer.deserialize_any(EventListVisitor)?.0))
-    }
+/// The value of `events`, which must be an array: room for `capacity` events is reserved.
+struct EventListVisitor {
+    capacity: usize,
 }
 
-struct EventListVisitor;
+impl<'de> DeserializeSeed<'de> for EventListVisitor {
+    type Value = Events;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Events, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for EventListVisitor {
     type Value = Events;
@@ -174,7 +218,7 @@ impl<'de> Visitor<'de> for EventListVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Events, A::Error> {
-        let mut events = Vec::new();
+        let mut events = Vec::with_capacity(self.capacity);
         while let Some(event) = seq.next_element_seed(EventSeed {
             index: events.len(),
         })? {
@@ -206,13 +250,13 @@ impl<'de> Visitor<'de> for EventSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HistoryEvent, A::Error> {
         let mut raw = RawEvent::default();
-        while let Some(key) = map.next_key::<EventKey>()? {
+        while let Some(key) = map.next_key::<EventKey<'de>>()? {
             match key {
                 EventKey::Id => raw.id = Some(map.next_value()?),
                 EventKey::PreviousEventId => raw.previous_event_id = Some(map.next_value()?),
                 EventKey::Type => raw.event_type = Some(map.next_value()?),
                 EventKey::Timestamp => raw.timestamp = Some(map.next_value()?),
-                EventKey::Details(key) => raw.details.push((key, map.next_value()?)),
+                EventKey::Details(key) => raw.details.push(key, map.next_value()?),
                 EventKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -225,16 +269,38 @@ impl<'de> Visitor<'de> for EventSeed {
 
 /// The fields of an event as found, before they are checked.
 #[derive(Default)]
-struct RawEvent {
+struct RawEvent<'de> {
     id: Option<Scalar>,
     previous_event_id: Option<Scalar>,
     event_type: Option<Scalar>,
     timestamp: Option<Scalar>,
     /// Every `…EventDetails` key, in the order of the file.
-    details: Vec<(String, RawDetails)>,
+    details: DetailsFound<'de>,
 }
 
-impl RawEvent {
+/// The `…EventDetails` objects of one event with their keys (borrowed from the text where
+/// it has no escapes). An event has one: it is held inline, further ones in a list.
+#[derive(Default)]
+struct DetailsFound<'de> {
+    first: Option<(Cow<'de, str>, RawDetails)>,
+    more: Vec<(Cow<'de, str>, RawDetails)>,
+}
+
+impl<'de> DetailsFound<'de> {
+    fn push(&mut self, key: Cow<'de, str>, details: RawDetails) {
+        if self.first.is_none() {
+            self.first = Some((key, details));
+        } else {
+            self.more.push((key, details));
+        }
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = (Cow<'de, str>, RawDetails)> {
+        self.first.into_iter().chain(self.more)
+    }
+}
+
+impl RawEvent<'_> {
     fn into_event(self, index: usize) -> Result<HistoryEvent, String> {
         let at = |field: &str, problem: &str| format!("event #{index}: `{field}` {problem}");
         let id = match self.id {
@@ -269,7 +335,7 @@ impl RawEvent {
             })?,
         };
         let mut details = EventDetails::default();
-        for (key, raw) in self.details {
+        for (key, raw) in self.details.into_iter() {
             match raw {
                 RawDetails::Null => {}
                 RawDetails::NotAnObject => return Err(at(&key, "must be an object")),
@@ -288,36 +354,81 @@ impl RawEvent {
     }
 }
 
-enum EventKey {
+enum EventKey<'de> {
     Id,
     PreviousEventId,
     Type,
     Timestamp,
-    Details(String),
+    /// Kept for messages only: borrowed from the text, not copied, where it can be.
+    Details(Cow<'de, str>),
     Other,
 }
 
-impl<'de> Deserialize<'de> for EventKey {
+impl<'de> EventKey<'de> {
+    fn of(key: &str) -> Option<EventKey<'de>> {
+        Some(match key {
+            "id" => EventKey::Id,
+            "previousEventId" => EventKey::PreviousEventId,
+            "type" => EventKey::Type,
+            "timestamp" => EventKey::Timestamp,
+            key if key.ends_with("EventDetails") => return None,
+            _ => EventKey::Other,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for EventKey<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EventKeyVisitor;
         impl<'de> Visitor<'de> for EventKeyVisitor {
-            type Value = EventKey;
+            type Value = EventKey<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a key")
             }
 
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<EventKey, E> {
-                Ok(match key {
-                    "id" => EventKey::Id,
-                    "previousEventId" => EventKey::PreviousEventId,
-                    "type" => EventKey::Type,
-                    "timestamp" => EventKey::Timestamp,
-                    key if key.ends_with("EventDetails") => EventKey::Details(key.to_string()),
-                    _ => EventKey::Other,
-                })
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<EventKey<'de>, E> {
+                Ok(EventKey::of(key).unwrap_or(EventKey::Details(Cow::Borrowed(key))))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<EventKey<'de>, E> {
+                Ok(EventKey::of(key)
+                    .unwrap_or_else(|| EventKey::Details(Cow::Owned(key.to_string()))))
             }
         }
         deserializer.deserialize_str(EventKeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_count_hint_skips_keys_inside_payloads() {
+        let text = br#"{"events": [
+          {"timestamp": 1, "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+           "executionStartedEventDetails": {"input": "{\"timestamp\": 5}"}},
+          {"timestamp": 2, "type": "ExecutionSucceeded", "id": 2, "previousEventId": 1}]}"#;
+        assert_eq!(events_in(text), 2);
+        assert_eq!(parse_history_bytes(text).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_text_that_is_not_utf8_is_refused_with_a_reason() {
+        let mut text = br#"{"events": [{"timestamp": 1, "type": "ExecutionStarted", "id": 1,
+           "executionStartedEventDetails": {"input": "X"}}]}"#
+            .to_vec();
+        let at = text.iter().position(|&b| b == b'X').unwrap();
+        text[at] = 0xff;
+        match parse_history_bytes(&text) {
+            Err(ReadError::Invalid(message)) => {
+                assert!(
+                    message.starts_with("not valid JSON: the text is not UTF-8"),
+                    "{message}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -25,15 +25,15 @@ pub fn build(events: &[HistoryEvent]) -> Timeline {
 /// `build` for a history handed over, with the builder's caveats (see
 /// `TimelineBuilder::caveats`). Each event is dropped as soon as it is applied, so a big
 /// history (the headless CLI's file) and the timeline copied from it are never both held whole.
-pub fn build_from(mut events: Vec<HistoryEvent>) -> (Timeline, Vec<String>) {
+pub fn build_from(events: &mut [HistoryEvent]) -> (Timeline, Vec<String>) {
     let mut b = TimelineBuilder::new();
     b.reserve(events.len());
     // Stable, like `extend`: of two events with one id, the first is the one applied.
     if !events.is_sorted_by_key(|e| e.id) {
         events.sort_by_key(|e| e.id);
     }
-    for event in events {
-        b.push(&event);
+    for event in events.iter() {
+        b.push(event);
     }
     let caveats = b.caveats();
     (b.timeline, caveats)
