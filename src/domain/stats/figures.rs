@@ -8,7 +8,7 @@
 use super::digest::HistoryDigest;
 use super::numbers::thousands;
 use super::outcome::OutcomeKind;
-use super::percentile::{Percentiles, insert_sorted, remove_sorted};
+use super::percentile::{Percentiles, insert_sorted, remove_sorted, sort_durations};
 use super::reasons::{Reason, ReasonKind, ReasonTally, rank};
 use super::window::Window;
 use crate::domain::Millis;
@@ -196,9 +196,10 @@ impl Figures {
         for (arn, digest) in histories {
             self.add_history(arn, digest, false);
         }
-        self.e2e.sort_unstable();
+        let mut scratch = Vec::new();
+        sort_durations(&mut self.e2e, &mut scratch);
         for state in &mut self.states {
-            state.durations.sort_unstable();
+            sort_durations(&mut state.durations, &mut scratch);
         }
     }
 

@@ -16,6 +16,46 @@ pub fn nearest_rank(sorted: &[Millis], p: f64) -> Option<Millis> {
     Some(sorted[rank.clamp(1, n) - 1])
 }
 
+/// Sorts durations ascending: a byte-wise radix sort over their spread (max − min), which
+/// for a day of runs (a few seconds to minutes) is two or three passes, several times faster
+/// than a comparison sort of 100,000 values, which was a seventh of a dashboard recompute.
+/// `scratch` is working memory, kept by the caller between calls.
+pub fn sort_durations(values: &mut Vec<Millis>, scratch: &mut Vec<Millis>) {
+    const SMALL: usize = 256;
+    if values.len() <= SMALL {
+        values.sort_unstable();
+        return;
+    }
+    let (Some(&min), Some(&max)) = (values.iter().min(), values.iter().max()) else {
+        return;
+    };
+    // The spread as an unsigned number: wrapping keeps it right across the whole i64 range.
+    let spread = max.wrapping_sub(min) as u64;
+    let passes = (u64::BITS - spread.leading_zeros()).div_ceil(8);
+    scratch.clear();
+    scratch.resize(values.len(), 0);
+    for pass in 0..passes {
+        let shift = pass * 8;
+        let digit = |v: Millis| ((v.wrapping_sub(min) as u64 >> shift) & 0xff) as usize;
+        let mut counts = [0usize; 256];
+        for &v in values.iter() {
+            counts[digit(v)] += 1;
+        }
+        let mut at = 0;
+        for count in counts.iter_mut() {
+            let here = *count;
+            *count = at;
+            at += here;
+        }
+        for &v in values.iter() {
+            let slot = &mut counts[digit(v)];
+            scratch[*slot] = v;
+            *slot += 1;
+        }
+        std::mem::swap(values, scratch);
+    }
+}
+
 /// p50 / p95 / p99 / max of a set of durations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Percentiles {

@@ -449,3 +449,39 @@ fn a_rejection_without_error_or_message_is_named_by_where_it_was_caught() {
         "PhotoDoesNotMeetRequirementError"
     );
 }
+
+#[test]
+fn durations_sort_like_a_comparison_sort_whatever_their_spread() {
+    use super::percentile::sort_durations;
+    // A small linear congruential generator: the same values on every run.
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        seed >> 11
+    };
+    let spreads: [i64; 5] = [0, 255, 4_000, 86_400_000, i64::MAX / 2];
+    let mut scratch = Vec::new();
+    for spread in spreads {
+        for len in [0usize, 1, 300, 5_000] {
+            let mut values: Vec<i64> = (0..len)
+                .map(|_| match spread {
+                    0 => 7,
+                    s => (next() as i64).rem_euclid(s) - s / 3,
+                })
+                .collect();
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            sort_durations(&mut values, &mut scratch);
+            assert_eq!(values, expected, "spread {spread}, {len} values");
+        }
+    }
+    // The extremes of the type.
+    let mut values = vec![i64::MAX, i64::MIN, 0, -1, 1];
+    values.extend(std::iter::repeat_n(3, 300));
+    let mut expected = values.clone();
+    expected.sort_unstable();
+    sort_durations(&mut values, &mut scratch);
+    assert_eq!(values, expected);
+}
