@@ -35,6 +35,19 @@ fn tab(app: &App) -> Tab {
     app.execution.as_ref().unwrap().tab
 }
 
+/// The state under the Definition tab's cursor.
+fn at_cursor(app: &App) -> String {
+    let view = app.execution.as_ref().unwrap();
+    let loaded = view.definition.loaded.as_ref().unwrap();
+    loaded.layout.boxes[view.definition.cursor].name.clone()
+}
+
+/// How many boxes the graph draws.
+fn boxes(app: &App) -> usize {
+    let view = app.execution.as_ref().unwrap();
+    view.definition.loaded.as_ref().unwrap().layout.boxes.len()
+}
+
 #[test]
 fn the_definition_is_read_once_per_open_execution() {
     let mut app = opened("happy_path.json");
@@ -130,18 +143,18 @@ fn enter_on_a_state_opens_its_details_on_the_timeline() {
     let mut app = opened("failed_in_branch.json");
     open_definition(&mut app, &definition_fixture("wildrydes.asl.json"));
     // The cursor starts on the timeline's selected state (a failed run opens on its failure).
-    let view = app.execution.as_ref().unwrap();
-    let loaded = view.definition.loaded.as_ref().unwrap();
-    let selected = view.selected_span().unwrap().name.clone();
-    assert_eq!(loaded.layout.boxes[view.definition.cursor].name, selected);
+    let selected = app
+        .execution
+        .as_ref()
+        .unwrap()
+        .selected_span()
+        .unwrap()
+        .name
+        .clone();
+    assert_eq!(at_cursor(&app), selected);
     // From the top: down to the Parallel, into its first branch, right to the second.
     press(&mut app, "g g j j j j l");
-    let view = app.execution.as_ref().unwrap();
-    let loaded = view.definition.loaded.as_ref().unwrap();
-    assert_eq!(
-        loaded.layout.boxes[view.definition.cursor].name,
-        "Thumbnail"
-    );
+    assert_eq!(at_cursor(&app), "Thumbnail");
     press(&mut app, "Enter");
     let view = app.execution.as_ref().unwrap();
     assert_eq!(view.tab, Tab::Timeline);
@@ -156,18 +169,10 @@ fn a_state_never_entered_says_so_and_only_containers_fold() {
     let mut app = opened("happy_path.json");
     open_definition(&mut app, &definition_fixture("wildrydes.asl.json"));
     press(&mut app, "G");
-    let view = app.execution.as_ref().unwrap();
-    let loaded = view.definition.loaded.as_ref().unwrap();
-    let at = &loaded.layout.boxes[view.definition.cursor].name;
-    assert_eq!(at, "PersistMetadata");
+    assert_eq!(at_cursor(&app), "PersistMetadata");
     // Up from the last row lands on the rejection path beside the Parallel.
     press(&mut app, "k l");
-    let view = app.execution.as_ref().unwrap();
-    let loaded = view.definition.loaded.as_ref().unwrap();
-    assert_eq!(
-        loaded.layout.boxes[view.definition.cursor].name,
-        "PhotoDoesNotMeetRequirement"
-    );
+    assert_eq!(at_cursor(&app), "PhotoDoesNotMeetRequirement");
     press(&mut app, "Enter");
     assert_eq!(tab(&app), Tab::Definition, "nothing to open");
     assert_eq!(
@@ -178,27 +183,10 @@ fn a_state_never_entered_says_so_and_only_containers_fold() {
     assert_eq!(notice(&app), "only a Parallel or a Map folds");
     // The Parallel folds and unfolds, the cursor staying on it.
     press(&mut app, "h");
-    let boxes = |app: &App| {
-        app.execution
-            .as_ref()
-            .unwrap()
-            .definition
-            .loaded
-            .as_ref()
-            .unwrap()
-            .layout
-            .boxes
-            .len()
-    };
     let before = boxes(&app);
     press(&mut app, "z");
     assert_eq!(boxes(&app), before - 2);
-    let view = app.execution.as_ref().unwrap();
-    let loaded = view.definition.loaded.as_ref().unwrap();
-    assert_eq!(
-        loaded.layout.boxes[view.definition.cursor].name,
-        "ParallelProcessing"
-    );
+    assert_eq!(at_cursor(&app), "ParallelProcessing");
     press(&mut app, "z");
     assert_eq!(boxes(&app), before);
 }

@@ -266,6 +266,16 @@ struct Block {
 }
 
 impl Block {
+    /// A block that is one box, the size of the box.
+    fn of(shown: Placed) -> Block {
+        Block {
+            w: shown.w,
+            h: shown.h,
+            boxes: vec![shown],
+            ..Block::default()
+        }
+    }
+
     fn put(&mut self, other: Block, ox: usize, oy: usize) {
         self.boxes.extend(other.boxes.into_iter().map(|mut b| {
             b.x += ox;
@@ -369,23 +379,19 @@ fn state_block(
             .unwrap_or(0);
         let w = (widest + 4).clamp(MIN_BOX_WIDTH, MAX_BOX_WIDTH);
         let h = 4 + notes.len();
-        return Block {
+        let shown = Placed {
+            name: node.name.clone(),
+            title,
+            subtitle: sub,
+            notes,
+            x: 0,
+            y: 0,
             w,
             h,
-            boxes: vec![Placed {
-                name: node.name.clone(),
-                title,
-                subtitle: sub,
-                notes,
-                x: 0,
-                y: 0,
-                w,
-                h,
-                container: false,
-                folded: fold,
-            }],
-            ..Block::default()
+            container: false,
+            folded: fold,
         };
+        return Block::of(shown);
     }
 
     // A frame: the title in its top border, the flows side by side below a fan-out from the
@@ -405,23 +411,18 @@ fn state_block(
         .max(chars(&footer) + 6)
         .max(MIN_BOX_WIDTH);
     let h = 1 + WIRE_ROWS + inner_h + 1;
-    let mut block = Block {
+    let mut block = Block::of(Placed {
+        name: node.name.clone(),
+        title,
+        subtitle: sub,
+        notes,
+        x: 0,
+        y: 0,
         w,
         h,
-        boxes: vec![Placed {
-            name: node.name.clone(),
-            title,
-            subtitle: sub,
-            notes,
-            x: 0,
-            y: 0,
-            w,
-            h,
-            container: true,
-            folded: false,
-        }],
-        ..Block::default()
-    };
+        container: true,
+        folded: false,
+    });
     let centre = w / 2;
     let mut x = (w - inner_w) / 2;
     let top = 1 + WIRE_ROWS;

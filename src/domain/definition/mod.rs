@@ -347,6 +347,13 @@ mod tests {
       }
     }"#;
 
+    fn exits_of(node: &StateNode) -> Vec<(EdgeKind, &str, Option<&str>)> {
+        node.exits
+            .iter()
+            .map(|e| (e.kind, e.target.as_str(), e.label.as_deref()))
+            .collect()
+    }
+
     #[test]
     fn reads_every_state_with_its_exits_and_nested_flows() {
         let definition = parse_definition(PIPELINE).unwrap();
@@ -355,13 +362,8 @@ mod tests {
         assert_eq!(definition.top.start_at, "FaceDetection");
         assert_eq!(definition.top.states.len(), 5);
         let detection = definition.find("FaceDetection").unwrap();
-        let exits: Vec<(EdgeKind, &str, Option<&str>)> = detection
-            .exits
-            .iter()
-            .map(|e| (e.kind, e.target.as_str(), e.label.as_deref()))
-            .collect();
         assert_eq!(
-            exits,
+            exits_of(detection),
             vec![
                 (EdgeKind::Next, "CheckFaceDuplicate", None),
                 (
@@ -415,13 +417,8 @@ mod tests {
           "Done": {"Type": "Succeed"}}}"#;
         let definition = parse_definition(text).unwrap();
         let pick = definition.find("Pick").unwrap();
-        let exits: Vec<(EdgeKind, &str, Option<&str>)> = pick
-            .exits
-            .iter()
-            .map(|e| (e.kind, e.target.as_str(), e.label.as_deref()))
-            .collect();
         assert_eq!(
-            exits,
+            exits_of(pick),
             vec![
                 (EdgeKind::Choice, "Each", Some("$.a BooleanEquals true")),
                 (EdgeKind::Choice, "Done", Some("default")),
