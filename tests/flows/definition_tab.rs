@@ -35,6 +35,18 @@ fn tab(app: &App) -> Tab {
     app.execution.as_ref().unwrap().tab
 }
 
+/// Answers the definition read `generation` with the pipeline's definition.
+fn answer_with_pipeline(app: &mut App, generation: stepdeck::app::msg::Generation) {
+    let text = definition_fixture("wildrydes.asl.json");
+    update(
+        app,
+        Msg::Definition {
+            generation,
+            result: Ok(execution_definition(&text)),
+        },
+    );
+}
+
 /// The state under the Definition tab's cursor.
 fn at_cursor(app: &App) -> String {
     let view = app.execution.as_ref().unwrap();
@@ -69,15 +81,7 @@ fn the_definition_is_read_once_per_open_execution() {
     };
     // In flight: leaving and coming back asks nothing more.
     assert_eq!(definition_reads(&press(&mut app, "Tab BackTab")), 0);
-    update(
-        &mut app,
-        Msg::Definition {
-            generation,
-            result: Ok(execution_definition(&definition_fixture(
-                "wildrydes.asl.json",
-            ))),
-        },
-    );
+    answer_with_pipeline(&mut app, generation);
     // Read: the tab, the details pane and refresh keys never ask again.
     assert_eq!(definition_reads(&press(&mut app, "Tab BackTab ctrl-r")), 0);
     press(&mut app, "Tab");
@@ -105,15 +109,7 @@ fn the_details_pane_asks_for_the_definition_and_shows_the_state_s_own() {
             _ => None,
         })
         .expect("the pane asks for the definition");
-    update(
-        &mut app,
-        Msg::Definition {
-            generation,
-            result: Ok(execution_definition(&definition_fixture(
-                "wildrydes.asl.json",
-            ))),
-        },
-    );
+    answer_with_pipeline(&mut app, generation);
     let view = app.execution.as_ref().unwrap();
     assert_eq!(view.selected_span().unwrap().name, "CheckFaceDuplicate");
     let snippet = view.definition.snippet("CheckFaceDuplicate").unwrap();
