@@ -4,6 +4,7 @@
 //! state types it does not know) and never trusts the text: names are kept as written and
 //! escaped where they are shown. The interpreter's strict reading lives in the sandbox.
 
+mod cursor;
 pub mod layout;
 
 use serde_json::Value;
