@@ -257,3 +257,20 @@ fn c_copies_the_lambda_log_group_of_the_selected_task() {
     );
     assert!(!notice(&app).is_empty());
 }
+
+#[test]
+fn a_state_still_retrying_shows_its_last_error_as_such() {
+    // FaceDetection's first attempt failed and the second is running (the history so far).
+    let mut app = seed_app();
+    update(&mut app, Msg::Resize(120, 32));
+    select_row(&mut app, "run-01-happy");
+    let summary = app.executions.selected().unwrap().clone();
+    let mut events = fixture("retry_absorbed.json");
+    events.retain(|e| e.id <= 9);
+    open_with(&mut app, detail_of(&summary, None, None), events);
+    press(&mut app, "j Enter");
+    let text = screen(&app, 120, 32);
+    assert!(text.contains("FaceDetection  RUNNING"), "{text}");
+    assert!(text.contains("last err Lambda.ServiceException"), "{text}");
+    assert!(!text.contains("error    Lambda.ServiceException"), "{text}");
+}

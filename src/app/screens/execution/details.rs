@@ -156,9 +156,15 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
     }
     // A retried-then-successful state keeps its last error: the attempts already show it.
     let ended_badly = span.status != SpanStatus::Succeeded;
+    // A state still running shows its last attempt's error: a retry may yet succeed.
+    let label = if span.status == SpanStatus::Running {
+        "last err"
+    } else {
+        "error"
+    };
     if let Some(error) = span.error.as_ref().filter(|_| ended_badly) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<9}", "error"), theme::dim()),
+            Span::styled(format!("{label:<9}"), theme::dim()),
             Span::styled(escape_control(error).into_owned(), theme::error()),
         ]));
     }
