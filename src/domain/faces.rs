@@ -246,17 +246,19 @@ impl LookalikeClusters {
 
     /// Records the answer of a search for `face_id`.
     pub fn add(&mut self, face_id: &str, matches: &[FaceMatch]) {
-        self.searched.insert(face_id.to_string());
-        for m in matches {
-            self.union(face_id, &m.face.face_id);
-        }
+        self.record(face_id, matches.iter().map(|m| m.face.face_id.as_str()));
     }
 
     /// A search kept from an earlier session: the same as its answer arriving now.
     pub fn add_kept(&mut self, search: &LookalikeSearch) {
-        self.searched.insert(search.face_id.clone());
-        for matched in &search.matched {
-            self.union(&search.face_id, matched);
+        self.record(&search.face_id, search.matched.iter().map(String::as_str));
+    }
+
+    /// `face_id` was searched and matched `matched`.
+    fn record<'a>(&mut self, face_id: &str, matched: impl Iterator<Item = &'a str>) {
+        self.searched.insert(face_id.to_string());
+        for other in matched {
+            self.union(face_id, other);
         }
     }
 

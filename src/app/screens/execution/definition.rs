@@ -190,7 +190,7 @@ fn updated_at(ms: crate::domain::Millis) -> String {
 /// The Definition tab's keys: the cursor over the states (keeping it in view), `Enter` to the
 /// state's details on the Timeline tab, `z` to fold or unfold a Parallel or Map.
 pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
-    let (width, height) = cx.graph_viewport();
+    let viewport = cx.graph_viewport();
     let direction = match action {
         Action::Up => Some(Dir::Up),
         Action::Down => Some(Dir::Down),
@@ -198,63 +198,43 @@ pub fn on_action(s: &mut State, cx: &mut Ctx, action: Action) -> Vec<Effect> {
         Action::CursorRight => Some(Dir::Right),
         _ => None,
     };
-    if let Some(direction) = direction {
-        let state = &mut s.definition;
-        if let Some(loaded) = &state.loaded
-            && let Some(next) = loaded.layout.neighbour(state.cursor, direction)
-        {
-            state.cursor = next;
-            state.scroll = loaded
-                .layout
-                .scroll_to_show(next, width, height, state.scroll);
-        }
+    let state = &mut s.definition;
+    let boxes = state.loaded.as_ref().map_or(0, |l| l.layout.boxes.len());
+    let target = match (direction, action) {
+        (Some(direction), _) => state
+            .loaded
+            .as_ref()
+            .and_then(|l| l.layout.neighbour(state.cursor, direction)),
+        (None, Action::Top) if boxes > 0 => Some(0),
+        (None, Action::Bottom) if boxes > 0 => Some(boxes - 1),
+        _ => None,
+    };
+    if let Some(target) = target {
+        state.move_to(target, viewport);
         return Vec::new();
     }
     match action {
-        Action::Top | Action::Bottom => {
-            let state = &mut s.definition;
-            if let Some(loaded) = &state.loaded
-                && !loaded.layout.boxes.is_empty()
-            {
-                state.cursor = match action {
-                    Action::Top => 0,
-                    _ => loaded.layout.boxes.len() - 1,
-                };
-                state.scroll =
-                    loaded
-                        .layout
-                        .scroll_to_show(state.cursor, width, height, state.scroll);
-            }
-        }
         Action::ToggleFold => {
-            let Some(name) = s.definition.selected_name().map(str::to_string) else {
+            let Some(name) = state.selected_name().map(str::to_string) else {
                 return Vec::new();
             };
-            let container = s
-                .definition
+            let container = state
                 .loaded
                 .as_ref()
-                .and_then(|l| l.layout.boxes.get(s.definition.cursor))
+                .and_then(|l| l.layout.boxes.get(state.cursor))
                 .is_some_and(|b| b.container || b.folded);
             if !container {
                 cx.notify(NoticeLevel::Info, "only a Parallel or a Map folds");
                 return Vec::new();
             }
-            if !s.definition.folded.remove(&name) {
-                s.definition.folded.insert(name);
+            if !state.folded.remove(&name) {
+                state.folded.insert(name);
             }
-            s.definition.relayout();
-            if let Some(loaded) = &s.definition.loaded {
-                s.definition.scroll = loaded.layout.scroll_to_show(
-                    s.definition.cursor,
-                    width,
-                    height,
-                    s.definition.scroll,
-                );
-            }
+            state.relayout();
+            state.move_to(state.cursor, viewport);
         }
         Action::Open | Action::ToggleDetails => {
-            let Some(name) = s.definition.selected_name().map(str::to_string) else {
+            let Some(name) = state.selected_name().map(str::to_string) else {
                 return Vec::new();
             };
             return open_details(s, cx, &name);

@@ -61,6 +61,17 @@ impl DefinitionState {
         }
     }
 
+    /// Puts the cursor on box `index` and scrolls as little as keeps it in a `viewport`
+    /// (columns, rows) view.
+    pub(super) fn move_to(&mut self, index: usize, (width, height): (u16, u16)) {
+        if let Some(loaded) = &self.loaded {
+            self.cursor = index;
+            self.scroll = loaded
+                .layout
+                .scroll_to_show(index, width, height, self.scroll);
+        }
+    }
+
     pub(super) fn selected_name(&self) -> Option<&str> {
         let loaded = self.loaded.as_ref()?;
         loaded

@@ -230,12 +230,7 @@ fn span_details(view: &State, cx: &View, span: &StateSpan) -> Vec<Line<'static>>
 /// The resource a task called, its region and configured timeouts, from the event that
 /// scheduled its first attempt (each attempt is scheduled alike).
 fn task_lines(view: &State, span: &StateSpan) -> Vec<Line<'static>> {
-    let Some(scheduled) = span
-        .attempts
-        .iter()
-        .find_map(|a| a.scheduled_event_id)
-        .and_then(|id| view.event(id))
-    else {
+    let Some(scheduled) = view.first_scheduled(span) else {
         return Vec::new();
     };
     let d = &scheduled.details;

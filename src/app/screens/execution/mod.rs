@@ -356,9 +356,14 @@ impl State {
             .position(|r| matches!(r.kind, RowKind::Span(id) if timeline.spans[id].name == name))
     }
 
+    /// The event that scheduled the span's first attempt (each attempt is scheduled alike).
+    pub fn first_scheduled(&self, span: &Span) -> Option<&HistoryEvent> {
+        self.event(span.attempts.iter().find_map(|a| a.scheduled_event_id)?)
+    }
+
     /// The resource the span's task called (from the event that scheduled its first attempt).
     pub fn span_resource(&self, span: &Span) -> Option<crate::domain::resource::TaskResource> {
-        let scheduled = self.event(span.attempts.iter().find_map(|a| a.scheduled_event_id)?)?;
+        let scheduled = self.first_scheduled(span)?;
         let d = &scheduled.details;
         crate::domain::resource::task_resource(
             d.resource_type.as_deref(),
