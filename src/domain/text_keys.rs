@@ -48,7 +48,17 @@ pub struct KeyMap {
 
 impl KeyMap {
     pub fn get<'a>(&self, key: &str, key_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
-        match self.by_hash.get(&hash_of(key)) {
+        self.get_hashed(hash_of(key), key, key_of)
+    }
+
+    /// `get` with `key`'s `hash_of` already computed (one hash, several maps).
+    pub fn get_hashed<'a>(
+        &self,
+        hash: u64,
+        key: &str,
+        key_of: impl Fn(u32) -> Option<&'a str>,
+    ) -> Option<u32> {
+        match self.by_hash.get(&hash) {
             Some(&value) if key_of(value) == Some(key) => Some(value),
             Some(_) => self.spilled.get(key).copied(),
             None => None,
@@ -63,7 +73,18 @@ impl KeyMap {
         value: u32,
         key_of: impl Fn(u32) -> Option<&'a str>,
     ) -> Option<u32> {
-        match self.by_hash.entry(hash_of(key)) {
+        self.get_or_insert_hashed(hash_of(key), key, value, key_of)
+    }
+
+    /// `get_or_insert` with `key`'s `hash_of` already computed.
+    pub fn get_or_insert_hashed<'a>(
+        &mut self,
+        hash: u64,
+        key: &str,
+        value: u32,
+        key_of: impl Fn(u32) -> Option<&'a str>,
+    ) -> Option<u32> {
+        match self.by_hash.entry(hash) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(value);
                 None

@@ -2,66 +2,60 @@
 //! end-to-end durations, and per-state durations from the histories read so far. Built in one
 //! pass (`compute`), then kept up to date one execution or one history at a time (`observe`,
 //! `observe_history`), each a handful of hash look-ups and one insertion into a sorted vector.
-//! Executions are held in one vector, their ARNs in one text, found through a `KeyMap`: a
-//! recompute over 100,000 runs allocates a few dozen times, not once per run.
+//! Executions are held in one vector, found by ARN through an `ArnIndex`: a recompute over
+//! 100,000 runs allocates a few dozen times, not once per run, and builds the index on a
+//! second thread while this one counts.
 
+use super::arn_index::ArnIndex;
 use super::digest::HistoryDigest;
 use super::numbers::thousands;
 use super::outcome::OutcomeKind;
 use super::percentile::{Percentiles, insert_sorted, remove_sorted, sort_durations};
 use super::reasons::{Reason, ReasonKind, ReasonTally, rank};
+use super::state_tallies::{StateRow, StateTallies};
 use super::window::Window;
 use crate::domain::Millis;
 use crate::domain::execution::{ExecutionStatus, ExecutionSummary, Outcome};
-use crate::domain::text_keys::{KeyMap, Map};
+use crate::domain::text_keys::{KeyMap, Map, hash_of};
 
-/// Slowest executions kept per state (what `Enter` on a state lists).
-pub const SLOWEST_KEPT: usize = 20;
+/// Executions from which a recompute indexes them on a second thread (below, the thread
+/// would cost more than it saves).
+pub(super) const SECOND_THREAD_FROM: usize = 4_096;
 
-/// What one execution in the window contributes, to take it back when it changes.
+/// What one execution in the window contributes, to take it back when it changes (its ARN
+/// is the index's at the same slot). Kept to 32 bytes: a recompute writes 100,000 of them,
+/// and their memory, not the arithmetic, is what it waits on.
 #[derive(Debug, Clone)]
 struct Record {
-    /// Its ARN: `arn_len` bytes of `Figures::arn_text` from `arn_at`.
-    arn_at: u32,
-    arn_len: u32,
+    start: Millis,
+    /// End-to-end duration once finished, `RUNNING` before.
+    duration: Millis,
+    /// Index in `Figures::reasons`, `NO_REASON` without one.
+    reason: u32,
+    bucket: u16,
+    status: ExecutionStatus,
+    kind: OutcomeKind,
     /// In the tallies (false: it moved out of the window since it was first counted).
     counted: bool,
-    status: ExecutionStatus,
-    start: Millis,
-    bucket: u32,
-    kind: OutcomeKind,
-    /// Index in `Figures::reasons`.
-    reason: Option<u32>,
-    /// End-to-end duration once finished.
-    duration: Option<Millis>,
     /// The outcome came from the execution (a description or the history), not assumed.
     outcome_known: bool,
     /// Its history's states are in the state tallies.
     history_read: bool,
 }
 
-#[derive(Debug, Clone)]
-struct StateTally {
-    name: String,
-    /// Its earliest place in a run (0: the first state entered): the table's order, the
-    /// same whatever order the histories came in.
-    position: usize,
-    /// Every sample's duration, ascending.
-    durations: Vec<Millis>,
-    retries: u64,
-    failures: u64,
-    /// (duration, execution ARN), slowest first, at most `SLOWEST_KEPT`.
-    slowest: Vec<(Millis, String)>,
-}
+/// `Record::duration` of a run not finished.
+const RUNNING: Millis = Millis::MIN;
+/// `Record::reason` of a run without one.
+const NO_REASON: u32 = u32::MAX;
 
-/// One row of the per-state table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StateRow {
-    pub name: String,
-    pub samples: usize,
-    pub percentiles: Percentiles,
-    pub retries: u64,
-    pub failures: u64,
+impl Record {
+    fn duration(&self) -> Option<Millis> {
+        (self.duration != RUNNING).then_some(self.duration)
+    }
+
+    fn reason(&self) -> Option<usize> {
+        (self.reason != NO_REASON).then_some(self.reason as usize)
+    }
 }
 
 /// What the figures were computed from.
@@ -103,15 +97,12 @@ pub struct Figures {
     first_bucket_start: Millis,
     buckets: Vec<[u32; OutcomeKind::COUNT]>,
     records: Vec<Record>,
-    /// Every record's ARN, one after another.
-    arn_text: String,
     /// ARN → index in `records`.
-    by_arn: KeyMap,
+    index: ArnIndex,
     reasons: Vec<ReasonTally>,
     /// Reason text → index in `reasons`, one map per `ReasonKind`.
     reason_index: [Map<u32>; 2],
-    states: Vec<StateTally>,
-    state_index: Map<usize>,
+    states: StateTallies,
     /// End-to-end durations of the finished executions, ascending.
     e2e: Vec<Millis>,
     coverage: Coverage,
@@ -125,12 +116,10 @@ impl Figures {
             first_bucket_start: window.first_bucket_start(now),
             buckets: vec![[0; OutcomeKind::COUNT]; window.bucket_count()],
             records: Vec::new(),
-            arn_text: String::new(),
-            by_arn: KeyMap::default(),
+            index: ArnIndex::default(),
             reasons: Vec::new(),
             reason_index: Default::default(),
-            states: Vec::new(),
-            state_index: Map::default(),
+            states: StateTallies::default(),
             e2e: Vec::new(),
             coverage: Coverage::default(),
         }
@@ -138,12 +127,16 @@ impl Figures {
 
     /// All the figures at once: `executions` (any order; those outside the window are
     /// skipped) and the histories read, (execution ARN, digest) in any order.
-    pub fn compute<'a>(
+    pub fn compute<'a, E>(
         window: Window,
         now: Millis,
-        executions: impl IntoIterator<Item = &'a ExecutionSummary>,
+        executions: E,
         histories: impl IntoIterator<Item = (&'a str, &'a HistoryDigest)>,
-    ) -> Figures {
+    ) -> Figures
+    where
+        E: IntoIterator<Item = &'a ExecutionSummary>,
+        E::IntoIter: Clone + Send,
+    {
         let mut figures = Figures::new(window, now);
         figures.recompute(window, now, executions, histories);
         figures
@@ -151,56 +144,103 @@ impl Figures {
 
     /// `compute` in place: the same figures, in the memory these held (a recompute of 100,000
     /// runs then touches no fresh page — the kernel's zeroing of ~15 MB was a quarter of it).
-    pub fn recompute<'a>(
+    /// From `SECOND_THREAD_FROM` executions on, the index of their ARNs is built on a second
+    /// thread while this one counts them.
+    pub fn recompute<'a, E>(
         &mut self,
         window: Window,
         now: Millis,
-        executions: impl IntoIterator<Item = &'a ExecutionSummary>,
+        executions: E,
         histories: impl IntoIterator<Item = (&'a str, &'a HistoryDigest)>,
-    ) {
+    ) where
+        E: IntoIterator<Item = &'a ExecutionSummary>,
+        E::IntoIter: Clone + Send,
+    {
         self.window = window;
         self.first_bucket_start = window.first_bucket_start(now);
         self.buckets.clear();
         self.buckets
             .resize(window.bucket_count(), [0; OutcomeKind::COUNT]);
         self.records.clear();
-        self.arn_text.clear();
-        self.by_arn.clear();
+        self.index.clear();
         self.reasons.clear();
         self.reason_index.iter_mut().for_each(Map::clear);
-        // A state keeps its place (and its vectors' memory); one no history names any more
-        // has no samples, which the table leaves out.
-        for state in &mut self.states {
-            state.position = usize::MAX;
-            state.durations.clear();
-            state.retries = 0;
-            state.failures = 0;
-            state.slowest.clear();
-        }
+        self.states.clear();
         self.e2e.clear();
         self.coverage = Coverage::default();
 
         let executions = executions.into_iter();
         let expected = executions.size_hint().0;
         self.records.reserve(expected);
-        self.by_arn.reserve(expected);
         self.e2e.reserve(expected);
-        let mut executions = executions.peekable();
-        if let Some(first) = executions.peek() {
+        if let Some(first) = executions.clone().next() {
             // ARNs of one state machine differ little in length.
-            self.arn_text.reserve(expected * (first.arn.len() + 8));
+            self.index.reserve(expected, first.arn.len() + 8);
         }
+        // Each history is matched to its execution as that is indexed: a small map of the
+        // histories' ARNs (it stays in cache) probed with the hash the execution's ARN needs
+        // anyway, not 10,000 look-ups scattered over the big index and records afterwards.
+        let histories: Vec<(&str, &HistoryDigest)> = histories.into_iter().collect();
+        let histories = histories.as_slice();
+        let history_arn = |at: u32| histories.get(at as usize).map(|(arn, _)| *arn);
+        let mut history_index = KeyMap::default();
+        history_index.reserve(histories.len());
+        for (at, (arn, _)) in histories.iter().enumerate() {
+            history_index.get_or_insert(arn, at as u32, history_arn);
+        }
+        // The index and the records list the same runs in the same order: those `record_of`
+        // counts, which start in the window. On two threads: the ARNs are copied and hashed
+        // (matching the histories) while the runs are counted; then the ARNs are indexed
+        // while the states of the histories matched (of finished runs, which need no record)
+        // are tallied; last the records of those runs are marked read.
+        let first_start = self.first_bucket_start;
+        let mut index = std::mem::take(&mut self.index);
+        let mut states = std::mem::take(&mut self.states);
+        let (indexing, to_index, history_index) = (&mut index, executions.clone(), &history_index);
+        let append = move || {
+            let matched = indexing.append(to_index, first_start, history_index, history_arn);
+            (indexing, matched)
+        };
+        let matched = if expected < SECOND_THREAD_FROM {
+            let (indexing, matched) = append();
+            indexing.index_appended();
+            self.count_records(executions);
+            tally_states(&mut states, histories, &matched);
+            matched
+        } else {
+            std::thread::scope(|scope| {
+                let appending = scope.spawn(append);
+                self.count_records(executions);
+                let (indexing, matched) = appending
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let filling = scope.spawn(move || indexing.index_appended());
+                tally_states(&mut states, histories, &matched);
+                filling
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                matched
+            })
+        };
+        self.index = index;
+        self.states = states;
+        debug_assert_eq!(self.index.len(), self.records.len());
+        for &(slot, at) in &matched {
+            let marked = self.mark_history(slot, histories[at as usize].1);
+            debug_assert!(marked, "a finished run in the window, its history not read");
+        }
+    }
+
+    /// Records and counts the runs of `executions` in the window (their ARNs indexed apart),
+    /// their end-to-end durations sorted.
+    fn count_records<'a>(&mut self, executions: impl Iterator<Item = &'a ExecutionSummary>) {
         for summary in executions {
-            self.add(summary, false);
+            if let Some(record) = self.record_of(summary) {
+                self.count_in(&record, false);
+                self.records.push(record);
+            }
         }
-        for (arn, digest) in histories {
-            self.add_history(arn, digest, false);
-        }
-        let mut scratch = Vec::new();
-        sort_durations(&mut self.e2e, &mut scratch);
-        for state in &mut self.states {
-            sort_durations(&mut state.durations, &mut scratch);
-        }
+        sort_durations(&mut self.e2e, &mut Vec::new());
     }
 
     pub fn window(&self) -> Window {
@@ -224,7 +264,7 @@ impl Figures {
         if old.counted
             && old.status == summary.status
             && old.start == summary.start
-            && old.duration == duration_of(summary)
+            && old.duration() == duration_of(summary)
         {
             return match &summary.outcome {
                 Some(outcome) if !old.outcome_known => {
@@ -237,7 +277,7 @@ impl Figures {
         if old.counted {
             self.take_back(&old);
         }
-        match self.record_of(summary, old.arn_at, old.arn_len) {
+        match self.record_of(summary) {
             Some(record) => {
                 self.count_in(&record, true);
                 self.records[slot] = record;
@@ -266,52 +306,30 @@ impl Figures {
     pub fn lacking_history(&self) -> impl Iterator<Item = &str> {
         self.records
             .iter()
-            .filter(|r| r.counted && r.duration.is_some() && !r.history_read)
-            .map(|r| arn_in(&self.arn_text, r))
+            .enumerate()
+            .filter(|(_, r)| r.counted && r.duration != RUNNING && !r.history_read)
+            .map(|(slot, _)| self.index.arn(slot))
     }
 
     /// The index in `records` of the execution `arn`, counted or not.
     fn slot_of(&self, arn: &str) -> Option<usize> {
-        let (records, text) = (&self.records, &self.arn_text);
-        self.by_arn
-            .get(arn, |slot| {
-                records.get(slot as usize).map(|r| arn_in(text, r))
-            })
-            .map(|slot| slot as usize)
+        self.index.slot_of(arn)
     }
 
     /// Counts an execution not held yet; false when it started before the window.
     fn add(&mut self, summary: &ExecutionSummary, keep_sorted: bool) -> bool {
-        let (Ok(arn_at), Ok(arn_len)) = (
-            u32::try_from(self.arn_text.len()),
-            u32::try_from(summary.arn.len()),
-        ) else {
-            // Four gigabytes of ARNs: the figures hold no more.
+        let Some(record) = self.record_of(summary) else {
             return false;
         };
-        let Some(record) = self.record_of(summary, arn_at, arn_len) else {
-            return false;
-        };
-        self.arn_text.push_str(&summary.arn);
-        let slot = self.records.len() as u32;
-        let (records, text) = (&self.records, &self.arn_text);
-        let held = self.by_arn.get_or_insert(&summary.arn, slot, |slot| {
-            records.get(slot as usize).map(|r| arn_in(text, r))
-        });
-        debug_assert_eq!(held, None, "add is for executions not held yet");
+        self.index.push(hash_of(&summary.arn), &summary.arn);
         self.count_in(&record, keep_sorted);
         self.records.push(record);
         true
     }
 
-    /// What `summary` contributes, its ARN kept at `arn_at`; None when it started before the
-    /// window.
-    fn record_of(
-        &mut self,
-        summary: &ExecutionSummary,
-        arn_at: u32,
-        arn_len: u32,
-    ) -> Option<Record> {
+    /// What `summary` contributes; None when it started before the window (the same test as
+    /// `ArnIndex::fill`'s).
+    fn record_of(&mut self, summary: &ExecutionSummary) -> Option<Record> {
         if summary.start < self.first_bucket_start {
             return None;
         }
@@ -320,15 +338,17 @@ impl Figures {
         let bucket =
             (((summary.start - self.first_bucket_start) / self.window.bucket()) as usize).min(last);
         Some(Record {
-            arn_at,
-            arn_len,
-            counted: true,
-            status: summary.status,
             start: summary.start,
-            bucket: bucket as u32,
+            duration: duration_of(summary).unwrap_or(RUNNING),
+            reason: summary
+                .outcome
+                .as_ref()
+                .and_then(|o| self.reason_slot(o))
+                .unwrap_or(NO_REASON),
+            bucket: bucket as u16,
+            status: summary.status,
             kind: OutcomeKind::of_summary(summary),
-            reason: summary.outcome.as_ref().and_then(|o| self.reason_slot(o)),
-            duration: duration_of(summary),
+            counted: true,
             outcome_known: summary.outcome.is_some(),
             history_read: false,
         })
@@ -337,7 +357,7 @@ impl Figures {
     /// Adds a record's counts and its end-to-end duration.
     fn count_in(&mut self, record: &Record, keep_sorted: bool) {
         self.count(record, 1);
-        if let Some(duration) = record.duration {
+        if let Some(duration) = record.duration() {
             if keep_sorted {
                 insert_sorted(&mut self.e2e, duration);
             } else {
@@ -349,7 +369,7 @@ impl Figures {
     /// Takes a record's counts back (before it is counted again, changed).
     fn take_back(&mut self, record: &Record) {
         self.count(record, -1);
-        if let Some(duration) = record.duration {
+        if let Some(duration) = record.duration() {
             remove_sorted(&mut self.e2e, duration);
         }
     }
@@ -359,13 +379,13 @@ impl Figures {
         let apply64 = |n: &mut u64| *n = n.saturating_add_signed(i64::from(sign));
         let bucket = record.bucket as usize;
         apply(&mut self.buckets[bucket][record.kind.index()]);
-        if let Some(slot) = record.reason {
-            let tally = &mut self.reasons[slot as usize];
+        if let Some(slot) = record.reason() {
+            let tally = &mut self.reasons[slot];
             apply(&mut tally.count);
             apply(&mut tally.per_bucket[bucket]);
         }
         apply64(&mut self.coverage.executions);
-        if record.duration.is_some() {
+        if record.duration != RUNNING {
             apply64(&mut self.coverage.finished);
             if record.history_read {
                 apply64(&mut self.coverage.histories);
@@ -396,11 +416,34 @@ impl Figures {
     }
 
     fn add_history(&mut self, arn: &str, digest: &HistoryDigest, keep_sorted: bool) -> bool {
-        let Some(slot) = self.slot_of(arn) else {
-            return false;
-        };
+        match self.slot_of(arn) {
+            Some(slot) => self.count_history(slot, arn, digest, keep_sorted),
+            None => false,
+        }
+    }
+
+    /// Counts the history of `records[slot]` (whose ARN is `arn`), unless it is not counted,
+    /// not finished or its history already is.
+    fn count_history(
+        &mut self,
+        slot: usize,
+        arn: &str,
+        digest: &HistoryDigest,
+        keep_sorted: bool,
+    ) -> bool {
+        let marked = self.mark_history(slot, digest);
+        if marked {
+            self.states.add(arn, digest, keep_sorted);
+        }
+        marked
+    }
+
+    /// Marks `records[slot]`'s history read and learns its outcome from it (its states are
+    /// the state tallies' to count); false when the run is not counted, not finished or its
+    /// history already read.
+    fn mark_history(&mut self, slot: usize, digest: &HistoryDigest) -> bool {
         let record = &self.records[slot];
-        if !record.counted || record.history_read || record.duration.is_none() {
+        if !record.counted || record.history_read || record.duration == RUNNING {
             return false;
         }
         // The history tells for certain what a succeeded run amounted to; a description only
@@ -413,42 +456,6 @@ impl Figures {
         }
         self.records[slot].history_read = true;
         self.coverage.histories += 1;
-        for (position, sample) in digest.states.iter().enumerate() {
-            let slot = match self.state_index.get(sample.name.as_str()) {
-                Some(&slot) => slot,
-                None => {
-                    self.states.push(StateTally {
-                        name: sample.name.clone(),
-                        position,
-                        durations: Vec::new(),
-                        retries: 0,
-                        failures: 0,
-                        slowest: Vec::new(),
-                    });
-                    self.state_index
-                        .insert(sample.name.as_str().into(), self.states.len() - 1);
-                    self.states.len() - 1
-                }
-            };
-            let state = &mut self.states[slot];
-            state.position = state.position.min(position);
-            if keep_sorted {
-                insert_sorted(&mut state.durations, sample.duration);
-            } else {
-                state.durations.push(sample.duration);
-            }
-            state.retries += u64::from(sample.retries);
-            state.failures += u64::from(sample.failed);
-            let slower = state
-                .slowest
-                .partition_point(|(d, _)| *d >= sample.duration);
-            if slower < SLOWEST_KEPT {
-                state
-                    .slowest
-                    .insert(slower, (sample.duration, arn.to_string()));
-                state.slowest.truncate(SLOWEST_KEPT);
-            }
-        }
         true
     }
 
@@ -457,7 +464,7 @@ impl Figures {
         let mut record = self.records[slot].clone();
         self.count(&record, -1);
         record.kind = OutcomeKind::of(record.status, Some(outcome));
-        record.reason = self.reason_slot(outcome);
+        record.reason = self.reason_slot(outcome).unwrap_or(NO_REASON);
         record.outcome_known = true;
         self.count(&record, 1);
         self.records[slot] = record;
@@ -517,32 +524,12 @@ impl Figures {
 
     /// Per-state figures in the order states run (their earliest place in a run, then name).
     pub fn state_rows(&self) -> Vec<StateRow> {
-        let mut order: Vec<&StateTally> = self.states.iter().collect();
-        order.sort_by(|a, b| {
-            a.position
-                .cmp(&b.position)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        order
-            .into_iter()
-            .filter_map(|s| {
-                Some(StateRow {
-                    name: s.name.clone(),
-                    samples: s.durations.len(),
-                    percentiles: Percentiles::of(&s.durations)?,
-                    retries: s.retries,
-                    failures: s.failures,
-                })
-            })
-            .collect()
+        self.states.rows()
     }
 
     /// The slowest executions in `state`: (its duration there, execution ARN), slowest first.
     pub fn slowest(&self, state: &str) -> &[(Millis, String)] {
-        self.state_index
-            .get(state)
-            .map(|&slot| self.states[slot].slowest.as_slice())
-            .unwrap_or_default()
+        self.states.slowest(state)
     }
 
     pub fn end_to_end(&self) -> Option<Percentiles> {
@@ -576,6 +563,20 @@ impl Figures {
     }
 }
 
+/// Tallies the states of the histories `matched` (slot, index in `histories`), then sorts
+/// their durations.
+fn tally_states(
+    states: &mut StateTallies,
+    histories: &[(&str, &HistoryDigest)],
+    matched: &[(usize, u32)],
+) {
+    for &(_, at) in matched {
+        let (arn, digest) = histories[at as usize];
+        states.add(arn, digest, false);
+    }
+    states.sort(&mut Vec::new());
+}
+
 /// End-to-end duration of a finished execution; None while it runs.
 fn duration_of(summary: &ExecutionSummary) -> Option<Millis> {
     summary.status.is_terminal().then(|| {
@@ -584,10 +585,4 @@ fn duration_of(summary: &ExecutionSummary) -> Option<Millis> {
             .unwrap_or(summary.start)
             .saturating_sub(summary.start)
     })
-}
-
-/// A record's ARN in the text that holds them all.
-fn arn_in<'a>(text: &'a str, record: &Record) -> &'a str {
-    let at = record.arn_at as usize;
-    &text[at..at + record.arn_len as usize]
 }

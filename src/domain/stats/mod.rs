@@ -3,20 +3,23 @@
 //! and incremental: `figures.rs` holds the tallies, `digest.rs` what one history contributes,
 //! `percentile.rs` the exact nearest-rank percentiles, `reasons.rs` the ranking of reasons.
 
+mod arn_index;
 mod digest;
 mod figures;
 mod numbers;
 mod outcome;
 mod percentile;
 mod reasons;
+mod state_tallies;
 #[cfg(test)]
 mod tests;
 mod window;
 
 pub use digest::{HistoryDigest, StateSample};
-pub use figures::{Coverage, Figures, StateRow};
+pub use figures::{Coverage, Figures};
 pub use numbers::thousands;
 pub use outcome::OutcomeKind;
 pub use percentile::{Percentiles, nearest_rank};
 pub use reasons::{Reason, ReasonKind, ReasonTally, Trend};
+pub use state_tallies::{SLOWEST_KEPT, StateRow};
 pub use window::Window;

@@ -241,10 +241,23 @@ fn states_give_percentiles_retries_failures_and_their_slowest_runs() {
 
 #[test]
 fn one_at_a_time_gives_what_all_at_once_gives() {
+    one_at_a_time_matches_all_at_once(50);
+}
+
+#[test]
+fn all_at_once_on_two_threads_gives_what_one_at_a_time_gives() {
+    // Enough runs that a recompute indexes them on a second thread.
+    one_at_a_time_matches_all_at_once(super::figures::SECOND_THREAD_FROM as u32 + 904);
+}
+
+/// `count` runs over about 14 hours before `TEN` (the oldest out of a 1 h window, none out of
+/// a day), counted all at once and one at a time.
+fn one_at_a_time_matches_all_at_once(count: u32) {
     let now = TEN;
-    let executions: Vec<ExecutionSummary> = (0..50)
+    let step = 17 * MIN * 50 / Millis::from(count);
+    let executions: Vec<ExecutionSummary> = (0..count)
         .map(|n| {
-            let start = TEN - (n as Millis) * 17 * MIN;
+            let start = TEN - (n as Millis) * step;
             match n % 4 {
                 0 => rejected(n, start, ["a", "b", "c"][n as usize % 3]),
                 1 => run(n, ExecutionStatus::Failed, start, Some(n as i64)),
@@ -257,7 +270,7 @@ fn one_at_a_time_gives_what_all_at_once_gives() {
         .collect();
     let lookup = |arn: &str| -> Option<&HistoryDigest> {
         let n: usize = arn.rsplit(':').next()?.parse().ok()?;
-        n.is_multiple_of(2).then(|| &digests[n])
+        n.is_multiple_of(2).then(|| &digests[n % 50])
     };
     let read = executions
         .iter()
@@ -286,6 +299,7 @@ fn one_at_a_time_gives_what_all_at_once_gives() {
     }
     assert_eq!(one.buckets(), all.buckets());
     assert_eq!(one.state_rows(), all.state_rows());
+    assert_eq!(one.slowest("S"), all.slowest("S"));
     assert_eq!(one.end_to_end(), all.end_to_end());
     assert_eq!(one.coverage(), all.coverage());
     assert_eq!(
