@@ -5,11 +5,11 @@
 
 use crate::domain::Millis;
 use crate::domain::history::HistoryEvent;
-use crate::domain::history_json::{ReadError, parse_history_bytes, read_history};
+use crate::domain::history_json::{ReadError, read_history};
 use crate::domain::text::escape_control;
 use crate::domain::time::{format_duration, format_rfc3339};
 use crate::domain::timeline::chart::{BarPart, TimeAxis, bar_cells_on, lane_label, ruler};
-use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build_from};
+use crate::domain::timeline::{RowKind, SpanStatus, Timeline, build_from, build_from_json};
 use serde_json::{Value, json};
 use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
@@ -115,16 +115,23 @@ pub fn run(args: &TimelineArgs) -> Result<Rendered, String> {
     render(args).map(|(rendered, _)| rendered)
 }
 
-/// What was built to render the timeline: the events read and the timeline itself.
-type Scratch = (Vec<HistoryEvent>, Timeline);
+/// What was built to render the timeline: what was read (the file's text, or the events of
+/// a stream) and the timeline itself.
+type Scratch = (History, Timeline);
 
 /// `run`, handing back what it built, for a caller that would rather not free it.
 fn render(args: &TimelineArgs) -> Result<(Rendered, Scratch), String> {
-    let (name, mut events) = read_events(args)?;
-    if events.is_empty() {
+    let (name, mut history) = read_history_of(args)?;
+    let (timeline, caveats, count) = match &mut history {
+        History::Text(text) => build_from_json(text).map_err(|error| read_error(&name, error))?,
+        History::Events(events) => {
+            let (timeline, caveats) = build_from(events);
+            (timeline, caveats, events.len())
+        }
+    };
+    if count == 0 {
         return Err(format!("{name}: the history has no events"));
     }
-    let (timeline, caveats) = build_from(&mut events);
     let caveats = caveats
         .into_iter()
         .map(|caveat| format!("{name}: {caveat}"))
@@ -138,15 +145,29 @@ fn render(args: &TimelineArgs) -> Result<(Rendered, Scratch), String> {
         }
         Format::Text => to_text(&timeline, TEXT_WIDTH),
     };
-    Ok((Rendered { text, caveats }, (events, timeline)))
+    Ok((Rendered { text, caveats }, (history, timeline)))
 }
 
-/// The events of `--history`: at most `--max-history-mb` of it (plus one byte, to tell a
-/// source that is too large, such as a pipe or `/dev/zero`, from one that fits). A regular
-/// file is read whole and parsed from memory (scanning a slice is several times faster than a
-/// stream; its size was checked first); anything else is parsed as a stream, so garbage is
-/// refused at its first bytes. Returns the name to use in messages with them.
-fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), String> {
+/// A history as read: a regular file's text (built from as it is parsed), or the events of
+/// a stream.
+enum History {
+    Text(Vec<u8>),
+    Events(Vec<HistoryEvent>),
+}
+
+fn read_error(name: &str, error: ReadError) -> String {
+    match error {
+        ReadError::Io(error) => format!("cannot read {name}: {error}"),
+        ReadError::Invalid(message) => format!("{name}: {message}"),
+    }
+}
+
+/// `--history`: at most `--max-history-mb` of it (plus one byte, to tell a source that is too
+/// large, such as a pipe or `/dev/zero`, from one that fits). A regular file is read whole,
+/// to be parsed from memory (scanning a slice is several times faster than a stream; its size
+/// was checked first); anything else is parsed as a stream, so garbage is refused at its first
+/// bytes. Returns the name to use in messages with it.
+fn read_history_of(args: &TimelineArgs) -> Result<(String, History), String> {
     let from_stdin = args.history.as_os_str() == "-";
     let name = if from_stdin {
         "stdin".to_string()
@@ -183,19 +204,20 @@ fn read_events(args: &TimelineArgs) -> Result<(String, Vec<HistoryEvent>), Strin
         Some(size) => {
             let mut text = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
             match bounded.read_to_end(&mut text) {
-                Ok(_) => parse_history_bytes(&text),
+                Ok(_) => Ok(History::Text(text)),
                 Err(error) => Err(ReadError::Io(error)),
             }
         }
-        None => read_history(BufReader::with_capacity(64 * 1024, &mut bounded)),
+        None => {
+            read_history(BufReader::with_capacity(64 * 1024, &mut bounded)).map(History::Events)
+        }
     };
     if bounded.limit() == 0 {
         return Err(too_large());
     }
     match read {
-        Ok(events) => Ok((name, events)),
-        Err(ReadError::Io(error)) => Err(format!("cannot read {name}: {error}")),
-        Err(ReadError::Invalid(message)) => Err(format!("{name}: {message}")),
+        Ok(history) => Ok((name, history)),
+        Err(error) => Err(read_error(&name, error)),
     }
 }
 
@@ -333,13 +355,22 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         return out;
     }
 
-    let label_of = |kind: &RowKind| match kind {
-        RowKind::Span(id) => escape_control(&timeline.spans[*id].name).into_owned(),
-        RowKind::Lane { segment, .. } => lane_label(segment),
-    };
+    // Each row's label and its width in characters, worked out once.
+    let labels: Vec<(std::borrow::Cow<str>, usize)> = rows
+        .iter()
+        .map(|row| {
+            let label = match &row.kind {
+                RowKind::Span(id) => escape_control(&timeline.spans[*id].name),
+                RowKind::Lane { segment, .. } => lane_label(segment).into(),
+            };
+            let chars = label.chars().count();
+            (label, chars)
+        })
+        .collect();
     let name_w = rows
         .iter()
-        .map(|r| r.depth * 2 + label_of(&r.kind).chars().count())
+        .zip(&labels)
+        .map(|(r, (_, chars))| r.depth * 2 + chars)
         .max()
         .unwrap_or(0)
         .clamp(8, 32);
@@ -366,6 +397,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         }
         line.into_iter().collect()
     };
+    let mut bar: Vec<char> = Vec::with_capacity(bar_w);
 
     out.push_str(&format!(
         "{:name_w$} |{}|\n",
@@ -374,16 +406,21 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
     ));
 
     let abs_window = (origin, origin.saturating_add(window.1));
-    for row in &rows {
-        let name = format!("{}{}", "  ".repeat(row.depth), label_of(&row.kind));
-        let name: String = if name.chars().count() > name_w {
-            name.chars().take(name_w - 1).chain(['…']).collect()
+    for (row, (label, label_chars)) in rows.iter().zip(&labels) {
+        let indent = row.depth * 2;
+        let chars = indent + label_chars;
+        if chars > name_w {
+            let name: String = std::iter::repeat_n(' ', indent)
+                .chain(label.chars())
+                .take(name_w - 1)
+                .chain(['…'])
+                .collect();
+            out.push_str(&name);
         } else {
-            name
-        };
-        let pad = name_w - name.chars().count();
-        out.push_str(&name);
-        out.push_str(&" ".repeat(pad));
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(label);
+            out.extend(std::iter::repeat_n(' ', name_w - chars));
+        }
         out.push_str(" |");
         match &row.kind {
             RowKind::Lane { .. } => {
@@ -392,17 +429,24 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
             }
             RowKind::Span(id) => {
                 let span = &timeline.spans[*id];
-                let bar = bar_cells_on(&axis, span, abs_window, now, bar_w)
-                    .into_iter()
-                    .map(|(glyph, part)| match part {
-                        BarPart::Empty => ' ',
-                        BarPart::Body => glyph,
-                        BarPart::FailedAttempt => '░',
-                        BarPart::Backoff => '·',
-                        BarPart::Queued => '─',
-                    })
-                    .collect();
-                out.push_str(&with_dividers(bar));
+                bar.clear();
+                bar.extend(
+                    bar_cells_on(&axis, span, abs_window, now, bar_w)
+                        .into_iter()
+                        .map(|(glyph, part)| match part {
+                            BarPart::Empty => ' ',
+                            BarPart::Body => glyph,
+                            BarPart::FailedAttempt => '░',
+                            BarPart::Backoff => '·',
+                            BarPart::Queued => '─',
+                        }),
+                );
+                for &c in &divider_columns {
+                    if bar.get(c) == Some(&' ') {
+                        bar[c] = '┆';
+                    }
+                }
+                out.extend(bar.iter());
                 let attempts = match span.attempts.len() {
                     0 | 1 => String::new(),
                     n => format!("x{n}"),

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 mod read;
 
-pub use read::{ReadError, parse_history, parse_history_bytes, read_history};
+pub use read::{
+    ReadError, events_in, for_each_event, parse_history, parse_history_bytes, read_history,
+};
 
 /// The key AWS uses for the details object of an event type: `stateEnteredEventDetails` for
 /// every `*StateEntered` (including `FailStateEntered`), `stateExitedEventDetails` for every

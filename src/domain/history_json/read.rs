@@ -45,25 +45,38 @@ pub fn parse_history(json: &str) -> Result<Vec<HistoryEvent>, String> {
 /// scans a slice far faster than a stream), at the cost of holding the text while the events
 /// are built.
 pub fn parse_history_bytes(json: &[u8]) -> Result<Vec<HistoryEvent>, ReadError> {
-    let seed = EventsSeed {
-        capacity: events_in(json),
-    };
+    let mut events = Vec::with_capacity(events_in(json));
+    for_each_event(json, &mut |event| {
+        events.push(event);
+        Ok(())
+    })?;
+    check_unique_ids(&events).map_err(ReadError::Invalid)?;
+    Ok(events)
+}
+
+/// `parse_history_bytes` handing each event to `sink` as it is read, in the file's order,
+/// instead of keeping them all (ids are not checked for repeats: that needs them all). Stops
+/// at the sink's first error, which becomes the read's, with where it happened.
+pub fn for_each_event(
+    json: &[u8],
+    sink: &mut dyn FnMut(HistoryEvent) -> Result<(), String>,
+) -> Result<(), ReadError> {
     // One check of the whole text is far cheaper than one per string, which is what the
     // parser of a byte slice does.
     let text = std::str::from_utf8(json)
         .map_err(|e| ReadError::Invalid(format!("not valid JSON: the text is not UTF-8 ({e})")))?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let events = seed.deserialize(&mut deserializer).map_err(invalid)?;
-    deserializer.end().map_err(invalid)?;
-    check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
-    Ok(events.0)
+    EventsSeed { sink }
+        .deserialize(&mut deserializer)
+        .map_err(invalid)?;
+    deserializer.end().map_err(invalid)
 }
 
 /// How many events a text holds, about: every event has one `"timestamp"` key, and a key in
 /// a payload (a string inside a string) is escaped, `\"timestamp\"`, so does not count. The
 /// event list is reserved once at that size: growing it by doubling copied and faulted in
 /// more memory than the events themselves take (an event is ~700 bytes in the model).
-fn events_in(json: &[u8]) -> usize {
+pub fn events_in(json: &[u8]) -> usize {
     const MOST_RESERVED: usize = 100_000;
     memchr::memmem::find_iter(json, b"\"timestamp\"")
         .take(MOST_RESERVED)
@@ -74,12 +87,17 @@ fn events_in(json: &[u8]) -> usize {
 /// buffered reader, bounded by the caller if the source may be endless.
 pub fn read_history(reader: impl std::io::Read) -> Result<Vec<HistoryEvent>, ReadError> {
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let events = EventsSeed { capacity: 0 }
+    let mut events = Vec::new();
+    let sink = &mut |event| {
+        events.push(event);
+        Ok(())
+    };
+    EventsSeed { sink }
         .deserialize(&mut deserializer)
         .map_err(invalid)?;
     deserializer.end().map_err(invalid)?;
-    check_unique_ids(&events.0).map_err(ReadError::Invalid)?;
-    Ok(events.0)
+    check_unique_ids(&events).map_err(ReadError::Invalid)?;
+    Ok(events)
 }
 
 fn invalid(error: serde_json::Error) -> ReadError {
@@ -108,66 +126,64 @@ fn check_unique_ids(events: &[HistoryEvent]) -> Result<(), String> {
     }
 }
 
-/// The whole document: `{"events": [...], …}` or a bare array of events.
-struct Events(Vec<HistoryEvent>);
+/// Where the events go as they are read.
+type Sink<'s> = &'s mut dyn FnMut(HistoryEvent) -> Result<(), String>;
 
-/// Reads the whole document, reserving room for `capacity` events.
-struct EventsSeed {
-    capacity: usize,
+/// Reads the whole document, `{"events": [...], …}` or a bare array of events, handing each
+/// event to the sink.
+struct EventsSeed<'s> {
+    sink: Sink<'s>,
 }
 
-impl<'de> DeserializeSeed<'de> for EventsSeed {
-    type Value = Events;
+impl<'de> DeserializeSeed<'de> for EventsSeed<'_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Events, D::Error> {
-        deserializer.deserialize_any(RootVisitor {
-            capacity: self.capacity,
-        })
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(RootVisitor { sink: self.sink })
     }
 }
 
-struct RootVisitor {
-    capacity: usize,
+struct RootVisitor<'s> {
+    sink: Sink<'s>,
 }
 
-impl<'de> Visitor<'de> for RootVisitor {
-    type Value = Events;
+impl<'de> Visitor<'de> for RootVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object with an `events` array or an array of events")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Events, A::Error> {
-        EventListVisitor {
-            capacity: self.capacity,
-        }
-        .visit_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        EventListVisitor { sink: self.sink }.visit_seq(seq)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Events, A::Error> {
-        let mut events = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut found = false;
         while let Some(key) = map.next_key::<RootKey>()? {
             match key {
-                RootKey::Events if events.is_some() => {
+                RootKey::Events if found => {
                     return Err(de::Error::custom("`events` appears twice"));
                 }
                 RootKey::Events => {
-                    let list = EventListVisitor {
-                        capacity: self.capacity,
-                    };
-                    events = Some(map.next_value_seed(list)?.0);
+                    map.next_value_seed(EventListVisitor {
+                        sink: &mut *self.sink,
+                    })?;
+                    found = true;
                 }
                 RootKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        events.map(Events).ok_or_else(|| {
-            de::Error::custom(
+        if found {
+            Ok(())
+        } else {
+            Err(de::Error::custom(
                 "expected the output of `aws stepfunctions get-execution-history`: an object \
                  with an `events` array (or a bare array of events)",
-            )
-        })
+            ))
+        }
     }
 }
 
@@ -197,34 +213,33 @@ impl<'de> Deserialize<'de> for RootKey {
     }
 }
 
-/// The value of `events`, which must be an array: room for `capacity` events is reserved.
-struct EventListVisitor {
-    capacity: usize,
+/// The value of `events`, which must be an array: each event goes to the sink.
+struct EventListVisitor<'s> {
+    sink: Sink<'s>,
 }
 
-impl<'de> DeserializeSeed<'de> for EventListVisitor {
-    type Value = Events;
+impl<'de> DeserializeSeed<'de> for EventListVisitor<'_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Events, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for EventListVisitor {
-    type Value = Events;
+impl<'de> Visitor<'de> for EventListVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("`events` to be an array")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Events, A::Error> {
-        let mut events = Vec::with_capacity(self.capacity);
-        while let Some(event) = seq.next_element_seed(EventSeed {
-            index: events.len(),
-        })? {
-            events.push(event);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(event) = seq.next_element_seed(EventSeed { index })? {
+            (self.sink)(event).map_err(de::Error::custom)?;
+            index += 1;
         }
-        Ok(Events(events))
+        Ok(())
     }
 }
 
