@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use stepdeck::domain::history::EventType;
 use stepdeck::domain::history_json::{parse_history_bytes, read_history, to_history_json};
-use stepdeck::domain::timeline::build_from;
+use stepdeck::domain::timeline::{build_from, build_from_json};
 use timeline_support::map_history_with_at_least;
 
 /// The generated Map history with inputs, outputs and parameters where AWS puts them.
@@ -56,6 +56,9 @@ fn read_25000_events(c: &mut Criterion) {
             let mut events = parse_history_bytes(black_box(&text)).unwrap();
             build_from(&mut events).0.spans.len()
         })
+    });
+    group.bench_function("25k events built as they are read", |b| {
+        b.iter(|| build_from_json(black_box(&text)).unwrap().0.spans.len())
     });
     group.finish();
 }
