@@ -59,7 +59,7 @@ pub fn build_from_json(
         }
         last_id = Some(event.id);
         count += 1;
-        b.push(&event);
+        b.push(event);
         Ok(())
     });
     if !in_order {
