@@ -388,22 +388,19 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
             (column.round() as usize).min(bar_w.saturating_sub(1))
         })
         .collect();
-    let with_dividers = |line: Vec<char>| -> String {
-        let mut line = line;
+    let put_dividers = |line: &mut [char]| {
         for &c in &divider_columns {
             if line.get(c) == Some(&' ') {
                 line[c] = '┆';
             }
         }
-        line.into_iter().collect()
     };
-    let mut bar: Vec<char> = Vec::with_capacity(bar_w);
-
-    out.push_str(&format!(
-        "{:name_w$} |{}|\n",
-        "",
-        with_dividers(ruler(window, bar_w).chars().collect())
-    ));
+    // One buffer for every row's bar, the ruler's first.
+    let mut bar: Vec<char> = ruler(window, bar_w).chars().collect();
+    put_dividers(&mut bar);
+    out.push_str(&format!("{:name_w$} |", ""));
+    out.extend(bar.iter());
+    out.push_str("|\n");
 
     let abs_window = (origin, origin.saturating_add(window.1));
     for (row, (label, label_chars)) in rows.iter().zip(&labels) {
@@ -424,7 +421,10 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
         out.push_str(" |");
         match &row.kind {
             RowKind::Lane { .. } => {
-                out.push_str(&with_dividers(vec![' '; bar_w]));
+                bar.clear();
+                bar.resize(bar_w, ' ');
+                put_dividers(&mut bar);
+                out.extend(bar.iter());
                 out.push_str("|\n");
             }
             RowKind::Span(id) => {
@@ -441,11 +441,7 @@ pub fn to_text(timeline: &Timeline, width: usize) -> String {
                             BarPart::Queued => '─',
                         }),
                 );
-                for &c in &divider_columns {
-                    if bar.get(c) == Some(&' ') {
-                        bar[c] = '┆';
-                    }
-                }
+                put_dividers(&mut bar);
                 out.extend(bar.iter());
                 let attempts = match span.attempts.len() {
                     0 | 1 => String::new(),

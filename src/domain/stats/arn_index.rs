@@ -52,28 +52,27 @@ impl ArnIndex {
             .map(|slot| slot as usize)
     }
 
-    /// The next slot, for `arn` (not held yet), whose `hash_of` is `hash`. Past four gigabytes
-    /// of ARNs a slot gets no ARN and is never found (no dashboard holds that many runs).
+    /// The next slot, for `arn` (not held yet), whose `hash_of` is `hash`, indexed at once.
     pub fn push(&mut self, hash: u64, arn: &str) -> usize {
         debug_assert!(
             self.unindexed.is_empty(),
             "index_appended runs after append"
         );
+        let slot = self.append_one(hash, arn);
+        self.index_appended();
+        slot
+    }
+
+    /// The next slot, for `arn`, to be indexed by `index_appended`. Past four gigabytes of
+    /// ARNs a slot gets no ARN and is never found (no dashboard holds that many runs).
+    fn append_one(&mut self, hash: u64, arn: &str) -> usize {
         let slot = self.starts.len();
         // The text only grows while it fits in a u32 (below).
         self.starts.push(self.text.len() as u32);
-        if u32::try_from(self.text.len() + arn.len()).is_err() || arn.is_empty() {
-            return slot;
+        if u32::try_from(self.text.len() + arn.len()).is_ok() {
+            self.text.push_str(arn);
         }
-        // Indexed before the ARN is appended: the slot before ends where the text does.
-        let (text, starts) = (&self.text, &self.starts[..slot]);
-        let held = self
-            .by_arn
-            .get_or_insert_hashed(hash, arn, slot as u32, |held| {
-                ((held as usize) < starts.len()).then(|| arn_in(text, starts, held as usize))
-            });
-        debug_assert_eq!(held, None, "an ARN is pushed once");
-        self.text.push_str(arn);
+        self.unindexed.push(hash);
         slot
     }
 
@@ -94,13 +93,7 @@ impl ArnIndex {
         let mut matched = Vec::new();
         for summary in executions.filter(|s| s.start >= first_start) {
             let hash = hash_of(&summary.arn);
-            let slot = self.starts.len();
-            self.starts.push(self.text.len() as u32);
-            // Past four gigabytes of ARNs a slot gets none (`push`).
-            if u32::try_from(self.text.len() + summary.arn.len()).is_ok() {
-                self.text.push_str(&summary.arn);
-            }
-            self.unindexed.push(hash);
+            let slot = self.append_one(hash, &summary.arn);
             if summary.status.is_terminal()
                 && let Some(at) = histories.get_hashed(hash, &summary.arn, history_arn)
             {
@@ -110,7 +103,7 @@ impl ArnIndex {
         matched
     }
 
-    /// Indexes the slots `append` gave.
+    /// Indexes the slots `append` gave (a slot without an ARN stays unfound).
     pub fn index_appended(&mut self) {
         let first = self.starts.len() - self.unindexed.len();
         let (text, starts) = (&self.text, &self.starts);

@@ -73,28 +73,25 @@ pub fn build_from_json(
     Ok((b.timeline, caveats, count))
 }
 
-/// The timeline of a history fixture in `tests/fixtures/histories/`, for unit tests.
+/// The text of a history fixture in `tests/fixtures/histories/`, for unit tests.
 #[cfg(test)]
-pub fn fixture(name: &str) -> Timeline {
+fn fixture_text(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/histories/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
-    let text = std::fs::read_to_string(path).unwrap();
-    build(&crate::domain::history_json::parse_history(&text).unwrap())
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The timeline of a history fixture in `tests/fixtures/histories/`, for unit tests.
+#[cfg(test)]
+pub fn fixture(name: &str) -> Timeline {
+    build(&crate::domain::history_json::parse_history(&fixture_text(name)).unwrap())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture_text(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/histories/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(path).unwrap()
-    }
 
     #[test]
     fn a_history_built_as_it_is_read_equals_one_read_whole() {
