@@ -1,8 +1,8 @@
 //! Reading a history from the AWS CLI's JSON straight into `HistoryEvent`s: serde visitors over
-//! the text or a stream, with no `serde_json::Value` tree in between and every string moved,
-//! not copied, into its event, so memory follows what is kept rather than a multiple of the
-//! file. Refuses what cannot be right in an event or across events; errors name the event's
-//! index, its id and the field.
+//! the text or a stream, with no `serde_json::Value` tree in between, the `…EventDetails` read
+//! into the event in place and each string copied once, from the text into its field, so
+//! memory follows what is kept rather than a multiple of the file. Refuses what cannot be
+//! right in an event or across events; errors name the event's index, its id and the field.
 
 use crate::domain::history::{EventDetails, EventType, HistoryEvent};
 use serde::Deserialize;
@@ -12,7 +12,8 @@ use std::fmt;
 
 mod details;
 
-use details::{RawDetails, Scalar};
+use crate::domain::time::parse_timestamp_text;
+use details::{DetailsSeed, Scalar};
 
 /// Why a history could not be read.
 #[derive(Debug)]
@@ -278,58 +279,56 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut raw = RawEvent::default();
+        // The details are read straight into the event; the rest is checked once all of it
+        // is known, as fields come in any order.
+        let details = &mut self.into.details;
+        *details = EventDetails::default();
         while let Some(key) = map.next_key::<EventKey<'de>>()? {
             match key {
                 EventKey::Id => raw.id = Some(map.next_value()?),
                 EventKey::PreviousEventId => raw.previous_event_id = Some(map.next_value()?),
-                EventKey::Type => raw.event_type = Some(map.next_value()?),
-                EventKey::Timestamp => raw.timestamp = Some(map.next_value()?),
-                EventKey::Details(key) => raw.details.push(key, map.next_value()?),
+                EventKey::Type => raw.event_type = Some(map.next_value_seed(TypeSeed)?),
+                EventKey::Timestamp => raw.timestamp = Some(map.next_value_seed(TimestampSeed)?),
+                EventKey::Details(key) => {
+                    let mut problem = None;
+                    map.next_value_seed(DetailsSeed {
+                        into: details,
+                        problem: &mut problem,
+                    })?;
+                    if let Some((field, what)) = problem
+                        && raw.details_problem.is_none()
+                    {
+                        let path = match field.as_str() {
+                            "" => key.into_owned(),
+                            field => format!("{key}.{field}"),
+                        };
+                        raw.details_problem = Some((path, what));
+                    }
+                }
                 EventKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        // Fields come in any order: the event is checked once all of it is known.
         raw.into_event(self.index, self.into)
             .map_err(de::Error::custom)
     }
 }
 
-/// The fields of an event as found, before they are checked.
+/// The fields of an event as found, before they are checked (the details are read in place).
 #[derive(Default)]
-struct RawEvent<'de> {
+struct RawEvent {
     id: Option<Scalar>,
     previous_event_id: Option<Scalar>,
-    event_type: Option<Scalar>,
-    timestamp: Option<Scalar>,
-    /// Every `…EventDetails` key, in the order of the file.
-    details: DetailsFound<'de>,
+    /// `None` inside: not a string.
+    event_type: Option<Option<EventType>>,
+    /// `None` inside: not a time.
+    timestamp: Option<Option<crate::domain::Millis>>,
+    /// The first field of a `…EventDetails` object of the wrong type, by its path.
+    details_problem: Option<(String, &'static str)>,
 }
 
-/// The `…EventDetails` objects of one event with their keys (borrowed from the text where
-/// it has no escapes). An event has one: it is held inline, further ones in a list.
-#[derive(Default)]
-struct DetailsFound<'de> {
-    first: Option<(Cow<'de, str>, RawDetails)>,
-    more: Vec<(Cow<'de, str>, RawDetails)>,
-}
-
-impl<'de> DetailsFound<'de> {
-    fn push(&mut self, key: Cow<'de, str>, details: RawDetails) {
-        if self.first.is_none() {
-            self.first = Some((key, details));
-        } else {
-            self.more.push((key, details));
-        }
-    }
-
-    fn into_iter(self) -> impl Iterator<Item = (Cow<'de, str>, RawDetails)> {
-        self.first.into_iter().chain(self.more)
-    }
-}
-
-impl RawEvent<'_> {
+impl RawEvent {
     fn into_event(self, index: usize, into: &mut HistoryEvent) -> Result<(), String> {
         let at = |field: &str, problem: &str| format!("event #{index}: `{field}` {problem}");
         let id = match self.id {
@@ -350,35 +349,58 @@ impl RawEvent<'_> {
             },
         };
         let event_type = match self.event_type {
-            Some(Scalar::Text(name)) => EventType::parse(&name),
-            Some(_) => return Err(at("type", "must be a string")),
+            Some(Some(event_type)) => event_type,
+            Some(None) => return Err(at("type", "must be a string")),
             None => return Err(at("type", "is missing")),
         };
         let timestamp = match self.timestamp {
             None => return Err(at("timestamp", "is missing")),
-            Some(value) => value.timestamp().ok_or_else(|| {
+            Some(value) => value.ok_or_else(|| {
                 at(
                     "timestamp",
                     "must be an ISO-8601 string or a number of epoch seconds, from 1970 to 9999",
                 )
             })?,
         };
+        if let Some((field, problem)) = self.details_problem {
+            return Err(at(&field, problem));
+        }
         into.id = id;
         into.previous_event_id = previous_event_id;
         into.timestamp = timestamp;
         into.event_type = event_type;
-        into.details = EventDetails::default();
-        let details = &mut into.details;
-        for (key, raw) in self.details.into_iter() {
-            match raw {
-                RawDetails::Null => {}
-                RawDetails::NotAnObject => return Err(at(&key, "must be an object")),
-                RawDetails::Fields(fields) => fields
-                    .merge_into(details)
-                    .map_err(|(field, problem)| at(&format!("{key}.{field}"), problem))?,
-            }
-        }
         Ok(())
+    }
+}
+
+/// An event's `type`, parsed from the text without a copy (`None`: not a string).
+struct TypeSeed;
+
+impl<'de> DeserializeSeed<'de> for TypeSeed {
+    type Value = Option<EventType>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        match Scalar::deserialize_text_with(deserializer, EventType::parse)? {
+            Ok(event_type) => Ok(Some(event_type)),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// An event's `timestamp`, an ISO-8601 string or epoch seconds (`None`: neither, or out of
+/// range), parsed from the text without a copy.
+struct TimestampSeed;
+
+impl<'de> DeserializeSeed<'de> for TimestampSeed {
+    type Value = Option<crate::domain::Millis>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(
+            match Scalar::deserialize_text_with(deserializer, parse_timestamp_text)? {
+                Ok(parsed) => parsed,
+                Err(other) => other.timestamp(),
+            },
+        )
     }
 }
 

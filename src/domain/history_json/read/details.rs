@@ -1,11 +1,13 @@
-//! The values inside an event as the reader finds them, before they are checked: scalars
-//! (kept with their JSON type, so errors can name the field), the `…EventDetails` objects with
-//! every field the model keeps, by its AWS name, and the small objects nested in them.
+//! The values inside an event as the reader finds them: scalars (kept with their JSON type,
+//! so errors can name the field), and the `…EventDetails` objects, whose every field the model
+//! keeps (by its AWS name) is written straight into the event's `EventDetails`, with the small
+//! objects nested in them.
 
 use crate::domain::history::EventDetails;
 use crate::domain::time::{millis_from_epoch_seconds, parse_timestamp_text};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Any JSON value, kept only when it is a scalar: the reader checks types itself so that its
@@ -48,6 +50,57 @@ impl Scalar {
             Scalar::Text(text) => parse_timestamp_text(text),
             Scalar::Null | Scalar::Bool(_) | Scalar::Compound => None,
         }
+    }
+}
+
+impl Scalar {
+    /// Reads a value, giving `read(text)` for a string, without a copy of it, and any other
+    /// value as a `Scalar`.
+    pub(super) fn deserialize_text_with<'de, D: Deserializer<'de>, T>(
+        deserializer: D,
+        read: fn(&str) -> T,
+    ) -> Result<Result<T, Scalar>, D::Error> {
+        struct TextWith<T>(fn(&str) -> T);
+        impl<'de, T> Visitor<'de> for TextWith<T> {
+            type Value = Result<T, Scalar>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Ok((self.0)(text)))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                ScalarVisitor.visit_unit().map(Err)
+            }
+
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+                ScalarVisitor.visit_bool(b).map(Err)
+            }
+
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                ScalarVisitor.visit_i64(n).map(Err)
+            }
+
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                ScalarVisitor.visit_u64(n).map(Err)
+            }
+
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+                ScalarVisitor.visit_f64(n).map(Err)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                ScalarVisitor.visit_seq(seq).map(Err)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                ScalarVisitor.visit_map(map).map(Err)
+            }
+        }
+        deserializer.deserialize_any(TextWith(read))
     }
 }
 
@@ -142,316 +195,363 @@ const NESTED_FIELDS: [&str; 5] = [
     "assignedVariables",
 ];
 
-/// A `…EventDetails` value as found.
-pub(super) enum RawDetails {
-    Null,
-    NotAnObject,
-    Fields(Box<DetailFields>),
+/// What is wrong with a field (its path inside the details object, empty for the object
+/// itself, and the problem), reported once the event's id is known.
+pub(super) type FieldProblem = (String, &'static str);
+
+/// Reads a `…EventDetails` value into `into` (later objects of an event overwrite what earlier
+/// ones set, as the file orders them). A field of the wrong type is skipped and the first such
+/// problem kept in `problem`: the event is read to its end so that its id can name it.
+pub(super) struct DetailsSeed<'a> {
+    pub(super) into: &'a mut EventDetails,
+    pub(super) problem: &'a mut Option<FieldProblem>,
 }
 
-#[derive(Default)]
-pub(super) struct DetailFields {
-    /// In the order of `TEXT_FIELDS`.
-    text: [Option<Scalar>; 16],
-    /// In the order of `COUNT_FIELDS`.
-    counts: [Option<Scalar>; 3],
-    /// In the order of `SECONDS_FIELDS`.
-    seconds: [Option<Scalar>; 2],
-    /// In the order of `NESTED_FIELDS`.
-    nested: [Option<Nested>; 5],
-}
-
-/// A small object nested in a details object, as found: its scalar fields, or not an object.
-enum Nested {
-    Null,
-    NotAnObject,
-    Fields(Vec<(String, Scalar)>),
-}
-
-type FieldProblem = (String, &'static str);
-
-impl DetailFields {
-    /// Folds these fields into `details` (later objects win, as in the file's order).
-    pub(super) fn merge_into(
-        self: Box<Self>,
-        details: &mut EventDetails,
-    ) -> Result<(), FieldProblem> {
-        // Taken field by field from the box: moving the whole of it (or an array of every
-        // field with its slot) onto the stack was a tenth of reading a history.
-        let mut this = self;
-        let [
-            name,
-            input,
-            output,
-            error,
-            cause,
-            resource_type,
-            resource,
-            parameters,
-            role_arn,
-            region,
-            worker_name,
-            alias,
-            version,
-            location,
-            map_run_arn,
-            state,
-        ] = &mut this.text;
-        let d = &mut *details;
-        set_text("name", name.take(), &mut d.name)?;
-        set_text("input", input.take(), &mut d.input)?;
-        set_text("output", output.take(), &mut d.output)?;
-        set_text("error", error.take(), &mut d.error)?;
-        set_text("cause", cause.take(), &mut d.cause)?;
-        set_text("resourceType", resource_type.take(), &mut d.resource_type)?;
-        set_text("resource", resource.take(), &mut d.resource)?;
-        set_text("parameters", parameters.take(), &mut d.parameters)?;
-        set_text("roleArn", role_arn.take(), &mut d.role_arn)?;
-        set_text("region", region.take(), &mut d.region)?;
-        set_text("workerName", worker_name.take(), &mut d.worker_name)?;
-        set_text(
-            "stateMachineAliasArn",
-            alias.take(),
-            &mut d.state_machine_alias_arn,
-        )?;
-        set_text(
-            "stateMachineVersionArn",
-            version.take(),
-            &mut d.state_machine_version_arn,
-        )?;
-        set_text("location", location.take(), &mut d.location)?;
-        set_text("mapRunArn", map_run_arn.take(), &mut d.map_run_arn)?;
-        let state = state.take();
-        // `EvaluationFailed` names its state `state`; AWS gives one or the other.
-        set_text("state", state, &mut details.name)?;
-        let [index, length, redrive_count] = std::mem::take(&mut this.counts);
-        for (field, value, slot) in [
-            ("index", index, &mut details.index),
-            ("length", length, &mut details.length),
-            ("redriveCount", redrive_count, &mut details.redrive_count),
-        ] {
-            match value {
-                None | Some(Scalar::Null) => {}
-                Some(value) => {
-                    *slot = Some(
-                        value
-                            .count()
-                            .ok_or_else(|| (field.to_string(), "must be a non-negative integer"))?,
-                    )
-                }
-            }
+impl DetailsSeed<'_> {
+    fn note(&mut self, field: impl FnOnce() -> String, what: &'static str) {
+        if self.problem.is_none() {
+            *self.problem = Some((field(), what));
         }
-        let [timeout, heartbeat] = std::mem::take(&mut this.seconds);
-        for (field, value, slot) in [
-            ("timeoutInSeconds", timeout, &mut details.timeout_in_seconds),
-            (
-                "heartbeatInSeconds",
-                heartbeat,
-                &mut details.heartbeat_in_seconds,
-            ),
-        ] {
-            match value {
-                None | Some(Scalar::Null) => {}
-                Some(value @ (Scalar::Integer(_) | Scalar::Unsigned(_))) => match value.integer() {
-                    Some(n) if n >= 0 => *slot = Some(n),
-                    _ => return Err((field.to_string(), "must be a non-negative integer")),
-                },
-                Some(_) => return Err((field.to_string(), "must be a non-negative integer")),
-            }
-        }
-        let [
-            input_details,
-            output_details,
-            variables_details,
-            credentials,
-            variables,
-        ] = std::mem::take(&mut this.nested);
-        for (field, value, slot) in [
-            ("inputDetails", input_details, &mut details.input_truncated),
-            (
-                "outputDetails",
-                output_details,
-                &mut details.output_truncated,
-            ),
-            (
-                "assignedVariablesDetails",
-                variables_details,
-                &mut details.assigned_variables_truncated,
-            ),
-        ] {
-            for (key, value) in nested_fields(field, value)? {
-                match (key.as_str(), value) {
-                    ("truncated", Scalar::Bool(b)) => *slot = b,
-                    ("truncated", Scalar::Null) => {}
-                    ("truncated", _) => {
-                        return Err((format!("{field}.truncated"), "must be true or false"));
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for DetailsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DetailsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<DetailKey>()? {
+            match key {
+                DetailKey::Text(i) => {
+                    let slot = text_slot(self.into, i);
+                    if !map.next_value_seed(TextSeed { slot })? {
+                        self.note(|| TEXT_FIELDS[i].to_string(), "must be a string");
                     }
-                    _ => {}
                 }
-            }
-        }
-        for (key, value) in nested_fields("taskCredentials", credentials)? {
-            if key == "roleArn" {
-                let field = "taskCredentials.roleArn";
-                set_text(field, Some(value), &mut details.role_arn)?;
-            }
-        }
-        for (key, value) in nested_fields("assignedVariables", variables)? {
-            match value {
-                Scalar::Text(text) => {
-                    details.assigned_variables.insert(key, text);
+                DetailKey::Count(i) => {
+                    let value: Scalar = map.next_value()?;
+                    let d = &mut *self.into;
+                    let slot = match i {
+                        0 => &mut d.index,
+                        1 => &mut d.length,
+                        _ => &mut d.redrive_count,
+                    };
+                    match value {
+                        Scalar::Null => {}
+                        value => match value.count() {
+                            Some(count) => *slot = Some(count),
+                            None => self.note(
+                                || COUNT_FIELDS[i].to_string(),
+                                "must be a non-negative integer",
+                            ),
+                        },
+                    }
                 }
-                _ => return Err((format!("assignedVariables.{key}"), "must be a string")),
+                DetailKey::Seconds(i) => {
+                    let value: Scalar = map.next_value()?;
+                    let d = &mut *self.into;
+                    let slot = match i {
+                        0 => &mut d.timeout_in_seconds,
+                        _ => &mut d.heartbeat_in_seconds,
+                    };
+                    match value {
+                        Scalar::Null => {}
+                        Scalar::Integer(n) if n >= 0 => *slot = Some(n),
+                        Scalar::Unsigned(n) if i64::try_from(n).is_ok() => *slot = Some(n as i64),
+                        _ => self.note(
+                            || SECONDS_FIELDS[i].to_string(),
+                            "must be a non-negative integer",
+                        ),
+                    }
+                }
+                DetailKey::Nested(i) => {
+                    let d = &mut *self.into;
+                    let into = match i {
+                        0 => Nested::Truncated(&mut d.input_truncated),
+                        1 => Nested::Truncated(&mut d.output_truncated),
+                        2 => Nested::Truncated(&mut d.assigned_variables_truncated),
+                        3 => Nested::Credentials(&mut d.role_arn),
+                        _ => Nested::Variables(&mut d.assigned_variables),
+                    };
+                    if let Some((field, what)) = map.next_value_seed(NestedSeed { into })? {
+                        let name = NESTED_FIELDS[i];
+                        self.note(
+                            || match field {
+                                Some(field) => format!("{name}.{field}"),
+                                None => name.to_string(),
+                            },
+                            what,
+                        );
+                    }
+                }
+                DetailKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(())
     }
-}
 
-fn set_text(
-    field: &str,
-    value: Option<Scalar>,
-    slot: &mut Option<String>,
-) -> Result<(), FieldProblem> {
-    match value {
-        None | Some(Scalar::Null) => Ok(()),
-        Some(Scalar::Text(text)) => {
-            *slot = Some(text);
-            Ok(())
-        }
-        Some(_) => Err((field.to_string(), "must be a string")),
+    // Any other value is the wrong shape: skipped here, reported once the event's id is known.
+    fn visit_bool<E: de::Error>(mut self, _: bool) -> Result<(), E> {
+        self.note(String::new, "must be an object");
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<(), E> {
+        self.note(String::new, "must be an object");
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<(), E> {
+        self.note(String::new, "must be an object");
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(mut self, _: f64) -> Result<(), E> {
+        self.note(String::new, "must be an object");
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(mut self, _: &str) -> Result<(), E> {
+        self.note(String::new, "must be an object");
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.note(String::new, "must be an object");
+        Ok(())
     }
 }
 
-fn nested_fields(
-    field: &str,
-    value: Option<Nested>,
-) -> Result<Vec<(String, Scalar)>, FieldProblem> {
-    match value {
-        None | Some(Nested::Null) => Ok(Vec::new()),
-        Some(Nested::NotAnObject) => Err((field.to_string(), "must be an object")),
-        Some(Nested::Fields(fields)) => Ok(fields),
+/// The field of `EventDetails` a text field goes to, by its place in `TEXT_FIELDS`
+/// (`EvaluationFailed` names its state `state`; AWS gives one or the other).
+fn text_slot(d: &mut EventDetails, field: usize) -> &mut Option<String> {
+    match field {
+        0 | 15 => &mut d.name,
+        1 => &mut d.input,
+        2 => &mut d.output,
+        3 => &mut d.error,
+        4 => &mut d.cause,
+        5 => &mut d.resource_type,
+        6 => &mut d.resource,
+        7 => &mut d.parameters,
+        8 => &mut d.role_arn,
+        9 => &mut d.region,
+        10 => &mut d.worker_name,
+        11 => &mut d.state_machine_alias_arn,
+        12 => &mut d.state_machine_version_arn,
+        13 => &mut d.location,
+        _ => &mut d.map_run_arn,
     }
 }
 
-impl<'de> Deserialize<'de> for Nested {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NestedVisitor)
+/// A string value into its slot (`null` leaves the slot as it is). Gives false for any other
+/// type, which is skipped.
+struct TextSeed<'a> {
+    slot: &'a mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct NestedVisitor;
+impl<'de> Visitor<'de> for TextSeed<'_> {
+    type Value = bool;
 
-impl<'de> Visitor<'de> for NestedVisitor {
-    type Value = Nested;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<bool, E> {
+        *self.slot = Some(text.to_owned());
+        Ok(true)
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<bool, E> {
+        *self.slot = Some(text);
+        Ok(true)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(true)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+}
+
+/// Whether a key is the one named, read without a copy of it.
+struct KeyIs(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+/// Where the fields of a small object nested in a details object go.
+enum Nested<'a> {
+    /// `{"truncated": bool}` (`inputDetails`, `outputDetails`, `assignedVariablesDetails`).
+    Truncated(&'a mut bool),
+    /// `taskCredentials`: `{"roleArn": …}`.
+    Credentials(&'a mut Option<String>),
+    /// `assignedVariables`: name -> JSON text.
+    Variables(&'a mut BTreeMap<String, String>),
+}
+
+/// A nested object read into its fields; gives what is wrong with it, if anything (the field
+/// inside it, or none for the object itself), skipping what is.
+struct NestedSeed<'a> {
+    into: Nested<'a>,
+}
+
+type NestedProblem = Option<(Option<String>, &'static str)>;
+
+impl<'de> DeserializeSeed<'de> for NestedSeed<'_> {
+    type Value = NestedProblem;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<NestedProblem, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedSeed<'_> {
+    type Value = NestedProblem;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Nested, E> {
-        Ok(Nested::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<NestedProblem, E> {
+        Ok(None)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Nested, A::Error> {
-        let mut fields = Vec::new();
-        while let Some((key, value)) = map.next_entry::<String, Scalar>()? {
-            fields.push((key, value));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NestedProblem, A::Error> {
+        let mut problem = None;
+        let mut note = |field: &str, what| {
+            if problem.is_none() {
+                problem = Some((Some(field.to_string()), what));
+            }
+        };
+        match self.into {
+            Nested::Truncated(into) => {
+                while let Some(is_truncated) = map.next_key_seed(KeyIs("truncated"))? {
+                    if !is_truncated {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    match map.next_value::<Scalar>()? {
+                        Scalar::Bool(b) => *into = b,
+                        Scalar::Null => {}
+                        _ => note("truncated", "must be true or false"),
+                    }
+                }
+            }
+            Nested::Credentials(into) => {
+                while let Some(is_role) = map.next_key_seed(KeyIs("roleArn"))? {
+                    if !is_role {
+                        map.next_value::<IgnoredAny>()?;
+                    } else if !map.next_value_seed(TextSeed { slot: &mut *into })? {
+                        note("roleArn", "must be a string");
+                    }
+                }
+            }
+            Nested::Variables(into) => {
+                while let Some(name) = map.next_key::<String>()? {
+                    let mut value = None;
+                    if map.next_value_seed(TextSeed { slot: &mut value })? && value.is_some() {
+                        into.insert(name, value.unwrap_or_default());
+                    } else {
+                        note(&name, "must be a string");
+                    }
+                }
+            }
         }
-        Ok(Nested::Fields(fields))
+        Ok(problem)
     }
 
     // Any other value is the wrong shape: reported once the event's id is known.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Nested, E> {
-        Ok(Nested::NotAnObject)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<NestedProblem, E> {
+        Ok(Some((None, "must be an object")))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Nested, E> {
-        Ok(Nested::NotAnObject)
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<NestedProblem, E> {
+        Ok(Some((None, "must be an object")))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Nested, E> {
-        Ok(Nested::NotAnObject)
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<NestedProblem, E> {
+        Ok(Some((None, "must be an object")))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Nested, E> {
-        Ok(Nested::NotAnObject)
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<NestedProblem, E> {
+        Ok(Some((None, "must be an object")))
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Nested, E> {
-        Ok(Nested::NotAnObject)
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<NestedProblem, E> {
+        Ok(Some((None, "must be an object")))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NestedProblem, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Nested::NotAnObject)
-    }
-}
-
-impl<'de> Deserialize<'de> for RawDetails {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DetailsVisitor)
-    }
-}
-
-struct DetailsVisitor;
-
-impl<'de> Visitor<'de> for DetailsVisitor {
-    type Value = RawDetails;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<RawDetails, E> {
-        Ok(RawDetails::Null)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDetails, A::Error> {
-        let mut fields = Box::<DetailFields>::default();
-        while let Some(key) = map.next_key::<DetailKey>()? {
-            let slot = match key {
-                DetailKey::Text(i) => &mut fields.text[i],
-                DetailKey::Count(i) => &mut fields.counts[i],
-                DetailKey::Seconds(i) => &mut fields.seconds[i],
-                DetailKey::Nested(i) => {
-                    fields.nested[i] = Some(map.next_value()?);
-                    continue;
-                }
-                DetailKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            *slot = Some(map.next_value()?);
-        }
-        Ok(RawDetails::Fields(fields))
-    }
-
-    // Any other value is the wrong shape: skipped here, reported once the event's id is known.
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawDetails, E> {
-        Ok(RawDetails::NotAnObject)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawDetails, E> {
-        Ok(RawDetails::NotAnObject)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawDetails, E> {
-        Ok(RawDetails::NotAnObject)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawDetails, E> {
-        Ok(RawDetails::NotAnObject)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawDetails, E> {
-        Ok(RawDetails::NotAnObject)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawDetails, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(RawDetails::NotAnObject)
+        Ok(Some((None, "must be an object")))
     }
 }
 
