@@ -212,10 +212,10 @@ fn read_history_of(args: &TimelineArgs) -> Result<(String, History), String> {
         }
         Box::new(file)
     };
-    let mut bounded = source.take(limit.saturating_add(1));
     if let Some(map) = mapped {
         return Ok((name, History::Mapped(map)));
     }
+    let mut bounded = source.take(limit.saturating_add(1));
     let read = match file_size {
         Some(size) => {
             let mut text = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));

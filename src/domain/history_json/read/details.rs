@@ -60,101 +60,64 @@ impl Scalar {
         deserializer: D,
         read: fn(&str) -> T,
     ) -> Result<Result<T, Scalar>, D::Error> {
-        struct TextWith<T>(fn(&str) -> T);
-        impl<'de, T> Visitor<'de> for TextWith<T> {
-            type Value = Result<T, Scalar>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Ok((self.0)(text)))
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                ScalarVisitor.visit_unit().map(Err)
-            }
-
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
-                ScalarVisitor.visit_bool(b).map(Err)
-            }
-
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-                ScalarVisitor.visit_i64(n).map(Err)
-            }
-
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-                ScalarVisitor.visit_u64(n).map(Err)
-            }
-
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-                ScalarVisitor.visit_f64(n).map(Err)
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                ScalarVisitor.visit_seq(seq).map(Err)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                ScalarVisitor.visit_map(map).map(Err)
-            }
-        }
         deserializer.deserialize_any(TextWith(read))
     }
 }
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor)
+        Ok(
+            match Scalar::deserialize_text_with(deserializer, str::to_owned)? {
+                Ok(text) => Scalar::Text(text),
+                Err(other) => other,
+            },
+        )
     }
 }
 
-struct ScalarVisitor;
+/// Any JSON value: a string handed to the function, the rest as a `Scalar` (arrays and
+/// objects skipped, not built).
+struct TextWith<T>(fn(&str) -> T);
 
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
+impl<'de, T> Visitor<'de> for TextWith<T> {
+    type Value = Result<T, Scalar>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Null)
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Ok((self.0)(text)))
     }
 
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar, E> {
-        Ok(Scalar::Bool(b))
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(Scalar::Null))
     }
 
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar, E> {
-        Ok(Scalar::Integer(n))
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(Err(Scalar::Bool(b)))
     }
 
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Scalar, E> {
-        Ok(Scalar::Unsigned(n))
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Err(Scalar::Integer(n)))
     }
 
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Scalar, E> {
-        Ok(Scalar::Float(n))
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Err(Scalar::Unsigned(n)))
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Text(text.to_string()))
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(Err(Scalar::Float(n)))
     }
 
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Scalar, E> {
-        Ok(Scalar::Text(text))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Compound)
+        Ok(Err(Scalar::Compound))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Compound)
+        Ok(Err(Scalar::Compound))
     }
 }
 
@@ -372,55 +335,16 @@ impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TextSeed<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<bool, E> {
-        *self.slot = Some(text.to_owned());
-        Ok(true)
-    }
-
-    fn visit_string<E: de::Error>(self, text: String) -> Result<bool, E> {
-        *self.slot = Some(text);
-        Ok(true)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(true)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(false)
+        Ok(
+            match Scalar::deserialize_text_with(deserializer, str::to_owned)? {
+                Ok(text) => {
+                    *self.slot = Some(text);
+                    true
+                }
+                Err(Scalar::Null) => true,
+                Err(_) => false,
+            },
+        )
     }
 }
 
@@ -517,8 +441,10 @@ impl<'de> Visitor<'de> for NestedSeed<'_> {
             Nested::Variables(into) => {
                 while let Some(name) = map.next_key::<String>()? {
                     let mut value = None;
-                    if map.next_value_seed(TextSeed { slot: &mut value })? && value.is_some() {
-                        into.insert(name, value.unwrap_or_default());
+                    if map.next_value_seed(TextSeed { slot: &mut value })?
+                        && let Some(value) = value
+                    {
+                        into.insert(name, value);
                     } else {
                         note(&name, "must be a string");
                     }
